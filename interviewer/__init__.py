@@ -1,0 +1,3 @@
+"""Interviewer: practitioner-led technical interviews, recorded and transcribed offline."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+import sys
+
+from interviewer.app import main
+
+sys.exit(main())

@@ -1,0 +1,123 @@
+"""Decode any audio file PyAV (FFmpeg) can read into 16 kHz mono float32, noticing truncation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+import numpy as np
+import numpy.typing as npt
+
+from interviewer.errors import AudioError
+
+SAMPLE_RATE = 16_000
+# A file whose decodable audio is shorter than its header promises by more than this is truncated.
+TRUNCATION_TOLERANCE_S = 0.25
+
+Float32Array = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class DecodedAudio:
+    samples: Float32Array
+    sample_rate: int
+    declared_s: float | None
+    truncated: bool
+    problem: str = ""
+
+    @property
+    def duration_s(self) -> float:
+        return len(self.samples) / self.sample_rate
+
+
+def _open(path: Path) -> av.container.InputContainer:
+    if not path.exists():
+        raise AudioError("no such file", path=path)
+    if path.is_dir():
+        raise AudioError("is a directory, not an audio file", path=path)
+    try:
+        container = av.open(str(path), mode="r")
+    except (av.error.FFmpegError, UnicodeDecodeError, ValueError, ZeroDivisionError) as exc:
+        raise AudioError(f"not an audio file that can be decoded ({exc})", path=path) from None
+    except OSError as exc:
+        raise AudioError(f"cannot be read: {exc.strerror or exc}", path=path) from None
+    if not container.streams.audio:
+        container.close()
+        raise AudioError("contains no audio stream", path=path)
+    stream = container.streams.audio[0]
+    if not stream.rate:
+        container.close()
+        raise AudioError("not an audio file that can be decoded (no sample rate)", path=path)
+    return container
+
+
+def iter_decode(path: Path | str, *, sample_rate: int = SAMPLE_RATE,
+                chunk: int = 4096) -> Iterator[Float32Array]:
+    """Yield mono float32 blocks at `sample_rate` as the file is decoded (for real-time replay).
+
+    Stops quietly at the first undecodable packet: what was decodable has been yielded.
+    """
+    path = Path(path)
+    container = _open(path)
+    try:
+        stream = container.streams.audio[0]
+        resampler = av.AudioResampler(format="flt", layout="mono", rate=sample_rate)
+        pending: list[Float32Array] = []
+        have = 0
+        try:
+            for frame in container.decode(stream):
+                for out in resampler.resample(frame):
+                    arr = out.to_ndarray().reshape(-1).astype(np.float32, copy=False)
+                    pending.append(arr)
+                    have += len(arr)
+                    while have >= chunk:
+                        buf = np.concatenate(pending)
+                        yield buf[:chunk]
+                        rest = buf[chunk:]
+                        pending, have = ([rest], len(rest)) if len(rest) else ([], 0)
+            for out in resampler.resample(None):
+                pending.append(out.to_ndarray().reshape(-1).astype(np.float32, copy=False))
+        except (av.error.FFmpegError, ValueError):
+            pass
+        if pending:
+            buf = np.concatenate(pending)
+            if len(buf):
+                yield buf
+    finally:
+        container.close()
+
+
+def decode_file(path: Path | str, *, sample_rate: int = SAMPLE_RATE) -> DecodedAudio:
+    """The whole file as mono float32 at `sample_rate`; a truncated file yields its valid part."""
+    path = Path(path)
+    container = _open(path)
+    declared: float | None = None
+    try:
+        stream = container.streams.audio[0]
+        if stream.duration is not None and stream.time_base is not None:
+            declared = float(stream.duration * stream.time_base)
+        elif container.duration is not None:
+            declared = container.duration / 1_000_000
+        resampler = av.AudioResampler(format="flt", layout="mono", rate=sample_rate)
+        blocks: list[Float32Array] = []
+        problem = ""
+        try:
+            for frame in container.decode(stream):
+                blocks.extend(o.to_ndarray().reshape(-1).astype(np.float32, copy=False)
+                              for o in resampler.resample(frame))
+            blocks.extend(o.to_ndarray().reshape(-1).astype(np.float32, copy=False)
+                          for o in resampler.resample(None))
+        except (av.error.FFmpegError, ValueError) as exc:
+            problem = f"decoding stopped early: {exc}"
+    finally:
+        container.close()
+    samples = np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.float32)
+    if not len(samples) and problem:
+        raise AudioError(f"no decodable audio ({problem})", path=path)
+    got = len(samples) / sample_rate
+    truncated = bool(problem) or (declared is not None and got < declared - TRUNCATION_TOLERANCE_S)
+    if truncated and not problem:
+        problem = f"the file is cut short: {got:.1f} s of the {declared:.1f} s its header declares"
+    return DecodedAudio(samples, sample_rate, declared, truncated, problem)

@@ -1,0 +1,286 @@
+"""The command line. Qt-free: commands that need a window are handed back to the composition root.
+
+Every command that can fail on the user's input prints one line naming the file and the problem and
+exits with status 2 (see `interviewer.errors.UserError`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import shutil
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from interviewer import __version__
+from interviewer.config import DATA_DIR_ENV, DataDir, resolve_data_dir
+from interviewer.errors import UserError
+from interviewer.transcript import FORMATTERS
+
+if False:  # pragma: no cover - typing only, keeps heavy imports lazy
+    from interviewer.audio.transcriber import Transcriber
+    from interviewer.notes.store import Store
+
+
+@dataclass
+class Services:
+    """What commands need from the outside world; the composition root builds it, tests replace parts."""
+
+    data_dir: DataDir
+    open_store: Callable[[], Store]
+    make_transcriber: Callable[..., Transcriber]
+    out: TextIO = field(default_factory=lambda: sys.stdout)
+    err: TextIO = field(default_factory=lambda: sys.stderr)
+
+    def print(self, *args: Any) -> None:
+        print(*args, file=self.out, flush=True)
+
+    def warn(self, msg: str) -> None:
+        print(f"interviewer: {msg}", file=self.err, flush=True)
+
+
+def default_evaluator() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "evaluator"
+
+
+# ---------------------------------------------------------------------------------------------- parser
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data-dir", default=argparse.SUPPRESS,
+                   help=f"where sessions and audio are stored (default: ${DATA_DIR_ENV} or the platform's "
+                        "user data directory)")
+
+
+def _model_opts(p: argparse.ArgumentParser, beam: int) -> None:
+    p.add_argument("--model", default=None,
+                   help="a CTranslate2 Whisper directory or a model name (default: the bundled tiny.en)")
+    p.add_argument("--beam", type=int, default=beam, help=f"beam size (default {beam})")
+    p.add_argument("--allow-download", action="store_true",
+                   help="allow downloading a named model from the Hugging Face Hub (needs a network)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="interviewer",
+        description="Practitioner-led technical interviews, recorded and transcribed offline. "
+                    "Without a command, opens the app.")
+    parser.add_argument("--version", action="version", version=f"interviewer {__version__}")
+    parser.add_argument("--data-dir", default=None, help=argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("gui", help="open the app (the default)")
+    _common(p)
+
+    p = sub.add_parser("transcribe", help="transcribe an audio file offline")
+    p.add_argument("audio", type=Path, help="any audio file FFmpeg decodes")
+    _model_opts(p, beam=5)
+    p.add_argument("--format", choices=sorted(FORMATTERS), default="txt")
+
+    p = sub.add_parser("import-audio", help="store an existing recording as a session, transcribed")
+    p.add_argument("audio", type=Path)
+    p.add_argument("--candidate", required=True)
+    p.add_argument("--role", default=None)
+    p.add_argument("--consent", choices=["verbal", "written"], default=None,
+                   help="how the candidate consented to recording (required)")
+    p.add_argument("--evaluator", default=None, help="who confirmed consent (default: your user name)")
+    _model_opts(p, beam=5)
+    _common(p)
+
+    p = sub.add_parser("sessions", help="list stored sessions")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    _common(p)
+
+    p = sub.add_parser("doctor", help="what a bug report needs: versions, model, devices, data dir, disk")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    _common(p)
+
+    p = sub.add_parser("demo", help="the whole flow on the bundled sample interview and resume")
+    _model_opts(p, beam=5)
+    _common(p)
+    return parser
+
+
+# ---------------------------------------------------------------------------------------------- commands
+def cmd_transcribe(args: argparse.Namespace, sv: Services) -> int:
+    from interviewer.audio.decode import decode_file
+
+    # Decode first: a bad file is reported before a model is loaded.
+    decode_file(args.audio)
+    tr = sv.make_transcriber(args.model, args.beam, args.allow_download)
+    result = tr.transcribe_file(args.audio, beam_size=args.beam)
+    sv.out.write(FORMATTERS[args.format](result.segments))
+    sv.out.flush()
+    if result.truncated:
+        sv.warn(f"{args.audio}: truncated ({result.problem}); transcribed the {result.duration_s:.1f} s "
+                "that could be decoded")
+    return 0
+
+
+def _require_consent(consent: str | None) -> str:
+    if not consent:
+        raise UserError("recording a candidate needs their consent: pass --consent verbal or --consent written "
+                        "once the candidate has agreed to the notice")
+    return consent
+
+
+def import_recording(sv: Services, *, audio: Path, candidate: str, role: str | None, consent: str,
+                     evaluator: str, model: str | None, beam: int, allow_download: bool,
+                     resume: Path | None = None) -> str:
+    """Copy a recording into the data dir, transcribe it and store it as a complete session."""
+    from interviewer.audio.decode import decode_file
+    from interviewer.notes.kits import default_kit_path, load_kit
+
+    decoded = decode_file(audio)
+    tr = sv.make_transcriber(model, beam, allow_download)
+    kit_path = default_kit_path()
+    kit = load_kit(kit_path)
+    store = sv.open_store()
+    try:
+        resume_text = None
+        claims: list[dict[str, Any]] = []
+        if resume is not None:
+            from interviewer.notes.claims import claims_from_file
+            from interviewer.notes.resume import read_resume
+
+            resume_text = read_resume(resume).text
+            claims = [{"text": c.text, "source": c.source, "section": c.section, "topics": c.topics}
+                      for c in claims_from_file(resume, kit)]
+        with store.atomic():
+            cand = store.get_or_create_candidate(candidate, resume_path=str(resume) if resume else None,
+                                                 resume_text=resume_text)
+            if claims and not store.claims(cand):
+                store.add_claims(cand, claims)
+            role_id = store.get_or_create_role(role) if role else None
+            kit_id = store.save_kit(kit, kit_path.read_text(encoding="utf-8"))
+            sid = store.create_session(candidate_id=cand, role_id=role_id, kit_id=kit_id, evaluator=evaluator,
+                                       status="recording", sample_rate=16000, model=tr.label, origin="import")
+            store.record_consent(candidate_id=cand, session_id=sid, method=consent, confirmed_by=evaluator)
+        rel = Path("audio") / f"{sid}{audio.suffix.lower() or '.audio'}"
+        sv.data_dir.audio_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(audio, sv.data_dir.root / rel)
+        result = tr.transcribe_file(sv.data_dir.root / rel, beam_size=beam)
+        with store.atomic():
+            store.add_segments(sid, result.segments)
+            store.update_session(sid, status="complete", audio_path=rel.as_posix(),
+                                 duration_s=decoded.duration_s, ended_at=store.now())
+        if result.truncated:
+            sv.warn(f"{audio}: truncated ({result.problem}); stored the {result.duration_s:.1f} s that could "
+                    "be decoded")
+        return sid
+    finally:
+        store.close()
+
+
+def cmd_import_audio(args: argparse.Namespace, sv: Services) -> int:
+    consent = _require_consent(args.consent)
+    sid = import_recording(sv, audio=args.audio, candidate=args.candidate, role=args.role, consent=consent,
+                           evaluator=args.evaluator or default_evaluator(), model=args.model, beam=args.beam,
+                           allow_download=args.allow_download)
+    sv.print(sid)
+    return 0
+
+
+def cmd_sessions(args: argparse.Namespace, sv: Services) -> int:
+    store = sv.open_store()
+    try:
+        rows = store.sessions()
+    finally:
+        store.close()
+    if args.format == "json":
+        keys = ("id", "candidate", "role", "status", "started_at", "duration_s", "audio_path", "segments",
+                "evidence")
+        sv.print(json.dumps([{k: r[k] for k in keys} for r in rows], ensure_ascii=False, indent=1))
+        return 0
+    if not rows:
+        sv.print("No sessions yet. Try `interviewer demo`, or `interviewer import-audio FILE --candidate NAME "
+                 "--consent verbal`.")
+        return 0
+    from interviewer.transcript import mmss
+
+    sv.print(f"{'id':8}  {'started (UTC)':16}  {'candidate':24}  {'role':20}  {'status':9}  {'length':>7}  "
+             f"{'segs':>5}  {'evid':>4}")
+    for r in rows:
+        sv.print(f"{r['id'][:8]}  {r['started_at'][:16].replace('T', ' '):16}  {r['candidate'][:24]:24}  "
+                 f"{(r['role'] or '-')[:20]:20}  {r['status']:9}  {mmss(r['duration_s']):>7}  "
+                 f"{r['segments']:>5}  {r['evidence']:>4}")
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace, sv: Services) -> int:
+    from interviewer.doctor import report
+
+    info = report(sv.data_dir)
+    if args.format == "json":
+        sv.print(json.dumps(info, indent=1, ensure_ascii=False))
+    else:
+        for section, values in info.items():
+            sv.print(f"{section}:")
+            if isinstance(values, dict):
+                for k, v in values.items():
+                    sv.print(f"  {k}: {v}")
+            elif isinstance(values, list):
+                for v in values:
+                    sv.print(f"  - {v}")
+            else:
+                sv.print(f"  {values}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, sv: Services) -> int:
+    from interviewer.config import resource_path
+    from interviewer.transcript import to_txt
+
+    audio = resource_path("demo", "interview.flac")
+    resume = resource_path("demo", "resume.md")
+    sv.print(f"Demo: importing the bundled sample interview ({audio.name}) for Zoë Ðặng, "
+             f"Senior ML Engineer, into {sv.data_dir.root}")
+    sid = import_recording(sv, audio=audio, candidate="Zoë Ðặng", role="Senior ML Engineer", consent="verbal",
+                           evaluator="Demo Evaluator", model=args.model, beam=args.beam,
+                           allow_download=args.allow_download, resume=resume)
+    store = sv.open_store()
+    try:
+        session = store.session(sid)
+        segments = store.segments(sid)
+        claims = store.claims(session["candidate_id"])
+    finally:
+        store.close()
+    sv.print(f"\nSession {sid} ({len(segments)} segments, {len(claims)} resume claims)\n")
+    sv.out.write(to_txt(segments))
+    sv.print("\nNext: `interviewer sessions`, or open the app with `interviewer`.")
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Services], int]] = {
+    "transcribe": cmd_transcribe,
+    "import-audio": cmd_import_audio,
+    "sessions": cmd_sessions,
+    "doctor": cmd_doctor,
+    "demo": cmd_demo,
+}
+
+
+def execute(args: argparse.Namespace, sv: Services) -> int:
+    try:
+        return COMMANDS[args.command](args, sv)
+    except UserError as exc:
+        print(f"interviewer: error: {exc}", file=sv.err, flush=True)
+        return exc.exit_code
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        print("interviewer: interrupted", file=sv.err, flush=True)
+        return 130
+
+
+def data_dir_from(args: argparse.Namespace) -> DataDir:
+    return DataDir(resolve_data_dir(getattr(args, "data_dir", None))).ensure()
+
+
+def parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    return build_parser().parse_args(argv)

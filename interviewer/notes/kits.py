@@ -1,0 +1,194 @@
+"""Interview kits: criteria with rubric anchors, a probe bank tagged by topic (TOML).
+
+A kit file looks like::
+
+    [kit]
+    name = "..."
+    version = 1
+    topics = ["evaluation", "retrieval", ...]
+
+    [[criteria]]
+    key = "judgment"
+    name = "Judgment"
+    definition = "one line"
+    anchors = { 1 = "...", 2 = "...", 3 = "...", 4 = "..." }
+
+    [[probes]]
+    id = "judgment-01"
+    criterion = "judgment"
+    topics = ["evaluation"]
+    text = "..."
+
+Validation errors name the file and the line of the offending table.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from interviewer.config import resource_path
+from interviewer.errors import KitError
+
+CRITERION_KEY = re.compile(r"^[a-z][a-z0-9-]*$")
+SCORES = ("1", "2", "3", "4")
+
+
+@dataclass(frozen=True)
+class Criterion:
+    key: str
+    name: str
+    definition: str
+    anchors: dict[int, str]
+
+
+@dataclass(frozen=True)
+class Probe:
+    id: str
+    criterion: str
+    text: str
+    topics: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Kit:
+    name: str
+    version: int
+    topics: tuple[str, ...]
+    criteria: tuple[Criterion, ...]
+    probes: tuple[Probe, ...]
+    description: str = ""
+    source: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def criterion(self, key: str) -> Criterion:
+        for c in self.criteria:
+            if c.key == key:
+                return c
+        known = ", ".join(c.key for c in self.criteria)
+        raise KeyError(f"unknown criterion {key!r} (this kit has: {known})")
+
+    def probes_for(self, criterion: str | None = None, topic: str | None = None) -> list[Probe]:
+        return [
+            p for p in self.probes
+            if (criterion is None or p.criterion == criterion) and (topic is None or topic in p.topics)
+        ]
+
+
+def default_kit_path() -> Path:
+    return resource_path("kits", "default.toml")
+
+
+def _table_lines(text: str, header: str) -> list[int]:
+    """1-based line numbers of each `[[header]]` in order, so item i can be reported at its line."""
+    pat = re.compile(r"^\s*\[\[\s*" + re.escape(header) + r"\s*\]\]\s*(#.*)?$")
+    return [n for n, line in enumerate(text.splitlines(), 1) if pat.match(line)]
+
+
+def _key_line(text: str, key: str) -> int | None:
+    pat = re.compile(r"^\s*\[\s*" + re.escape(key) + r"\s*\]")
+    for n, line in enumerate(text.splitlines(), 1):
+        if pat.match(line):
+            return n
+    return None
+
+
+def _str(item: dict[str, Any], key: str, path: Path, line: int | None, what: str) -> str:
+    v = item.get(key)
+    if not isinstance(v, str) or not v.strip():
+        raise KitError(f"{what}: '{key}' must be a non-empty string", path=path, line=line)
+    return v.strip()
+
+
+def parse_kit(text: str, path: Path | str = "<kit>") -> Kit:
+    path = Path(path)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        raise KitError(f"not valid TOML: {exc}", path=path, line=int(m.group(1)) if m else None) from None
+
+    head = data.get("kit")
+    if not isinstance(head, dict):
+        raise KitError("missing the [kit] table (name, version, topics)", path=path, line=1)
+    head_line = _key_line(text, "kit")
+    name = _str(head, "name", path, head_line, "[kit]")
+    version = head.get("version", 1)
+    if not isinstance(version, int) or version < 1:
+        raise KitError("[kit]: 'version' must be a positive integer", path=path, line=head_line)
+    topics_raw = head.get("topics", [])
+    if not isinstance(topics_raw, list) or not all(isinstance(t, str) and t.strip() for t in topics_raw):
+        raise KitError("[kit]: 'topics' must be a list of strings", path=path, line=head_line)
+    topics = tuple(t.strip() for t in topics_raw)
+
+    crit_lines = _table_lines(text, "criteria")
+    raw_criteria = data.get("criteria")
+    if not isinstance(raw_criteria, list) or not raw_criteria:
+        raise KitError("a kit needs at least one [[criteria]] table", path=path, line=None)
+    criteria: list[Criterion] = []
+    for i, item in enumerate(raw_criteria):
+        line = crit_lines[i] if i < len(crit_lines) else None
+        key = _str(item, "key", path, line, "[[criteria]]")
+        if not CRITERION_KEY.match(key):
+            raise KitError(f"criterion key {key!r} must be lower-case letters, digits and '-'",
+                           path=path, line=line)
+        if any(c.key == key for c in criteria):
+            raise KitError(f"criterion {key!r} is defined twice", path=path, line=line)
+        anchors = item.get("anchors")
+        if not isinstance(anchors, dict) or sorted(anchors) != list(SCORES):
+            raise KitError(f"criterion {key!r}: 'anchors' must give scores 1, 2, 3 and 4", path=path, line=line)
+        if not all(isinstance(v, str) and v.strip() for v in anchors.values()):
+            raise KitError(f"criterion {key!r}: every anchor must be a non-empty string", path=path, line=line)
+        criteria.append(Criterion(
+            key=key,
+            name=_str(item, "name", path, line, f"criterion {key!r}"),
+            definition=_str(item, "definition", path, line, f"criterion {key!r}"),
+            anchors={int(k): str(v).strip() for k, v in anchors.items()},
+        ))
+
+    probe_lines = _table_lines(text, "probes")
+    probes: list[Probe] = []
+    raw_probes = data.get("probes", [])
+    if not isinstance(raw_probes, list):
+        raise KitError("'probes' must be an array of tables ([[probes]])", path=path, line=None)
+    keys = {c.key for c in criteria}
+    for i, item in enumerate(raw_probes):
+        line = probe_lines[i] if i < len(probe_lines) else None
+        pid = _str(item, "id", path, line, "[[probes]]")
+        if any(p.id == pid for p in probes):
+            raise KitError(f"probe id {pid!r} is used twice", path=path, line=line)
+        crit = _str(item, "criterion", path, line, f"probe {pid!r}")
+        if crit not in keys:
+            raise KitError(f"probe {pid!r}: unknown criterion {crit!r} (known: {', '.join(sorted(keys))})",
+                           path=path, line=line)
+        ptopics = item.get("topics", [])
+        if not isinstance(ptopics, list) or not all(isinstance(t, str) for t in ptopics):
+            raise KitError(f"probe {pid!r}: 'topics' must be a list of strings", path=path, line=line)
+        unknown = [t for t in ptopics if topics and t not in topics]
+        if unknown:
+            raise KitError(f"probe {pid!r}: unknown topic(s) {', '.join(unknown)}; add them to [kit] topics",
+                           path=path, line=line)
+        probes.append(Probe(pid, crit, _str(item, "text", path, line, f"probe {pid!r}"), tuple(ptopics)))
+
+    extra = {k: v for k, v in data.items() if k not in {"kit", "criteria", "probes"}}
+    return Kit(name=name, version=version, topics=topics, criteria=tuple(criteria), probes=tuple(probes),
+               description=str(head.get("description", "")), source=str(path), extra=extra)
+
+
+def load_kit(path: Path | str | None = None) -> Kit:
+    """Load and validate a kit file; `None` is the bundled default kit."""
+    p = Path(path) if path is not None else default_kit_path()
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise KitError("no such kit file", path=p) from None
+    except OSError as exc:
+        raise KitError(f"cannot read kit: {exc.strerror}", path=p) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise KitError(f"not UTF-8 text (byte {exc.start})", path=p) from None
+    return parse_kit(text, p)

@@ -1,0 +1,230 @@
+"""The database schema, as an ordered list of migrations keyed by `PRAGMA user_version`.
+
+Every primary key is a UUID string so that sessions recorded on different laptops merge without
+collisions. Times inside a session are seconds from the start of its recording; wall-clock times are
+ISO-8601 UTC strings.
+
+Never edit a released migration: append a new one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from sqlite_utils import Database
+
+MIGRATION_1 = """
+CREATE TABLE candidates (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    email TEXT,
+    resume_path TEXT,
+    resume_text TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX idx_candidates_name ON candidates(name);
+
+CREATE TABLE roles (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE kits (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    source TEXT,
+    toml TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE criteria (
+    id TEXT PRIMARY KEY,
+    kit_id TEXT NOT NULL REFERENCES kits(id),
+    key TEXT NOT NULL,
+    name TEXT NOT NULL,
+    definition TEXT NOT NULL,
+    anchors TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    UNIQUE (kit_id, key)
+);
+
+CREATE TABLE claims (
+    id TEXT PRIMARY KEY,
+    candidate_id TEXT NOT NULL REFERENCES candidates(id),
+    text TEXT NOT NULL,
+    source TEXT,
+    section TEXT,
+    position INTEGER NOT NULL,
+    status TEXT NOT NULL DEFAULT 'unprobed'
+        CHECK (status IN ('unprobed', 'probing', 'verified', 'contradicted', 'vague')),
+    topics TEXT NOT NULL DEFAULT '[]',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX idx_claims_candidate ON claims(candidate_id, position);
+
+CREATE TABLE sessions (
+    id TEXT PRIMARY KEY,
+    candidate_id TEXT NOT NULL REFERENCES candidates(id),
+    role_id TEXT REFERENCES roles(id),
+    kit_id TEXT REFERENCES kits(id),
+    evaluator TEXT,
+    status TEXT NOT NULL
+        CHECK (status IN ('recording', 'paused', 'complete', 'recovered', 'failed')),
+    started_at TEXT NOT NULL,
+    ended_at TEXT,
+    duration_s REAL NOT NULL DEFAULT 0,
+    audio_path TEXT,
+    sample_rate INTEGER,
+    model TEXT,
+    origin TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX idx_sessions_status ON sessions(status);
+
+CREATE TABLE segments (
+    id TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL REFERENCES sessions(id),
+    start REAL NOT NULL,
+    "end" REAL NOT NULL,
+    text TEXT NOT NULL,
+    speaker TEXT NOT NULL DEFAULT '',
+    words TEXT NOT NULL DEFAULT '[]',
+    created_at TEXT NOT NULL
+);
+CREATE INDEX idx_segments_session ON segments(session_id, start);
+
+CREATE TABLE evidence (
+    id TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL REFERENCES sessions(id),
+    start REAL NOT NULL,
+    "end" REAL NOT NULL,
+    quote TEXT NOT NULL DEFAULT '',
+    criterion TEXT,
+    claim_id TEXT REFERENCES claims(id),
+    probe_id TEXT,
+    polarity TEXT NOT NULL DEFAULT 'supports' CHECK (polarity IN ('supports', 'concern')),
+    note TEXT NOT NULL DEFAULT '',
+    evaluator TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX idx_evidence_session ON evidence(session_id, start);
+
+CREATE TABLE ratings (
+    id TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL REFERENCES sessions(id),
+    criterion TEXT NOT NULL,
+    evaluator TEXT NOT NULL,
+    score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 4),
+    reason TEXT NOT NULL DEFAULT '',
+    evidence_ids TEXT NOT NULL DEFAULT '[]',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (session_id, criterion, evaluator)
+);
+
+CREATE TABLE consents (
+    id TEXT PRIMARY KEY,
+    session_id TEXT REFERENCES sessions(id),
+    candidate_id TEXT NOT NULL REFERENCES candidates(id),
+    notice_version TEXT NOT NULL,
+    notice_text TEXT NOT NULL,
+    method TEXT NOT NULL CHECK (method IN ('verbal', 'written')),
+    confirmed_by TEXT NOT NULL,
+    confirmed_at TEXT NOT NULL
+);
+
+CREATE TABLE audit_log (
+    id TEXT PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    table_name TEXT NOT NULL,
+    row_id TEXT,
+    old TEXT,
+    new TEXT
+);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+"""
+
+# Version 2: probes from the kit's bank are snapshotted with the kit, and the moment a probe was
+# asked in a session is stored so the same probe can be compared across candidates.
+MIGRATION_2 = """
+CREATE TABLE probes (
+    id TEXT PRIMARY KEY,
+    kit_id TEXT NOT NULL REFERENCES kits(id),
+    key TEXT NOT NULL,
+    criterion TEXT NOT NULL,
+    text TEXT NOT NULL,
+    topics TEXT NOT NULL DEFAULT '[]',
+    position INTEGER NOT NULL,
+    UNIQUE (kit_id, key)
+);
+
+CREATE TABLE probe_asks (
+    id TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL REFERENCES sessions(id),
+    probe_key TEXT NOT NULL,
+    probe_text TEXT NOT NULL,
+    claim_id TEXT REFERENCES claims(id),
+    at_s REAL NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX idx_probe_asks_session ON probe_asks(session_id, at_s);
+
+ALTER TABLE sessions ADD COLUMN notes TEXT NOT NULL DEFAULT '';
+
+-- Full-text search over segment text, kept in sync by triggers (external-content FTS5).
+CREATE VIRTUAL TABLE segments_fts USING fts5(
+    text, content='segments', content_rowid='rowid', tokenize='porter unicode61'
+);
+INSERT INTO segments_fts(rowid, text) SELECT rowid, text FROM segments;
+CREATE TRIGGER segments_ai AFTER INSERT ON segments BEGIN
+    INSERT INTO segments_fts(rowid, text) VALUES (new.rowid, new.text);
+END;
+CREATE TRIGGER segments_ad AFTER DELETE ON segments BEGIN
+    INSERT INTO segments_fts(segments_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+END;
+CREATE TRIGGER segments_au AFTER UPDATE ON segments BEGIN
+    INSERT INTO segments_fts(segments_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+    INSERT INTO segments_fts(rowid, text) VALUES (new.rowid, new.text);
+END;
+"""
+
+
+def statements(script: str) -> list[str]:
+    """Split a script into complete statements (trigger bodies included), so that a migration can
+    run inside one transaction: `executescript` would commit half-way."""
+    out: list[str] = []
+    buf = ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        out.append(buf.strip())
+    return out
+
+
+def _run(db: Database, script: str) -> None:
+    for stmt in statements(script):
+        db.execute(stmt)
+
+
+def _migration_1(db: Database) -> None:
+    _run(db, MIGRATION_1)
+
+
+def _migration_2(db: Database) -> None:
+    _run(db, MIGRATION_2)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_migration_1, _migration_2]
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,464 @@
+"""The session store: one SQLite file, one writer.
+
+* Every write goes through this object, which serialises them with a lock, so a store shared by the
+  transcriber thread and the UI thread still has exactly one writer at a time.
+* The schema is versioned with `PRAGMA user_version` (see `schema.py`); migrations run in one
+  transaction each.
+* WAL journal with `synchronous=FULL`: a committed segment survives a killed process and a power cut.
+* A file that is not SQLite, is damaged, or comes from a newer version is refused before anything is
+  written to it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+from sqlite_utils.db import Table
+
+from interviewer.errors import DatabaseError, UserError
+from interviewer.notes.kits import Kit
+from interviewer.notes.schema import MIGRATIONS, SCHEMA_VERSION
+from interviewer.transcript import Segment, Word, words_in_range
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+CLAIM_STATUSES = ("unprobed", "probing", "verified", "contradicted", "vague")
+SESSION_STATUSES = ("recording", "paused", "complete", "recovered", "failed")
+POLARITIES = ("supports", "concern")
+CONSENT_METHODS = ("verbal", "written")
+DEFAULT_NOTICE_VERSION = "2026-11"
+DEFAULT_NOTICE = (
+    "This interview is recorded and transcribed on this computer, without any cloud service, so that "
+    "the interviewers can review what was said. The recording, transcript and notes are used only to "
+    "assess this application, are kept no longer than the hiring team's retention policy, and can be "
+    "erased on request."
+)
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def preflight(path: Path, *, verify: bool = True) -> int:
+    """Check an existing database without writing to it; return its schema version (0 if new).
+
+    Raises DatabaseError naming the file when it is not SQLite, is damaged, or is from a newer version.
+    """
+    if not path.exists() or path.stat().st_size == 0:
+        return 0
+    if path.is_dir():
+        raise DatabaseError("is a directory, not a database file", path=path)
+    try:
+        with path.open("rb") as f:
+            head = f.read(100)
+    except OSError as exc:
+        raise DatabaseError(f"cannot be read: {exc.strerror}", path=path) from None
+    if len(head) < 100 or not head.startswith(SQLITE_HEADER):
+        raise DatabaseError("is not an Interviewer database (not an SQLite file); it was left untouched",
+                            path=path)
+    conn: sqlite3.Connection | None = None
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        if verify:
+            problems = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
+            if problems != ["ok"]:
+                raise DatabaseError(
+                    f"is damaged ({problems[0]}); it was left untouched. Restore a backup or move it aside",
+                    path=path)
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"is damaged or not a database ({exc}); it was left untouched", path=path) from None
+    finally:
+        if conn is not None:
+            conn.close()
+    if version > SCHEMA_VERSION:
+        raise DatabaseError(
+            f"was written by a newer version of Interviewer (schema {version}; this version reads up to "
+            f"{SCHEMA_VERSION}); it was left untouched. Upgrade Interviewer to open it", path=path)
+    return version
+
+
+def _dumps(v: Any) -> str:
+    return json.dumps(v, ensure_ascii=False, sort_keys=True)
+
+
+class Store:
+    """All reads and writes of one data directory's database."""
+
+    def __init__(self, path: Path | str, *, clock: Clock = utc_now, verify: bool = True,
+                 migrate_to: int = SCHEMA_VERSION) -> None:
+        self.path = Path(path)
+        self.root = self.path.parent
+        self._clock = clock
+        self._lock = threading.RLock()
+        preflight(self.path, verify=verify)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(str(self.path), check_same_thread=False, timeout=15)
+        except sqlite3.Error as exc:
+            raise DatabaseError(f"cannot be opened: {exc}", path=self.path) from None
+        self.db = Database(conn)
+        with self.db.ensure_autocommit_on():
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=FULL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.execute("PRAGMA busy_timeout=15000")
+        self._migrate(migrate_to)
+        self._restrict_permissions()
+
+    # ------------------------------------------------------------------ lifecycle
+    def _restrict_permissions(self) -> None:
+        import os
+
+        if os.name != "posix":
+            return
+        for p in (self.path, self.path.with_name(self.path.name + "-wal"),
+                  self.path.with_name(self.path.name + "-shm")):
+            if p.exists():
+                p.chmod(0o600)
+
+    @property
+    def user_version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self, target: int) -> None:
+        with self._lock:
+            current = self.user_version
+            for version in range(current + 1, target + 1):
+                with self.db.atomic():
+                    MIGRATIONS[version - 1](self.db)
+                    self.db.execute(f"PRAGMA user_version={version}")
+
+    def close(self) -> None:
+        with self._lock:
+            with suppress(sqlite3.Error):
+                self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def atomic(self) -> Iterator[Database]:
+        """One transaction, under the writer lock."""
+        with self._lock, self.db.atomic() as db:
+            yield db
+
+    def now(self) -> str:
+        return self._clock().astimezone(UTC).isoformat(timespec="milliseconds")
+
+    def t(self, name: str) -> Table:
+        return self.db.table(name)
+
+    def integrity_check(self) -> str:
+        with self._lock:
+            return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
+
+    # ------------------------------------------------------------------ audit
+    def audit(self, actor: str, action: str, table: str, row_id: str | None, *,
+              old: Any = None, new: Any = None) -> None:
+        with self.atomic():
+            self.t("audit_log").insert({
+                "id": new_id(), "at": self.now(), "actor": actor or "unknown", "action": action,
+                "table_name": table, "row_id": row_id,
+                "old": None if old is None else _dumps(old), "new": None if new is None else _dumps(new),
+            })
+
+    def audit_entries(self, row_id: str | None = None) -> list[dict[str, Any]]:
+        where, args = ("row_id = ?", [row_id]) if row_id else (None, None)
+        with self._lock:
+            return list(self.t("audit_log").rows_where(where, args, order_by="at"))
+
+    # ------------------------------------------------------------------ people and kits
+    def get_or_create_candidate(self, name: str, *, email: str | None = None,
+                                resume_path: str | None = None, resume_text: str | None = None) -> str:
+        name = name.strip()
+        if not name:
+            raise UserError("a candidate needs a name")
+        with self.atomic():
+            row = self.find_candidate(name)
+            if row is not None:
+                updates = {k: v for k, v in {"email": email, "resume_path": resume_path,
+                                             "resume_text": resume_text}.items() if v is not None}
+                if updates:
+                    self.t("candidates").update(row["id"], updates)
+                return str(row["id"])
+            cid = new_id()
+            self.t("candidates").insert({"id": cid, "name": name, "email": email, "resume_path": resume_path,
+                                         "resume_text": resume_text, "created_at": self.now()})
+            return cid
+
+    def find_candidate(self, name: str) -> dict[str, Any] | None:
+        with self._lock:
+            rows = list(self.t("candidates").rows_where("name = ? COLLATE NOCASE", [name.strip()], limit=1))
+        return rows[0] if rows else None
+
+    def candidate(self, candidate_id: str) -> dict[str, Any]:
+        with self._lock:
+            return dict(self.t("candidates").get(candidate_id))
+
+    def get_or_create_role(self, name: str) -> str:
+        name = name.strip()
+        with self.atomic():
+            rows = list(self.t("roles").rows_where("name = ? COLLATE NOCASE", [name], limit=1))
+            if rows:
+                return str(rows[0]["id"])
+            rid = new_id()
+            self.t("roles").insert({"id": rid, "name": name, "created_at": self.now()})
+            return rid
+
+    def save_kit(self, kit: Kit, toml_text: str) -> str:
+        """Snapshot a kit; the same kit text always gets the same id, on every laptop."""
+        kit_id = str(uuid.uuid5(uuid.NAMESPACE_URL, "interviewer-kit:" + toml_text))
+        with self.atomic():
+            if self.t("kits").count_where("id = ?", [kit_id]):
+                return kit_id
+            self.t("kits").insert({"id": kit_id, "name": kit.name, "version": kit.version,
+                                   "source": kit.source, "toml": toml_text, "created_at": self.now()})
+            self.t("criteria").insert_all([
+                {"id": str(uuid.uuid5(uuid.UUID(kit_id), "criterion:" + c.key)), "kit_id": kit_id,
+                 "key": c.key, "name": c.name, "definition": c.definition,
+                 "anchors": _dumps({str(k): v for k, v in c.anchors.items()}), "position": i}
+                for i, c in enumerate(kit.criteria)
+            ])
+            self.t("probes").insert_all([
+                {"id": str(uuid.uuid5(uuid.UUID(kit_id), "probe:" + p.id)), "kit_id": kit_id, "key": p.id,
+                 "criterion": p.criterion, "text": p.text, "topics": _dumps(list(p.topics)), "position": i}
+                for i, p in enumerate(kit.probes)
+            ])
+        return kit_id
+
+    def kit_toml(self, kit_id: str) -> str:
+        with self._lock:
+            return str(self.t("kits").get(kit_id)["toml"])
+
+    # ------------------------------------------------------------------ claims
+    def add_claims(self, candidate_id: str, claims: Iterable[dict[str, Any]]) -> list[str]:
+        ids: list[str] = []
+        with self.atomic():
+            start = self.db.execute("SELECT coalesce(max(position) + 1, 0) FROM claims WHERE candidate_id = ?",
+                                    [candidate_id]).fetchone()[0]
+            now = self.now()
+            rows = []
+            for i, c in enumerate(claims):
+                cid = new_id()
+                ids.append(cid)
+                rows.append({"id": cid, "candidate_id": candidate_id, "text": c["text"],
+                             "source": c.get("source"), "section": c.get("section"), "position": start + i,
+                             "status": "unprobed", "topics": _dumps(list(c.get("topics", []))),
+                             "created_at": now, "updated_at": now})
+            if rows:
+                self.t("claims").insert_all(rows)
+        return ids
+
+    def claims(self, candidate_id: str) -> list[dict[str, Any]]:
+        with self._lock:
+            rows = list(self.t("claims").rows_where("candidate_id = ?", [candidate_id], order_by="position"))
+        for r in rows:
+            r["topics"] = json.loads(r["topics"])
+        return rows
+
+    def set_claim_status(self, claim_id: str, status: str, *, actor: str,
+                         evidence_id: str | None = None) -> None:
+        if status not in CLAIM_STATUSES:
+            raise UserError(f"unknown claim status {status!r} (one of: {', '.join(CLAIM_STATUSES)})")
+        with self.atomic():
+            old = self.t("claims").get(claim_id)["status"]
+            self.t("claims").update(claim_id, {"status": status, "updated_at": self.now()})
+            self.audit(actor, "claim.status", "claims", claim_id, old={"status": old},
+                       new={"status": status, "evidence_id": evidence_id})
+
+    # ------------------------------------------------------------------ sessions
+    def create_session(self, *, candidate_id: str, role_id: str | None, kit_id: str | None,
+                       evaluator: str | None, status: str = "recording", audio_path: str | None = None,
+                       sample_rate: int | None = None, model: str | None = None,
+                       origin: str | None = None, session_id: str | None = None) -> str:
+        if status not in SESSION_STATUSES:
+            raise ValueError(status)
+        sid = session_id or new_id()
+        now = self.now()
+        with self.atomic():
+            self.t("sessions").insert({
+                "id": sid, "candidate_id": candidate_id, "role_id": role_id, "kit_id": kit_id,
+                "evaluator": evaluator, "status": status, "started_at": now, "ended_at": None,
+                "duration_s": 0.0, "audio_path": audio_path, "sample_rate": sample_rate, "model": model,
+                "origin": origin, "created_at": now,
+            })
+        return sid
+
+    def update_session(self, session_id: str, **fields: Any) -> None:
+        if "status" in fields and fields["status"] not in SESSION_STATUSES:
+            raise ValueError(fields["status"])
+        with self.atomic():
+            self.t("sessions").update(session_id, fields)
+
+    def session(self, session_id: str) -> dict[str, Any]:
+        with self._lock:
+            rows = list(self.db.query(
+                "SELECT s.*, c.name AS candidate, r.name AS role FROM sessions s "
+                "JOIN candidates c ON c.id = s.candidate_id LEFT JOIN roles r ON r.id = s.role_id "
+                "WHERE s.id = ?", [session_id]))
+        if not rows:
+            raise UserError(f"no session {session_id!r}")
+        return rows[0]
+
+    def resolve_session(self, ref: str) -> str:
+        """A full id, or an unambiguous prefix of one (as shown by `interviewer sessions`)."""
+        with self._lock:
+            rows = [r[0] for r in self.db.execute("SELECT id FROM sessions WHERE id LIKE ? || '%' LIMIT 2",
+                                                  [ref.strip()]).fetchall()]
+        if not rows:
+            raise UserError(f"no session matches {ref!r} (see `interviewer sessions`)")
+        if len(rows) > 1:
+            raise UserError(f"session id {ref!r} is ambiguous: give more characters")
+        return str(rows[0])
+
+    def audio_file(self, session: dict[str, Any]) -> Path | None:
+        p = session.get("audio_path")
+        if not p:
+            return None
+        path = Path(p)
+        return path if path.is_absolute() else self.root / path
+
+    def sessions(self, *, status: str | None = None) -> list[dict[str, Any]]:
+        """Every session in the public JSON shape of `interviewer sessions --format json`."""
+        sql = (
+            "SELECT s.id, c.name AS candidate, r.name AS role, s.status, s.started_at, s.duration_s, "
+            "s.audio_path, s.evaluator, "
+            "(SELECT count(*) FROM segments g WHERE g.session_id = s.id) AS segments, "
+            "(SELECT count(*) FROM evidence e WHERE e.session_id = s.id) AS evidence "
+            "FROM sessions s JOIN candidates c ON c.id = s.candidate_id LEFT JOIN roles r ON r.id = s.role_id "
+        )
+        args: list[Any] = []
+        if status:
+            sql += "WHERE s.status = ? "
+            args.append(status)
+        sql += "ORDER BY s.started_at"
+        with self._lock:
+            rows = list(self.db.query(sql, args))
+        out = []
+        for r in rows:
+            audio = self.audio_file(r)
+            out.append({"id": r["id"], "candidate": r["candidate"], "role": r["role"], "status": r["status"],
+                        "started_at": r["started_at"], "duration_s": round(float(r["duration_s"] or 0), 3),
+                        "audio_path": str(audio) if audio else None, "segments": r["segments"],
+                        "evidence": r["evidence"], "evaluator": r["evaluator"]})
+        return out
+
+    # ------------------------------------------------------------------ segments
+    def add_segment(self, session_id: str, seg: Segment) -> str:
+        sid = new_id()
+        with self.atomic():
+            self.t("segments").insert({
+                "id": sid, "session_id": session_id, "start": seg.start, "end": seg.end, "text": seg.text,
+                "speaker": seg.speaker, "words": _dumps([w.to_dict() for w in seg.words]),
+                "created_at": self.now(),
+            })
+            self.t("sessions").update(session_id, {"duration_s": max(seg.end, self._duration(session_id))})
+        return sid
+
+    def _duration(self, session_id: str) -> float:
+        return float(self.t("sessions").get(session_id)["duration_s"] or 0.0)
+
+    def add_segments(self, session_id: str, segments: Sequence[Segment]) -> None:
+        with self.atomic():
+            for seg in segments:
+                self.add_segment(session_id, seg)
+
+    def segment_rows(self, session_id: str) -> list[dict[str, Any]]:
+        with self._lock:
+            rows = list(self.t("segments").rows_where("session_id = ?", [session_id], order_by="start"))
+        for r in rows:
+            r["words"] = json.loads(r["words"])
+        return rows
+
+    def segments(self, session_id: str) -> list[Segment]:
+        return [
+            Segment(r["start"], r["end"], r["text"], r["speaker"],
+                    tuple(Word(w["start"], w["end"], w["word"], w.get("prob", 1.0)) for w in r["words"]))
+            for r in self.segment_rows(session_id)
+        ]
+
+    def last_segment_end(self, session_id: str) -> float:
+        with self._lock:
+            v = self.db.execute('SELECT max("end") FROM segments WHERE session_id = ?', [session_id]).fetchone()[0]
+        return float(v or 0.0)
+
+    def search(self, query: str, *, limit: int = 50) -> list[dict[str, Any]]:
+        """Full-text search over every session's transcript (FTS5), best match first."""
+        fts_query = " ".join('"' + tok.replace('"', '""') + '"' for tok in query.split())
+        if not fts_query:
+            return []
+        sql = (
+            "SELECT g.session_id AS session, c.name AS candidate, g.start, g.\"end\", g.text "
+            "FROM segments_fts f JOIN segments g ON g.rowid = f.rowid "
+            "JOIN sessions s ON s.id = g.session_id JOIN candidates c ON c.id = s.candidate_id "
+            "WHERE segments_fts MATCH ? ORDER BY f.rank LIMIT ?"
+        )
+        with self._lock:
+            return list(self.db.query(sql, [fts_query, limit]))
+
+    # ------------------------------------------------------------------ evidence
+    def add_evidence(self, *, session_id: str, start: float, end: float, criterion: str | None,
+                     evaluator: str | None, claim_id: str | None = None, probe_id: str | None = None,
+                     polarity: str = "supports", note: str = "", quote: str | None = None) -> str:
+        if polarity not in POLARITIES:
+            raise UserError(f"polarity must be one of: {', '.join(POLARITIES)}")
+        if end < start:
+            raise UserError(f"evidence ends ({end}) before it starts ({start})")
+        eid = new_id()
+        with self.atomic():
+            if quote is None:
+                quote = words_in_range(self.segments(session_id), start, end)
+            row = {"id": eid, "session_id": session_id, "start": start, "end": end, "quote": quote,
+                   "criterion": criterion, "claim_id": claim_id, "probe_id": probe_id, "polarity": polarity,
+                   "note": note, "evaluator": evaluator, "created_at": self.now()}
+            self.t("evidence").insert(row)
+            self.audit(evaluator or "unknown", "evidence.add", "evidence", eid, new=row)
+        return eid
+
+    def delete_evidence(self, evidence_id: str, *, actor: str) -> None:
+        with self.atomic():
+            old = dict(self.t("evidence").get(evidence_id))
+            self.t("evidence").delete(evidence_id)
+            self.audit(actor, "evidence.delete", "evidence", evidence_id, old=old)
+
+    def evidence(self, session_id: str) -> list[dict[str, Any]]:
+        with self._lock:
+            return list(self.t("evidence").rows_where("session_id = ?", [session_id], order_by="start"))
+
+    # ------------------------------------------------------------------ consent
+    def record_consent(self, *, candidate_id: str, session_id: str | None, method: str, confirmed_by: str,
+                       notice_text: str = DEFAULT_NOTICE, notice_version: str = DEFAULT_NOTICE_VERSION) -> str:
+        if method not in CONSENT_METHODS:
+            raise UserError(f"consent method must be one of: {', '.join(CONSENT_METHODS)}")
+        cid = new_id()
+        with self.atomic():
+            row = {"id": cid, "session_id": session_id, "candidate_id": candidate_id,
+                   "notice_version": notice_version, "notice_text": notice_text, "method": method,
+                   "confirmed_by": confirmed_by, "confirmed_at": self.now()}
+            self.t("consents").insert(row)
+            self.audit(confirmed_by, "consent.record", "consents", cid, new=row)
+        return cid
+
+    def consents(self, session_id: str) -> list[dict[str, Any]]:
+        with self._lock:
+            return list(self.t("consents").rows_where("session_id = ?", [session_id]))

@@ -1,0 +1,116 @@
+"""Transcript values shared by the audio and notes layers, and their plain-text formats.
+
+Times are seconds from the start of the recording.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Word:
+    start: float
+    end: float
+    word: str
+    prob: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": round(self.start, 3), "end": round(self.end, 3), "word": self.word,
+                "prob": round(self.prob, 4)}
+
+
+@dataclass(frozen=True)
+class Segment:
+    start: float
+    end: float
+    text: str
+    speaker: str = ""
+    words: tuple[Word, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "start": round(self.start, 3),
+            "end": round(self.end, 3),
+            "text": self.text,
+            "speaker": self.speaker,
+            "words": [w.to_dict() for w in self.words],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Segment:
+        words = tuple(Word(float(w["start"]), float(w["end"]), str(w["word"]), float(w.get("prob", 1.0)))
+                      for w in d.get("words") or [])
+        return cls(float(d["start"]), float(d["end"]), str(d["text"]), str(d.get("speaker") or ""), words)
+
+    def shifted(self, offset: float, speaker: str | None = None) -> Segment:
+        return Segment(
+            self.start + offset,
+            self.end + offset,
+            self.text,
+            self.speaker if speaker is None else speaker,
+            tuple(Word(w.start + offset, w.end + offset, w.word, w.prob) for w in self.words),
+        )
+
+
+def words_in_range(segments: Iterable[Segment], start: float, end: float) -> str:
+    """The committed words whose midpoint lies inside [start, end], joined as text."""
+    out: list[str] = []
+    for seg in segments:
+        if seg.end < start or seg.start > end:
+            continue
+        if seg.words:
+            out.extend(w.word.strip() for w in seg.words if start <= (w.start + w.end) / 2 <= end)
+        elif start <= (seg.start + seg.end) / 2 <= end:
+            out.append(seg.text.strip())
+    return " ".join(x for x in out if x)
+
+
+def _timestamp(t: float, sep: str) -> str:
+    ms = max(0, round(t * 1000))
+    h, rem = divmod(ms, 3_600_000)
+    m, rem = divmod(rem, 60_000)
+    s, ms = divmod(rem, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
+
+
+def mmss(t: float) -> str:
+    t = max(0, int(t))
+    h, rem = divmod(t, 3600)
+    m, s = divmod(rem, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
+
+
+def to_txt(segments: Sequence[Segment]) -> str:
+    lines = []
+    for s in segments:
+        who = f"{s.speaker}: " if s.speaker else ""
+        lines.append(f"[{mmss(s.start)}] {who}{s.text.strip()}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _cue_text(s: Segment) -> str:
+    return f"{s.speaker}: {s.text.strip()}" if s.speaker else s.text.strip()
+
+
+def to_srt(segments: Sequence[Segment]) -> str:
+    blocks = [
+        f"{i}\n{_timestamp(s.start, ',')} --> {_timestamp(s.end, ',')}\n{_cue_text(s)}\n"
+        for i, s in enumerate(segments, 1)
+    ]
+    return "\n".join(blocks)
+
+
+def to_vtt(segments: Sequence[Segment]) -> str:
+    blocks = [f"{_timestamp(s.start, '.')} --> {_timestamp(s.end, '.')}\n{_cue_text(s)}\n" for s in segments]
+    return "WEBVTT\n\n" + "\n".join(blocks)
+
+
+def to_jsonl(segments: Sequence[Segment]) -> str:
+    return "".join(json.dumps(s.to_dict(), ensure_ascii=False) + "\n" for s in segments)
+
+
+FORMATTERS = {"txt": to_txt, "srt": to_srt, "vtt": to_vtt, "jsonl": to_jsonl}

@@ -1,0 +1,85 @@
+"""Kits: the bundled default is complete; malformed kits are reported with file and line."""
+
+from __future__ import annotations
+
+import pytest
+
+from interviewer.errors import KitError
+from interviewer.notes.kits import load_kit, parse_kit
+
+CRITERIA = ["claim-verification", "judgment", "failure-archaeology", "production-constraints"]
+
+GOOD = """
+[kit]
+name = "Tiny"
+version = 1
+topics = ["evaluation", "cost"]
+
+[[criteria]]
+key = "judgment"
+name = "Judgment"
+definition = "Weighs trade-offs."
+anchors = { 1 = "a", 2 = "b", 3 = "c", 4 = "d" }
+
+[[probes]]
+id = "j-1"
+criterion = "judgment"
+topics = ["cost"]
+text = "What would you cut first?"
+"""
+
+
+def test_default_kit_is_complete():
+    kit = load_kit()
+    assert [c.key for c in kit.criteria] == CRITERIA
+    for c in kit.criteria:
+        assert sorted(c.anchors) == [1, 2, 3, 4]
+        assert c.definition and "\n" not in c.definition
+        probes = kit.probes_for(c.key)
+        assert len(probes) >= 10, c.key
+        assert all(p.topics for p in probes)
+    for topic in ("evaluation", "retrieval", "data-drift", "labelling", "deployment", "data-residency",
+                  "model-swaps", "on-call", "cost"):
+        assert topic in kit.topics
+        assert kit.probes_for(topic=topic), topic
+    assert len({p.id for p in kit.probes}) == len(kit.probes)
+
+
+def test_good_kit_parses():
+    kit = parse_kit(GOOD, "tiny.toml")
+    assert kit.criterion("judgment").anchors[4] == "d"
+    assert kit.probes[0].topics == ("cost",)
+
+
+@pytest.mark.parametrize(("broken", "line", "message"), [
+    (GOOD.replace('name = "Tiny"', 'name = "Tiny'), 3, "not valid TOML"),
+    (GOOD.replace('anchors = { 1 = "a", 2 = "b", 3 = "c", 4 = "d" }', 'anchors = { 1 = "a" }'), 7,
+     "anchors"),
+    (GOOD.replace('criterion = "judgment"', 'criterion = "trivia"'), 13, "unknown criterion 'trivia'"),
+    (GOOD.replace('topics = ["cost"]', 'topics = ["astrology"]'), 13, "unknown topic"),
+    (GOOD.replace('key = "judgment"', 'key = "Judgment Call"'), 7, "lower-case"),
+    (GOOD + '\n[[probes]]\nid = "j-1"\ncriterion = "judgment"\ntext = "again"\n', 19, "used twice"),
+    (GOOD.replace('text = "What would you cut first?"', ""), 13, "'text' must be a non-empty string"),
+])
+def test_kit_errors_name_file_and_line(broken, line, message):
+    with pytest.raises(KitError) as err:
+        parse_kit(broken, "kits/broken.toml")
+    assert err.value.line == line
+    assert str(err.value).startswith(f"kits/broken.toml:{line}: ")
+    assert message in str(err.value)
+
+
+def test_kit_without_header(tmp_path):
+    p = tmp_path / "k.toml"
+    p.write_text('[[criteria]]\nkey = "a"\n')
+    with pytest.raises(KitError, match=r"k\.toml:1: missing the \[kit\] table"):
+        load_kit(p)
+
+
+def test_missing_and_binary_kit_files(tmp_path):
+    with pytest.raises(KitError, match="no such kit file"):
+        load_kit(tmp_path / "none.toml")
+    p = tmp_path / "bin.toml"
+    p.write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(KitError, match="not UTF-8"):
+        load_kit(p)

@@ -1,0 +1,204 @@
+"""The command line end to end: real model, real files, real SQLite, no network."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import JFK, JFK_TEXT, ROOT, wer
+
+
+@pytest.mark.slow
+def test_transcribe_jfk_offline_matches_reference(run_cli, no_network):
+    res = run_cli("transcribe", str(JFK))
+    assert res.code == 0, res.err
+    assert wer(JFK_TEXT, " ".join(line.split("] ", 1)[1] for line in res.out.splitlines())) <= 0.10
+    assert no_network == []
+
+
+@pytest.mark.slow
+def test_transcribe_jsonl_shape(run_cli):
+    res = run_cli("transcribe", str(JFK), "--format", "jsonl", "--beam", "1")
+    assert res.code == 0, res.err
+    rows = [json.loads(line) for line in res.out.splitlines()]
+    assert rows
+    for row in rows:
+        assert set(row) == {"start", "end", "text", "speaker", "words"}
+        assert row["start"] < row["end"]
+        assert row["words"], "word timings are present"
+        for w in row["words"]:
+            assert set(w) == {"start", "end", "word", "prob"}
+            assert row["start"] - 0.01 <= w["start"] <= w["end"] <= row["end"] + 0.01
+    assert rows[-1]["end"] == pytest.approx(10.5, abs=1.0)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("fmt", "marker"), [("srt", " --> "), ("vtt", "WEBVTT")])
+def test_transcribe_subtitle_formats(run_cli, fmt, marker):
+    res = run_cli("transcribe", str(JFK), "--format", fmt, "--beam", "1")
+    assert res.code == 0
+    assert marker in res.out
+    assert "country" in res.out.lower()
+
+
+def test_missing_audio_file_is_one_line_exit_2(run_cli, tmp_path):
+    res = run_cli("transcribe", str(tmp_path / "nope.wav"))
+    assert res.code == 2
+    assert res.err.strip() == f"interviewer: error: {tmp_path / 'nope.wav'}: no such file"
+    assert "Traceback" not in res.err
+
+
+def test_non_audio_file_is_refused(run_cli, tmp_path):
+    bad = tmp_path / "notes.flac"
+    bad.write_text("these are not samples\n" * 20)
+    res = run_cli("transcribe", str(bad))
+    assert res.code == 2
+    assert str(bad) in res.err
+    assert "not an audio file" in res.err
+    assert len(res.err.strip().splitlines()) == 1
+
+
+def test_directory_is_not_audio(run_cli, tmp_path):
+    res = run_cli("transcribe", str(tmp_path))
+    assert res.code == 2
+    assert "is a directory" in res.err
+
+
+@pytest.mark.slow
+def test_truncated_audio_transcribes_valid_part_and_says_so(run_cli, tmp_path):
+    cut = tmp_path / "cut.flac"
+    cut.write_bytes(JFK.read_bytes()[: len(JFK.read_bytes()) // 2])
+    res = run_cli("transcribe", str(cut), "--beam", "1")
+    assert res.code == 0
+    assert "truncated" in res.err and str(cut) in res.err
+    assert "americans" in res.out.lower()
+    assert "your country." not in res.out.lower().split("for you")[-1]
+
+
+def test_unknown_model_name_says_download_needed(run_cli, no_network):
+    res = run_cli("transcribe", str(JFK), "--model", "small.en")
+    assert res.code == 2
+    assert "download" in res.err and "small.en" in res.err
+    assert no_network == []
+
+
+def test_model_directory_that_is_not_a_model(run_cli, tmp_path):
+    res = run_cli("transcribe", str(JFK), "--model", str(tmp_path))
+    assert res.code == 2
+    assert "not a CTranslate2 Whisper model directory" in res.err
+
+
+@pytest.mark.slow
+def test_any_ctranslate2_directory_works(run_cli, tmp_path):
+    from interviewer.audio.models import bundled_model
+
+    copy = tmp_path / "my-model"
+    shutil.copytree(bundled_model().path, copy)
+    res = run_cli("transcribe", str(JFK), "--model", str(copy), "--beam", "1")
+    assert res.code == 0, res.err
+    assert wer(JFK_TEXT, res.out) <= 0.2
+
+
+def test_import_audio_requires_consent(run_cli, data_dir):
+    res = run_cli("import-audio", str(JFK), "--candidate", "Ann")
+    assert res.code == 2
+    assert "consent" in res.err
+    assert not list(data_dir.audio_dir.iterdir())
+
+
+@pytest.mark.slow
+def test_import_audio_then_sessions_json(run_cli, data_dir):
+    res = run_cli("import-audio", str(JFK), "--candidate", "Zoë Ðặng", "--role", "ML Engineer",
+                  "--consent", "written", "--beam", "1")
+    assert res.code == 0, res.err
+    sid = res.out.strip()
+    listing = run_cli("sessions", "--format", "json")
+    assert listing.code == 0
+    rows = json.loads(listing.out)
+    assert len(rows) == 1
+    row = rows[0]
+    assert set(row) == {"id", "candidate", "role", "status", "started_at", "duration_s", "audio_path",
+                        "segments", "evidence"}
+    assert row["id"] == sid
+    assert row["candidate"] == "Zoë Ðặng"
+    assert row["role"] == "ML Engineer"
+    assert row["status"] == "complete"
+    assert row["duration_s"] == pytest.approx(11.0, abs=0.1)
+    assert row["segments"] >= 1
+    assert row["evidence"] == 0
+    assert Path(row["audio_path"]).is_file()
+    assert Path(row["audio_path"]).read_bytes() == JFK.read_bytes()
+    table = run_cli("sessions")
+    assert "Zoë Ðặng" in table.out and sid[:8] in table.out
+
+
+def test_sessions_on_empty_data_dir_explains(run_cli):
+    res = run_cli("sessions")
+    assert res.code == 0
+    assert "No sessions yet" in res.out
+    assert json.loads(run_cli("sessions", "--format", "json").out) == []
+
+
+def test_unreadable_database_is_refused_and_untouched(run_cli, data_dir):
+    data_dir.db_path.write_bytes(b"this is not a database at all" * 100)
+    before = hashlib.sha256(data_dir.db_path.read_bytes()).hexdigest()
+    res = run_cli("sessions")
+    assert res.code == 2
+    assert str(data_dir.db_path) in res.err
+    assert "left untouched" in res.err
+    assert hashlib.sha256(data_dir.db_path.read_bytes()).hexdigest() == before
+
+
+def test_data_dir_flag_overrides_environment(run_cli, tmp_path):
+    other = tmp_path / "other"
+    res = run_cli("sessions", "--data-dir", str(other), "--format", "json")
+    assert res.code == 0
+    assert (other / "interviewer.sqlite3").exists()
+
+
+def test_doctor_reports_what_a_bug_report_needs(run_cli, data_dir):
+    res = run_cli("doctor", "--format", "json")
+    assert res.code == 0
+    info = json.loads(res.out)
+    assert info["interviewer"]["python"].startswith("3.")
+    assert info["packages"]["faster-whisper"] != "not installed"
+    assert Path(info["model"]["path"]).is_dir()
+    assert info["data"]["dir"] == str(data_dir.root)
+    assert info["data"]["free disk GB"] > 0
+    assert isinstance(info["audio input devices"], list)
+    text = run_cli("doctor")
+    assert "model:" in text.out and "tiny.en" in text.out
+
+
+@pytest.mark.slow
+def test_demo_stores_the_sample_interview_and_prints_it(run_cli, no_network):
+    res = run_cli("demo")
+    assert res.code == 0, res.err
+    assert "Zoë Ðặng" in res.out
+    assert "milliseconds" in res.out.lower()
+    assert no_network == []
+    rows = json.loads(run_cli("sessions", "--format", "json").out)
+    assert rows[0]["candidate"] == "Zoë Ðặng"
+    assert rows[0]["segments"] >= 10
+
+
+def test_python_main_is_the_same_program():
+    out = subprocess.run([sys.executable, str(ROOT / "main.py"), "--version"], capture_output=True, text=True,
+                         check=True)
+    out2 = subprocess.run([sys.executable, "-m", "interviewer", "--version"], capture_output=True, text=True,
+                          check=True, cwd=ROOT)
+    assert out.stdout == out2.stdout
+    assert out.stdout.startswith("interviewer ")
+
+
+def test_headless_commands_do_not_import_qt():
+    code = ("import sys; from interviewer import app, cli; import interviewer.notes.store, "
+            "interviewer.audio.transcriber; print('PySide6' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == "False"
