@@ -19,7 +19,7 @@ from typing import Any, TextIO
 from interviewer import __version__
 from interviewer.config import DATA_DIR_ENV, DataDir, resolve_data_dir
 from interviewer.errors import UserError
-from interviewer.transcript import FORMATTERS
+from interviewer.transcript import FORMATTERS, Segment
 
 if False:  # pragma: no cover - typing only, keeps heavy imports lazy
     from interviewer.audio.transcriber import Transcriber
@@ -81,6 +81,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("audio", type=Path, help="any audio file FFmpeg decodes")
     _model_opts(p, beam=5)
     p.add_argument("--format", choices=sorted(FORMATTERS), default="txt")
+    p.add_argument("--realtime", action="store_true",
+                   help="replay the file through the live streaming path (with --format jsonl: one line per "
+                        "committed segment, tentative updates with \"final\": false)")
+    p.add_argument("--speed", type=float, default=1.0, help=argparse.SUPPRESS)
+
+    p = sub.add_parser("record", help="record and transcribe a live interview")
+    p.add_argument("--source", default="default",
+                   help="'default', an input device name or index, or file:PATH (replayed in real time)")
+    p.add_argument("--source2", default=None, help="a second source recorded as its own track (e.g. the "
+                                                   "remote candidate's audio, a PulseAudio monitor)")
+    p.add_argument("--speaker", default=None, help="label of the first source's segments (default: the source "
+                                                   "name, or 'interviewer' with --source2)")
+    p.add_argument("--speaker2", default="candidate", help="label of the second source's segments")
+    p.add_argument("--candidate", required=True)
+    p.add_argument("--role", default=None)
+    p.add_argument("--consent", choices=["verbal", "written"], default=None,
+                   help="how the candidate consented to recording (required)")
+    p.add_argument("--evaluator", default=None)
+    p.add_argument("--seconds", type=float, default=None, help="stop after this much audio")
+    _model_opts(p, beam=5)
+    _common(p)
+
+    p = sub.add_parser("recover", help="repair and finish sessions left recording by a crash (also runs on "
+                                       "every start)")
+    p.add_argument("--model", default=None)
+    _common(p)
+
+    p = sub.add_parser("devices", help="list audio input devices")
 
     p = sub.add_parser("import-audio", help="store an existing recording as a session, transcribed")
     p.add_argument("audio", type=Path)
@@ -107,12 +135,80 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # ---------------------------------------------------------------------------------------------- commands
+class JsonLines:
+    """Thread-safe JSON lines on stdout, flushed at once (scripts read them live)."""
+
+    def __init__(self, out: TextIO) -> None:
+        import threading
+
+        self.out = out
+        self._lock = threading.Lock()
+
+    def __call__(self, obj: dict[str, Any]) -> None:
+        with self._lock:
+            self.out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+            self.out.flush()
+
+
+def _segment_line(seg: Segment, final: bool = True) -> dict[str, Any]:
+    return {"start": round(seg.start, 3), "end": round(seg.end, 3), "text": seg.text, "speaker": seg.speaker,
+            "final": final}
+
+
+def cmd_transcribe_realtime(args: argparse.Namespace, sv: Services, tr: Transcriber) -> int:
+    import threading
+
+    from interviewer.audio.sources import FileSource
+    from interviewer.audio.streaming import StreamConfig, StreamingTranscriber
+
+    emit = JsonLines(sv.out)
+    source = FileSource(args.audio, speed=args.speed)
+    done = threading.Event()
+    errors: list[Exception] = []
+    segments: list[Segment] = []
+
+    def on_commit(seg: Segment) -> None:
+        segments.append(seg)
+        if args.format == "jsonl":
+            emit(_segment_line(seg))
+
+    def on_tentative(text: str, start: float, end: float) -> None:
+        if args.format == "jsonl":
+            emit({"start": round(start, 3), "end": round(end, 3), "text": text, "speaker": source.name,
+                  "final": False})
+
+    stream = StreamingTranscriber(tr, speaker=source.name, on_commit=on_commit, on_tentative=on_tentative,
+                                  config=StreamConfig(beam_size=args.beam))
+
+    def on_end(error: Exception | None) -> None:
+        if error:
+            errors.append(error)
+        done.set()
+
+    if args.format == "jsonl":
+        emit({"event": "start"})
+    source.start(stream.feed, on_end)
+    try:
+        done.wait()
+    finally:
+        source.stop()
+        stream.finish()
+    if args.format != "jsonl":
+        sv.out.write(FORMATTERS[args.format](segments))
+        sv.out.flush()
+    if errors:
+        raise UserError(f"replay stopped: {errors[0]}", path=args.audio)
+    return 0
+
+
 def cmd_transcribe(args: argparse.Namespace, sv: Services) -> int:
     from interviewer.audio.decode import decode_file
 
     # Decode first: a bad file is reported before a model is loaded.
     decode_file(args.audio)
     tr = sv.make_transcriber(args.model, args.beam, args.allow_download)
+    if args.realtime:
+        return cmd_transcribe_realtime(args, sv, tr)
     result = tr.transcribe_file(args.audio, beam_size=args.beam)
     sv.out.write(FORMATTERS[args.format](result.segments))
     sv.out.flush()
@@ -232,6 +328,96 @@ def cmd_doctor(args: argparse.Namespace, sv: Services) -> int:
     return 0
 
 
+def cmd_record(args: argparse.Namespace, sv: Services) -> int:
+    import signal
+    import threading
+
+    from interviewer.audio.sources import open_source
+    from interviewer.session import Listener, LiveSession, SessionSpec, Track
+
+    consent = _require_consent(args.consent)
+    first = open_source(args.source)
+    tracks = [Track(first, args.speaker or ("interviewer" if args.source2 else first.name))]
+    if args.source2:
+        tracks.append(Track(open_source(args.source2), args.speaker2))
+    tr = sv.make_transcriber(args.model, args.beam, args.allow_download)
+    emit = JsonLines(sv.out)
+    store = sv.open_store()
+    stopped = threading.Event()
+    messages: list[str] = []
+
+    def on_segment(seg_id: str, seg: Segment) -> None:
+        emit({**_segment_line(seg), "id": seg_id})
+
+    def on_error(msg: str) -> None:
+        messages.append(msg)
+        sv.warn(msg)
+
+    listener = Listener(started=lambda sid: emit({"event": "start", "session": sid}), segment=on_segment,
+                        stopped=lambda reason: stopped.set(), error=on_error)
+    from interviewer.audio.streaming import StreamConfig
+
+    session = LiveSession(store=store, data_dir=sv.data_dir, transcriber=tr, tracks=tracks,
+                          spec=SessionSpec(candidate=args.candidate, consent=consent, role=args.role,
+                                           evaluator=args.evaluator or default_evaluator()),
+                          listener=listener, config=StreamConfig(beam_size=args.beam))
+
+    def on_signal(signum: int, frame: Any) -> None:
+        threading.Thread(target=session.stop, args=(f"signal {signum}",), daemon=True).start()
+
+    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        session.start()
+        while not stopped.wait(0.1):
+            if args.seconds is not None and session.elapsed_s >= args.seconds:
+                session.stop("--seconds reached")
+        session.wait()
+    finally:
+        for s, h in previous.items():
+            signal.signal(s, h)
+        if session.state != "stopped" and session.session_id:
+            session.stop("exiting")
+        store.close()
+    emit({"event": "stop", "session": session.session_id, "reason": session.stop_reason,
+          "duration_s": round(session.elapsed_s, 3)})
+    return 2 if messages else 0
+
+
+def cmd_recover(args: argparse.Namespace, sv: Services) -> int:
+    results = run_recovery(sv, model=args.model, quiet=True)
+    for r in results:
+        sv.print(r.message())
+    if not results:
+        sv.print("Nothing to recover.")
+    return 0
+
+
+def run_recovery(sv: Services, *, model: str | None = None, quiet: bool = False) -> list[Any]:
+    """Finish sessions a crash left in `recording`; tell the user on stderr."""
+    from interviewer.recovery import recover_all
+
+    store = sv.open_store()
+    try:
+        results = recover_all(store, sv.data_dir, lambda: sv.make_transcriber(model, 5, allow_download=False))
+    finally:
+        store.close()
+    if not quiet:
+        for r in results:
+            sv.warn(r.message())
+    return results
+
+
+def cmd_devices(args: argparse.Namespace, sv: Services) -> int:
+    from interviewer.audio.sources import input_devices
+
+    devices = input_devices()
+    if not devices:
+        sv.print("No audio input devices found.")
+    for d in devices:
+        sv.print(f"[{d.index}] {d.name} ({d.channels} in, {d.default_rate} Hz)")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace, sv: Services) -> int:
     from interviewer.config import resource_path
     from interviewer.transcript import to_txt
@@ -262,11 +448,19 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Services], int]] = {
     "sessions": cmd_sessions,
     "doctor": cmd_doctor,
     "demo": cmd_demo,
+    "record": cmd_record,
+    "recover": cmd_recover,
+    "devices": cmd_devices,
 }
+
+# Commands that open the store run recovery first, so a crashed session is never left behind.
+RECOVER_FIRST = {"import-audio", "sessions", "record", "demo"}
 
 
 def execute(args: argparse.Namespace, sv: Services) -> int:
     try:
+        if args.command in RECOVER_FIRST:
+            run_recovery(sv)
         return COMMANDS[args.command](args, sv)
     except UserError as exc:
         print(f"interviewer: error: {exc}", file=sv.err, flush=True)

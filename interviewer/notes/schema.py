@@ -198,6 +198,14 @@ END;
 """
 
 
+# Version 3: a second audio track (e.g. the remote candidate's system audio) and the speaker label of
+# each track, in track order.
+MIGRATION_3 = """
+ALTER TABLE sessions ADD COLUMN audio_path2 TEXT;
+ALTER TABLE sessions ADD COLUMN speakers TEXT NOT NULL DEFAULT '';
+"""
+
+
 def statements(script: str) -> list[str]:
     """Split a script into complete statements (trigger bodies included), so that a migration can
     run inside one transaction: `executescript` would commit half-way."""
@@ -226,5 +234,9 @@ def _migration_2(db: Database) -> None:
     _run(db, MIGRATION_2)
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_migration_1, _migration_2]
+def _migration_3(db: Database) -> None:
+    _run(db, MIGRATION_3)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_migration_1, _migration_2, _migration_3]
 SCHEMA_VERSION = len(MIGRATIONS)

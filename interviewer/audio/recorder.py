@@ -1,0 +1,176 @@
+"""The crash-safe recording: 16-bit PCM WAV written as it is captured.
+
+* The stdlib `wave` writer patches the RIFF and data sizes after every block, so the header on disk
+  always describes what has been written: after `kill -9` the file is a valid WAV that soundfile and PyAV
+  read, at most one block short.
+* A flusher thread calls fsync every second (outside the write lock), so a power cut loses at most about
+  a second.
+* `repair_wav` makes the header cover every whole frame actually on disk (used by recovery).
+* A full disk (ENOSPC, or EFBIG under a file-size limit) raises `DiskFullError`; what was written stays.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import struct
+import threading
+import wave
+from contextlib import suppress
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+
+from interviewer.audio.decode import SAMPLE_RATE, Float32Array
+from interviewer.errors import AudioError
+
+HEADROOM_S = 30 * 60  # refuse to start with less free disk than 30 minutes of audio per track
+DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+class DiskFullError(AudioError):
+    """The disk filled up while recording; everything written before is kept."""
+
+
+def bytes_per_second(sample_rate: int = SAMPLE_RATE) -> int:
+    return sample_rate * 2
+
+
+def check_headroom(directory: Path, free_bytes: int, *, tracks: int = 1, sample_rate: int = SAMPLE_RATE) -> None:
+    need = HEADROOM_S * bytes_per_second(sample_rate) * tracks
+    if free_bytes < need:
+        raise AudioError(
+            f"only {free_bytes / 1e6:.0f} MB free; recording needs at least {need / 1e6:.0f} MB "
+            f"(30 minutes of audio) before it starts. Free some space or choose another data directory",
+            path=directory)
+
+
+def to_pcm16(block: Float32Array) -> bytes:
+    clipped = np.clip(block, -1.0, 1.0)
+    return (clipped * 32767.0).astype("<i2").tobytes()
+
+
+class Recorder:
+    """One mono track. `write` is called from the capture callback; it never waits on anything slow."""
+
+    def __init__(self, path: Path, *, sample_rate: int = SAMPLE_RATE, fsync_interval: float = 1.0) -> None:
+        self.path = Path(path)
+        self.sample_rate = sample_rate
+        self.frames = 0
+        self.error: Exception | None = None
+        self._lock = threading.Lock()
+        self._closed = False
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._file: BinaryIO = self.path.open("xb")
+        except FileExistsError:
+            raise AudioError("already exists; refusing to overwrite a recording", path=self.path) from None
+        if os.name == "posix":
+            self.path.chmod(0o600)
+        self._wav = wave.open(self._file, "wb")  # noqa: SIM115 - closed in close()
+        self._wav.setnchannels(1)
+        self._wav.setsampwidth(2)
+        self._wav.setframerate(sample_rate)
+        self._wav.writeframes(b"")  # header on disk now
+        self._file.flush()
+        self._stop = threading.Event()
+        self._fsync_interval = fsync_interval
+        self._flusher = threading.Thread(target=self._flush_loop, name=f"fsync {self.path.name}", daemon=True)
+        self._flusher.start()
+
+    def write(self, block: Float32Array) -> None:
+        data = to_pcm16(block)
+        with self._lock:
+            if self._closed:
+                return
+            try:
+                self._wav.writeframes(data)
+            except OSError as exc:
+                self.error = exc
+                if exc.errno in DISK_FULL_ERRNOS:
+                    raise DiskFullError(
+                        f"the disk is full; recording stopped at {self.frames / self.sample_rate:.1f} s and "
+                        "everything up to then is saved", path=self.path) from None
+                raise AudioError(f"cannot write the recording: {exc.strerror}", path=self.path) from None
+            self.frames += len(block)
+
+    @property
+    def seconds(self) -> float:
+        return self.frames / self.sample_rate
+
+    def read(self, start: int, count: int) -> Float32Array:
+        """Samples [start, start + count) as float32, read back from disk (for a transcriber catching up)."""
+        with self._lock:
+            if not self._closed:
+                self._file.flush()
+        with self.path.open("rb") as f:
+            f.seek(44 + 2 * start)
+            raw = f.read(2 * count)
+        return np.frombuffer(raw[: len(raw) // 2 * 2], dtype="<i2").astype(np.float32) / 32768.0
+
+    def _flush_loop(self) -> None:
+        while not self._stop.wait(self._fsync_interval):
+            self.sync()
+
+    def sync(self) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            try:
+                self._file.flush()
+            except OSError:
+                return
+            fd = self._file.fileno()
+        with suppress(OSError):
+            os.fsync(fd)
+
+    def close(self) -> None:
+        self._stop.set()
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            with suppress(OSError):
+                self._wav.close()  # patches the header one last time
+            try:
+                self._file.flush()
+                os.fsync(self._file.fileno())
+            except (OSError, ValueError):
+                pass
+            self._file.close()
+        if self._flusher is not threading.current_thread():
+            self._flusher.join(timeout=2)
+
+
+def repair_wav(path: Path) -> int:
+    """Make a WAV's header cover every whole frame on disk; return the number of frames.
+
+    A file cut anywhere (even inside its header) becomes a valid, possibly empty, 16 kHz mono WAV.
+    """
+    path = Path(path)
+    size = path.stat().st_size
+    if size < 44:
+        with path.open("r+b") as f, wave.open(f, "wb") as w:
+            f.truncate(0)
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(SAMPLE_RATE)
+            w.writeframes(b"")
+        return 0
+    with path.open("r+b") as f:
+        head = f.read(44)
+        if head[:4] != b"RIFF" or head[8:16] != b"WAVEfmt " or head[36:40] != b"data":
+            raise AudioError("is not a recording this app wrote (unexpected WAV header)", path=path)
+        (align,) = struct.unpack("<H", head[32:34])
+        align = max(1, align)
+        data = (size - 44) // align * align
+        f.seek(4)
+        f.write(struct.pack("<I", 36 + data))
+        f.seek(40)
+        f.write(struct.pack("<I", data))
+        f.truncate(44 + data)
+        f.flush()
+        os.fsync(f.fileno())
+    return int(data // align)
+

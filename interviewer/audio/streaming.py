@@ -1,0 +1,300 @@
+"""Streaming transcription on its own thread.
+
+Blocks arrive through `feed` (from the capture callback: it never waits). The worker runs the Silero VAD
+(shipped with faster-whisper) over 32 ms windows and keeps a small state machine:
+
+* speech starts when a window's speech probability passes `speech_threshold`;
+* while someone speaks, the utterance so far is decoded every `tentative_interval_s` for tentative text;
+* a pause of `min_silence_s` ends the utterance: it is decoded with word timestamps, prompted with the
+  tail of the committed text, and committed. The decode starts speculatively once the pause has lasted
+  `speculate_after_s`, and is thrown away if the speaker goes on, so the commit lands about one decode
+  after the pause begins rather than a pause plus a decode;
+* an utterance never exceeds `max_utterance_s`: it is split at the quietest stretch of its last seconds.
+
+Times are seconds on the audio clock: samples fed since the start, divided by the sample rate.
+If the bounded queue overflows (the transcriber is far behind), the capture side keeps going and the
+worker later reads the missed span back from the recording through `reader`; nothing is dropped.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from interviewer.audio.decode import SAMPLE_RATE, Float32Array
+from interviewer.transcript import Segment
+
+WINDOW = 512  # Silero VAD window, 32 ms at 16 kHz
+
+OnCommit = Callable[[Segment], None]
+OnTentative = Callable[[str, float, float], None]
+Reader = Callable[[int, int], Float32Array]
+
+
+@dataclass
+class StreamConfig:
+    speech_threshold: float = 0.5
+    silence_threshold: float = 0.35
+    min_silence_s: float = 0.5
+    speculate_after_s: float = 0.2
+    min_speech_s: float = 0.25
+    pad_s: float = 0.15
+    tentative_interval_s: float = 1.0
+    max_utterance_s: float = 28.0
+    split_search_s: float = 8.0
+    prompt_chars: int = 200
+    beam_size: int = 1
+    queue_max_s: float = 120.0
+
+
+class StreamingVad:
+    """Speech probability for each 512-sample window, carrying context across calls."""
+
+    def __init__(self, model: Any = None) -> None:
+        if model is None:
+            from faster_whisper.vad import get_vad_model
+
+            model = get_vad_model()
+        self._model = model
+        self._pending = np.zeros(0, dtype=np.float32)
+        self._last = np.zeros(WINDOW, dtype=np.float32)
+
+    def __call__(self, samples: Float32Array) -> Float32Array:
+        buf = np.concatenate([self._pending, samples]) if len(self._pending) else samples
+        n = len(buf) // WINDOW * WINDOW
+        self._pending = buf[n:].copy()
+        if n == 0:
+            return np.zeros(0, dtype=np.float32)
+        # Prepend the previous window so the first new one gets its real context; drop its output.
+        batch = np.concatenate([self._last, buf[:n]]).astype(np.float32, copy=False)
+        self._last = buf[n - WINDOW:n].copy()
+        out = np.asarray(self._model(batch, num_samples=WINDOW), dtype=np.float32).reshape(-1)
+        return out[1:]
+
+
+class StreamingTranscriber:
+    def __init__(self, transcriber: Any, *, speaker: str = "", on_commit: OnCommit,
+                 on_tentative: OnTentative | None = None, config: StreamConfig | None = None,
+                 reader: Reader | None = None, vad: Callable[[Float32Array], Float32Array] | None = None,
+                 name: str = "transcriber") -> None:
+        self.transcriber = transcriber
+        self.speaker = speaker
+        self.config = config or StreamConfig()
+        self._on_commit = on_commit
+        self._on_tentative = on_tentative
+        self._reader = reader
+        self._vad = vad or StreamingVad()
+        max_blocks = max(8, int(self.config.queue_max_s / 0.05))
+        self._queue: queue.Queue[tuple[int, Float32Array] | None] = queue.Queue(maxsize=max_blocks)
+        self._fed = 0          # samples handed to feed()
+        self._gap_from: int | None = None
+        self._lock = threading.Lock()
+        # worker state
+        self._buf = np.zeros(0, dtype=np.float32)
+        self._buf_start = 0    # audio-clock sample of _buf[0]
+        self._seen = 0         # samples the worker has taken in
+        self._vad_pos = 0      # samples the VAD has judged
+        self._probs: list[float] = []  # per window since _buf_start (aligned to WINDOW from _probs_start)
+        self._probs_start = 0
+        self._utt_start: int | None = None
+        self._last_voice = 0
+        self._last_tentative = 0
+        self._committed_text = ""
+        self._speculation: tuple[int, int, list[Segment]] | None = None  # (start, end, segments)
+        self.committed: list[Segment] = []
+        self.error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._thread.start()
+
+    # ------------------------------------------------------------------ capture side (never blocks)
+    def feed(self, block: Float32Array) -> None:
+        with self._lock:
+            start = self._fed
+            self._fed += len(block)
+            if self._gap_from is not None:
+                return  # still catching up from the recording: the reader will supply this span
+            try:
+                self._queue.put_nowait((start, block))
+            except queue.Full:
+                self._gap_from = start
+
+    @property
+    def fed_s(self) -> float:
+        return self._fed / SAMPLE_RATE
+
+    @property
+    def backlog_s(self) -> float:
+        """Audio fed but not yet judged by the VAD."""
+        return max(0, self._fed - self._vad_pos) / SAMPLE_RATE
+
+    def finish(self, timeout: float | None = None) -> None:
+        """Commit what is left and stop the worker (blocks until it is done)."""
+        self._queue.put(None)
+        self._thread.join(timeout)
+
+    def is_alive(self) -> bool:
+        return self._thread.is_alive()
+
+    # ------------------------------------------------------------------ worker
+    def _run(self) -> None:
+        try:
+            while True:
+                item = self._queue.get()
+                if item is None:
+                    self._catch_up()
+                    self._drain_to_end()
+                    return
+                start, block = item
+                if start > self._seen:
+                    self._take(self._read_span(self._seen, start - self._seen))
+                self._take(block)
+                with self._lock:
+                    gap = self._gap_from
+                if gap is not None and self._queue.empty():
+                    self._catch_up()
+        except BaseException as exc:  # noqa: BLE001 - surfaced to the owner, who decides
+            self.error = exc
+
+    def _read_span(self, start: int, count: int) -> Float32Array:
+        if self._reader is None or count <= 0:
+            return np.zeros(max(0, count), dtype=np.float32)
+        got = self._reader(start, count)
+        if len(got) < count:
+            got = np.concatenate([got, np.zeros(count - len(got), dtype=np.float32)])
+        return got
+
+    def _catch_up(self) -> None:
+        """After a queue overflow, read what the queue could not hold back from the recording."""
+        while True:
+            with self._lock:
+                if self._gap_from is None:
+                    return
+                end = self._fed
+            if end > self._seen:
+                self._take(self._read_span(self._seen, end - self._seen))
+            with self._lock:
+                if self._fed == end:
+                    self._gap_from = None
+                    return
+
+    def _take(self, block: Float32Array) -> None:
+        if not len(block):
+            return
+        self._buf = np.concatenate([self._buf, block]) if len(self._buf) else block.astype(np.float32)
+        self._seen += len(block)
+        probs = self._vad(block)
+        cfg = self.config
+        for p in probs:
+            win_end = self._vad_pos + WINDOW
+            self._vad_pos = win_end
+            self._probs.append(float(p))
+            if self._utt_start is None:
+                if p >= cfg.speech_threshold:
+                    self._utt_start = max(self._buf_start, win_end - WINDOW - int(cfg.pad_s * SAMPLE_RATE))
+                    self._last_voice = win_end
+                    self._last_tentative = win_end
+                continue
+            if p >= cfg.silence_threshold:
+                self._last_voice = win_end
+            silence = (win_end - self._last_voice) / SAMPLE_RATE
+            length = (win_end - self._utt_start) / SAMPLE_RATE
+            end = self._last_voice + int(cfg.pad_s * SAMPLE_RATE)
+            if silence >= cfg.min_silence_s:
+                self._end_utterance(end)
+            elif length >= cfg.max_utterance_s:
+                self._end_utterance(self._best_split(win_end))
+            elif silence >= cfg.speculate_after_s and end <= self._seen and (
+                    self._speculation is None or self._speculation[:2] != (self._utt_start, end)):
+                self._speculation = (self._utt_start, end, self._decode(self._utt_start, end))
+        self._maybe_tentative()
+        self._trim()
+
+    def _best_split(self, now: int) -> int:
+        """The middle of the quietest run of windows in the utterance's last `split_search_s`."""
+        assert self._utt_start is not None
+        lo = max(self._utt_start + SAMPLE_RATE, now - int(self.config.split_search_s * SAMPLE_RATE))
+        first = (lo - self._probs_start) // WINDOW
+        last = (now - self._probs_start) // WINDOW
+        probs = self._probs[max(0, first):max(0, last)]
+        if len(probs) < 3:
+            return now
+        smooth = np.convolve(np.asarray(probs), np.ones(3) / 3, mode="same")
+        k = int(np.argmin(smooth))
+        return self._probs_start + (max(0, first) + k) * WINDOW + WINDOW // 2
+
+    def _audio(self, start: int, end: int) -> Float32Array:
+        a = max(0, start - self._buf_start)
+        b = max(a, end - self._buf_start)
+        return self._buf[a:b]
+
+    def _maybe_tentative(self) -> None:
+        if self._on_tentative is None or self._utt_start is None:
+            return
+        now = self._vad_pos
+        if (now - self._last_tentative) / SAMPLE_RATE < self.config.tentative_interval_s:
+            return
+        if self._queue.qsize() * 0.05 > 0.3:  # behind: commits matter more than previews
+            return
+        if self._probs and self._probs[-1] < self.config.silence_threshold:
+            return  # a pause may be starting: keep the thread free for the commit
+        self._last_tentative = now
+        audio = self._audio(self._utt_start, now)
+        segs = self.transcriber.transcribe_array(audio, offset=self._utt_start / SAMPLE_RATE,
+                                                 prompt=self._prompt(), speaker=self.speaker, beam_size=1,
+                                                 vad=False, word_timestamps=False)
+        text = " ".join(s.text for s in segs).strip()
+        if text:
+            self._on_tentative(text, self._utt_start / SAMPLE_RATE, now / SAMPLE_RATE)
+
+    def _prompt(self) -> str:
+        return self._committed_text[-self.config.prompt_chars:]
+
+    def _decode(self, start: int, end: int) -> list[Segment]:
+        segs: list[Segment] = self.transcriber.transcribe_array(
+            self._audio(start, end), offset=start / SAMPLE_RATE, prompt=self._prompt(), speaker=self.speaker,
+            beam_size=self.config.beam_size, vad=False, word_timestamps=True)
+        return segs
+
+    def _end_utterance(self, end: int) -> None:
+        assert self._utt_start is not None
+        start = self._utt_start
+        end = min(end, self._seen)
+        voiced = (self._last_voice - start) / SAMPLE_RATE
+        self._utt_start = None
+        spec, self._speculation = self._speculation, None
+        if end > start and voiced >= self.config.min_speech_s:
+            segs = spec[2] if spec is not None and spec[:2] == (start, end) else self._decode(start, end)
+            for seg in segs:
+                clipped = Segment(max(seg.start, start / SAMPLE_RATE), min(seg.end, end / SAMPLE_RATE),
+                                  seg.text, seg.speaker, seg.words)
+                self.committed.append(clipped)
+                self._committed_text = (self._committed_text + " " + seg.text).strip()[-2000:]
+                self._on_commit(clipped)
+        # A split inside speech starts the next utterance right away.
+        if self._last_voice > end:
+            self._utt_start = end
+            self._last_tentative = self._vad_pos
+
+    def _trim(self) -> None:
+        """Forget audio and VAD history nobody will need again."""
+        keep_from = self._utt_start if self._utt_start is not None else self._vad_pos - SAMPLE_RATE
+        keep_from = max(self._buf_start, keep_from - int(self.config.pad_s * SAMPLE_RATE) - WINDOW)
+        drop = keep_from - self._buf_start
+        if drop > SAMPLE_RATE * 5:
+            self._buf = self._buf[drop:].copy()
+            self._buf_start = keep_from
+            wdrop = (keep_from - self._probs_start) // WINDOW
+            if wdrop > 0:
+                self._probs = self._probs[wdrop:]
+                self._probs_start += wdrop * WINDOW
+
+    def _drain_to_end(self) -> None:
+        """End of stream: flush the VAD's partial window and commit any utterance in progress."""
+        if self._utt_start is not None:
+            self._last_voice = max(self._last_voice, self._seen)
+            self._end_utterance(self._seen)

@@ -1,0 +1,83 @@
+"""Recovery of sessions left in `recording` (process killed, power lost): run on every start.
+
+For each such session whose recording is not held by a live process: repair each track's WAV header,
+transcribe the audio after the last committed segment, store it, and mark the session `recovered`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from interviewer.audio.decode import SAMPLE_RATE, decode_file
+from interviewer.audio.recorder import repair_wav
+from interviewer.config import DataDir
+from interviewer.errors import UserError
+from interviewer.notes.store import Store
+from interviewer.session import is_locked
+
+
+@dataclass(frozen=True)
+class Recovered:
+    session_id: str
+    candidate: str
+    audio_s: float
+    new_segments: int
+    problem: str = ""
+
+    def message(self) -> str:
+        if self.problem:
+            return f"session {self.session_id[:8]} ({self.candidate}): could not recover: {self.problem}"
+        return (f"recovered session {self.session_id[:8]} ({self.candidate}): {self.audio_s:.1f} s of audio kept, "
+                f"{self.new_segments} untranscribed segment(s) added")
+
+
+def pending(store: Store, data_dir: DataDir) -> list[dict[str, Any]]:
+    rows = [store.session(r["id"]) for r in store.sessions() if r["status"] in ("recording", "paused")]
+    return [r for r in rows if not is_locked(data_dir.audio_dir / f"{r['id']}.lock")]
+
+
+def recover_all(store: Store, data_dir: DataDir, make_transcriber: Callable[[], Any]) -> list[Recovered]:
+    todo = pending(store, data_dir)
+    if not todo:
+        return []
+    transcriber = make_transcriber()
+    return [recover_one(store, row, transcriber) for row in todo]
+
+
+def recover_one(store: Store, row: dict[str, Any], transcriber: Any) -> Recovered:
+    sid = row["id"]
+    tracks: list[tuple[Path, str]] = []
+    speakers = [s for s in (row.get("speakers") or "").split(",") if s] or [""]
+    for i, key in enumerate(("audio_path", "audio_path2")):
+        rel = row.get(key)
+        if rel:
+            tracks.append((store.root / rel, speakers[i] if i < len(speakers) else ""))
+    duration = 0.0
+    added = 0
+    problem = ""
+    last_end = store.last_segment_end(sid)
+    for path, speaker in tracks:
+        if not path.exists():
+            problem = f"{path}: the recording is missing"
+            continue
+        try:
+            frames = repair_wav(path)
+        except UserError as exc:
+            problem = str(exc)
+            continue
+        duration = max(duration, frames / SAMPLE_RATE)
+        track_last = max((s.end for s in store.segments(sid) if s.speaker == speaker), default=0.0) \
+            if len(tracks) > 1 else last_end
+        audio = decode_file(path).samples
+        tail = audio[int(track_last * SAMPLE_RATE):]
+        segs = transcriber.transcribe_array(tail, offset=track_last, speaker=speaker, vad=True,
+                                            word_timestamps=True) if len(tail) > SAMPLE_RATE // 4 else []
+        segs = [s for s in segs if s.end > track_last + 0.05]
+        store.add_segments(sid, segs)
+        added += len(segs)
+    store.update_session(sid, status="recovered", duration_s=max(duration, store.last_segment_end(sid)),
+                         ended_at=store.now())
+    return Recovered(sid, row["candidate"], duration, added, problem)

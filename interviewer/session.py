@@ -1,0 +1,269 @@
+"""One live interview, Qt-free: sources -> recorder (disk, every sample) + streaming transcriber -> store.
+
+The CLI's `record` and the GUI's live window drive this same object. Listeners are plain callables
+called from worker threads; a front end marshals them to its own thread (the GUI through Qt signals).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from interviewer.audio.decode import SAMPLE_RATE, Float32Array
+from interviewer.audio.recorder import DiskFullError, Recorder, check_headroom
+from interviewer.audio.sources import AudioSource
+from interviewer.audio.streaming import StreamConfig, StreamingTranscriber
+from interviewer.config import DataDir
+from interviewer.errors import AudioError, UserError
+from interviewer.notes.store import Store
+from interviewer.transcript import Segment
+
+
+@dataclass
+class Listener:
+    """What a front end wants to hear about. Called from worker threads."""
+
+    started: Callable[[str], None] = lambda session_id: None
+    segment: Callable[[str, Segment], None] = lambda segment_id, segment: None
+    tentative: Callable[[str, str, float, float], None] = lambda speaker, text, start, end: None
+    level: Callable[[str, float], None] = lambda speaker, dbfs: None
+    stopped: Callable[[str], None] = lambda reason: None
+    error: Callable[[str], None] = lambda message: None
+
+
+@dataclass
+class Track:
+    source: AudioSource
+    speaker: str
+    recorder: Recorder | None = None
+    stream: StreamingTranscriber | None = None
+    ended: threading.Event = field(default_factory=threading.Event)
+    error: Exception | None = None
+
+
+@dataclass
+class SessionSpec:
+    candidate: str
+    consent: str
+    evaluator: str
+    role: str | None = None
+    kit_id: str | None = None
+    candidate_id: str | None = None
+
+
+class SessionLock:
+    """An OS lock held while a session records, so recovery never touches a live recording.
+
+    The OS drops it when the process dies, even by `kill -9`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._f: Any = None
+
+    def acquire(self) -> bool:
+        self._f = self.path.open("a+b")
+        try:
+            if os.name == "nt":  # pragma: no cover - Windows
+                import msvcrt
+
+                msvcrt.locking(self._f.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+            else:
+                import fcntl
+
+                fcntl.flock(self._f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self._f.close()
+            self._f = None
+            return False
+        return True
+
+    def release(self) -> None:
+        if self._f is not None:
+            self._f.close()
+            self._f = None
+            self.path.unlink(missing_ok=True)
+
+
+def is_locked(path: Path) -> bool:
+    if not path.exists():
+        return False
+    lock = SessionLock(path)
+    if lock.acquire():
+        lock._f.close()  # probe only; keep the file for its owner
+        lock._f = None
+        return False
+    return True
+
+
+def dbfs(block: Float32Array) -> float:
+    rms = float(np.sqrt(np.mean(np.square(block, dtype=np.float64)))) if len(block) else 0.0
+    return 20 * float(np.log10(max(rms, 1e-6)))
+
+
+class LiveSession:
+    """Record and transcribe one interview. `start` returns once the audio clock runs."""
+
+    def __init__(self, *, store: Store, data_dir: DataDir, transcriber: Any, tracks: list[Track],
+                 spec: SessionSpec, listener: Listener | None = None, config: StreamConfig | None = None,
+                 free_bytes: Callable[[Path], int] = lambda p: shutil.disk_usage(p).free,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        if not tracks:
+            raise UserError("a session needs at least one audio source")
+        if not spec.consent:
+            raise UserError("recording needs the candidate's consent first (verbal or written)")
+        self.store = store
+        self.data_dir = data_dir
+        self.transcriber = transcriber
+        self.tracks = tracks
+        self.spec = spec
+        self.listener = listener or Listener()
+        self.config = config or StreamConfig()
+        self._free_bytes = free_bytes
+        self._clock = clock
+        self.session_id: str | None = None
+        self.state = "idle"
+        self.stop_reason = ""
+        self._paused = False
+        self._lock = threading.Lock()
+        self._stopped = threading.Event()
+        self._session_lock: SessionLock | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+    def start(self) -> str:
+        check_headroom(self.data_dir.root, self._free_bytes(self.data_dir.root), tracks=len(self.tracks))
+        store = self.store
+        spec = self.spec
+        with store.atomic():
+            cand = spec.candidate_id or store.get_or_create_candidate(spec.candidate)
+            role_id = store.get_or_create_role(spec.role) if spec.role else None
+            sid = store.create_session(candidate_id=cand, role_id=role_id, kit_id=spec.kit_id,
+                                       evaluator=spec.evaluator, status="recording", sample_rate=SAMPLE_RATE,
+                                       model=getattr(self.transcriber, "label", None), origin="live")
+            store.record_consent(candidate_id=cand, session_id=sid, method=spec.consent,
+                                 confirmed_by=spec.evaluator)
+            paths = [Path("audio") / (f"{sid}.wav" if i == 0 else f"{sid}.{i + 1}.wav")
+                     for i in range(len(self.tracks))]
+            store.update_session(sid, audio_path=paths[0].as_posix(),
+                                 audio_path2=paths[1].as_posix() if len(paths) > 1 else None,
+                                 speakers=",".join(t.speaker for t in self.tracks))
+        self.session_id = sid
+        self._session_lock = SessionLock(self.data_dir.audio_dir / f"{sid}.lock")
+        self._session_lock.acquire()
+        try:
+            for track, rel in zip(self.tracks, paths, strict=True):
+                track.recorder = Recorder(self.data_dir.root / rel)
+                track.stream = StreamingTranscriber(
+                    self.transcriber, speaker=track.speaker, config=self.config,
+                    reader=track.recorder.read, name=f"transcribe {track.speaker}",
+                    on_commit=self._committer(sid),
+                    on_tentative=self._tentative(track.speaker))
+            self.state = "recording"
+            for track in self.tracks:
+                track.source.start(self._on_audio(track), self._on_end(track))
+        except Exception:
+            self._finish("failed to start", status="failed")
+            raise
+        self.listener.started(sid)
+        return sid
+
+    def _tentative(self, speaker: str) -> Callable[[str, float, float], None]:
+        def tentative(text: str, start: float, end: float) -> None:
+            self.listener.tentative(speaker, text, start, end)
+        return tentative
+
+    def _committer(self, sid: str) -> Callable[[Segment], None]:
+        def commit(seg: Segment) -> None:
+            seg_id = self.store.add_segment(sid, seg)
+            self.listener.segment(seg_id, seg)
+        return commit
+
+    def _on_audio(self, track: Track) -> Callable[[Float32Array], None]:
+        def on_audio(block: Float32Array) -> None:
+            if self._paused or self._stopped.is_set():
+                return
+            assert track.recorder is not None
+            assert track.stream is not None
+            try:
+                track.recorder.write(block)
+            except AudioError as exc:
+                track.error = exc
+                self._stop_async(str(exc), disk_full=isinstance(exc, DiskFullError))
+                return
+            track.stream.feed(block)
+            self.listener.level(track.speaker, dbfs(block))
+        return on_audio
+
+    def _on_end(self, track: Track) -> Callable[[Exception | None], None]:
+        def on_end(error: Exception | None) -> None:
+            track.error = track.error or error
+            track.ended.set()
+            if all(t.ended.is_set() for t in self.tracks) and not self._stopped.is_set():
+                self._stop_async(f"source ended with an error: {error}" if error else "the audio source ended")
+        return on_end
+
+    def _stop_async(self, reason: str, *, disk_full: bool = False) -> None:
+        if disk_full:
+            self.listener.error(reason)
+        threading.Thread(target=self.stop, args=(reason,), name="stop session", daemon=True).start()
+
+    # ------------------------------------------------------------------ controls
+    def pause(self) -> None:
+        if self.state == "recording":
+            self._paused = True
+            self.state = "paused"
+            if self.session_id:
+                self.store.update_session(self.session_id, status="paused")
+
+    def resume(self) -> None:
+        if self.state == "paused":
+            self._paused = False
+            self.state = "recording"
+            if self.session_id:
+                self.store.update_session(self.session_id, status="recording")
+
+    @property
+    def elapsed_s(self) -> float:
+        rec = self.tracks[0].recorder
+        return rec.seconds if rec else 0.0
+
+    @property
+    def backlog_s(self) -> float:
+        return max((t.stream.backlog_s for t in self.tracks if t.stream), default=0.0)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        return self._stopped.wait(timeout)
+
+    def stop(self, reason: str = "stopped") -> None:
+        with self._lock:
+            if self._stopped.is_set():
+                return
+            self._stopped.set()
+        self._finish(reason, status="complete")
+
+    def _finish(self, reason: str, *, status: str) -> None:
+        self._stopped.set()
+        for t in self.tracks:
+            with suppress(Exception):  # a failing device must not block saving the rest
+                t.source.stop()
+        for t in self.tracks:
+            if t.stream is not None:
+                t.stream.finish()
+            if t.recorder is not None:
+                t.recorder.close()
+        self.state = "stopped"
+        self.stop_reason = reason
+        if self.session_id:
+            self.store.update_session(self.session_id, status=status, ended_at=self.store.now(),
+                                      duration_s=max(self.elapsed_s, self.store.last_segment_end(self.session_id)))
+        if self._session_lock is not None:
+            self._session_lock.release()
+        self.listener.stopped(reason)
