@@ -110,6 +110,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("devices", help="list audio input devices")
 
+    p = sub.add_parser("claims", help="a resume's claims, with topics and probing prompts")
+    p.add_argument("resume", type=Path, help=".txt, .md, .pdf or .docx")
+    p.add_argument("--kit", type=Path, default=None, help="interview kit TOML (default: the bundled kit)")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+
     p = sub.add_parser("import-audio", help="store an existing recording as a session, transcribed")
     p.add_argument("audio", type=Path)
     p.add_argument("--candidate", required=True)
@@ -418,6 +423,26 @@ def cmd_devices(args: argparse.Namespace, sv: Services) -> int:
     return 0
 
 
+def cmd_claims(args: argparse.Namespace, sv: Services) -> int:
+    from interviewer.notes.claims import claims_report
+    from interviewer.notes.kits import load_kit
+
+    report = claims_report(args.resume, load_kit(args.kit))
+    if args.format == "json":
+        sv.print(json.dumps(report, ensure_ascii=False, indent=1))
+        return 0
+    if not report:
+        sv.print(f"No claims found in {args.resume}: no statements of what the candidate did.")
+    for i, claim in enumerate(report, 1):
+        where = f"  [{claim['section']}]" if claim["section"] else ""
+        sv.print(f"{i}. {claim['text']}{where}")
+        if claim["topics"]:
+            sv.print(f"   topics: {', '.join(claim['topics'])}")
+        for p in claim["probes"]:
+            sv.print(f"   - ({p['criterion']}) {p['text']}")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace, sv: Services) -> int:
     from interviewer.config import resource_path
     from interviewer.transcript import to_txt
@@ -451,6 +476,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Services], int]] = {
     "record": cmd_record,
     "recover": cmd_recover,
     "devices": cmd_devices,
+    "claims": cmd_claims,
 }
 
 # Commands that open the store run recovery first, so a crashed session is never left behind.

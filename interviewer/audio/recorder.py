@@ -1,8 +1,8 @@
 """The crash-safe recording: 16-bit PCM WAV written as it is captured.
 
-* The stdlib `wave` writer patches the RIFF and data sizes after every block, so the header on disk
-  always describes what has been written: after `kill -9` the file is a valid WAV that soundfile and PyAV
-  read, at most one block short.
+* The RIFF and data sizes are patched after every block, so the header on disk always describes what
+  has been written: after `kill -9` the file is a valid WAV that soundfile and PyAV read, at most one
+  block short.
 * A flusher thread calls fsync every second (outside the write lock), so a power cut loses at most about
   a second.
 * `repair_wav` makes the header cover every whole frame actually on disk (used by recovery).
@@ -51,8 +51,22 @@ def to_pcm16(block: Float32Array) -> bytes:
     return (clipped * 32767.0).astype("<i2").tobytes()
 
 
+def _no_space() -> None:
+    raise OSError(errno.ENOSPC, "no space left on device")
+
+
+def wav_header(data_bytes: int, sample_rate: int = SAMPLE_RATE) -> bytes:
+    """A canonical 44-byte header for 16-bit mono PCM."""
+    return struct.pack("<4sI4s4sIHHIIHH4sI", b"RIFF", 36 + data_bytes, b"WAVE", b"fmt ", 16, 1, 1, sample_rate,
+                       sample_rate * 2, 2, 16, b"data", data_bytes)
+
+
 class Recorder:
-    """One mono track. `write` is called from the capture callback; it never waits on anything slow."""
+    """One mono track. `write` is called from the capture callback; it never waits on anything slow.
+
+    Each block goes straight to the kernel (unbuffered), then the header is patched to cover it, so the
+    header on disk never claims more than the data on disk.
+    """
 
     def __init__(self, path: Path, *, sample_rate: int = SAMPLE_RATE, fsync_interval: float = 1.0) -> None:
         self.path = Path(path)
@@ -63,17 +77,12 @@ class Recorder:
         self._closed = False
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._file: BinaryIO = self.path.open("xb")
+            self._file: BinaryIO = self.path.open("xb", buffering=0)
         except FileExistsError:
             raise AudioError("already exists; refusing to overwrite a recording", path=self.path) from None
         if os.name == "posix":
             self.path.chmod(0o600)
-        self._wav = wave.open(self._file, "wb")  # noqa: SIM115 - closed in close()
-        self._wav.setnchannels(1)
-        self._wav.setsampwidth(2)
-        self._wav.setframerate(sample_rate)
-        self._wav.writeframes(b"")  # header on disk now
-        self._file.flush()
+        self._file.write(wav_header(0, sample_rate))
         self._stop = threading.Event()
         self._fsync_interval = fsync_interval
         self._flusher = threading.Thread(target=self._flush_loop, name=f"fsync {self.path.name}", daemon=True)
@@ -84,16 +93,31 @@ class Recorder:
         with self._lock:
             if self._closed:
                 return
+            offset = 44 + 2 * self.frames
+            written = 0
             try:
-                self._wav.writeframes(data)
+                self._file.seek(offset)
+                while written < len(data):
+                    n = self._file.write(data[written:])
+                    if not n:
+                        _no_space()
+                    written += n
             except OSError as exc:
                 self.error = exc
+                self.frames += written // 2
+                with suppress(OSError):
+                    self._patch_header()
                 if exc.errno in DISK_FULL_ERRNOS:
                     raise DiskFullError(
-                        f"the disk is full; recording stopped at {self.frames / self.sample_rate:.1f} s and "
-                        "everything up to then is saved", path=self.path) from None
+                        f"the disk is full; recording stopped at {self.seconds:.1f} s and everything up to "
+                        "then is saved", path=self.path) from None
                 raise AudioError(f"cannot write the recording: {exc.strerror}", path=self.path) from None
-            self.frames += len(block)
+            self.frames += len(data) // 2
+            self._patch_header()
+
+    def _patch_header(self) -> None:
+        self._file.seek(0)
+        self._file.write(wav_header(2 * self.frames, self.sample_rate))
 
     @property
     def seconds(self) -> float:
@@ -101,9 +125,6 @@ class Recorder:
 
     def read(self, start: int, count: int) -> Float32Array:
         """Samples [start, start + count) as float32, read back from disk (for a transcriber catching up)."""
-        with self._lock:
-            if not self._closed:
-                self._file.flush()
         with self.path.open("rb") as f:
             f.seek(44 + 2 * start)
             raw = f.read(2 * count)
@@ -117,10 +138,6 @@ class Recorder:
         with self._lock:
             if self._closed:
                 return
-            try:
-                self._file.flush()
-            except OSError:
-                return
             fd = self._file.fileno()
         with suppress(OSError):
             os.fsync(fd)
@@ -131,14 +148,10 @@ class Recorder:
             if self._closed:
                 return
             self._closed = True
-            with suppress(OSError):
-                self._wav.close()  # patches the header one last time
-            try:
-                self._file.flush()
+            with suppress(OSError, ValueError):
                 os.fsync(self._file.fileno())
-            except (OSError, ValueError):
-                pass
-            self._file.close()
+            with suppress(OSError):
+                self._file.close()
         if self._flusher is not threading.current_thread():
             self._flusher.join(timeout=2)
 

@@ -44,7 +44,7 @@ class StreamConfig:
     speculate_after_s: float = 0.2
     min_speech_s: float = 0.25
     pad_s: float = 0.15
-    tentative_interval_s: float = 1.0
+    tentative_interval_s: float = 0.9
     max_utterance_s: float = 28.0
     split_search_s: float = 8.0
     prompt_chars: int = 200
