@@ -1,10 +1,11 @@
-"""The composition root: the one place that builds the store, the transcriber and the windows and wires
-them together. Nothing else creates them; tests build their own through the same functions."""
+"""The composition root: the one place that builds the store, the transcriber and the windows and wires them
+together. Nothing else creates them; tests build their own through the same functions."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from interviewer import cli
@@ -30,10 +31,71 @@ def build_services(data_dir: DataDir) -> cli.Services:
     return cli.Services(data_dir=data_dir, open_store=open_store, make_transcriber=make_transcriber)
 
 
+def session_factory(services: cli.Services, store: Any, transcriber: Any, *, sources: list[tuple[Any, str]],
+                    spec: Any, beam: int = 5) -> Any:
+    """A function the live window calls (with its listener) when the evaluator presses Record."""
+    from interviewer.audio.sources import open_source
+    from interviewer.audio.streaming import StreamConfig
+    from interviewer.session import LiveSession, Track
+
+    def make(listener: Any) -> Any:
+        tracks = [Track(open_source(src) if isinstance(src, str) else src, speaker) for src, speaker in sources]
+        return LiveSession(store=store, data_dir=services.data_dir, transcriber=transcriber, tracks=tracks,
+                           spec=spec, listener=listener, config=StreamConfig(beam_size=beam))
+    return make
+
+
+def open_live_window(services: cli.Services, store: Any, transcriber: Any, *, kit: Any, kit_id: str | None,
+                     candidate_id: str, candidate: str, role: str | None, evaluator: str, consent: str,
+                     sources: list[tuple[Any, str]], settings: Any = None) -> Any:
+    from interviewer.session import SessionSpec
+    from interviewer.ui.live_window import LiveWindow
+
+    spec = SessionSpec(candidate=candidate, consent=consent, evaluator=evaluator, role=role, kit_id=kit_id,
+                       candidate_id=candidate_id)
+    return LiveWindow(store=store, kit=kit, candidate_id=candidate_id, candidate=candidate, evaluator=evaluator,
+                      role=role, settings=settings,
+                      session_factory=session_factory(services, store, transcriber, sources=sources, spec=spec))
+
+
+def open_demo_window(services: cli.Services, store: Any, transcriber: Any, *, speed: float = 1.0,
+                     settings: Any = None) -> Any:
+    """The live window on the demo candidate, with the sample interview replayed as if it were a microphone."""
+    from interviewer import demo
+    from interviewer.audio.sources import FileSource
+
+    setup = demo.prepare(store)
+    return open_live_window(
+        services, store, transcriber, kit=setup.kit, kit_id=setup.kit_id, candidate_id=setup.candidate_id,
+        candidate=demo.CANDIDATE, role=demo.ROLE, evaluator=demo.EVALUATOR, consent="verbal",
+        sources=[(FileSource(demo.audio_path(), name=demo.SPEAKER, speed=speed), demo.SPEAKER)],
+        settings=settings)
+
+
+def start_from_setup(services: cli.Services, store: Any, transcriber: Any, result: Any) -> Any:
+    """The setup dialog's answers become stored rows and a live window."""
+    from interviewer.notes.kits import default_kit_path, load_kit
+
+    kit_path = result.kit_path or default_kit_path()
+    kit = load_kit(kit_path)
+    with store.atomic():
+        kit_id = store.save_kit(kit, Path(kit_path).read_text(encoding="utf-8"))
+        cand = store.get_or_create_candidate(result.candidate,
+                                             resume_path=str(result.resume_path) if result.resume_path else None)
+        if result.claims and not store.claims(cand):
+            store.add_claims(cand, result.claims)
+    sources = [(result.source, "interviewer" if result.source2 else "mic")]
+    if result.source2:
+        sources.append((result.source2, "candidate"))
+    return open_live_window(services, store, transcriber, kit=kit, kit_id=kit_id, candidate_id=cand,
+                            candidate=result.candidate, role=result.role or None, evaluator=result.evaluator,
+                            consent=result.consent, sources=sources)
+
+
 def run_gui(args: Any, services: cli.Services) -> int:
     from interviewer.ui.application import run
 
-    return run(services, args)
+    return run(services, args, sys.modules[__name__])
 
 
 GUI_COMMANDS = {None, "gui"}
@@ -46,6 +108,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         print(f"interviewer: error: cannot use the data directory: {exc}", file=sys.stderr)
         return 2
-    if args.command in GUI_COMMANDS:
+    if args.command in GUI_COMMANDS or (args.command == "demo" and not args.headless and not args.import_only):
         return run_gui(args, services)
     return cli.execute(args, services)

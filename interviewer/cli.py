@@ -110,6 +110,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("devices", help="list audio input devices")
 
+    p = sub.add_parser("tag", help="tag a time range of a session as evidence; prints the evidence id")
+    p.add_argument("session", help="session id (or an unambiguous prefix)")
+    p.add_argument("--criterion", required=True, help="criterion key from the session's kit")
+    p.add_argument("--start", type=float, required=True, help="seconds from the start of the recording")
+    p.add_argument("--end", type=float, required=True)
+    p.add_argument("--claim", default=None, help="claim id")
+    p.add_argument("--probe", default=None, help="probe id")
+    p.add_argument("--polarity", choices=["supports", "concern"], default="supports")
+    p.add_argument("--note", default="")
+    p.add_argument("--evaluator", default=None)
+    _common(p)
+
+    p = sub.add_parser("export", help="export a session")
+    p.add_argument("session", help="session id (or an unambiguous prefix)")
+    p.add_argument("--json", type=Path, default=None, metavar="OUT",
+                   help="the session with its segments, evidence, ratings and claims")
+    _common(p)
+
     p = sub.add_parser("claims", help="a resume's claims, with topics and probing prompts")
     p.add_argument("resume", type=Path, help=".txt, .md, .pdf or .docx")
     p.add_argument("--kit", type=Path, default=None, help="interview kit TOML (default: the bundled kit)")
@@ -134,6 +152,12 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
 
     p = sub.add_parser("demo", help="the whole flow on the bundled sample interview and resume")
+    p.add_argument("--headless", action="store_true", help="no window: replay, tag scripted evidence, export")
+    p.add_argument("--out", type=Path, default=None, help="with --headless: where to write the session")
+    p.add_argument("--speed", type=float, default=1.0,
+                   help="replay speed (1 = real time, as a microphone would deliver it)")
+    p.add_argument("--import", dest="import_only", action="store_true",
+                   help="store the sample interview as a finished recording and print its transcript")
     _model_opts(p, beam=5)
     _common(p)
     return parser
@@ -423,6 +447,64 @@ def cmd_devices(args: argparse.Namespace, sv: Services) -> int:
     return 0
 
 
+def _session_kit(store: Store, session_id: str) -> Any:
+    from interviewer.notes.kits import load_kit, parse_kit
+
+    kit_id = store.session(session_id).get("kit_id")
+    return parse_kit(store.kit_toml(kit_id), f"kit {kit_id[:8]}") if kit_id else load_kit()
+
+
+def cmd_tag(args: argparse.Namespace, sv: Services) -> int:
+    store = sv.open_store()
+    try:
+        sid = store.resolve_session(args.session)
+        kit = _session_kit(store, sid)
+        keys = [c.key for c in kit.criteria]
+        if args.criterion not in keys:
+            raise UserError(f"unknown criterion {args.criterion!r}; this session's kit has: {', '.join(keys)}")
+        if args.claim:
+            cand = store.session(sid)["candidate_id"]
+            if args.claim not in {c["id"] for c in store.claims(cand)}:
+                raise UserError(f"no claim {args.claim!r} for this session's candidate")
+        eid = store.add_evidence(session_id=sid, start=args.start, end=args.end, criterion=args.criterion,
+                                 evaluator=args.evaluator or default_evaluator(), claim_id=args.claim,
+                                 probe_id=args.probe, polarity=args.polarity, note=args.note)
+    finally:
+        store.close()
+    sv.print(eid)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, sv: Services) -> int:
+    if args.json is None:
+        raise UserError("say what to export: --json OUT")
+    store = sv.open_store()
+    try:
+        sid = store.resolve_session(args.session)
+        data = store.export_session(sid)
+    finally:
+        store.close()
+    write_text_atomic(args.json, json.dumps(data, ensure_ascii=False, indent=1))
+    sv.print(str(args.json))
+    return 0
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write next to the target, then rename: an existing file is never left half-written."""
+    import os
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def cmd_claims(args: argparse.Namespace, sv: Services) -> int:
     from interviewer.notes.claims import claims_report
     from interviewer.notes.kits import load_kit
@@ -444,6 +526,30 @@ def cmd_claims(args: argparse.Namespace, sv: Services) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, sv: Services) -> int:
+    if args.headless:
+        return cmd_demo_headless(args, sv)
+    return cmd_demo_import(args, sv)
+
+
+def cmd_demo_headless(args: argparse.Namespace, sv: Services) -> int:
+    from interviewer.demo import run_headless
+    from interviewer.transcript import mmss
+
+    out = args.out or (sv.data_dir.exports_dir / "demo")
+    tr = sv.make_transcriber(args.model, args.beam, args.allow_download)
+    store = sv.open_store()
+    try:
+        sv.print(f"Demo: replaying the sample interview for Zoë Ðặng through the live pipeline "
+                 f"(speed {args.speed:g}×)…")
+        summary = run_headless(store, sv.data_dir, tr, out, speed=args.speed, beam=args.beam,
+                               progress=lambda seg: sv.print(f"[{mmss(seg.start)}] {seg.speaker}: {seg.text}"))
+    finally:
+        store.close()
+    sv.print(json.dumps(summary, ensure_ascii=False))
+    return 0
+
+
+def cmd_demo_import(args: argparse.Namespace, sv: Services) -> int:
     from interviewer.config import resource_path
     from interviewer.transcript import to_txt
 
@@ -477,6 +583,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Services], int]] = {
     "recover": cmd_recover,
     "devices": cmd_devices,
     "claims": cmd_claims,
+    "tag": cmd_tag,
+    "export": cmd_export,
 }
 
 # Commands that open the store run recovery first, so a crashed session is never left behind.

@@ -178,7 +178,7 @@ def test_doctor_reports_what_a_bug_report_needs(run_cli, data_dir):
 
 @pytest.mark.slow
 def test_demo_stores_the_sample_interview_and_prints_it(run_cli, no_network):
-    res = run_cli("demo")
+    res = run_cli("demo", "--import")
     assert res.code == 0, res.err
     assert "Zoë Ðặng" in res.out
     assert "milliseconds" in res.out.lower()

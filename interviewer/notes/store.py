@@ -445,6 +445,67 @@ class Store:
         with self._lock:
             return list(self.t("evidence").rows_where("session_id = ?", [session_id], order_by="start"))
 
+    def update_evidence(self, evidence_id: str, *, actor: str, **fields: Any) -> None:
+        allowed = {"start", "end", "quote", "criterion", "claim_id", "probe_id", "polarity", "note"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise ValueError(f"cannot update evidence fields {sorted(unknown)}")
+        if "polarity" in fields and fields["polarity"] not in POLARITIES:
+            raise UserError(f"polarity must be one of: {', '.join(POLARITIES)}")
+        with self.atomic():
+            old = dict(self.t("evidence").get(evidence_id))
+            self.t("evidence").update(evidence_id, fields)
+            self.audit(actor, "evidence.update", "evidence", evidence_id,
+                       old={k: old[k] for k in fields}, new=fields)
+
+    def restore_evidence(self, row: dict[str, Any], *, actor: str) -> None:
+        """Put back an evidence row exactly as it was (undo of a delete)."""
+        with self.atomic():
+            self.t("evidence").insert(dict(row))
+            self.audit(actor, "evidence.restore", "evidence", row["id"], new=row)
+
+    # ------------------------------------------------------------------ probes asked
+    def add_probe_ask(self, *, session_id: str, probe_key: str, probe_text: str, at_s: float,
+                      claim_id: str | None = None) -> str:
+        pid = new_id()
+        with self.atomic():
+            self.t("probe_asks").insert({"id": pid, "session_id": session_id, "probe_key": probe_key,
+                                         "probe_text": probe_text, "claim_id": claim_id, "at_s": at_s,
+                                         "created_at": self.now()})
+        return pid
+
+    def delete_probe_ask(self, ask_id: str) -> None:
+        with self.atomic():
+            self.t("probe_asks").delete(ask_id)
+
+    def probe_asks(self, session_id: str) -> list[dict[str, Any]]:
+        with self._lock:
+            return list(self.t("probe_asks").rows_where("session_id = ?", [session_id], order_by="at_s"))
+
+    def ratings(self, session_id: str) -> list[dict[str, Any]]:
+        with self._lock:
+            rows = list(self.t("ratings").rows_where("session_id = ?", [session_id], order_by="criterion"))
+        for r in rows:
+            r["evidence_ids"] = json.loads(r["evidence_ids"])
+        return rows
+
+    def export_session(self, session_id: str) -> dict[str, Any]:
+        """Everything stored about one session, as plain JSON-able data."""
+        session = self.session(session_id)
+        audio = self.audio_file(session)
+        return {
+            "format": "interviewer-session",
+            "version": 1,
+            "session": {**session, "audio_file": str(audio) if audio else None},
+            "candidate": self.candidate(session["candidate_id"]),
+            "consent": self.consents(session_id),
+            "claims": self.claims(session["candidate_id"]),
+            "segments": self.segment_rows(session_id),
+            "evidence": self.evidence(session_id),
+            "probe_asks": self.probe_asks(session_id),
+            "ratings": self.ratings(session_id),
+        }
+
     # ------------------------------------------------------------------ consent
     def record_consent(self, *, candidate_id: str, session_id: str | None, method: str, confirmed_by: str,
                        notice_text: str = DEFAULT_NOTICE, notice_version: str = DEFAULT_NOTICE_VERSION) -> str:

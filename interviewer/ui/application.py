@@ -1,4 +1,4 @@
-"""Start the Qt application: the window over the store the composition root opened."""
+"""Start the Qt application: recovery first, then the library window, the setup dialog and live windows."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from interviewer.errors import UserError
 
 
-def run(services: Any, args: Any) -> int:
+def run(services: Any, args: Any, root: Any) -> int:
+    """`root` is the composition root module (interviewer.app), which builds the windows."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Interviewer")
     app.setOrganizationName("Interviewer")
@@ -19,11 +20,46 @@ def run(services: Any, args: Any) -> int:
     except UserError as exc:
         QMessageBox.critical(None, "Interviewer", str(exc))
         return 2
+    from interviewer.recovery import recover_all
+
+    model = getattr(args, "model", None)
+    try:
+        transcriber = services.make_transcriber(model, getattr(args, "beam", 5),
+                                                getattr(args, "allow_download", False))
+        recovered = recover_all(store, services.data_dir, lambda: transcriber)
+    except UserError as exc:
+        QMessageBox.critical(None, "Interviewer", str(exc))
+        store.close()
+        return 2
     from interviewer.ui.main_window import MainWindow
 
-    window = MainWindow(store)
-    window.show()
+    windows: list[Any] = []
+    library = MainWindow(store)
+
+    def new_interview() -> None:
+        from interviewer.ui.setup_dialog import SetupDialog
+
+        dialog = SetupDialog(parent=library)
+        if dialog.exec():
+            live = root.start_from_setup(services, store, transcriber, dialog.result_value())
+            windows.append(live)
+            live.destroyed.connect(library.refresh)
+            live.show()
+
+    library.new_interview.connect(new_interview)
+    if getattr(args, "command", None) == "demo":
+        live = root.open_demo_window(services, store, transcriber, speed=getattr(args, "speed", 1.0))
+        windows.append(live)
+        live.show()
+        live.record()
+    else:
+        library.show()
+    if recovered:
+        QMessageBox.information(library if library.isVisible() else None, "Recovered interviews",
+                                "\n".join(r.message() for r in recovered))
     try:
         return int(app.exec())
     finally:
+        for w in windows:
+            w.close()
         store.close()

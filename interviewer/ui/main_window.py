@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -22,6 +22,8 @@ COLUMNS = ("Candidate", "Role", "Started (UTC)", "Length", "Status", "Segments",
 
 
 class MainWindow(QMainWindow):
+    new_interview = Signal()
+
     def __init__(self, store: Any, settings: QSettings | None = None) -> None:
         super().__init__()
         self.store = store
@@ -36,7 +38,8 @@ class MainWindow(QMainWindow):
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setStretchLastSection(True)
 
-        self.empty = QLabel("No interviews yet.\n\nRun `interviewer demo` to see a sample interview, or record one.")
+        self.empty = QLabel("No interviews yet.\n\nFile → New interview (Ctrl+N) to record one,\n"
+                            "or run `interviewer demo` to watch a sample interview.")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setObjectName("emptyState")
 
@@ -48,6 +51,9 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack)
         self.setCentralWidget(central)
 
+        new = QAction("&New interview…", self)
+        new.setShortcut(QKeySequence.StandardKey.New)
+        new.triggered.connect(self.new_interview.emit)
         refresh = QAction("&Refresh", self)
         refresh.setShortcut(QKeySequence.StandardKey.Refresh)
         refresh.triggered.connect(self.refresh)
@@ -55,6 +61,7 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         menu = self.menuBar().addMenu("&File")
+        menu.addAction(new)
         menu.addAction(refresh)
         menu.addAction(quit_action)
 

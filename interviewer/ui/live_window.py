@@ -1,0 +1,833 @@
+"""The live interview window: claims | prompts | transcript, one-key evidence, all from the keyboard.
+
+The window never blocks: starting and stopping a session, transcription, VAD, disk and database work run
+on the core's threads; their results arrive as Qt signals through `SessionBridge`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QFont,
+    QKeySequence,
+    QTextCharFormat,
+    QTextCursor,
+    QUndoCommand,
+    QUndoStack,
+)
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from interviewer.notes.claims import Claim
+from interviewer.notes.cues import follow_up_cues
+from interviewer.notes.kits import Kit
+from interviewer.notes.probes import probes_for_claim
+from interviewer.transcript import Segment, mmss, words_in_range
+from interviewer.ui.bridge import SessionBridge
+
+CRITERION_COLOURS = ["#1f6fd1", "#8a3ffc", "#d1651f", "#198038", "#b28600", "#007d79"]
+STATUS_LABELS = {
+    "unprobed": ("○", "#6f6f6f"),
+    "probing": ("◐", "#b28600"),
+    "verified": ("●", "#198038"),
+    "contradicted": ("✕", "#da1e28"),
+    "vague": ("~", "#8a3ffc"),
+}
+STATUS_KEYS = {"unprobed": "Alt+U", "probing": "Alt+P", "verified": "Alt+V", "contradicted": "Alt+X",
+               "vague": "Alt+G"}
+DEFAULT_EVIDENCE_SECONDS = 20
+
+
+def colour_for(index: int) -> str:
+    return CRITERION_COLOURS[index % len(CRITERION_COLOURS)]
+
+
+@dataclass
+class PromptItem:
+    key: str
+    text: str
+    criterion: str
+    source: str  # "claim" or "bank"
+
+
+# ------------------------------------------------------------------------------------------- undo commands
+class TagEvidence(QUndoCommand):
+    def __init__(self, window: LiveWindow, fields: dict[str, Any]) -> None:
+        super().__init__(f"Tag evidence ({fields.get('criterion') or 'note'})")
+        self.window = window
+        self.fields = fields
+        self.evidence_id: str | None = None
+        self.row: dict[str, Any] | None = None
+
+    def redo(self) -> None:
+        store = self.window.store
+        if self.row is None:
+            self.evidence_id = store.add_evidence(**self.fields)
+        else:
+            store.restore_evidence(self.row, actor=self.window.evaluator)
+        self.window.reload_evidence()
+
+    def undo(self) -> None:
+        store = self.window.store
+        assert self.evidence_id is not None
+        self.row = dict(store.t("evidence").get(self.evidence_id))
+        store.delete_evidence(self.evidence_id, actor=self.window.evaluator)
+        self.window.reload_evidence()
+
+
+class SetClaimStatus(QUndoCommand):
+    def __init__(self, window: LiveWindow, claim_id: str, old: str, new: str) -> None:
+        super().__init__(f"Claim status: {new}")
+        self.window, self.claim_id, self.old, self.new = window, claim_id, old, new
+
+    def redo(self) -> None:
+        self.window.store.set_claim_status(self.claim_id, self.new, actor=self.window.evaluator,
+                                           evidence_id=self.window.last_evidence_for(self.claim_id))
+        self.window.reload_claims()
+
+    def undo(self) -> None:
+        self.window.store.set_claim_status(self.claim_id, self.old, actor=self.window.evaluator)
+        self.window.reload_claims()
+
+
+# ------------------------------------------------------------------------------------------- widgets
+class TranscriptView(QWidget):
+    """Committed lines in full colour, the utterance in progress greyed; follows the newest line until the
+    user scrolls up, then offers a button to jump back."""
+
+    following_changed = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.text = QPlainTextEdit()
+        self.text.setReadOnly(True)
+        self.text.setObjectName("transcript")
+        self.text.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        font = QFont(self.text.font())
+        font.setPointSize(15)
+        self.text.setFont(font)
+        self.text.document().setDocumentMargin(12)
+        self.tentative = QLabel("")
+        self.tentative.setWordWrap(True)
+        self.tentative.setObjectName("tentative")
+        tfont = QFont(font)
+        tfont.setItalic(True)
+        self.tentative.setFont(tfont)
+        self.tentative.setStyleSheet("color: #8d8d8d; padding: 4px 12px;")
+        self.jump = QPushButton("↓ Jump to live (End)")
+        self.jump.setVisible(False)
+        self.jump.clicked.connect(self.follow)
+        self.text.setPlaceholderText("The transcript appears here about a second after each pause.\n\n"
+                                     "Press Record (Ctrl+R) to start; F1 lists every shortcut.")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.text, 1)
+        lay.addWidget(self.tentative)
+        lay.addWidget(self.jump)
+        self.following = True
+        self._programmatic = False
+        self.text.verticalScrollBar().valueChanged.connect(self._scrolled)
+        # New lines or a resized view change the range: stay at the bottom while following.
+        self.text.verticalScrollBar().rangeChanged.connect(self._range_changed)
+        self.lines: list[Segment] = []
+
+    def _scrolled(self, value: int) -> None:
+        if self._programmatic:
+            return
+        at_bottom = value >= self.text.verticalScrollBar().maximum() - 4
+        if at_bottom != self.following:
+            self.following = at_bottom
+            self.jump.setVisible(not at_bottom)
+            self.following_changed.emit(at_bottom)
+
+    def _range_changed(self, _lo: int, _hi: int) -> None:
+        if self.following:
+            self._to_bottom()
+
+    def follow(self) -> None:
+        self.following = True
+        self.jump.setVisible(False)
+        self._to_bottom()
+        self.following_changed.emit(True)
+
+    def _to_bottom(self) -> None:
+        self._programmatic = True
+        bar = self.text.verticalScrollBar()
+        bar.setValue(bar.maximum())
+        self._programmatic = False
+
+    def add(self, seg: Segment) -> None:
+        self.lines.append(seg)
+        cursor = QTextCursor(self.text.document())
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        if not self.text.document().isEmpty():
+            cursor.insertBlock()
+        head = QTextCharFormat()
+        head.setForeground(QColor("#6f6f6f"))
+        who = QTextCharFormat()
+        who.setFontWeight(QFont.Weight.Bold)
+        who.setForeground(QColor("#1f6fd1" if seg.speaker.lower().startswith("interv") else "#161616"))
+        body = QTextCharFormat()
+        body.setForeground(QColor("#161616"))
+        cursor.insertText(f"{mmss(seg.start)}  ", head)
+        if seg.speaker:
+            cursor.insertText(f"{seg.speaker}: ", who)
+        cursor.insertText(seg.text, body)
+        self.tentative.setText("")
+        if self.following:
+            self._to_bottom()
+
+    def set_tentative(self, speaker: str, text: str) -> None:
+        self.tentative.setText(f"{speaker}: {text} …" if speaker else f"{text} …")
+
+
+class CoverageStrip(QWidget):
+    """Which criteria and claims have evidence yet. Advisory only: it never scores anyone."""
+
+    def __init__(self, kit: Kit, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.chips: dict[str, QLabel] = {}
+        for i, c in enumerate(kit.criteria):
+            chip = QLabel(f"{i + 1} {c.name}")
+            chip.setToolTip(c.definition)
+            chip.setProperty("colour", colour_for(i))
+            self.chips[c.key] = chip
+            lay.addWidget(chip)
+        self.claims = QLabel("")
+        lay.addWidget(self.claims)
+        lay.addStretch(1)
+        self.update_counts({}, 0, 0)
+
+    def update_counts(self, per_criterion: dict[str, int], claims_with: int, claims_total: int) -> None:
+        for key, chip in self.chips.items():
+            n = per_criterion.get(key, 0)
+            colour = chip.property("colour")
+            style = (f"background: {colour}; color: white;" if n else f"border: 1px solid {colour}; color: {colour};")
+            chip.setStyleSheet(f"{style} border-radius: 9px; padding: 2px 8px;")
+            chip.setText(f"{chip.text().split(' ·')[0]} · {n}")
+        self.claims.setText(f"  claims with evidence: {claims_with}/{claims_total}")
+
+
+class HelpOverlay(QDialog):
+    def __init__(self, actions: list[QAction], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        table = QTableWidget(0, 2)
+        table.setHorizontalHeaderLabels(["Action", "Keys"])
+        table.verticalHeader().setVisible(False)
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        for a in actions:
+            keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in a.shortcuts())
+            if not keys:
+                continue
+            r = table.rowCount()
+            table.insertRow(r)
+            table.setItem(r, 0, QTableWidgetItem(a.text().replace("&", "")))
+            table.setItem(r, 1, QTableWidgetItem(keys))
+        table.resizeColumnsToContents()
+        table.horizontalHeader().setStretchLastSection(True)
+        self.table = table
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(table)
+        lay.addWidget(buttons)
+        self.resize(560, 620)
+
+
+# ------------------------------------------------------------------------------------------- the window
+class LiveWindow(QMainWindow):
+    """One interview. `session_factory(listener)` makes the (not yet started) LiveSession."""
+
+    def __init__(self, *, store: Any, kit: Kit, candidate_id: str, candidate: str, evaluator: str,
+                 session_factory: Callable[[Any], Any], settings: QSettings | None = None,
+                 role: str | None = None, planned_minutes: int = 60) -> None:
+        super().__init__()
+        self.store = store
+        self.kit = kit
+        self.candidate_id = candidate_id
+        self.candidate = candidate
+        self.evaluator = evaluator
+        self.settings = settings or QSettings()
+        self.session_factory = session_factory
+        self.planned_s = planned_minutes * 60
+        self.session: Any = None
+        self.session_id: str | None = None
+        # Parentless on purpose: the session's worker threads hold it through their listener, so it outlives
+        # the window if the window is deleted while a recording is still being saved.
+        self.bridge = SessionBridge()
+        self.undo = QUndoStack(self)
+        self.last_probe: PromptItem | None = None
+        self.last_probe_ask: str | None = None
+        self._stopping = False
+        self._close_when_stopped = False
+        self._recent_evidence: list[str] = []
+        self._asked_keys: set[str] = set()
+        self.setWindowTitle(f"Interviewer — {candidate}" + (f" — {role}" if role else ""))
+
+        self._build()
+        self._actions()
+        self._wire()
+        self.reload_claims()
+        self.reload_evidence()
+        self._restore()
+
+    # ------------------------------------------------------------------ layout
+    def _build(self) -> None:
+        base = QFont(self.font())
+        base.setPointSize(12)
+        self.setFont(base)
+
+        # top bar: record controls, status
+        bar = QToolBar("Recording")
+        bar.setObjectName("recordingBar")
+        bar.setMovable(False)
+        self.addToolBar(bar)
+        self.rec_indicator = QLabel("● NOT RECORDING")
+        self.rec_indicator.setObjectName("recIndicator")
+        self.elapsed = QLabel("00:00")
+        self.elapsed.setObjectName("elapsed")
+        efont = QFont(base)
+        efont.setPointSize(20)
+        efont.setBold(True)
+        self.elapsed.setFont(efont)
+        self.level = QProgressBar()
+        self.level.setRange(-60, 0)
+        self.level.setValue(-60)
+        self.level.setTextVisible(False)
+        self.level.setFixedWidth(160)
+        self.level.setToolTip("Input level")
+        self.record_btn = QPushButton("● Record")
+        self.pause_btn = QPushButton("❚❚ Pause")
+        self.stop_btn = QPushButton("■ Stop")
+        for b in (self.record_btn, self.pause_btn, self.stop_btn):
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.window_spin = QSpinBox()
+        self.window_spin.setRange(5, 120)
+        self.window_spin.setSuffix(" s")
+        self.window_spin.setToolTip("Keys 1–4 tag this many seconds before now")
+        self.window_spin.setValue(int(self.settings.value("live/evidence_seconds", DEFAULT_EVIDENCE_SECONDS)))
+        bar.addWidget(self.record_btn)
+        bar.addWidget(self.pause_btn)
+        bar.addWidget(self.stop_btn)
+        bar.addSeparator()
+        bar.addWidget(self.rec_indicator)
+        bar.addSeparator()
+        bar.addWidget(self.elapsed)
+        bar.addSeparator()
+        bar.addWidget(QLabel(" Level "))
+        bar.addWidget(self.level)
+        bar.addSeparator()
+        bar.addWidget(QLabel(" Tag window "))
+        bar.addWidget(self.window_spin)
+
+        # claims
+        self.claims_list = QListWidget()
+        self.claims_list.setObjectName("claims")
+        self.claims_list.setWordWrap(True)
+        self.claims_list.setAlternatingRowColors(True)
+        self.claims_empty = QLabel("No claims yet.\nImport a resume or type claims in the setup.")
+        self.claims_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.claims_empty.setStyleSheet("color: #6f6f6f;")
+        status_row = QHBoxLayout()
+        self.status_buttons: dict[str, QPushButton] = {}
+        for status, (glyph, colour) in STATUS_LABELS.items():
+            b = QPushButton(f"{glyph} {status}")
+            b.setToolTip(f"Set the selected claim to {status} ({STATUS_KEYS[status]})")
+            b.setStyleSheet(f"color: {colour};")
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            b.clicked.connect(lambda _=False, s=status: self.set_claim_status(s))
+            self.status_buttons[status] = b
+            status_row.addWidget(b)
+        claims_box = self._panel("Claims", [self.claims_empty, self.claims_list], status_row)
+
+        # prompts
+        self.prompts = QListWidget()
+        self.prompts.setObjectName("prompts")
+        self.prompts.setWordWrap(True)
+        self.ask_btn = QPushButton("✓ Mark asked (A)")
+        self.ask_btn.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.cues = QListWidget()
+        self.cues.setObjectName("cues")
+        self.cues.setWordWrap(True)
+        self.cues.setMaximumHeight(150)
+        self.coverage = CoverageStrip(self.kit)
+        ask_row = QHBoxLayout()
+        ask_row.addWidget(self.ask_btn)
+        self.last_probe_label = QLabel("No probe asked yet")
+        self.last_probe_label.setStyleSheet("color: #6f6f6f;")
+        self.last_probe_label.setWordWrap(True)
+        ask_row.addWidget(self.last_probe_label, 1)
+        cue_title = QLabel("Follow-up cues (advisory)")
+        cue_title.setStyleSheet("font-weight: bold; color: #525252;")
+        prompts_box = self._panel("Prompts", [self.prompts, cue_title, self.cues], ask_row)
+
+        # transcript and evidence
+        self.transcript = TranscriptView()
+        self.evidence = QListWidget()
+        self.evidence.setObjectName("evidence")
+        self.evidence.setWordWrap(True)
+        self.note = QLineEdit()
+        self.note.setPlaceholderText("Note (Ctrl+N) — Enter saves it at this moment, Esc returns to the transcript")
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self._panel("Transcript", [self.transcript]))
+        ev_title = QWidget()
+        ev_lay = QVBoxLayout(ev_title)
+        ev_lay.setContentsMargins(0, 0, 0, 0)
+        ev_lay.addWidget(self._title("Evidence  (1–4 tag the last seconds · Shift = concern · Ctrl+Z undo)"))
+        ev_lay.addWidget(self.evidence)
+        ev_lay.addWidget(self.note)
+        right.addWidget(ev_title)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 1)
+        self.right_split = right
+
+        self.split = QSplitter(Qt.Orientation.Horizontal)
+        self.split.addWidget(claims_box)
+        self.split.addWidget(prompts_box)
+        self.split.addWidget(right)
+        self.split.setSizes([330, 380, 560])
+        central = QWidget()
+        lay = QVBoxLayout(central)
+        lay.addWidget(self.split, 1)
+        lay.addWidget(self.coverage)
+        self.setCentralWidget(central)
+        self.statusBar().showMessage("Ready. F1 lists every shortcut.")
+        self.resize(1360, 820)
+        self._set_state("idle")
+
+    def _title(self, text: str) -> QLabel:
+        t = QLabel(text)
+        f = QFont(self.font())
+        f.setBold(True)
+        f.setPointSize(13)
+        t.setFont(f)
+        return t
+
+    def _panel(self, title: str, widgets: list[QWidget], footer: QHBoxLayout | None = None) -> QWidget:
+        box = QFrame()
+        lay = QVBoxLayout(box)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self._title(title))
+        for w in widgets:
+            lay.addWidget(w, 1 if isinstance(w, (QListWidget, TranscriptView)) else 0)
+        if footer is not None:
+            lay.addLayout(footer)
+        return box
+
+    # ------------------------------------------------------------------ actions and shortcuts
+    def _action(self, text: str, keys: list[str] | QKeySequence.StandardKey, slot: Callable[[], Any]) -> QAction:
+        a = QAction(text, self)
+        if isinstance(keys, list):
+            a.setShortcuts([QKeySequence(k) for k in keys])
+        else:
+            a.setShortcuts(keys)
+        a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        a.triggered.connect(slot)
+        self.addAction(a)
+        self.all_actions.append(a)
+        return a
+
+    def _actions(self) -> None:
+        self.all_actions: list[QAction] = []
+        self.act_record = self._action("Record", ["Ctrl+R"], self.record)
+        self.act_pause = self._action("Pause / resume", ["Ctrl+P"], self.toggle_pause)
+        self.act_stop = self._action("Stop", ["Ctrl+.", "Ctrl+Shift+S"], self.stop)
+        self.tag_actions: list[QAction] = []
+        shifted = ["!", "@", "#", "$"]
+        for i, c in enumerate(self.kit.criteria[:4]):
+            self.tag_actions.append(self._action(f"Tag evidence: {c.name}", [str(i + 1)],
+                                                 partial(self.tag, i, "supports")))
+            self.tag_actions.append(self._action(f"Tag concern: {c.name}", [f"Shift+{i + 1}", shifted[i]],
+                                                 partial(self.tag, i, "concern")))
+        undo = self.undo.createUndoAction(self, "Undo")
+        undo.setShortcuts(QKeySequence.StandardKey.Undo)
+        redo = self.undo.createRedoAction(self, "Redo")
+        redo.setShortcuts(QKeySequence.StandardKey.Redo)
+        for a in (undo, redo):
+            self.addAction(a)
+            self.all_actions.append(a)
+        self.act_undo, self.act_redo = undo, redo
+        self._action("Write a note", ["Ctrl+N"], self.focus_note)
+        self._action("Mark the selected prompt asked", ["A"], self.mark_asked)
+        self._action("Next claim", ["Ctrl+Down", "]"], lambda: self._move_claim(1))
+        self._action("Previous claim", ["Ctrl+Up", "["], lambda: self._move_claim(-1))
+        self._action("Next prompt", ["Alt+Down"], lambda: self._move_prompt(1))
+        self._action("Previous prompt", ["Alt+Up"], lambda: self._move_prompt(-1))
+        for status, key in STATUS_KEYS.items():
+            self._action(f"Claim status: {status}", [key], partial(self.set_claim_status, status))
+        self._action("Jump to live transcript", ["End"], self.transcript.follow)
+        self._action("Keyboard shortcuts", ["F1", "?"], self.show_help)
+        menu = self.menuBar().addMenu("&Interview")
+        for a in (self.act_record, self.act_pause, self.act_stop):
+            menu.addAction(a)
+        edit = self.menuBar().addMenu("&Edit")
+        edit.addAction(self.act_undo)
+        edit.addAction(self.act_redo)
+        helpm = self.menuBar().addMenu("&Help")
+        helpm.addAction(self.all_actions[-1])
+
+    def _wire(self) -> None:
+        self.record_btn.clicked.connect(self.record)
+        self.pause_btn.clicked.connect(self.toggle_pause)
+        self.stop_btn.clicked.connect(self.stop)
+        self.ask_btn.clicked.connect(self.mark_asked)
+        self.claims_list.currentRowChanged.connect(lambda _row: self.reload_prompts())
+        self.window_spin.valueChanged.connect(lambda v: self.settings.setValue("live/evidence_seconds", v))
+        self.note.returnPressed.connect(self.save_note)
+        self.note.installEventFilter(self)
+        self.bridge.started.connect(self._on_started)
+        self.bridge.segment.connect(self._on_segment)
+        self.bridge.tentative.connect(lambda who, text, a, b: self.transcript.set_tentative(who, text))
+        self.bridge.level.connect(lambda who, db: self.level.setValue(int(max(-60, min(0, db)))))
+        self.bridge.stopped.connect(self._on_stopped)
+        self.bridge.error.connect(self._on_error)
+        self.clock = QTimer(self)
+        self.clock.setInterval(250)
+        self.clock.timeout.connect(self._tick)
+
+    def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802 - Qt override
+        if obj is self.note and event.type() == event.Type.KeyPress and event.key() == Qt.Key.Key_Escape:
+            self.note.clear()
+            self.transcript.text.setFocus()
+            return True
+        return super().eventFilter(obj, event)
+
+    # ------------------------------------------------------------------ state
+    def _set_state(self, state: str) -> None:
+        self.state = state
+        recording = state == "recording"
+        self.record_btn.setEnabled(state == "idle")
+        self.pause_btn.setEnabled(state in ("recording", "paused"))
+        self.pause_btn.setText("▶ Resume" if state == "paused" else "❚❚ Pause")
+        self.stop_btn.setEnabled(state in ("recording", "paused"))
+        text, style = {
+            "idle": ("● NOT RECORDING", "color: #6f6f6f;"),
+            "starting": ("● STARTING…", "color: #b28600;"),
+            "recording": ("● REC", "color: white; background: #da1e28; border-radius: 6px; padding: 2px 10px;"),
+            "paused": ("❚❚ PAUSED", "color: #161616; background: #f1c21b; border-radius: 6px; padding: 2px 10px;"),
+            "stopping": ("■ SAVING…", "color: #6f6f6f;"),
+            "stopped": ("■ SAVED", "color: #198038;"),
+        }[state]
+        f = QFont(self.font())
+        f.setBold(True)
+        f.setPointSize(14)
+        self.rec_indicator.setFont(f)
+        self.rec_indicator.setText(text)
+        self.rec_indicator.setStyleSheet(style)
+        if recording:
+            self.transcript.text.setFocus()
+
+    def record(self) -> None:
+        if self.state != "idle":
+            return
+        self._set_state("starting")
+        try:
+            self.session = self.session_factory(self.bridge.listener())
+            self.session_id = self.session.start()
+        except Exception as exc:  # noqa: BLE001 - shown to the user, nothing is lost
+            self._set_state("idle")
+            QMessageBox.critical(self, "Cannot start recording", str(exc))
+            return
+        self._set_state("recording")
+        self.clock.start()
+
+    def toggle_pause(self) -> None:
+        if self.session is None:
+            return
+        if self.state == "recording":
+            self.session.pause()
+            self._set_state("paused")
+        elif self.state == "paused":
+            self.session.resume()
+            self._set_state("recording")
+
+    def stop(self) -> None:
+        if self.session is None or self.state not in ("recording", "paused") or self._stopping:
+            return
+        self._stopping = True
+        self._set_state("stopping")
+        threading.Thread(target=self.session.stop, args=("stopped by the evaluator",), name="stop session",
+                         daemon=True).start()
+
+    def _on_started(self, sid: str) -> None:
+        self.statusBar().showMessage(f"Recording session {sid[:8]} — keys 1–4 tag the last "
+                                     f"{self.window_spin.value()} s")
+
+    def _on_stopped(self, reason: str) -> None:
+        self.clock.stop()
+        self._stopping = False
+        self._tick()
+        self._set_state("stopped")
+        self.statusBar().showMessage(f"Saved: {reason}")
+        if self._close_when_stopped:
+            self.close()
+
+    def _on_error(self, message: str) -> None:
+        self.statusBar().showMessage(message)
+        QMessageBox.warning(self, "Recording stopped", message)
+
+    def _tick(self) -> None:
+        if self.session is not None:
+            self.elapsed.setText(mmss(self.session.elapsed_s))
+
+    @property
+    def now_s(self) -> float:
+        return float(self.session.elapsed_s) if self.session is not None else 0.0
+
+    # ------------------------------------------------------------------ transcript
+    def _on_segment(self, seg_id: str, seg: Segment) -> None:
+        self.transcript.add(seg)
+        # Evidence tagged a moment ago may cover words committed only now: refresh its quote.
+        rows = {e["id"]: e for e in self._evidence_rows}
+        for eid in list(self._recent_evidence):
+            row = rows.get(eid)
+            if row is None:
+                self._recent_evidence.remove(eid)
+                continue
+            if seg.start <= row["end"] and seg.end >= row["start"]:
+                quote = words_in_range(self.transcript.lines, row["start"], row["end"])
+                self.store.update_evidence(eid, actor=self.evaluator, quote=quote)
+            if seg.end > row["end"] + 30:
+                self._recent_evidence.remove(eid)
+        self.reload_evidence()
+        self._update_cues()
+
+    def _update_cues(self) -> None:
+        claims = [Claim(c["text"], c.get("source") or "", c.get("section") or "", c["position"],
+                        tuple(c["topics"])) for c in self._claim_rows]
+        probed = {i for i, c in enumerate(self._claim_rows) if c["status"] != "unprobed"}
+        cues = follow_up_cues(self.transcript.lines, self.kit, claims, elapsed_s=self.now_s,
+                              planned_s=self.planned_s, probed_claim_indices=probed,
+                              asked_probe_ids=self._asked_keys)
+        self.cues.clear()
+        for cue in cues[-4:][::-1]:
+            item = QListWidgetItem(f"{cue.text}\n    “{cue.quote}”" if cue.quote else cue.text)
+            item.setForeground(QColor("#525252"))
+            self.cues.addItem(item)
+
+    # ------------------------------------------------------------------ claims and prompts
+    def reload_claims(self) -> None:
+        row = max(0, self.claims_list.currentRow())
+        self._claim_rows = self.store.claims(self.candidate_id)
+        self.claims_list.blockSignals(True)
+        self.claims_list.clear()
+        for c in self._claim_rows:
+            glyph, colour = STATUS_LABELS[c["status"]]
+            item = QListWidgetItem(f"{glyph}  {c['text']}")
+            item.setForeground(QColor("#161616"))
+            item.setToolTip(f"{c['status']} — {c.get('section') or ''}")
+            item.setData(Qt.ItemDataRole.UserRole, c["id"])
+            item.setData(Qt.ItemDataRole.DecorationRole, QColor(colour))
+            self.claims_list.addItem(item)
+        self.claims_list.blockSignals(False)
+        has = bool(self._claim_rows)
+        self.claims_list.setVisible(has)
+        self.claims_empty.setVisible(not has)
+        if has:
+            self.claims_list.setCurrentRow(min(row, len(self._claim_rows) - 1))
+        self.reload_prompts()
+
+    @property
+    def selected_claim(self) -> dict[str, Any] | None:
+        row = self.claims_list.currentRow()
+        return self._claim_rows[row] if 0 <= row < len(self._claim_rows) else None
+
+    def _move_claim(self, step: int) -> None:
+        if self._claim_rows:
+            self.claims_list.setCurrentRow(max(0, min(len(self._claim_rows) - 1, self.claims_list.currentRow() + step)))
+
+    def _move_prompt(self, step: int) -> None:
+        n = self.prompts.count()
+        if n:
+            self.prompts.setCurrentRow(max(0, min(n - 1, self.prompts.currentRow() + step)))
+
+    def reload_prompts(self) -> None:
+        self.prompt_items: list[PromptItem] = []
+        claim = self.selected_claim
+        if claim is not None:
+            c = Claim(claim["text"], claim.get("source") or "", claim.get("section") or "", claim["position"],
+                      tuple(claim["topics"]))
+            for cp in probes_for_claim(c, self.kit):
+                key = cp.probe_id or f"claim:{claim['id']}:{zlib.crc32(cp.text.encode()):08x}"
+                self.prompt_items.append(PromptItem(key, cp.text, cp.criterion, "claim"))
+        seen = {p.key for p in self.prompt_items}
+        for crit in self.kit.criteria:
+            for probe in self.kit.probes_for(crit.key)[:2]:
+                if probe.id not in seen:
+                    self.prompt_items.append(PromptItem(probe.id, probe.text, crit.key, "bank"))
+        keys = [c.key for c in self.kit.criteria]
+        self.prompts.clear()
+        for p in self.prompt_items:
+            idx = keys.index(p.criterion) if p.criterion in keys else 0
+            name = self.kit.criteria[idx].name
+            asked = "✓ " if p.key in self._asked_keys else ""
+            item = QListWidgetItem(f"{asked}[{name}] {p.text}")
+            item.setForeground(QColor(colour_for(idx)))
+            self.prompts.addItem(item)
+        if self.prompt_items:
+            self.prompts.setCurrentRow(0)
+
+    def mark_asked(self) -> None:
+        row = self.prompts.currentRow()
+        if not (0 <= row < len(self.prompt_items)):
+            return
+        p = self.prompt_items[row]
+        self.last_probe = p
+        self._asked_keys.add(p.key)
+        if self.session_id is not None:
+            claim = self.selected_claim
+            self.last_probe_ask = self.store.add_probe_ask(session_id=self.session_id, probe_key=p.key,
+                                                           probe_text=p.text, at_s=self.now_s,
+                                                           claim_id=claim["id"] if claim else None)
+        self.last_probe_label.setText(f"Asked at {mmss(self.now_s)}: {p.text[:90]}")
+        self.reload_prompts()
+        self.prompts.setCurrentRow(row)
+
+    def set_claim_status(self, status: str) -> None:
+        claim = self.selected_claim
+        if claim is None or claim["status"] == status:
+            return
+        self.undo.push(SetClaimStatus(self, claim["id"], claim["status"], status))
+
+    def last_evidence_for(self, claim_id: str) -> str | None:
+        rows = [e for e in self._evidence_rows if e["claim_id"] == claim_id]
+        return rows[-1]["id"] if rows else None
+
+    # ------------------------------------------------------------------ evidence
+    def tag(self, index: int, polarity: str) -> None:
+        if self.session_id is None or index >= len(self.kit.criteria):
+            self.statusBar().showMessage("Start recording before tagging evidence.")
+            return
+        end = self.now_s
+        start = max(0.0, end - self.window_spin.value())
+        claim = self.selected_claim
+        crit = self.kit.criteria[index]
+        cmd = TagEvidence(self, {
+            "session_id": self.session_id, "start": start, "end": end, "criterion": crit.key,
+            "evaluator": self.evaluator, "claim_id": claim["id"] if claim else None,
+            "probe_id": self.last_probe.key if self.last_probe else None, "polarity": polarity,
+            "quote": words_in_range(self.transcript.lines, start, end)})
+        self.undo.push(cmd)
+        if cmd.evidence_id:
+            self._recent_evidence.append(cmd.evidence_id)
+        self.statusBar().showMessage(f"Tagged {mmss(start)}–{mmss(end)} as {polarity} for {crit.name}", 4000)
+
+    def focus_note(self) -> None:
+        self.note.setFocus()
+
+    def save_note(self) -> None:
+        text = self.note.text().strip()
+        if text and self.session_id is not None:
+            at = self.now_s
+            self.undo.push(TagEvidence(self, {
+                "session_id": self.session_id, "start": at, "end": at, "criterion": None,
+                "evaluator": self.evaluator, "claim_id": (self.selected_claim or {}).get("id"),
+                "probe_id": self.last_probe.key if self.last_probe else None, "polarity": "supports",
+                "note": text, "quote": ""}))
+        self.note.clear()
+        self.transcript.text.setFocus()
+
+    def reload_evidence(self) -> None:
+        self._evidence_rows = self.store.evidence(self.session_id) if self.session_id else []
+        keys = [c.key for c in self.kit.criteria]
+        self.evidence.clear()
+        per: dict[str, int] = {}
+        for e in self._evidence_rows:
+            if e["criterion"] in keys:
+                idx = keys.index(e["criterion"])
+                per[e["criterion"]] = per.get(e["criterion"], 0) + 1
+                mark = "▲ concern" if e["polarity"] == "concern" else "✓"
+                head = f"{mmss(e['start'])}  {mark} {self.kit.criteria[idx].name}"
+                colour = colour_for(idx)
+            else:
+                head, colour = f"{mmss(e['start'])}  ✎ note", "#525252"
+            if not e["criterion"]:
+                body = e["note"]
+            else:
+                body = f"“{e['quote']}”" if e["quote"] else "(waiting for words…)"
+            item = QListWidgetItem(f"{head}\n{body}")
+            item.setForeground(QColor(colour))
+            item.setData(Qt.ItemDataRole.UserRole, e["id"])
+            self.evidence.addItem(item)
+        if self._evidence_rows:
+            self.evidence.scrollToBottom()
+        claims_with = len({e["claim_id"] for e in self._evidence_rows if e["claim_id"]})
+        self.coverage.update_counts(per, claims_with, len(self._claim_rows) if hasattr(self, "_claim_rows") else 0)
+
+    # ------------------------------------------------------------------ help, settings, closing
+    def show_help(self) -> None:
+        self.help = HelpOverlay(self.all_actions, self)
+        self.help.open()
+
+    def _restore(self) -> None:
+        geometry = self.settings.value("live/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        for key, splitter in (("live/splitter", self.split), ("live/right_splitter", self.right_split)):
+            state = self.settings.value(key)
+            if isinstance(state, QByteArray):
+                splitter.restoreState(state)
+
+    def save_settings(self) -> None:
+        self.settings.setValue("live/geometry", self.saveGeometry())
+        self.settings.setValue("live/splitter", self.split.saveState())
+        self.settings.setValue("live/right_splitter", self.right_split.saveState())
+        self.settings.setValue("live/evidence_seconds", self.window_spin.value())
+        self.settings.sync()
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        self.save_settings()
+        if self.state in ("recording", "paused", "stopping"):
+            # Finish the recording first (off the UI thread); the window closes when it is saved.
+            self._close_when_stopped = True
+            self.stop()
+            event.ignore()
+            return
+        self.clock.stop()
+        super().closeEvent(event)
+
+
+def wait_for_threads(prefixes: tuple[str, ...] = ("transcribe", "replay", "fsync", "stop session"),
+                     timeout: float = 10.0) -> list[str]:
+    """Names of core threads still alive after `timeout` (for tests and shutdown checks)."""
+    end = time.monotonic() + timeout
+    alive: list[str] = []
+    for t in threading.enumerate():
+        if t.name.startswith(prefixes):
+            t.join(max(0.0, end - time.monotonic()))
+            if t.is_alive():
+                alive.append(t.name)
+    return alive

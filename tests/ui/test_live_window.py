@@ -1,0 +1,231 @@
+"""The live window under pytest-qt, over a real store, a real transcriber and a pushed (fake) source."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+
+from interviewer.audio.decode import SAMPLE_RATE
+from interviewer.notes.kits import load_kit
+from interviewer.notes.store import Store
+from interviewer.session import LiveSession, SessionSpec, Track
+from interviewer.ui.live_window import LiveWindow, wait_for_threads
+from interviewer.ui.setup_dialog import SetupDialog
+from tests.conftest import FIXTURES
+from tests.fakes import PushSource, load, silence
+
+TWO = FIXTURES / "audio" / "two_speakers.flac"
+CLAIMS = ["Built the nightly evaluation harness with 1,800 questions",
+          "Cut p95 retrieval latency from 900 ms to 200 ms",
+          "Led the on-call rotation for the ranking service"]
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def env(data_dir):
+    store = Store(data_dir.db_path)
+    kit = load_kit()
+    cand = store.get_or_create_candidate("Zoë Ðặng")
+    store.add_claims(cand, [{"text": t} for t in CLAIMS])
+    yield store, kit, cand
+    store.close()
+
+
+@pytest.fixture
+def live(qtbot, env, data_dir, transcriber, settings):
+    store, kit, cand = env
+    src = PushSource("mic")
+
+    def factory(listener):
+        return LiveSession(store=store, data_dir=data_dir, transcriber=transcriber, tracks=[Track(src, "mic")],
+                           spec=SessionSpec(candidate="Zoë Ðặng", consent="verbal", evaluator="Ada",
+                                            candidate_id=cand), listener=listener, free_bytes=lambda p: 10**12)
+
+    win = LiveWindow(store=store, kit=kit, candidate_id=cand, candidate="Zoë Ðặng", evaluator="Ada",
+                     session_factory=factory, settings=settings)
+    win.show()
+    qtbot.waitExposed(win)
+    win.activateWindow()
+    win.src = src
+    yield win
+    # Not handed to qtbot.addWidget: closing a recording window saves first, so the test waits for that.
+    win.close()
+    qtbot.waitUntil(lambda: win.state in ("idle", "stopped"), timeout=30_000)
+    qtbot.waitUntil(lambda: not win.isVisible(), timeout=5000)
+    win.deleteLater()
+
+
+def test_empty_states_before_recording(live):
+    assert live.rec_indicator.text() == "● NOT RECORDING"
+    assert live.transcript.text.document().isEmpty()
+    assert "Record" in live.transcript.text.placeholderText()
+    assert live.evidence.count() == 0
+    assert live.claims_list.count() == 3
+    assert live.prompts.count() >= 3
+
+
+def test_keys_tag_evidence_with_range_criterion_claim_and_probe(qtbot, live, env):
+    store = env[0]
+    live.record()
+    assert live.state == "recording"
+    assert live.rec_indicator.text() == "● REC"
+    live.src.push(silence(30.0))
+    live.claims_list.setCurrentRow(1)
+    live.prompts.setCurrentRow(0)
+    qtbot.keyClick(live, Qt.Key.Key_A)
+    asked = live.last_probe
+    assert asked is not None
+    assert store.probe_asks(live.session_id)[0]["probe_key"] == asked.key
+    qtbot.keyClick(live, Qt.Key.Key_2)
+    [ev] = store.evidence(live.session_id)
+    assert ev["criterion"] == "judgment"
+    assert ev["end"] == pytest.approx(30.0)
+    assert ev["start"] == pytest.approx(10.0)
+    assert ev["claim_id"] == store.claims(env[2])[1]["id"]
+    assert ev["probe_id"] == asked.key
+    assert ev["polarity"] == "supports"
+    assert live.evidence.count() == 1
+    assert live.evidence.item(0).text().startswith("00:10")
+    # Shift flips polarity to concern; the window is configurable.
+    live.window_spin.setValue(5)
+    qtbot.keyClick(live, Qt.Key.Key_3, Qt.KeyboardModifier.ShiftModifier)
+    evs = store.evidence(live.session_id)
+    concern = [e for e in evs if e["polarity"] == "concern"]
+    assert len(concern) == 1
+    assert concern[0]["criterion"] == "failure-archaeology"
+    assert concern[0]["start"] == pytest.approx(25.0)
+    # Ctrl+Z removes the last tag, Ctrl+Shift+Z puts it back.
+    qtbot.keyClick(live, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert [e["polarity"] for e in store.evidence(live.session_id)] == ["supports"]
+    assert live.evidence.count() == 1
+    qtbot.keyClick(live, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert len(store.evidence(live.session_id)) == 2
+
+
+def test_tagging_before_recording_does_nothing(qtbot, live, env):
+    qtbot.keyClick(live, Qt.Key.Key_1)
+    assert env[0].t("evidence").count == 0
+    assert "Start recording" in live.statusBar().currentMessage()
+
+
+def test_claim_status_by_key_and_click_with_undo(qtbot, live, env):
+    store, _, cand = env
+    live.claims_list.setCurrentRow(0)
+    qtbot.keyClick(live, Qt.Key.Key_V, Qt.KeyboardModifier.AltModifier)
+    assert store.claims(cand)[0]["status"] == "verified"
+    assert live.claims_list.item(0).text().startswith("●")
+    live.status_buttons["contradicted"].click()
+    assert store.claims(cand)[0]["status"] == "contradicted"
+    live.undo.undo()
+    assert store.claims(cand)[0]["status"] == "verified"
+    history = [e for e in store.audit_entries(store.claims(cand)[0]["id"]) if e["action"] == "claim.status"]
+    assert len(history) == 3
+
+
+@pytest.mark.slow
+def test_transcript_follows_then_stops_when_scrolled_up(qtbot, live):
+    live.record()
+    audio = load(TWO)
+    live.src.push(audio)
+    live.src.push(silence(1.0))
+    qtbot.waitUntil(lambda: len(live.transcript.lines) >= 6, timeout=60_000)
+    bar = live.transcript.text.verticalScrollBar()
+    live.transcript.text.resize(400, 120)
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=5000)
+    assert bar.value() == bar.maximum()
+    assert live.transcript.following
+    bar.setValue(0)  # the user scrolls up to re-read
+    assert not live.transcript.following
+    assert live.transcript.jump.isVisibleTo(live)
+    live.src.push(audio[: 8 * SAMPLE_RATE])
+    live.src.push(silence(1.0))
+    n = len(live.transcript.lines)
+    qtbot.waitUntil(lambda: len(live.transcript.lines) > n, timeout=60_000)
+    assert bar.value() == 0  # did not jump away from what the user is reading
+    qtbot.keyClick(live, Qt.Key.Key_End)
+    assert live.transcript.following
+    assert bar.value() == bar.maximum()
+    assert not live.transcript.jump.isVisibleTo(live)
+
+
+def test_settings_are_restored(qtbot, env, settings, data_dir, transcriber):
+    store, kit, cand = env
+
+    def make():
+        w = LiveWindow(store=store, kit=kit, candidate_id=cand, candidate="Z", evaluator="Ada",
+                       session_factory=lambda listener: None, settings=settings)
+        qtbot.addWidget(w)
+        return w
+
+    first = make()
+    first.resize(701, 503)
+    first.split.setSizes([200, 300, 600])
+    first.window_spin.setValue(35)
+    sizes = first.split.sizes()
+    first.close()
+    second = make()
+    assert second.size().width() == 701
+    assert second.size().height() == 503
+    assert second.split.sizes() == sizes
+    assert second.window_spin.value() == 35
+
+
+@pytest.mark.slow
+def test_no_thread_left_running_after_close(qtbot, live):
+    live.record()
+    live.src.push(load(TWO)[: 10 * SAMPLE_RATE])
+    assert any(t.name.startswith("transcribe") for t in threading.enumerate())
+    live.close()  # closing while recording saves first, then closes
+    qtbot.waitUntil(lambda: live.state == "stopped", timeout=30_000)
+    qtbot.waitUntil(lambda: not live.isVisible(), timeout=5000)
+    assert wait_for_threads(timeout=10) == []
+    assert live.store.session(live.session_id)["status"] == "complete"
+
+
+def test_help_lists_every_shortcut(qtbot, live):
+    qtbot.keyClick(live, Qt.Key.Key_F1)
+    table = live.help.table
+    actions = {table.item(r, 0).text(): table.item(r, 1).text() for r in range(table.rowCount())}
+    assert actions["Record"] == "Ctrl+R"
+    assert any(k.startswith("Tag evidence") and v == "1" for k, v in actions.items())
+    assert any(k.startswith("Tag concern") for k in actions)
+    assert "Ctrl+Z" in actions["Undo"]
+    assert actions["Write a note"] == "Ctrl+N"
+    live.help.close()
+
+
+def test_note_is_timestamped_and_focus_returns(qtbot, live, env):
+    live.record()
+    live.src.push(silence(12.0))
+    qtbot.keyClick(live, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert live.note.hasFocus()
+    qtbot.keyClicks(live.note, "asked about 123")
+    qtbot.keyClick(live.note, Qt.Key.Key_Return)
+    [ev] = env[0].evidence(live.session_id)
+    assert ev["note"] == "asked about 123"
+    assert ev["criterion"] is None
+    assert ev["start"] == pytest.approx(12.0)
+    assert live.transcript.text.hasFocus()
+
+
+def test_consent_gate_in_setup(qtbot, settings):
+    dlg = SetupDialog(settings=settings, devices=[("Test mic", "file:/dev/null")])
+    qtbot.addWidget(dlg)
+    dlg.candidate.setText("Zoë")
+    dlg.evaluator.setText("Ada")
+    assert not dlg.start_btn.isEnabled()
+    assert "consent" in dlg.why.text()
+    dlg.verbal.setChecked(True)
+    assert not dlg.start_btn.isEnabled()
+    dlg.agreed.setChecked(True)
+    assert dlg.start_btn.isEnabled()
+    dlg.claims.setPlainText("Built a thing\n\n- Shipped another thing\n")
+    result = dlg.result_value()
+    assert result.consent == "verbal"
+    assert [c["text"] for c in result.claims] == ["Built a thing", "Shipped another thing"]
