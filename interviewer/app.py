@@ -65,11 +65,17 @@ def open_demo_window(services: cli.Services, store: Any, transcriber: Any, *, sp
     from interviewer.audio.sources import FileSource
 
     setup = demo.prepare(store)
-    return open_live_window(
+    window = open_live_window(
         services, store, transcriber, kit=setup.kit, kit_id=setup.kit_id, candidate_id=setup.candidate_id,
         candidate=demo.CANDIDATE, role=demo.ROLE, evaluator=demo.EVALUATOR, consent="verbal",
         sources=[(FileSource(demo.audio_path(), name=demo.SPEAKER, speed=speed), demo.SPEAKER)],
         settings=settings)
+    # The demo evaluator tags the scripted moments as their audio passes, so a new user sees evidence arrive.
+    tagger = demo.ScriptedTagger(store, store.claims(setup.candidate_id))
+    window.bridge.started.connect(tagger.start)
+    window.bridge.segment.connect(lambda _id, seg: tagger.due(seg.end + 1.0) and window.reload_evidence())
+    window.demo_tagger = tagger
+    return window
 
 
 def start_from_setup(services: cli.Services, store: Any, transcriber: Any, result: Any) -> Any:

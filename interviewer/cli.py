@@ -156,6 +156,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=None, help="with --headless: where to write the session")
     p.add_argument("--speed", type=float, default=1.0,
                    help="replay speed (1 = real time, as a microphone would deliver it)")
+    p.add_argument("--screenshot", type=Path, default=None, help=argparse.SUPPRESS)
+    p.add_argument("--screenshot-at", type=float, default=60.0, help=argparse.SUPPRESS)
     p.add_argument("--import", dest="import_only", action="store_true",
                    help="store the sample interview as a finished recording and print its transcript")
     _model_opts(p, beam=5)

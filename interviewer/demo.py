@@ -22,7 +22,7 @@ from interviewer.transcript import Segment
 CANDIDATE = "Zoë Ðặng"
 ROLE = "Senior ML Engineer"
 EVALUATOR = "Demo Evaluator"
-SPEAKER = "room"
+SPEAKER = "sample interview"
 
 
 @dataclass
@@ -57,34 +57,48 @@ def scripted_tags() -> list[dict[str, Any]]:
     return tags
 
 
+class ScriptedTagger:
+    """Adds the scripted evidence of `tags.json` once the audio clock passes each moment."""
+
+    def __init__(self, store: Store, claims: list[dict[str, Any]]) -> None:
+        self.store = store
+        self.claims = claims
+        self.pending = sorted(scripted_tags(), key=lambda t: t["at"])
+        self.session_id: str | None = None
+        self.added: list[str] = []
+
+    def start(self, session_id: str) -> None:
+        self.session_id = session_id
+
+    def due(self, upto: float) -> int:
+        """Tag every moment up to `upto` seconds; returns how many were added."""
+        n = 0
+        while self.session_id and self.pending and self.pending[0]["at"] <= upto:
+            t = self.pending.pop(0)
+            claim = next((c["id"] for c in self.claims
+                          if t.get("claim") and t["claim"].lower() in c["text"].lower()), None)
+            self.added.append(self.store.add_evidence(
+                session_id=self.session_id, start=max(0.0, t["at"] - t["seconds"]), end=t["at"],
+                criterion=t["criterion"], evaluator=EVALUATOR, claim_id=claim, polarity=t["polarity"],
+                note=t.get("note", "")))
+            n += 1
+        return n
+
+
 def run_headless(store: Store, data_dir: DataDir, transcriber: Any, out: Path, *, speed: float = 1.0,
                  beam: int = 5, progress: Any = None) -> dict[str, Any]:
     """Replay the sample interview through a live session, tag the scripted moments as their audio passes,
     and write the session export to `out`. Returns a summary."""
     setup = prepare(store)
-    claims = store.claims(setup.candidate_id)
-    pending = sorted(scripted_tags(), key=lambda t: t["at"])
+    tagger = ScriptedTagger(store, store.claims(setup.candidate_id))
     done = threading.Event()
-    evidence: list[str] = []
-    session_box: dict[str, str] = {}
-
-    def tag_due(upto: float) -> None:
-        while pending and pending[0]["at"] <= upto:
-            t = pending.pop(0)
-            claim = next((c["id"] for c in claims if t.get("claim") and t["claim"].lower() in c["text"].lower()),
-                         None)
-            evidence.append(store.add_evidence(
-                session_id=session_box["id"], start=max(0.0, t["at"] - t["seconds"]), end=t["at"],
-                criterion=t["criterion"], evaluator=EVALUATOR, claim_id=claim, polarity=t["polarity"],
-                note=t.get("note", "")))
 
     def on_segment(seg_id: str, seg: Segment) -> None:
         if progress:
             progress(seg)
-        tag_due(seg.end + 1.0)
+        tagger.due(seg.end + 1.0)
 
-    listener = Listener(started=lambda sid: session_box.__setitem__("id", sid), segment=on_segment,
-                        stopped=lambda reason: done.set())
+    listener = Listener(started=tagger.start, segment=on_segment, stopped=lambda reason: done.set())
     session = LiveSession(
         store=store, data_dir=data_dir, transcriber=transcriber,
         tracks=[Track(FileSource(audio_path(), name=SPEAKER, speed=speed), SPEAKER)],
@@ -92,11 +106,10 @@ def run_headless(store: Store, data_dir: DataDir, transcriber: Any, out: Path, *
                          kit_id=setup.kit_id, candidate_id=setup.candidate_id),
         listener=listener, config=StreamConfig(beam_size=beam))
     sid = session.start()
-    session_box["id"] = sid
     done.wait()
-    tag_due(float("inf"))
+    tagger.due(float("inf"))
     out.mkdir(parents=True, exist_ok=True)
     export = store.export_session(sid)
     (out / "session.json").write_text(json.dumps(export, ensure_ascii=False, indent=1), encoding="utf-8")
-    return {"session": sid, "segments": len(export["segments"]), "evidence": len(evidence),
+    return {"session": sid, "segments": len(export["segments"]), "evidence": len(tagger.added),
             "out": str(out), "status": export["session"]["status"]}

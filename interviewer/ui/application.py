@@ -10,6 +10,25 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from interviewer.errors import UserError
 
 
+def schedule_screenshot(window: Any, path: Any, at_s: float) -> None:
+    """Save a picture of `window` once its session's audio clock reaches `at_s`, then quit (docs, README)."""
+    from PySide6.QtCore import QTimer
+
+    timer = QTimer(window)
+    timer.setInterval(200)
+
+    def check() -> None:
+        if window.session is not None and window.session.elapsed_s >= at_s:
+            timer.stop()
+            window.grab().save(str(path))
+            print(f"screenshot: {path}", flush=True)
+            window.close()
+            window.bridge.stopped.connect(lambda _r: QApplication.quit())
+
+    timer.timeout.connect(check)
+    timer.start()
+
+
 def run(services: Any, args: Any, root: Any) -> int:
     """`root` is the composition root module (interviewer.app), which builds the windows."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -52,6 +71,8 @@ def run(services: Any, args: Any, root: Any) -> int:
         windows.append(live)
         live.show()
         live.record()
+        if getattr(args, "screenshot", None):
+            schedule_screenshot(live, args.screenshot, args.screenshot_at)
     else:
         library.show()
     if recovered:

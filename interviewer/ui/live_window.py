@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -160,6 +161,7 @@ class TranscriptView(QWidget):
         # New lines or a resized view change the range: stay at the bottom while following.
         self.text.verticalScrollBar().rangeChanged.connect(self._range_changed)
         self.lines: list[Segment] = []
+        self._last_speaker = ""
 
     def _scrolled(self, value: int) -> None:
         if self._programmatic:
@@ -200,8 +202,9 @@ class TranscriptView(QWidget):
         body = QTextCharFormat()
         body.setForeground(QColor("#161616"))
         cursor.insertText(f"{mmss(seg.start)}  ", head)
-        if seg.speaker:
+        if seg.speaker and seg.speaker != self._last_speaker:  # a label when the speaker changes
             cursor.insertText(f"{seg.speaker}: ", who)
+        self._last_speaker = seg.speaker
         cursor.insertText(seg.text, body)
         self.tentative.setText("")
         if self.following:
@@ -328,6 +331,8 @@ class LiveWindow(QMainWindow):
         self.level.setValue(-60)
         self.level.setTextVisible(False)
         self.level.setFixedWidth(160)
+        self.level.setStyleSheet("QProgressBar { border: 1px solid #8d8d8d; border-radius: 3px; background: #f4f4f4; }"
+                                 "QProgressBar::chunk { background: #24a148; }")
         self.level.setToolTip("Input level")
         self.record_btn = QPushButton("● Record")
         self.pause_btn = QPushButton("❚❚ Pause")
@@ -361,16 +366,16 @@ class LiveWindow(QMainWindow):
         self.claims_empty = QLabel("No claims yet.\nImport a resume or type claims in the setup.")
         self.claims_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.claims_empty.setStyleSheet("color: #6f6f6f;")
-        status_row = QHBoxLayout()
+        status_row = QGridLayout()
         self.status_buttons: dict[str, QPushButton] = {}
-        for status, (glyph, colour) in STATUS_LABELS.items():
+        for n, (status, (glyph, colour)) in enumerate(STATUS_LABELS.items()):
             b = QPushButton(f"{glyph} {status}")
             b.setToolTip(f"Set the selected claim to {status} ({STATUS_KEYS[status]})")
             b.setStyleSheet(f"color: {colour};")
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             b.clicked.connect(lambda _=False, s=status: self.set_claim_status(s))
             self.status_buttons[status] = b
-            status_row.addWidget(b)
+            status_row.addWidget(b, n // 3, n % 3)
         claims_box = self._panel("Claims", [self.claims_empty, self.claims_list], status_row)
 
         # prompts
@@ -411,14 +416,14 @@ class LiveWindow(QMainWindow):
         ev_lay.addWidget(self.note)
         right.addWidget(ev_title)
         right.setStretchFactor(0, 3)
-        right.setStretchFactor(1, 1)
+        right.setStretchFactor(1, 2)
         self.right_split = right
 
         self.split = QSplitter(Qt.Orientation.Horizontal)
         self.split.addWidget(claims_box)
         self.split.addWidget(prompts_box)
         self.split.addWidget(right)
-        self.split.setSizes([330, 380, 560])
+        self._default_sizes = True
         central = QWidget()
         lay = QVBoxLayout(central)
         lay.addWidget(self.split, 1)
@@ -436,7 +441,7 @@ class LiveWindow(QMainWindow):
         t.setFont(f)
         return t
 
-    def _panel(self, title: str, widgets: list[QWidget], footer: QHBoxLayout | None = None) -> QWidget:
+    def _panel(self, title: str, widgets: list[QWidget], footer: QHBoxLayout | QGridLayout | None = None) -> QWidget:
         box = QFrame()
         lay = QVBoxLayout(box)
         lay.setContentsMargins(4, 4, 4, 4)
@@ -647,10 +652,9 @@ class LiveWindow(QMainWindow):
         for c in self._claim_rows:
             glyph, colour = STATUS_LABELS[c["status"]]
             item = QListWidgetItem(f"{glyph}  {c['text']}")
-            item.setForeground(QColor("#161616"))
+            item.setForeground(QColor("#161616" if c["status"] == "unprobed" else colour))
             item.setToolTip(f"{c['status']} — {c.get('section') or ''}")
             item.setData(Qt.ItemDataRole.UserRole, c["id"])
-            item.setData(Qt.ItemDataRole.DecorationRole, QColor(colour))
             self.claims_list.addItem(item)
         self.claims_list.blockSignals(False)
         has = bool(self._claim_rows)
@@ -800,6 +804,14 @@ class LiveWindow(QMainWindow):
             state = self.settings.value(key)
             if isinstance(state, QByteArray):
                 splitter.restoreState(state)
+                self._default_sizes = False
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self._default_sizes:  # first run: claims | prompts | transcript as 24% | 30% | 46%
+            self._default_sizes = False
+            w = self.split.width()
+            self.split.setSizes([int(w * 0.24), int(w * 0.30), w - int(w * 0.24) - int(w * 0.30)])
 
     def save_settings(self) -> None:
         self.settings.setValue("live/geometry", self.saveGeometry())
