@@ -18,11 +18,11 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QSettings, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication
 
-from interviewer import app as root  # noqa: E402
-from interviewer.config import DataDir  # noqa: E402
+from interviewer import app as root
+from interviewer.config import DataDir
 
 
 def main() -> None:
