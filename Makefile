@@ -23,8 +23,11 @@ venv: $(STAMP)
 system-packages:
 	bash scripts/system-packages --check-or-install
 
+# With a display: the live window replays the sample interview as if it were a microphone.
+# Without one (a server, CI): the same live pipeline headless, printing the transcript as it commits.
 demo: $(STAMP)
-	$(BIN)/interviewer demo
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then $(BIN)/interviewer demo; \
+	else $(BIN)/interviewer demo --headless --out out/demo; fi
 
 gui: $(STAMP)
 	$(BIN)/interviewer
@@ -37,8 +40,13 @@ lint: $(STAMP)
 test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
+screenshot: $(STAMP)
+	scripts/screenshot docs/live-window.png
+
 bench: $(STAMP)
-	$(BIN)/python bench/transcribe.py ../shared/audio/jfk.flac
+	$(BIN)/python bench/transcribe.py resources/demo/interview.flac
+	$(BIN)/python bench/latency.py
+	$(BIN)/python bench/ui_stall.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -45,6 +45,31 @@ def session_factory(services: cli.Services, store: Any, transcriber: Any, *, sou
     return make
 
 
+def probe_saver(services: cli.Services, kit_source: str) -> Any:
+    """Save an evaluator's own probe back to their kit: the kit's file, or for the read-only default kit,
+    the data dir's "My kit" copy (made on first use)."""
+
+    def save(criterion: str, text: str, topics: tuple[str, ...]) -> str:
+        from interviewer.notes.kits import (
+            copy_kit,
+            default_kit_path,
+            load_kit,
+            save_kit_file,
+            user_kits_dir,
+            with_probe,
+        )
+
+        target = Path(kit_source)
+        if not target.exists() or target.resolve() == default_kit_path().resolve():
+            target = user_kits_dir(services.data_dir.root) / "my-kit.toml"
+            if not target.exists():
+                copy_kit(load_kit(kit_source if Path(kit_source).exists() else None), services.data_dir.root,
+                         "My kit")
+        save_kit_file(with_probe(load_kit(target), criterion=criterion, text=text, topics=topics), target)
+        return str(target)
+    return save
+
+
 def open_live_window(services: cli.Services, store: Any, transcriber: Any, *, kit: Any, kit_id: str | None,
                      candidate_id: str, candidate: str, role: str | None, evaluator: str, consent: str,
                      sources: list[tuple[Any, str]], settings: Any = None) -> Any:
@@ -54,7 +79,7 @@ def open_live_window(services: cli.Services, store: Any, transcriber: Any, *, ki
     spec = SessionSpec(candidate=candidate, consent=consent, evaluator=evaluator, role=role, kit_id=kit_id,
                        candidate_id=candidate_id)
     return LiveWindow(store=store, kit=kit, candidate_id=candidate_id, candidate=candidate, evaluator=evaluator,
-                      role=role, settings=settings,
+                      role=role, settings=settings, save_probe_to_kit=probe_saver(services, kit.source),
                       session_factory=session_factory(services, store, transcriber, sources=sources, spec=spec))
 
 

@@ -128,6 +128,24 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the session with its segments, evidence, ratings and claims")
     _common(p)
 
+    p = sub.add_parser("kit", help="interview kits: list, new (an editable copy), import, export, validate")
+    ksub = p.add_subparsers(dest="kit_command", metavar="ACTION", required=True)
+    k = ksub.add_parser("list", help="the bundled kit and your kits")
+    _common(k)
+    k = ksub.add_parser("new", help="an editable copy of a kit (the default kit stays read-only)")
+    k.add_argument("name")
+    k.add_argument("--from", dest="source", type=Path, default=None, help="kit to copy (default: the bundled kit)")
+    _common(k)
+    k = ksub.add_parser("import", help="validate a kit file and add it to your kits")
+    k.add_argument("file", type=Path)
+    _common(k)
+    k = ksub.add_parser("export", help="write a kit as TOML")
+    k.add_argument("kit", help="a kit file, a kit name from `kit list`, or 'default'")
+    k.add_argument("-o", "--output", type=Path, required=True)
+    _common(k)
+    k = ksub.add_parser("validate", help="check a kit file; errors name the file and line")
+    k.add_argument("file", type=Path)
+
     p = sub.add_parser("claims", help="a resume's claims, with topics and probing prompts")
     p.add_argument("resume", type=Path, help=".txt, .md, .pdf or .docx")
     p.add_argument("--kit", type=Path, default=None, help="interview kit TOML (default: the bundled kit)")
@@ -507,6 +525,49 @@ def write_text_atomic(path: Path, text: str) -> None:
         raise
 
 
+def _find_kit(sv: Services, ref: str) -> Path:
+    from interviewer.notes.kits import default_kit_path, user_kits_dir
+
+    if ref in ("default", ""):
+        return default_kit_path()
+    path = Path(ref)
+    if path.exists():
+        return path
+    for f in sorted(user_kits_dir(sv.data_dir.root).glob("*.toml")):
+        if f.stem == ref:
+            return f
+    raise UserError(f"no kit {ref!r}: give a file, 'default', or a name from `interviewer kit list`")
+
+
+def cmd_kit(args: argparse.Namespace, sv: Services) -> int:
+    from interviewer.notes.kits import copy_kit, default_kit_path, dump_kit, load_kit, user_kits_dir
+
+    action = args.kit_command
+    if action == "validate":
+        kit = load_kit(args.file)
+        sv.print(f"{args.file}: ok — {len(kit.criteria)} criteria, {len(kit.probes)} probes, "
+                 f"{len(kit.topics)} topics")
+        return 0
+    if action == "list":
+        sv.print(f"default (read-only)  {default_kit_path()}")
+        for f in sorted(user_kits_dir(sv.data_dir.root).glob("*.toml")):
+            sv.print(f"{f.stem}  {f}")
+        return 0
+    if action == "new":
+        path = copy_kit(load_kit(args.source), sv.data_dir.root, args.name)
+        sv.print(str(path))
+        return 0
+    if action == "import":
+        kit = load_kit(args.file)
+        path = copy_kit(kit, sv.data_dir.root, kit.name)
+        sv.print(str(path))
+        return 0
+    kit = load_kit(_find_kit(sv, args.kit))
+    write_text_atomic(args.output, dump_kit(kit))
+    sv.print(str(args.output))
+    return 0
+
+
 def cmd_claims(args: argparse.Namespace, sv: Services) -> int:
     from interviewer.notes.claims import claims_report
     from interviewer.notes.kits import load_kit
@@ -587,6 +648,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Services], int]] = {
     "claims": cmd_claims,
     "tag": cmd_tag,
     "export": cmd_export,
+    "kit": cmd_kit,
 }
 
 # Commands that open the store run recovery first, so a crashed session is never left behind.

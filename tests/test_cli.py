@@ -202,3 +202,62 @@ def test_headless_commands_do_not_import_qt():
             "interviewer.audio.transcriber; print('PySide6' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "False"
+
+
+def test_kit_commands(run_cli, data_dir, tmp_path):
+    res = run_cli("kit", "new", "Platform team")
+    assert res.code == 0, res.err
+    path = Path(res.out.strip())
+    assert path.parent == data_dir.root / "kits"
+    assert "platform-team" in run_cli("kit", "list").out
+    out = tmp_path / "exported.toml"
+    assert run_cli("kit", "export", "platform-team", "-o", str(out)).code == 0
+    assert run_cli("kit", "validate", str(out)).out.startswith(f"{out}: ok")
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[kit]\nname = "x"\n\n[[criteria]]\nkey = "a"\nname = "A"\ndefinition = "d"\n')
+    res = run_cli("kit", "validate", str(bad))
+    assert res.code == 2
+    assert f"{bad}:4:" in res.err and "anchors" in res.err
+
+
+def test_claims_json_shape(run_cli):
+    res = run_cli("claims", str(ROOT / "resources" / "demo" / "resume.md"), "--format", "json")
+    assert res.code == 0, res.err
+    claims = json.loads(res.out)
+    assert len(claims) >= 8
+    for c in claims:
+        assert set(c) == {"text", "source", "section", "topics", "probes"}
+        assert len(c["probes"]) >= 3
+        assert len({p["criterion"] for p in c["probes"]}) >= 2
+        assert all(set(p) == {"text", "criterion", "topic"} for p in c["probes"])
+
+
+def test_claims_of_a_bad_resume(run_cli, tmp_path):
+    empty = tmp_path / "cv.pdf"
+    empty.write_bytes(b"%PDF-1.4 broken")
+    res = run_cli("claims", str(empty))
+    assert res.code == 2
+    assert str(empty) in res.err
+
+
+@pytest.mark.slow
+def test_tag_and_export(run_cli, data_dir, tmp_path):
+    sid = run_cli("import-audio", str(JFK), "--candidate", "Ann", "--consent", "verbal", "--beam", "1").out.strip()
+    res = run_cli("tag", sid[:8], "--criterion", "judgment", "--start", "7.5", "--end", "11",
+                  "--polarity", "concern", "--note", "rhetoric", "--evaluator", "Bo")
+    assert res.code == 0, res.err
+    eid = res.out.strip()
+    bad = run_cli("tag", sid, "--criterion", "trivia", "--start", "0", "--end", "1")
+    assert bad.code == 2
+    assert "unknown criterion 'trivia'" in bad.err
+    out = tmp_path / "s.json"
+    assert run_cli("export", sid, "--json", str(out)).code == 0
+    data = json.loads(out.read_text())
+    assert data["session"]["id"] == sid
+    [ev] = data["evidence"]
+    assert ev["id"] == eid
+    assert ev["polarity"] == "concern"
+    assert "country" in ev["quote"].lower()
+    assert data["consent"][0]["method"] == "verbal"
+    assert data["segments"]
+    assert set(data) >= {"session", "candidate", "claims", "segments", "evidence", "ratings", "consent"}

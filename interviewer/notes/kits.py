@@ -178,6 +178,66 @@ def parse_kit(text: str, path: Path | str = "<kit>") -> Kit:
                description=str(head.get("description", "")), source=str(path), extra=extra)
 
 
+def kit_to_dict(kit: Kit) -> dict[str, Any]:
+    head: dict[str, Any] = {"name": kit.name, "version": kit.version, "topics": list(kit.topics)}
+    if kit.description:
+        head["description"] = kit.description
+    return {
+        "kit": head,
+        "criteria": [{"key": c.key, "name": c.name, "definition": c.definition,
+                      "anchors": {str(k): v for k, v in sorted(c.anchors.items())}} for c in kit.criteria],
+        "probes": [{"id": p.id, "criterion": p.criterion, "topics": list(p.topics), "text": p.text}
+                   for p in kit.probes],
+        **kit.extra,
+    }
+
+
+def dump_kit(kit: Kit) -> str:
+    """The kit as TOML that `parse_kit` reads back to an equal kit."""
+    import tomli_w
+
+    return "# Interviewer kit\n" + tomli_w.dumps(kit_to_dict(kit), multiline_strings=False)
+
+
+def with_probe(kit: Kit, *, criterion: str, text: str, topics: tuple[str, ...] = ()) -> Kit:
+    """A copy of the kit with one more probe in its bank (for "save back to the kit")."""
+    kit.criterion(criterion)
+    n = 1 + sum(1 for p in kit.probes if p.id.startswith(f"{criterion}-own-"))
+    probe = Probe(f"{criterion}-own-{n:02d}", criterion, text.strip(), tuple(t for t in topics if t in kit.topics))
+    return Kit(kit.name, kit.version, kit.topics, kit.criteria, (*kit.probes, probe), kit.description, kit.source,
+               dict(kit.extra))
+
+
+def user_kits_dir(data_root: Path) -> Path:
+    return data_root / "kits"
+
+
+def save_kit_file(kit: Kit, path: Path) -> Path:
+    """Write a kit; the bundled default kit is read-only, so edits to it must go to a copy."""
+    path = Path(path)
+    if path.resolve() == default_kit_path().resolve():
+        raise KitError("the default kit is read-only; save your edits to a copy (interviewer kit new NAME)",
+                       path=path)
+    text = dump_kit(kit)
+    parse_kit(text, path)  # never write a kit that would not load back
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def copy_kit(source: Kit, data_root: Path, name: str) -> Path:
+    """An editable copy of a kit in the data dir's kits folder, renamed."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "kit"
+    path = user_kits_dir(data_root) / f"{slug}.toml"
+    if path.exists():
+        raise KitError("a kit with this name already exists", path=path)
+    renamed = Kit(name, source.version, source.topics, source.criteria, source.probes, source.description,
+                  str(path), dict(source.extra))
+    return save_kit_file(renamed, path)
+
+
 def load_kit(path: Path | str | None = None) -> Kit:
     """Load and validate a kit file; `None` is the bundled default kit."""
     p = Path(path) if path is not None else default_kit_path()

@@ -206,6 +206,22 @@ ALTER TABLE sessions ADD COLUMN speakers TEXT NOT NULL DEFAULT '';
 """
 
 
+# Version 4: probes the evaluator pinned, edited or wrote for one claim.
+MIGRATION_4 = """
+CREATE TABLE claim_probes (
+    id TEXT PRIMARY KEY,
+    claim_id TEXT NOT NULL REFERENCES claims(id),
+    text TEXT NOT NULL,
+    criterion TEXT NOT NULL,
+    topic TEXT NOT NULL DEFAULT '',
+    pinned INTEGER NOT NULL DEFAULT 0,
+    source_key TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX idx_claim_probes_claim ON claim_probes(claim_id);
+"""
+
+
 def statements(script: str) -> list[str]:
     """Split a script into complete statements (trigger bodies included), so that a migration can
     run inside one transaction: `executescript` would commit half-way."""
@@ -238,5 +254,9 @@ def _migration_3(db: Database) -> None:
     _run(db, MIGRATION_3)
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_migration_1, _migration_2, _migration_3]
+def _migration_4(db: Database) -> None:
+    _run(db, MIGRATION_4)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_migration_1, _migration_2, _migration_3, _migration_4]
 SCHEMA_VERSION = len(MIGRATIONS)

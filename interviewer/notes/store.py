@@ -286,6 +286,144 @@ class Store:
             self.audit(actor, "claim.status", "claims", claim_id, old={"status": old},
                        new={"status": status, "evidence_id": evidence_id})
 
+    def claim(self, claim_id: str) -> dict[str, Any]:
+        with self._lock:
+            row = dict(self.t("claims").get(claim_id))
+        row["topics"] = json.loads(row["topics"])
+        return row
+
+    def _renumber(self, candidate_id: str, ordered_ids: list[str]) -> None:
+        for i, cid in enumerate(ordered_ids):
+            self.t("claims").update(cid, {"position": i})
+
+    def _ids_in_order(self, candidate_id: str) -> list[str]:
+        return [r[0] for r in self.db.execute(
+            "SELECT id FROM claims WHERE candidate_id = ? ORDER BY position", [candidate_id]).fetchall()]
+
+    def add_claim(self, candidate_id: str, text: str, *, actor: str, index: int | None = None,
+                  section: str = "", topics: Sequence[str] = ()) -> str:
+        text = text.strip()
+        if not text:
+            raise UserError("a claim needs some text")
+        with self.atomic():
+            [cid] = self.add_claims(candidate_id, [{"text": text, "source": text, "section": section,
+                                                     "topics": list(topics)}])
+            if index is not None:
+                self.move_claim(cid, index, actor=actor)
+            self.audit(actor, "claim.add", "claims", cid, new={"text": text, "index": index})
+        return cid
+
+    def edit_claim(self, claim_id: str, text: str, *, actor: str) -> None:
+        text = text.strip()
+        if not text:
+            raise UserError("a claim needs some text")
+        with self.atomic():
+            old = self.t("claims").get(claim_id)["text"]
+            self.t("claims").update(claim_id, {"text": text, "updated_at": self.now()})
+            self.audit(actor, "claim.edit", "claims", claim_id, old={"text": old}, new={"text": text})
+
+    def delete_claim(self, claim_id: str, *, actor: str) -> dict[str, Any]:
+        """Delete a claim; evidence that pointed at it stays, unlinked. Returns the row (for undo)."""
+        with self.atomic():
+            row = dict(self.t("claims").get(claim_id))
+            self.db.execute("UPDATE evidence SET claim_id = NULL WHERE claim_id = ?", [claim_id])
+            self.db.execute("UPDATE probe_asks SET claim_id = NULL WHERE claim_id = ?", [claim_id])
+            self.db.execute("DELETE FROM claim_probes WHERE claim_id = ?", [claim_id])
+            self.t("claims").delete(claim_id)
+            self._renumber(row["candidate_id"], self._ids_in_order(row["candidate_id"]))
+            self.audit(actor, "claim.delete", "claims", claim_id, old=row)
+        return row
+
+    def restore_claim(self, row: dict[str, Any], *, actor: str) -> None:
+        with self.atomic():
+            self.t("claims").insert(dict(row))
+            self.move_claim(row["id"], int(row["position"]), actor=actor)
+            self.audit(actor, "claim.restore", "claims", row["id"], new=row)
+
+    def move_claim(self, claim_id: str, index: int, *, actor: str) -> None:
+        with self.atomic():
+            cand = self.t("claims").get(claim_id)["candidate_id"]
+            ids = [i for i in self._ids_in_order(cand) if i != claim_id]
+            index = max(0, min(len(ids), index))
+            ids.insert(index, claim_id)
+            self._renumber(cand, ids)
+            self.audit(actor, "claim.move", "claims", claim_id, new={"index": index})
+
+    def split_claim(self, claim_id: str, parts: Sequence[str], *, actor: str) -> list[str]:
+        """Replace a claim by several, in its place; its evidence follows the first part."""
+        texts = [p.strip() for p in parts if p.strip()]
+        if len(texts) < 2:
+            raise UserError("splitting a claim needs at least two non-empty parts")
+        with self.atomic():
+            old = self.claim(claim_id)
+            cand, pos = old["candidate_id"], int(old["position"])
+            new_ids = self.add_claims(cand, [{"text": t, "source": old["source"], "section": old["section"],
+                                             "topics": old["topics"]} for t in texts])
+            self.db.execute("UPDATE evidence SET claim_id = ? WHERE claim_id = ?", [new_ids[0], claim_id])
+            self.db.execute("UPDATE probe_asks SET claim_id = ? WHERE claim_id = ?", [new_ids[0], claim_id])
+            self.db.execute("UPDATE claim_probes SET claim_id = ? WHERE claim_id = ?", [new_ids[0], claim_id])
+            self.t("claims").update(new_ids[0], {"status": old["status"]})
+            self.t("claims").delete(claim_id)
+            ids = [i for i in self._ids_in_order(cand) if i not in new_ids]
+            ids[pos:pos] = new_ids
+            self._renumber(cand, ids)
+            self.audit(actor, "claim.split", "claims", claim_id, old={"text": old["text"]},
+                       new={"ids": new_ids, "texts": texts})
+        return new_ids
+
+    def merge_claims(self, claim_ids: Sequence[str], *, actor: str, text: str | None = None) -> str:
+        """Merge claims into the first one (in ledger order); the others' evidence moves to it."""
+        if len(claim_ids) < 2:
+            raise UserError("merging needs at least two claims")
+        with self.atomic():
+            rows = sorted((self.claim(c) for c in claim_ids), key=lambda r: r["position"])
+            if len({r["candidate_id"] for r in rows}) != 1:
+                raise UserError("only claims of the same candidate can be merged")
+            keep = str(rows[0]["id"])
+            merged = text.strip() if text else " ".join(r["text"].rstrip(".") + "." for r in rows)
+            topics = list(dict.fromkeys(t for r in rows for t in r["topics"]))
+            for r in rows[1:]:
+                self.db.execute("UPDATE evidence SET claim_id = ? WHERE claim_id = ?", [keep, r["id"]])
+                self.db.execute("UPDATE probe_asks SET claim_id = ? WHERE claim_id = ?", [keep, r["id"]])
+                self.db.execute("UPDATE claim_probes SET claim_id = ? WHERE claim_id = ?", [keep, r["id"]])
+                self.t("claims").delete(r["id"])
+            self.t("claims").update(keep, {"text": merged, "topics": _dumps(topics), "updated_at": self.now()})
+            self._renumber(rows[0]["candidate_id"], self._ids_in_order(rows[0]["candidate_id"]))
+            self.audit(actor, "claim.merge", "claims", keep, old={"texts": [r["text"] for r in rows]},
+                       new={"text": merged})
+        return keep
+
+    def claim_status_history(self, claim_id: str) -> list[dict[str, Any]]:
+        """Every status change of a claim: when, who, from, to, and the evidence that settled it."""
+        out = []
+        for e in self.audit_entries(claim_id):
+            if e["action"] == "claim.status":
+                new = json.loads(e["new"] or "{}")
+                out.append({"at": e["at"], "actor": e["actor"], "from": json.loads(e["old"] or "{}").get("status"),
+                            "to": new.get("status"), "evidence_id": new.get("evidence_id")})
+        return out
+
+    # ------------------------------------------------------------------ probes per claim
+    def add_claim_probe(self, claim_id: str, *, text: str, criterion: str, topic: str = "", pinned: bool = True,
+                        source_key: str | None = None, actor: str) -> str:
+        pid = new_id()
+        with self.atomic():
+            row = {"id": pid, "claim_id": claim_id, "text": text.strip(), "criterion": criterion, "topic": topic,
+                   "pinned": int(pinned), "source_key": source_key, "created_at": self.now()}
+            self.t("claim_probes").insert(row)
+            self.audit(actor, "probe.pin" if source_key else "probe.write", "claim_probes", pid, new=row)
+        return pid
+
+    def remove_claim_probe(self, probe_id: str, *, actor: str) -> None:
+        with self.atomic():
+            old = dict(self.t("claim_probes").get(probe_id))
+            self.t("claim_probes").delete(probe_id)
+            self.audit(actor, "probe.unpin", "claim_probes", probe_id, old=old)
+
+    def claim_probes(self, claim_id: str) -> list[dict[str, Any]]:
+        with self._lock:
+            return list(self.t("claim_probes").rows_where("claim_id = ?", [claim_id], order_by="created_at"))
+
     # ------------------------------------------------------------------ sessions
     def create_session(self, *, candidate_id: str, role_id: str | None, kit_id: str | None,
                        evaluator: str | None, status: str = "recording", audio_path: str | None = None,

@@ -121,6 +121,22 @@ class SetClaimStatus(QUndoCommand):
         self.window.reload_claims()
 
 
+class EditLedger(QUndoCommand):
+    """Undoable claim-ledger edits: add, edit text, delete, move."""
+
+    def __init__(self, window: LiveWindow, label: str, do: Callable[[], Any], undo: Callable[[Any], None]) -> None:
+        super().__init__(label)
+        self.window, self._do, self._undo, self.result = window, do, undo, None
+
+    def redo(self) -> None:
+        self.result = self._do()
+        self.window.reload_claims()
+
+    def undo(self) -> None:
+        self._undo(self.result)
+        self.window.reload_claims()
+
+
 # ------------------------------------------------------------------------------------------- widgets
 class TranscriptView(QWidget):
     """Committed lines in full colour, the utterance in progress greyed; follows the newest line until the
@@ -270,13 +286,43 @@ class HelpOverlay(QDialog):
         self.resize(560, 620)
 
 
+class ProbeDialog(QDialog):
+    """Write a probe of one's own for the selected claim, optionally saved back to one's kit."""
+
+    def __init__(self, kit: Kit, *, can_save: bool, parent: QWidget | None = None) -> None:
+        from PySide6.QtWidgets import QCheckBox, QComboBox
+
+        super().__init__(parent)
+        self.setWindowTitle("Write your own probe")
+        self.text = QPlainTextEdit()
+        self.criterion = QComboBox()
+        for c in kit.criteria:
+            self.criterion.addItem(c.name, c.key)
+        self.save = QCheckBox("Also save it to my kit (the default kit stays as it is; a copy is made)")
+        self.save.setVisible(can_save)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(QLabel("Probe"))
+        lay.addWidget(self.text)
+        lay.addWidget(QLabel("Criterion"))
+        lay.addWidget(self.criterion)
+        lay.addWidget(self.save)
+        lay.addWidget(buttons)
+
+    def values(self) -> tuple[str, str, bool]:
+        return self.text.toPlainText().strip(), str(self.criterion.currentData()), self.save.isChecked()
+
+
 # ------------------------------------------------------------------------------------------- the window
 class LiveWindow(QMainWindow):
     """One interview. `session_factory(listener)` makes the (not yet started) LiveSession."""
 
     def __init__(self, *, store: Any, kit: Kit, candidate_id: str, candidate: str, evaluator: str,
                  session_factory: Callable[[Any], Any], settings: QSettings | None = None,
-                 role: str | None = None, planned_minutes: int = 60) -> None:
+                 role: str | None = None, planned_minutes: int = 60,
+                 save_probe_to_kit: Callable[[str, str, tuple[str, ...]], str] | None = None) -> None:
         super().__init__()
         self.store = store
         self.kit = kit
@@ -286,6 +332,7 @@ class LiveWindow(QMainWindow):
         self.settings = settings or QSettings()
         self.session_factory = session_factory
         self.planned_s = planned_minutes * 60
+        self.save_probe_to_kit = save_probe_to_kit
         self.session: Any = None
         self.session_id: str | None = None
         # Parentless on purpose: the session's worker threads hold it through their listener, so it outlives
@@ -493,6 +540,15 @@ class LiveWindow(QMainWindow):
         self._action("Previous prompt", ["Alt+Up"], lambda: self._move_prompt(-1))
         for status, key in STATUS_KEYS.items():
             self._action(f"Claim status: {status}", [key], partial(self.set_claim_status, status))
+        self._action("Add a claim", ["Ins", "Ctrl+Shift+N"], self.add_claim)
+        self._action("Edit the claim", ["F2"], self.edit_claim)
+        self._action("Delete the claim", ["Ctrl+Del"], self.delete_claim)
+        self._action("Split the claim", ["Ctrl+Shift+X"], self.split_claim)
+        self._action("Merge the claim with the next", ["Ctrl+Shift+M"], self.merge_claim)
+        self._action("Move the claim up", ["Ctrl+Shift+Up"], partial(self.move_claim, -1))
+        self._action("Move the claim down", ["Ctrl+Shift+Down"], partial(self.move_claim, 1))
+        self._action("Pin the prompt to the claim", ["Ctrl+Shift+P"], self.pin_prompt)
+        self._action("Write your own probe", ["Ctrl+Shift+W"], self.write_probe)
         self._action("Jump to live transcript", ["End"], self.transcript.follow)
         self._action("Keyboard shortcuts", ["F1", "?"], self.show_help)
         menu = self.menuBar().addMenu("&Interview")
@@ -681,12 +737,18 @@ class LiveWindow(QMainWindow):
     def reload_prompts(self) -> None:
         self.prompt_items: list[PromptItem] = []
         claim = self.selected_claim
+        pinned_keys: set[str] = set()
         if claim is not None:
+            for row in self.store.claim_probes(claim["id"]):
+                self.prompt_items.append(PromptItem(row["id"], row["text"], row["criterion"], "pinned"))
+                if row["source_key"]:
+                    pinned_keys.add(row["source_key"])
             c = Claim(claim["text"], claim.get("source") or "", claim.get("section") or "", claim["position"],
                       tuple(claim["topics"]))
             for cp in probes_for_claim(c, self.kit):
                 key = cp.probe_id or f"claim:{claim['id']}:{zlib.crc32(cp.text.encode()):08x}"
-                self.prompt_items.append(PromptItem(key, cp.text, cp.criterion, "claim"))
+                if key not in pinned_keys:
+                    self.prompt_items.append(PromptItem(key, cp.text, cp.criterion, "claim"))
         seen = {p.key for p in self.prompt_items}
         for crit in self.kit.criteria:
             for probe in self.kit.probes_for(crit.key)[:2]:
@@ -698,7 +760,8 @@ class LiveWindow(QMainWindow):
             idx = keys.index(p.criterion) if p.criterion in keys else 0
             name = self.kit.criteria[idx].name
             asked = "✓ " if p.key in self._asked_keys else ""
-            item = QListWidgetItem(f"{asked}[{name}] {p.text}")
+            pin = "📌 " if p.source == "pinned" else ""
+            item = QListWidgetItem(f"{pin}{asked}[{name}] {p.text}")
             item.setForeground(QColor(colour_for(idx)))
             self.prompts.addItem(item)
         if self.prompt_items:
@@ -725,6 +788,116 @@ class LiveWindow(QMainWindow):
         if claim is None or claim["status"] == status:
             return
         self.undo.push(SetClaimStatus(self, claim["id"], claim["status"], status))
+
+    # ------------------------------------------------------------------ the claim ledger
+    def _ask_text(self, title: str, label: str, text: str = "", multiline: bool = False) -> str | None:
+        from PySide6.QtWidgets import QInputDialog
+
+        if multiline:
+            value, ok = QInputDialog.getMultiLineText(self, title, label, text)
+        else:
+            value, ok = QInputDialog.getText(self, title, label, text=text)
+        return value.strip() if ok and value.strip() else None
+
+    def add_claim(self, text: str | None = None) -> None:
+        text = text or self._ask_text("Add a claim", "What does the candidate claim to have done?")
+        if not text:
+            return
+        index = self.claims_list.currentRow() + 1 if self._claim_rows else 0
+        store, who = self.store, self.evaluator
+        self.undo.push(EditLedger(
+            self, "Add claim",
+            lambda: store.add_claim(self.candidate_id, text, actor=who, index=index),
+            lambda cid: store.delete_claim(cid, actor=who)))
+        self.claims_list.setCurrentRow(index)
+
+    def edit_claim(self, text: str | None = None) -> None:
+        claim = self.selected_claim
+        if claim is None:
+            return
+        text = text or self._ask_text("Edit the claim", "Claim", claim["text"])
+        if not text or text == claim["text"]:
+            return
+        store, who, cid, old = self.store, self.evaluator, claim["id"], claim["text"]
+        self.undo.push(EditLedger(self, "Edit claim", lambda: store.edit_claim(cid, text, actor=who),
+                                  lambda _r: store.edit_claim(cid, old, actor=who)))
+
+    def delete_claim(self) -> None:
+        claim = self.selected_claim
+        if claim is None:
+            return
+        store, who, cid = self.store, self.evaluator, claim["id"]
+        self.undo.push(EditLedger(self, "Delete claim", lambda: store.delete_claim(cid, actor=who),
+                                  lambda row: store.restore_claim(row, actor=who)))
+
+    def move_claim(self, step: int) -> None:
+        claim = self.selected_claim
+        if claim is None:
+            return
+        row = self.claims_list.currentRow()
+        target = max(0, min(len(self._claim_rows) - 1, row + step))
+        if target == row:
+            return
+        store, who, cid = self.store, self.evaluator, claim["id"]
+        self.undo.push(EditLedger(self, "Move claim", lambda: store.move_claim(cid, target, actor=who),
+                                  lambda _r: store.move_claim(cid, row, actor=who)))
+        self.claims_list.setCurrentRow(target)
+
+    def split_claim(self, parts: list[str] | None = None) -> None:
+        claim = self.selected_claim
+        if claim is None:
+            return
+        if parts is None:
+            text = self._ask_text("Split the claim", "One claim per line:", claim["text"].replace("; ", ";\n"),
+                                  multiline=True)
+            parts = text.splitlines() if text else []
+        if len([p for p in parts if p.strip()]) < 2:
+            return
+        self.store.split_claim(claim["id"], parts, actor=self.evaluator)
+        self.undo.clear()  # a split renames ids: earlier undo steps no longer apply
+        self.reload_claims()
+
+    def merge_claim(self) -> None:
+        row = self.claims_list.currentRow()
+        if not (0 <= row < len(self._claim_rows) - 1):
+            return
+        self.store.merge_claims([self._claim_rows[row]["id"], self._claim_rows[row + 1]["id"]],
+                                actor=self.evaluator)
+        self.undo.clear()
+        self.reload_claims()
+
+    # ------------------------------------------------------------------ probes of one's own
+    def pin_prompt(self) -> None:
+        claim = self.selected_claim
+        row = self.prompts.currentRow()
+        if claim is None or not (0 <= row < len(self.prompt_items)):
+            return
+        p = self.prompt_items[row]
+        if p.source == "pinned":
+            self.store.remove_claim_probe(p.key, actor=self.evaluator)
+        else:
+            self.store.add_claim_probe(claim["id"], text=p.text, criterion=p.criterion, source_key=p.key,
+                                       actor=self.evaluator)
+        self.reload_prompts()
+
+    def write_probe(self, text: str | None = None, criterion: str | None = None,
+                    save_to_kit: bool | None = None) -> None:
+        claim = self.selected_claim
+        if claim is None:
+            return
+        if text is None:
+            dialog = ProbeDialog(self.kit, can_save=self.save_probe_to_kit is not None, parent=self)
+            if not dialog.exec():
+                return
+            text, criterion, save_to_kit = dialog.values()
+        criterion = criterion or self.kit.criteria[0].key
+        if not text:
+            return
+        self.store.add_claim_probe(claim["id"], text=text, criterion=criterion, actor=self.evaluator)
+        if save_to_kit and self.save_probe_to_kit is not None:
+            where = self.save_probe_to_kit(criterion, text, tuple(claim["topics"]))
+            self.statusBar().showMessage(f"Probe saved to your kit: {where}", 6000)
+        self.reload_prompts()
 
     def last_evidence_for(self, claim_id: str) -> str | None:
         rows = [e for e in self._evidence_rows if e["claim_id"] == claim_id]

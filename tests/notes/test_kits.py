@@ -83,3 +83,27 @@ def test_missing_and_binary_kit_files(tmp_path):
     p.write_bytes(b"\xff\xfe\x00garbage")
     with pytest.raises(KitError, match="not UTF-8"):
         load_kit(p)
+
+
+def test_dump_round_trips_and_default_is_read_only(tmp_path):
+    from interviewer.notes.kits import copy_kit, default_kit_path, dump_kit, save_kit_file, with_probe
+
+    kit = load_kit()
+    again = parse_kit(dump_kit(kit), "copy.toml")
+    assert again.criteria == kit.criteria
+    assert again.probes == kit.probes
+    assert again.extra == kit.extra
+    with pytest.raises(KitError, match="read-only"):
+        save_kit_file(kit, default_kit_path())
+    path = copy_kit(kit, tmp_path, "Team kit")
+    assert path == tmp_path / "kits" / "team-kit.toml"
+    edited = with_probe(load_kit(path), criterion="judgment", text="Which would you cut first?",
+                        topics=("cost", "not-a-topic"))
+    save_kit_file(edited, path)
+    back = load_kit(path)
+    assert back.name == "Team kit"
+    assert back.probes[-1].text == "Which would you cut first?"
+    assert back.probes[-1].topics == ("cost",)
+    assert back.probes[-1].id == "judgment-own-01"
+    with pytest.raises(KitError, match="already exists"):
+        copy_kit(kit, tmp_path, "Team kit")

@@ -229,3 +229,53 @@ def test_consent_gate_in_setup(qtbot, settings):
     result = dlg.result_value()
     assert result.consent == "verbal"
     assert [c["text"] for c in result.claims] == ["Built a thing", "Shipped another thing"]
+
+
+def test_claim_ledger_editing_with_undo(qtbot, live, env):
+    store, _, cand = env
+
+    def texts():
+        return [c["text"] for c in store.claims(cand)]
+
+    live.claims_list.setCurrentRow(0)
+    live.add_claim("Wrote the incident runbook")
+    assert texts()[1] == "Wrote the incident runbook"
+    assert live.claims_list.count() == 4
+    live.edit_claim("Wrote the on-call runbook")
+    assert texts()[1] == "Wrote the on-call runbook"
+    qtbot.keyClick(live, Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert texts()[0] == "Wrote the on-call runbook"
+    live.undo.undo()
+    live.undo.undo()
+    live.undo.undo()
+    assert texts() == CLAIMS
+    live.claims_list.setCurrentRow(2)
+    qtbot.keyClick(live, Qt.Key.Key_Delete, Qt.KeyboardModifier.ControlModifier)
+    assert texts() == CLAIMS[:2]
+    live.undo.undo()
+    assert texts() == CLAIMS
+    live.claims_list.setCurrentRow(0)
+    live.split_claim(["Built the nightly evaluation harness", "It has 1,800 questions"])
+    assert texts()[:2] == ["Built the nightly evaluation harness", "It has 1,800 questions"]
+    live.merge_claim()
+    assert len(texts()) == 3
+
+
+def test_pin_and_write_own_probe(qtbot, live, env, tmp_path):
+    store, _, cand = env
+    saved = []
+    live.save_probe_to_kit = lambda crit, text, topics: saved.append((crit, text)) or "my-kit.toml"
+    live.claims_list.setCurrentRow(1)
+    live.prompts.setCurrentRow(2)
+    chosen = live.prompt_items[2]
+    qtbot.keyClick(live, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert live.prompt_items[0].source == "pinned"
+    assert live.prompt_items[0].text == chosen.text
+    assert live.prompts.item(0).text().startswith("📌")
+    assert sum(p.text == chosen.text for p in live.prompt_items) == 1
+    live.write_probe("What did the p95 look like at peak traffic?", "claim-verification", save_to_kit=True)
+    claim_id = store.claims(cand)[1]["id"]
+    assert [p["text"] for p in store.claim_probes(claim_id)][-1] == "What did the p95 look like at peak traffic?"
+    assert saved == [("claim-verification", "What did the p95 look like at peak traffic?")]
+    live.claims_list.setCurrentRow(0)
+    assert all(p.source != "pinned" for p in live.prompt_items)
