@@ -103,6 +103,37 @@ def open_demo_window(services: cli.Services, store: Any, transcriber: Any, *, sp
     return window
 
 
+def open_review_window(services: cli.Services, store: Any, session_id: str, *, transcriber: Any = None,
+                       evaluator: str | None = None, settings: Any = None) -> Any:
+    """A finished session for review, with refine (re-transcription) wired to the transcriber."""
+    from interviewer.notes.kits import load_kit, parse_kit
+    from interviewer.ui.review_window import ReviewWindow
+
+    session = store.session(session_id)
+    kit = parse_kit(store.kit_toml(session["kit_id"]), "kit") if session.get("kit_id") else load_kit()
+    window: Any = None
+
+    def refine() -> None:
+        from interviewer.refine import refine_session
+        from interviewer.ui.refine_dialog import run_refine
+
+        def work(progress: Any, cancel: Any) -> Any:
+            return refine_session(store, session_id, transcriber or services.make_transcriber(None, 5, allow_download=False),
+                                  beam=5, progress=progress, cancel=cancel)
+
+        def done(report: Any) -> None:
+            window.reload_transcript()
+            window.reload_evidence()
+            window.statusBar().showMessage(f"Refined: {report.summary()}" if hasattr(report, "summary")
+                                           else "Refined.")
+
+        window.refine_runner = run_refine(window, work, done)
+
+    window = ReviewWindow(store=store, session_id=session_id, kit=kit, settings=settings, refine=refine,
+                          evaluator=evaluator or cli.default_evaluator())
+    return window
+
+
 def start_from_setup(services: cli.Services, store: Any, transcriber: Any, result: Any) -> Any:
     """The setup dialog's answers become stored rows and a live window."""
     from interviewer.notes.kits import default_kit_path, load_kit

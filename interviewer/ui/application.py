@@ -66,6 +66,15 @@ def run(services: Any, args: Any, root: Any) -> int:
             live.show()
 
     library.new_interview.connect(new_interview)
+
+    def open_session(session_id: str, at: float) -> None:
+        review = root.open_review_window(services, store, session_id, transcriber=transcriber)
+        windows.append(review)
+        review.show()
+        if at >= 0:
+            review.play_from(at)
+
+    library.open_session.connect(open_session)
     if getattr(args, "command", None) == "demo":
         live = root.open_demo_window(services, store, transcriber, speed=getattr(args, "speed", 1.0))
         windows.append(live)

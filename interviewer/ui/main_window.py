@@ -1,14 +1,20 @@
-"""The main window: the session library (grows into the live and review windows)."""
+"""The session library: every interview, sortable and filterable; open one for review; search across all."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
     QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMainWindow,
+    QSplitter,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
@@ -18,71 +24,196 @@ from PySide6.QtWidgets import (
 
 from interviewer.transcript import mmss
 
-COLUMNS = ("Candidate", "Role", "Started (UTC)", "Length", "Status", "Segments", "Evidence")
+BASE_COLUMNS = ("Candidate", "Role", "Started (UTC)", "Length", "Evaluator", "Status", "Segments")
+STATUS_COLOURS = {"recording": "#da1e28", "recovered": "#b28600", "paused": "#b28600", "failed": "#da1e28"}
+
+
+class NumberItem(QTableWidgetItem):
+    """Sorts by number, not text."""
+
+    def __lt__(self, other: QTableWidgetItem) -> bool:
+        try:
+            return float(self.data(Qt.ItemDataRole.UserRole + 1)) < float(other.data(Qt.ItemDataRole.UserRole + 1))
+        except (TypeError, ValueError):
+            return super().__lt__(other)
 
 
 class MainWindow(QMainWindow):
     new_interview = Signal()
+    open_session = Signal(str, float)  # session id, seconds to play from (-1: don't play)
 
-    def __init__(self, store: Any, settings: QSettings | None = None) -> None:
+    def __init__(self, store: Any, settings: QSettings | None = None, criteria: list[tuple[str, str]] | None = None
+                 ) -> None:
         super().__init__()
         self.store = store
         self.settings = settings or QSettings()
-        self.setWindowTitle("Interviewer")
-        self.resize(1000, 640)
-
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.criteria = criteria or self._criteria_from_store()
+        self.setWindowTitle("Interviewer — interviews")
+        self.resize(1100, 680)
+        columns = [*BASE_COLUMNS, *(name for _k, name in self.criteria)]
+        self.table = QTableWidget(0, len(columns))
+        self.table.setHorizontalHeaderLabels(columns)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.doubleClicked.connect(lambda _i: self.open_selected())
+
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Filter by candidate")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(lambda _t: self._apply_filter())
+        self.role = QComboBox()
+        self.role.currentIndexChanged.connect(lambda _i: self._apply_filter())
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Role"))
+        top.addWidget(self.role)
+        top.addWidget(self.filter, 1)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search every transcript (Ctrl+F) — Enter to search, Enter on a result to hear it")
+        self.search.setClearButtonEnabled(True)
+        self.search.returnPressed.connect(self.run_search)
+        self.results = QListWidget()
+        self.results.setWordWrap(True)
+        self.results.itemActivated.connect(self._open_result)
+        self.results.itemDoubleClicked.connect(self._open_result)
 
         self.empty = QLabel("No interviews yet.\n\nFile → New interview (Ctrl+N) to record one,\n"
                             "or run `interviewer demo` to watch a sample interview.")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setObjectName("emptyState")
-
         self.stack = QStackedWidget()
         self.stack.addWidget(self.empty)
         self.stack.addWidget(self.table)
+        upper = QWidget()
+        ul = QVBoxLayout(upper)
+        ul.setContentsMargins(0, 0, 0, 0)
+        ul.addLayout(top)
+        ul.addWidget(self.stack, 1)
+        lower = QWidget()
+        ll = QVBoxLayout(lower)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(self.search)
+        ll.addWidget(self.results, 1)
+        self.split = QSplitter(Qt.Orientation.Vertical)
+        self.split.addWidget(upper)
+        self.split.addWidget(lower)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 1)
         central = QWidget()
         layout = QVBoxLayout(central)
-        layout.addWidget(self.stack)
+        layout.addWidget(self.split)
         self.setCentralWidget(central)
 
-        new = QAction("&New interview…", self)
-        new.setShortcut(QKeySequence.StandardKey.New)
-        new.triggered.connect(self.new_interview.emit)
-        refresh = QAction("&Refresh", self)
-        refresh.setShortcut(QKeySequence.StandardKey.Refresh)
-        refresh.triggered.connect(self.refresh)
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
         menu = self.menuBar().addMenu("&File")
-        menu.addAction(new)
-        menu.addAction(refresh)
-        menu.addAction(quit_action)
+        for text, keys, slot in (
+            ("&New interview…", QKeySequence.StandardKey.New, self.new_interview.emit),
+            ("&Open for review", [QKeySequence("Return"), QKeySequence("Ctrl+O")], self.open_selected),
+            ("&Search transcripts", QKeySequence.StandardKey.Find, self.search.setFocus),
+            ("&Refresh", QKeySequence.StandardKey.Refresh, self.refresh),
+            ("&Quit", QKeySequence.StandardKey.Quit, self.close),
+        ):
+            a = QAction(text, self)
+            if isinstance(keys, list):
+                a.setShortcuts(keys)
+            else:
+                a.setShortcuts(keys)
+            a.triggered.connect(slot)
+            menu.addAction(a)
+            self.addAction(a)
 
         geometry = self.settings.value("main/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         self.refresh()
 
+    def _criteria_from_store(self) -> list[tuple[str, str]]:
+        rows = self.store.db.execute(
+            "SELECT key, name FROM criteria WHERE kit_id = (SELECT kit_id FROM sessions WHERE kit_id IS NOT NULL "
+            "ORDER BY started_at DESC LIMIT 1) ORDER BY position").fetchall()
+        if rows:
+            return [(k, n) for k, n in rows]
+        from interviewer.notes.kits import load_kit
+
+        return [(c.key, c.name) for c in load_kit().criteria]
+
     def refresh(self) -> None:
         rows = self.store.sessions()
+        counts: dict[tuple[str, str], int] = {}
+        for sid, crit, n in self.store.db.execute(
+                "SELECT session_id, criterion, count(*) FROM evidence GROUP BY session_id, criterion").fetchall():
+            counts[(sid, crit)] = n
         self.table.setSortingEnabled(False)
         self.table.setRowCount(len(rows))
         for i, r in enumerate(rows):
-            values = (r["candidate"], r["role"] or "", r["started_at"][:16].replace("T", " "),
-                      mmss(r["duration_s"]), r["status"], str(r["segments"]), str(r["evidence"]))
-            for j, v in enumerate(values):
-                item = QTableWidgetItem(v)
+            values: list[tuple[str, Any]] = [
+                (r["candidate"], None), (r["role"] or "", None), (r["started_at"][:16].replace("T", " "), None),
+                (mmss(r["duration_s"]), r["duration_s"]), (r["evaluator"] or "", None), (r["status"], None),
+                (str(r["segments"]), r["segments"])]
+            values += [(str(counts.get((r["id"], k), 0)), counts.get((r["id"], k), 0)) for k, _n in self.criteria]
+            for j, (text, number) in enumerate(values):
+                item = NumberItem(text) if number is not None else QTableWidgetItem(text)
+                if number is not None:
+                    item.setData(Qt.ItemDataRole.UserRole + 1, number)
                 item.setData(Qt.ItemDataRole.UserRole, r["id"])
+                if r["status"] in STATUS_COLOURS:
+                    item.setForeground(QColor(STATUS_COLOURS[r["status"]]))
+                    item.setToolTip(f"This session is {r['status']}" + (
+                        ": a crash interrupted it and what was on disk was recovered" if r["status"] == "recovered"
+                        else ""))
                 self.table.setItem(i, j, item)
         self.table.setSortingEnabled(True)
+        roles = sorted({r["role"] for r in rows if r["role"]})
+        current = self.role.currentText()
+        self.role.blockSignals(True)
+        self.role.clear()
+        self.role.addItem("All roles", None)
+        for role in roles:
+            self.role.addItem(role, role)
+        self.role.setCurrentIndex(max(0, self.role.findText(current)))
+        self.role.blockSignals(False)
         self.stack.setCurrentWidget(self.table if rows else self.empty)
+        self._apply_filter()
+
+    def _apply_filter(self) -> None:
+        text = self.filter.text().strip().lower()
+        role = self.role.currentData()
+        for i in range(self.table.rowCount()):
+            cand = self.table.item(i, 0).text().lower()
+            r = self.table.item(i, 1).text()
+            self.table.setRowHidden(i, bool(text and text not in cand) or bool(role and r != role))
+
+    def selected_session(self) -> str | None:
+        items = self.table.selectedItems()
+        return items[0].data(Qt.ItemDataRole.UserRole) if items else None
+
+    def open_selected(self) -> None:
+        sid = self.selected_session()
+        if sid:
+            self.open_session.emit(sid, -1.0)
+
+    def run_search(self) -> None:
+        from interviewer.notes.review import search
+
+        self.results.clear()
+        query = self.search.text().strip()
+        if not query:
+            return
+        hits = search(self.store, query)
+        if not hits:
+            self.results.addItem(QListWidgetItem(f"Nothing matches “{query}”."))
+        for h in hits:
+            item = QListWidgetItem(f"{h['candidate']} · {h['session'][:8]} · {mmss(h['start'])}\n"
+                                   f"{h.get('snippet') or h['text']}")
+            item.setData(Qt.ItemDataRole.UserRole, (h["session"], float(h["start"])))
+            self.results.addItem(item)
+
+    def _open_result(self, item: QListWidgetItem) -> None:
+        data = item.data(Qt.ItemDataRole.UserRole)
+        if data:
+            self.open_session.emit(data[0], data[1])
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         self.settings.setValue("main/geometry", self.saveGeometry())

@@ -1,0 +1,164 @@
+"""The review window and the library, over real stores and real audio playback (QtMultimedia)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QTextCursor
+
+from interviewer.notes.kits import load_kit
+from interviewer.notes.store import Store
+from interviewer.ui.main_window import MainWindow
+from interviewer.ui.review_window import ReviewWindow
+from tests.builders import synthetic_session
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def stored(data_dir):
+    store = Store(data_dir.db_path)
+    sid = synthetic_session(store, segments=40, evidence=6, audio_dir=data_dir.audio_dir)
+    yield store, sid
+    store.close()
+
+
+@pytest.fixture
+def review(qtbot, stored, settings):
+    store, sid = stored
+    win = ReviewWindow(store=store, session_id=sid, kit=load_kit(), evaluator="Ada", settings=settings)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    qtbot.waitUntil(lambda: win.player.player.duration() > 0, timeout=10_000)
+    return win
+
+
+def test_clicking_evidence_plays_from_its_start(qtbot, review):
+    row = review.rows[3]
+    item = review.evidence.item(3)
+    rect = review.evidence.visualItemRect(item)
+    qtbot.mouseClick(review.evidence.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: abs(review.player.position_s - row["start"]) < 0.3, timeout=5000)
+    assert abs(review.player.position_s - row["start"]) < 0.3
+
+
+def test_clicking_a_line_plays_from_it(qtbot, review):
+    seg = review.segments[10]
+    cur = QTextCursor(review.text.document())
+    cur.setPosition(review.line_starts[10] + 2)
+    rect = review.text.cursorRect(cur)
+    review.text.verticalScrollBar().setValue(0)
+    review._follow(cur)
+    rect = review.text.cursorRect(cur)
+    qtbot.mouseClick(review.text.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: abs(review.player.position_s - seg.start) < 0.3, timeout=5000)
+
+
+def test_correcting_words_keeps_timestamps_and_undoes(qtbot, review, stored):
+    store, sid = stored
+    before = store.segment_rows(sid)[5]
+    n = len(before["words"])
+    new_text = " ".join(["corrected"] * n)
+    review.correct_line(new_text, index=5)
+    after = store.segment_rows(sid)[5]
+    assert after["text"] == new_text
+    assert [(w["start"], w["end"]) for w in after["words"]] == [(w["start"], w["end"]) for w in before["words"]]
+    assert any(e["action"].startswith("segment") and before["text"] in (e["old"] or "")
+               for e in store.audit_entries(before["id"]))
+    review.undo.undo()
+    assert store.segment_rows(sid)[5]["text"] == before["text"]
+
+
+def test_evidence_nudge_drag_and_field_edits_with_undo(qtbot, review, stored):
+    store, _ = stored
+    review.evidence.setCurrentRow(0)
+    e = review.selected_evidence
+    review.nudge(0.5, 0.5)
+    moved = store.t("evidence").get(e["id"])
+    assert moved["start"] == pytest.approx(e["start"] + 0.5)
+    assert moved["end"] == pytest.approx(e["end"] + 0.5)
+    review.timeline.evidence_moved.emit(e["id"], 10.0, 30.0)
+    assert store.t("evidence").get(e["id"])["start"] == 10.0
+    assert store.t("evidence").get(e["id"])["quote"]
+    review.update_evidence(e["id"], polarity="concern", note="baseline unclear")
+    assert store.t("evidence").get(e["id"])["note"] == "baseline unclear"
+    for _ in range(3):
+        review.undo.undo()
+    back = store.t("evidence").get(e["id"])
+    assert (back["start"], back["end"], back["polarity"], back["note"]) == (e["start"], e["end"], e["polarity"],
+                                                                           e["note"])
+    review.undo.redo()
+    assert store.t("evidence").get(e["id"])["start"] == pytest.approx(e["start"] + 0.5)
+
+
+def test_add_evidence_by_selecting_text(qtbot, review, stored):
+    store, sid = stored
+    n = len(store.evidence(sid))
+    w0, w1 = review.words[40], review.words[47]
+    cur = QTextCursor(review.text.document())
+    cur.setPosition(w0.pos)
+    cur.setPosition(w1.pos + w1.length, QTextCursor.MoveMode.KeepAnchor)
+    review.text.setTextCursor(cur)
+    qtbot.keyClick(review, Qt.Key.Key_2)
+    rows = store.evidence(sid)
+    assert len(rows) == n + 1
+    new = next(r for r in rows if r["start"] == pytest.approx(w0.start))
+    assert new["end"] == pytest.approx(w1.end)
+    assert new["criterion"] == "judgment"
+    review.undo.undo()
+    assert len(store.evidence(sid)) == n
+
+
+def test_library_filters_and_search_opens_the_right_moment(qtbot, data_dir, settings):
+    store = Store(data_dir.db_path)
+    try:
+        synthetic_session(store, candidate="Ann", role="MLE", segments=10, evidence=1)
+        other = synthetic_session(store, candidate="Bo", role="Data", segments=10, evidence=1, seed=2)
+        store.add_segments(other, [])
+        from interviewer.transcript import Segment, Word
+
+        store.add_segment(other, Segment(100.0, 103.0, "the zebracorn incident", "candidate",
+                                         (Word(100.0, 101.0, " the", 1), Word(101.0, 102.0, " zebracorn", 1),
+                                          Word(102.0, 103.0, " incident", 1))))
+        lib = MainWindow(store, settings)
+        qtbot.addWidget(lib)
+        assert lib.table.rowCount() == 2
+        lib.filter.setText("bo")
+        visible = [i for i in range(2) if not lib.table.isRowHidden(i)]
+        assert [lib.table.item(i, 0).text() for i in visible] == ["Bo"]
+        lib.filter.clear()
+        lib.role.setCurrentIndex(lib.role.findText("MLE"))
+        visible = [i for i in range(2) if not lib.table.isRowHidden(i)]
+        assert [lib.table.item(i, 0).text() for i in visible] == ["Ann"]
+        opened = []
+        lib.open_session.connect(lambda sid, at: opened.append((sid, at)))
+        lib.search.setText("zebracorn")
+        lib.run_search()
+        assert lib.results.count() == 1
+        assert "[zebracorn]" in lib.results.item(0).text() or "zebracorn" in lib.results.item(0).text()
+        lib._open_result(lib.results.item(0))
+        assert opened == [(other, 100.0)]
+    finally:
+        store.close()
+
+
+def test_long_session_opens_with_everything(qtbot, data_dir, settings):
+    """90 minutes, 1,500 segments, 200 evidence items (its speed is measured by bench/review_open.py)."""
+    store = Store(data_dir.db_path)
+    try:
+        sid = synthetic_session(store, segments=1500, evidence=200, audio_dir=None)
+        win = ReviewWindow(store=store, session_id=sid, kit=load_kit(), evaluator="Ada", settings=settings)
+        qtbot.addWidget(win)
+        win.show()
+        assert len(win.segments) == 1500
+        assert win.evidence.count() == 200
+        assert len(win.timeline.markers) == 200
+        assert win.duration == pytest.approx(1500 * 3.6)
+        last = win.segments[-1]
+        assert win.time_at(win.line_starts[-1] + 8) == pytest.approx(last.words[0].start)
+    finally:
+        store.close()
