@@ -146,6 +146,31 @@ def build_parser() -> argparse.ArgumentParser:
     k = ksub.add_parser("validate", help="check a kit file; errors name the file and line")
     k.add_argument("file", type=Path)
 
+    p = sub.add_parser("rate", help="score a criterion 1-4 for a session, with evidence or a written reason")
+    p.add_argument("session")
+    p.add_argument("--criterion", required=True)
+    p.add_argument("--score", type=int, required=True, choices=[1, 2, 3, 4])
+    p.add_argument("--evaluator", required=True)
+    p.add_argument("--evidence", nargs="+", default=[], metavar="ID", help="linked evidence ids")
+    p.add_argument("--reason", default="", help="why there is no linked evidence")
+    _common(p)
+
+    p = sub.add_parser("calibration", help="agreement between evaluators (Krippendorff's alpha), leniency, flags")
+    p.add_argument("--role", default=None)
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    _common(p)
+
+    p = sub.add_parser("bundle", help="move sessions between laptops")
+    bsub = p.add_subparsers(dest="bundle_command", metavar="ACTION", required=True)
+    b = bsub.add_parser("export", help="write sessions (rows and audio, checksummed) to one file")
+    b.add_argument("sessions", nargs="+")
+    b.add_argument("-o", "--output", type=Path, required=True)
+    _common(b)
+    b = bsub.add_parser("import", help="merge a bundle by id; conflicts are reported, never overwritten")
+    b.add_argument("file", type=Path)
+    b.add_argument("--format", choices=["text", "json"], default="text")
+    _common(b)
+
     p = sub.add_parser("claims", help="a resume's claims, with topics and probing prompts")
     p.add_argument("resume", type=Path, help=".txt, .md, .pdf or .docx")
     p.add_argument("--kit", type=Path, default=None, help="interview kit TOML (default: the bundled kit)")
@@ -568,6 +593,69 @@ def cmd_kit(args: argparse.Namespace, sv: Services) -> int:
     return 0
 
 
+def cmd_rate(args: argparse.Namespace, sv: Services) -> int:
+    store = sv.open_store()
+    try:
+        sid = store.resolve_session(args.session)
+        keys = [c.key for c in _session_kit(store, sid).criteria]
+        if args.criterion not in keys:
+            raise UserError(f"unknown criterion {args.criterion!r}; this session's kit has: {', '.join(keys)}")
+        rid = store.rate(session_id=sid, criterion=args.criterion, evaluator=args.evaluator, score=args.score,
+                         evidence_ids=args.evidence, reason=args.reason)
+    finally:
+        store.close()
+    sv.print(rid)
+    return 0
+
+
+def cmd_calibration(args: argparse.Namespace, sv: Services) -> int:
+    from interviewer.notes.calibration import calibration
+
+    store = sv.open_store()
+    try:
+        report = calibration(store, args.role)
+    finally:
+        store.close()
+    if args.format == "json":
+        sv.print(json.dumps(report, ensure_ascii=False, indent=1))
+        return 0
+
+    def fmt(a: float | None) -> str:
+        return "n/a (needs two evaluators on the same sessions)" if a is None else f"{a:.3f}"
+
+    sv.print(f"Calibration{' for ' + args.role if args.role else ''}: overall alpha {fmt(report['overall_alpha'])}")
+    for key, c in report["criteria"].items():
+        sv.print(f"  {key}: alpha {fmt(c['alpha'])} over {c['units']} sessions, {c['ratings']} ratings")
+    for name, e in report["evaluators"].items():
+        off = "n/a" if e["offset"] is None else f"{e['offset']:+.2f}"
+        sv.print(f"  {name}: offset from the panel {off} over {e['n']} shared ratings")
+    for f in report["flags"]:
+        sv.print(f"  FLAG {f['evaluator']} gave {f['score']} for {f['criterion']} ({f['candidate']}): {f['reason']}")
+    return 0
+
+
+def cmd_bundle(args: argparse.Namespace, sv: Services) -> int:
+    from interviewer.notes.bundle import export_bundle, import_bundle
+
+    store = sv.open_store()
+    try:
+        if args.bundle_command == "export":
+            info = export_bundle(store, args.sessions, args.output)
+            sv.print(f"{info['bundle']}: {len(info['sessions'])} session(s), {info['audio']} audio file(s)")
+            return 0
+        report = import_bundle(store, args.file)
+    finally:
+        store.close()
+    if args.format == "json":
+        sv.print(json.dumps(report.as_dict(), indent=1))
+    else:
+        added = ", ".join(f"{n} {t}" for t, n in report.added.items()) or "nothing new"
+        sv.print(f"Imported {args.file}: added {added}; {report.audio_added} audio file(s).")
+        for c in report.conflicts:
+            sv.print(f"  CONFLICT {c['table']} {c['id']}: differs in {', '.join(c['fields'])} (kept yours)")
+    return 0
+
+
 def cmd_claims(args: argparse.Namespace, sv: Services) -> int:
     from interviewer.notes.claims import claims_report
     from interviewer.notes.kits import load_kit
@@ -649,6 +737,9 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Services], int]] = {
     "tag": cmd_tag,
     "export": cmd_export,
     "kit": cmd_kit,
+    "rate": cmd_rate,
+    "calibration": cmd_calibration,
+    "bundle": cmd_bundle,
 }
 
 # Commands that open the store run recovery first, so a crashed session is never left behind.

@@ -620,6 +620,63 @@ class Store:
         with self._lock:
             return list(self.t("probe_asks").rows_where("session_id = ?", [session_id], order_by="at_s"))
 
+    def rate(self, *, session_id: str, criterion: str, evaluator: str, score: int,
+             evidence_ids: Sequence[str] = (), reason: str = "") -> str:
+        """Save (or change) one evaluator's score for one criterion of a session.
+
+        A score needs at least one linked evidence item of that session, or a written reason why there is
+        none. Every change is kept in the audit log (who, when, old, new)."""
+        if score not in (1, 2, 3, 4):
+            raise UserError(f"a score is 1, 2, 3 or 4 (got {score})")
+        evaluator = evaluator.strip()
+        if not evaluator:
+            raise UserError("a rating needs the evaluator's name")
+        reason = reason.strip()
+        ids = list(dict.fromkeys(evidence_ids))
+        if not ids and not reason:
+            raise UserError("a rating needs at least one linked evidence item, or a written reason why there is "
+                            "none (--reason)")
+        with self.atomic():
+            known = {e["id"] for e in self.evidence(session_id)}
+            missing = [i for i in ids if i not in known]
+            if missing:
+                raise UserError(f"evidence {missing[0]!r} is not part of this session")
+            now = self.now()
+            rows = list(self.t("ratings").rows_where("session_id = ? AND criterion = ? AND evaluator = ?",
+                                                     [session_id, criterion, evaluator]))
+            new = {"score": score, "reason": reason, "evidence_ids": _dumps(ids)}
+            if rows:
+                rid = str(rows[0]["id"])
+                old = {k: rows[0][k] for k in new}
+                self.t("ratings").update(rid, {**new, "updated_at": now})
+                self.audit(evaluator, "rating.change", "ratings", rid, old=old, new=new)
+            else:
+                rid = new_id()
+                self.t("ratings").insert({"id": rid, "session_id": session_id, "criterion": criterion,
+                                          "evaluator": evaluator, **new, "created_at": now, "updated_at": now})
+                self.audit(evaluator, "rating.add", "ratings", rid, new={"criterion": criterion, **new})
+        return rid
+
+    def visible_ratings(self, session_id: str, viewer: str) -> list[dict[str, Any]]:
+        """Blind rating: another evaluator's score for a criterion shows only once the viewer has rated it."""
+        rows = self.ratings(session_id)
+        mine = {r["criterion"] for r in rows if r["evaluator"] == viewer}
+        return [r for r in rows if r["evaluator"] == viewer or r["criterion"] in mine]
+
+    def all_ratings(self, role: str | None = None) -> list[dict[str, Any]]:
+        sql = ("SELECT r.*, s.candidate_id, c.name AS candidate, ro.name AS role FROM ratings r "
+               "JOIN sessions s ON s.id = r.session_id JOIN candidates c ON c.id = s.candidate_id "
+               "LEFT JOIN roles ro ON ro.id = s.role_id")
+        args: list[Any] = []
+        if role:
+            sql += " WHERE ro.name = ? COLLATE NOCASE"
+            args.append(role)
+        with self._lock:
+            rows = list(self.db.query(sql + " ORDER BY s.started_at, r.criterion, r.evaluator", args))
+        for r in rows:
+            r["evidence_ids"] = json.loads(r["evidence_ids"])
+        return rows
+
     def ratings(self, session_id: str) -> list[dict[str, Any]]:
         with self._lock:
             rows = list(self.t("ratings").rows_where("session_id = ?", [session_id], order_by="criterion"))

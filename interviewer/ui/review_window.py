@@ -231,7 +231,9 @@ class UpdateEvidence(QUndoCommand):
 class AddEvidence(QUndoCommand):
     def __init__(self, window: ReviewWindow, fields: dict[str, Any]) -> None:
         super().__init__("Add evidence")
-        self.window, self.fields, self.evidence_id, self.row = window, fields, None, None
+        self.window, self.fields = window, fields
+        self.evidence_id: str | None = None
+        self.row: dict[str, Any] | None = None
 
     def redo(self) -> None:
         if self.row is None:
@@ -249,7 +251,8 @@ class AddEvidence(QUndoCommand):
 class EditWords(QUndoCommand):
     def __init__(self, window: ReviewWindow, segment_id: str, text: str) -> None:
         super().__init__("Correct words")
-        self.window, self.segment_id, self.text, self.old = window, segment_id, text, None
+        self.window, self.segment_id, self.text = window, segment_id, text
+        self.old: dict[str, Any] = {}
 
     def redo(self) -> None:
         from interviewer.notes.review import edit_segment_text
@@ -289,8 +292,16 @@ class ReviewWindow(QMainWindow):
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         state = self.settings.value("review/splitter")
+        self._default_sizes = not isinstance(state, QByteArray)
         if isinstance(state, QByteArray):
             self.split.restoreState(state)
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self._default_sizes:
+            self._default_sizes = False
+            w = self.split.width()
+            self.split.setSizes([int(w * 0.58), w - int(w * 0.58)])
 
     # ------------------------------------------------------------------ layout
     def _build(self) -> None:
@@ -312,8 +323,8 @@ class ReviewWindow(QMainWindow):
         self.timeline.seek_requested.connect(self.play_from)
         self.timeline.evidence_moved.connect(lambda eid, a, b: self.update_evidence(eid, start=a, end=b))
         self.play_btn = QPushButton("▶ Play / pause (Space)")
-        back = QPushButton("⏪ 5 s")
-        fwd = QPushButton("5 s ⏩")
+        back = QPushButton("« 5 s (←)")
+        fwd = QPushButton("5 s » (→)")
         for b in (self.play_btn, back, fwd):
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.play_btn.clicked.connect(self.player.toggle)
