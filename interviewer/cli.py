@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from interviewer import __version__
+from interviewer import __version__, cli_review
 from interviewer.config import DATA_DIR_ENV, DataDir, resolve_data_dir
 from interviewer.errors import UserError
 from interviewer.transcript import FORMATTERS, Segment
@@ -122,10 +122,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--evaluator", default=None)
     _common(p)
 
-    p = sub.add_parser("export", help="export a session")
-    p.add_argument("session", help="session id (or an unambiguous prefix)")
+    p = sub.add_parser("export", help="export a session (JSON, transcript formats, PDF)")
+    p.add_argument("session", nargs="?", default=None, help="session id (or an unambiguous prefix)")
     p.add_argument("--json", type=Path, default=None, metavar="OUT",
                    help="the session with its segments, evidence, ratings and claims")
+    cli_review.add_export_options(p)
     _common(p)
 
     p = sub.add_parser("kit", help="interview kits: list, new (an editable copy), import, export, validate")
@@ -170,6 +171,37 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("file", type=Path)
     b.add_argument("--format", choices=["text", "json"], default="text")
     _common(b)
+
+    p = sub.add_parser("evaluator", help="the practitioner panel: who has shipped what")
+    esub = p.add_subparsers(dest="evaluator_command", metavar="ACTION", required=True)
+    e = esub.add_parser("add", help="add (or update) an evaluator and the topics they shipped in production")
+    e.add_argument("name")
+    e.add_argument("--role", default="")
+    e.add_argument("--shipped", required=True, help="TOPIC[,TOPIC...] from the kit's topics")
+    e.add_argument("--note", default="", help="a line of evidence, e.g. 'ran the nightly LLM eval for 40 teams'")
+    e.add_argument("--kit", type=Path, default=None)
+    _common(e)
+    e = esub.add_parser("list", help="the panel")
+    e.add_argument("--format", choices=["text", "json"], default="text")
+    _common(e)
+
+    p = sub.add_parser("candidate", help="candidates")
+    csub = p.add_subparsers(dest="candidate_command", metavar="ACTION", required=True)
+    c = csub.add_parser("add", help="add a candidate for a role, importing the claims of their resume")
+    c.add_argument("name")
+    c.add_argument("--role", required=True)
+    c.add_argument("--resume", type=Path, required=True)
+    c.add_argument("--kit", type=Path, default=None)
+    _common(c)
+
+    p = sub.add_parser("plan", help="who on the panel probes which of a candidate's claims")
+    p.add_argument("--candidate", required=True)
+    p.add_argument("--kit", type=Path, default=None)
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--save", action="store_true", help="store the proposal as the loop's plan")
+    _common(p)
+
+    cli_review.register(sub)
 
     p = sub.add_parser("claims", help="a resume's claims, with topics and probing prompts")
     p.add_argument("resume", type=Path, help=".txt, .md, .pdf or .docx")
@@ -521,16 +553,20 @@ def cmd_tag(args: argparse.Namespace, sv: Services) -> int:
 
 
 def cmd_export(args: argparse.Namespace, sv: Services) -> int:
-    if args.json is None:
-        raise UserError("say what to export: --json OUT")
     store = sv.open_store()
     try:
+        if args.session is None:
+            raise UserError("name the session to export (see `interviewer sessions`)")
         sid = store.resolve_session(args.session)
-        data = store.export_session(sid)
+        wrote = cli_review.export_formats(args, sv, store, sid)
+        if args.json is not None:
+            write_text_atomic(args.json, json.dumps(store.export_session(sid), ensure_ascii=False, indent=1))
+            sv.print(str(args.json))
+            wrote = True
     finally:
         store.close()
-    write_text_atomic(args.json, json.dumps(data, ensure_ascii=False, indent=1))
-    sv.print(str(args.json))
+    if not wrote:
+        raise UserError("say what to export: --json, --txt, --srt, --vtt or --md OUT")
     return 0
 
 
@@ -656,6 +692,77 @@ def cmd_bundle(args: argparse.Namespace, sv: Services) -> int:
     return 0
 
 
+def cmd_evaluator(args: argparse.Namespace, sv: Services) -> int:
+    from interviewer.notes import panel
+    from interviewer.notes.kits import load_kit
+
+    store = sv.open_store()
+    try:
+        if args.evaluator_command == "list":
+            rows = panel.evaluators(store)
+            if args.format == "json":
+                sv.print(json.dumps([{"name": r["name"], "role": r["role"], "shipped": r["shipped"]} for r in rows],
+                                    ensure_ascii=False, indent=1))
+            for r in rows if args.format == "text" else []:
+                sv.print(f"{r['name']} ({r['role'] or 'no role'}): {', '.join(r['topics'])}")
+            return 0
+        topics = [t.strip() for t in args.shipped.split(",") if t.strip()]
+        eid = panel.add_evaluator(store, load_kit(args.kit), args.name, role=args.role,
+                                  shipped=dict.fromkeys(topics, args.note), note=args.note)
+    finally:
+        store.close()
+    sv.print(eid)
+    return 0
+
+
+def cmd_candidate(args: argparse.Namespace, sv: Services) -> int:
+    from interviewer.notes.claims import claims_from_file
+    from interviewer.notes.kits import load_kit
+    from interviewer.notes.resume import read_resume
+
+    kit = load_kit(args.kit)
+    claims = claims_from_file(args.resume, kit)  # a bad resume is refused before anything is stored
+    text = read_resume(args.resume).text
+    store = sv.open_store()
+    try:
+        with store.atomic():
+            cand = store.get_or_create_candidate(args.name, resume_path=str(args.resume), resume_text=text)
+            store.get_or_create_role(args.role)
+            if store.claims(cand):
+                raise UserError(f"{args.name} already has claims; edit them in the app instead")
+            store.add_claims(cand, [{"text": c.text, "source": c.source, "section": c.section,
+                                     "topics": list(c.topics)} for c in claims])
+    finally:
+        store.close()
+    sv.print(f"{cand} ({len(claims)} claims)")
+    return 0
+
+
+def cmd_plan(args: argparse.Namespace, sv: Services) -> int:
+    from interviewer.notes import panel
+    from interviewer.notes.kits import load_kit
+
+    kit = load_kit(args.kit)
+    store = sv.open_store()
+    try:
+        cand = store.find_candidate(args.candidate)
+        if cand is None:
+            raise UserError(f"no candidate named {args.candidate!r} (add one with `interviewer candidate add`)")
+        if args.save:
+            panel.save_plan(store, panel.propose_plan(store, kit, cand["id"]))
+        result = panel.plan(store, kit, cand["id"])
+    finally:
+        store.close()
+    if args.format == "json":
+        sv.print(json.dumps(result, ensure_ascii=False, indent=1))
+        return 0
+    for a in result["assignments"]:
+        sv.print(f"{a['evaluator']:>16} ← {a['claim'][:100]}  [{', '.join(a['matched'] or a['topics'])}]")
+    for u in result["unmatched"]:
+        sv.print(f"{'UNMATCHED':>16} ← {u['claim'][:100]}  ({u['message']})")
+    return 0
+
+
 def cmd_claims(args: argparse.Namespace, sv: Services) -> int:
     from interviewer.notes.claims import claims_report
     from interviewer.notes.kits import load_kit
@@ -740,10 +847,14 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Services], int]] = {
     "rate": cmd_rate,
     "calibration": cmd_calibration,
     "bundle": cmd_bundle,
+    "evaluator": cmd_evaluator,
+    "candidate": cmd_candidate,
+    "plan": cmd_plan,
+    **cli_review.COMMANDS,
 }
 
 # Commands that open the store run recovery first, so a crashed session is never left behind.
-RECOVER_FIRST = {"import-audio", "sessions", "record", "demo"}
+RECOVER_FIRST = {"import-audio", "sessions", "record", "demo", "search", "refine"}
 
 
 def execute(args: argparse.Namespace, sv: Services) -> int:

@@ -222,6 +222,64 @@ CREATE INDEX idx_claim_probes_claim ON claim_probes(claim_id);
 """
 
 
+# Version 5: the practitioner panel (evaluators and what they shipped, who probes which claim), failure
+# archaeology records, and production-constraint scenarios shown during a session.
+MIGRATION_5 = """
+CREATE TABLE evaluators (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL DEFAULT '',
+    shipped TEXT NOT NULL DEFAULT '[]',
+    note TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+
+CREATE TABLE claim_assignments (
+    id TEXT PRIMARY KEY,
+    claim_id TEXT NOT NULL REFERENCES claims(id),
+    evaluator_id TEXT NOT NULL REFERENCES evaluators(id),
+    topics TEXT NOT NULL DEFAULT '[]',
+    source TEXT NOT NULL DEFAULT 'proposed',
+    created_at TEXT NOT NULL,
+    UNIQUE (claim_id)
+);
+
+CREATE TABLE failure_stories (
+    id TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL REFERENCES sessions(id),
+    fields TEXT NOT NULL DEFAULT '{}',
+    evidence_ids TEXT NOT NULL DEFAULT '[]',
+    evaluator TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX idx_failure_stories_session ON failure_stories(session_id);
+
+CREATE TABLE scenario_uses (
+    id TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL REFERENCES sessions(id),
+    scenario_key TEXT NOT NULL,
+    title TEXT NOT NULL,
+    opened_s REAL NOT NULL,
+    closed_s REAL,
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE constraint_ticks (
+    id TEXT PRIMARY KEY,
+    scenario_use_id TEXT NOT NULL REFERENCES scenario_uses(id),
+    constraint_key TEXT NOT NULL,
+    evidence_id TEXT REFERENCES evidence(id),
+    quote TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    UNIQUE (scenario_use_id, constraint_key)
+);
+
+ALTER TABLE evidence ADD COLUMN scenario_use_id TEXT REFERENCES scenario_uses(id);
+"""
+
+
 def statements(script: str) -> list[str]:
     """Split a script into complete statements (trigger bodies included), so that a migration can
     run inside one transaction: `executescript` would commit half-way."""
@@ -258,5 +316,10 @@ def _migration_4(db: Database) -> None:
     _run(db, MIGRATION_4)
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_migration_1, _migration_2, _migration_3, _migration_4]
+def _migration_5(db: Database) -> None:
+    _run(db, MIGRATION_5)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_migration_1, _migration_2, _migration_3, _migration_4,
+                                                _migration_5]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,265 @@
+"""The practitioner panel: every claim probed by an evaluator who has shipped the same thing; failure
+archaeology; production-constraint scenarios.
+
+Everything here helps the hiring lead plan and the evaluator probe; nothing scores a person.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from interviewer.errors import UserError
+from interviewer.notes.kits import Kit
+from interviewer.notes.store import Store, new_id
+from interviewer.notes.topics import topics_for_text
+from interviewer.transcript import words_in_range
+
+# The parts of a failure story, in the order the evaluator digs them out.
+FAILURE_FIELDS = (
+    ("what_broke", "What broke"),
+    ("detection", "How it was detected, and by whom"),
+    ("time_unnoticed", "How long it went unnoticed"),
+    ("own_role", "The candidate's own role"),
+    ("diagnosis", "The diagnosis path"),
+    ("fix", "The fix"),
+    ("changed_after", "What changed afterwards"),
+    ("would_not_see", "What they would still not see coming"),
+)
+CONSTRAINT_KEYS = ("imperfect-data", "deadline", "stakeholder-pressure", "legacy-system", "data-residency",
+                   "cost-ceiling")
+
+
+# ---------------------------------------------------------------------------------------------- evaluators
+def add_evaluator(store: Store, kit: Kit, name: str, *, role: str = "", shipped: dict[str, str],
+                  note: str = "") -> str:
+    """Add or update an evaluator; `shipped` maps kit topics to a line of evidence."""
+    name = name.strip()
+    if not name:
+        raise UserError("an evaluator needs a name")
+    unknown = [t for t in shipped if t not in kit.topics]
+    if unknown:
+        raise UserError(f"unknown topic(s): {', '.join(unknown)}. Known topics: {', '.join(kit.topics)}")
+    rows = [{"topic": t, "evidence": e} for t, e in shipped.items()]
+    now = store.now()
+    with store.atomic():
+        existing = list(store.t("evaluators").rows_where("name = ? COLLATE NOCASE", [name]))
+        if existing:
+            eid = str(existing[0]["id"])
+            store.t("evaluators").update(eid, {"role": role or existing[0]["role"], "shipped": json.dumps(rows),
+                                               "note": note or existing[0]["note"], "updated_at": now})
+        else:
+            eid = new_id()
+            store.t("evaluators").insert({"id": eid, "name": name, "role": role, "shipped": json.dumps(rows),
+                                          "note": note, "created_at": now, "updated_at": now})
+        store.audit("panel", "evaluator.save", "evaluators", eid, new={"name": name, "shipped": rows})
+    return eid
+
+
+def evaluators(store: Store) -> list[dict[str, Any]]:
+    rows = [dict(r) for r in store.t("evaluators").rows_where(order_by="name")]
+    for r in rows:
+        r["shipped"] = json.loads(r["shipped"])
+        r["topics"] = [s["topic"] for s in r["shipped"]]
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------- planning
+@dataclass(frozen=True)
+class Assignment:
+    claim_id: str
+    claim: str
+    evaluator: str | None
+    topics: tuple[str, ...]
+    matched: tuple[str, ...]
+
+
+def claim_topics(claim: dict[str, Any], kit: Kit) -> tuple[str, ...]:
+    return tuple(claim.get("topics") or ()) or topics_for_text(claim["text"], kit)
+
+
+def propose_plan(store: Store, kit: Kit, candidate_id: str) -> list[Assignment]:
+    """Each claim goes to the panelist who shipped most of its topics (ties: the one with fewer claims so
+    far, so the work spreads); a claim no panelist has shipped stays unassigned, to be flagged."""
+    panel = evaluators(store)
+    load: dict[str, int] = {e["name"]: 0 for e in panel}
+    out = []
+    for c in store.claims(candidate_id):
+        topics = claim_topics(c, kit)
+        best: tuple[int, int, str] | None = None
+        for e in panel:
+            overlap = len(set(topics) & set(e["topics"]))
+            if overlap and (best is None or (overlap, -load[e["name"]]) > best[:2]):
+                best = (overlap, -load[e["name"]], e["name"])
+        who = best[2] if best else None
+        if who:
+            load[who] += 1
+        matched = tuple(t for t in topics if who and t in next(e["topics"] for e in panel if e["name"] == who))
+        out.append(Assignment(c["id"], c["text"], who, topics, matched))
+    return out
+
+
+def save_plan(store: Store, plan: list[Assignment], *, source: str = "proposed") -> None:
+    by_name = {e["name"]: e["id"] for e in evaluators(store)}
+    with store.atomic():
+        for a in plan:
+            store.db.execute("DELETE FROM claim_assignments WHERE claim_id = ?", [a.claim_id])
+            if a.evaluator:
+                store.t("claim_assignments").insert({
+                    "id": new_id(), "claim_id": a.claim_id, "evaluator_id": by_name[a.evaluator],
+                    "topics": json.dumps(list(a.topics)), "source": source, "created_at": store.now()})
+
+
+def assign(store: Store, claim_id: str, evaluator: str | None) -> None:
+    """The hiring lead's edit of the plan: give a claim to someone else, or to nobody."""
+    with store.atomic():
+        store.db.execute("DELETE FROM claim_assignments WHERE claim_id = ?", [claim_id])
+        if evaluator:
+            rows = list(store.t("evaluators").rows_where("name = ? COLLATE NOCASE", [evaluator]))
+            if not rows:
+                raise UserError(f"no evaluator {evaluator!r} on the panel")
+            store.t("claim_assignments").insert({"id": new_id(), "claim_id": claim_id, "evaluator_id": rows[0]["id"],
+                                                 "topics": "[]", "source": "edited", "created_at": store.now()})
+        store.audit("panel", "plan.assign", "claims", claim_id, new={"evaluator": evaluator})
+
+
+def plan(store: Store, kit: Kit, candidate_id: str) -> dict[str, Any]:
+    """The public JSON of `interviewer plan --candidate NAME --format json`: saved assignments where the lead
+    edited them, proposals for the rest."""
+    saved = {r["claim_id"]: r["name"] for r in store.db.query(
+        "SELECT a.claim_id, e.name FROM claim_assignments a JOIN evaluators e ON e.id = a.evaluator_id")}
+    assignments, unmatched = [], []
+    for a in propose_plan(store, kit, candidate_id):
+        who = saved.get(a.claim_id, a.evaluator)
+        if who:
+            assignments.append({"claim": a.claim, "evaluator": who, "topics": list(a.topics),
+                                "claim_id": a.claim_id, "matched": list(a.matched)})
+        else:
+            unmatched.append({"claim": a.claim, "topics": list(a.topics), "claim_id": a.claim_id,
+                              "message": "no practitioner on this panel for: " + (", ".join(a.topics) or
+                                                                                  "this claim's topics")})
+    return {"assignments": assignments, "unmatched": unmatched}
+
+
+def claims_for(store: Store, kit: Kit, candidate_id: str, evaluator: str) -> list[str]:
+    """Claim ids an evaluator probes in this loop ("your claims" in the live window)."""
+    return [a["claim_id"] for a in plan(store, kit, candidate_id)["assignments"]
+            if a["evaluator"].lower() == evaluator.lower()]
+
+
+# ---------------------------------------------------------------------------------------------- failures
+def save_failure_story(store: Store, session_id: str, fields: dict[str, str], *, evidence_ids: Sequence[str] = (),
+                       evaluator: str | None = None, story_id: str | None = None) -> str:
+    keys = {k for k, _ in FAILURE_FIELDS}
+    unknown = set(fields) - keys
+    if unknown:
+        raise UserError(f"unknown failure-story part(s): {', '.join(sorted(unknown))}")
+    now = store.now()
+    clean = {k: v.strip() for k, v in fields.items() if v and v.strip()}
+    with store.atomic():
+        if story_id:
+            old = dict(store.t("failure_stories").get(story_id))
+            merged = {**json.loads(old["fields"]), **clean}
+            ids = list(dict.fromkeys([*json.loads(old["evidence_ids"]), *evidence_ids]))
+            store.t("failure_stories").update(story_id, {"fields": json.dumps(merged), "evidence_ids": json.dumps(ids),
+                                                         "updated_at": now})
+        else:
+            story_id = new_id()
+            store.t("failure_stories").insert({"id": story_id, "session_id": session_id, "fields": json.dumps(clean),
+                                               "evidence_ids": json.dumps(list(evidence_ids)),
+                                               "evaluator": evaluator, "created_at": now, "updated_at": now})
+        store.audit(evaluator or "unknown", "failure.save", "failure_stories", story_id, new=clean)
+    return story_id
+
+
+def failure_stories(store: Store, session_id: str) -> list[dict[str, Any]]:
+    out = []
+    for r in store.t("failure_stories").rows_where("session_id = ?", [session_id], order_by="created_at"):
+        fields = json.loads(r["fields"])
+        out.append({**dict(r), "fields": fields, "evidence_ids": json.loads(r["evidence_ids"]),
+                     **completeness(fields)})
+    return out
+
+
+def completeness(fields: dict[str, str]) -> dict[str, Any]:
+    """Which parts of the story are still missing (advisory); concrete = what broke, detection, own role
+    and fix are all there."""
+    missing = [label for key, label in FAILURE_FIELDS if not fields.get(key)]
+    concrete = all(fields.get(k) for k in ("what_broke", "detection", "own_role", "fix"))
+    return {"missing": missing, "complete": not missing, "concrete": concrete,
+            "filled": len(FAILURE_FIELDS) - len(missing), "of": len(FAILURE_FIELDS)}
+
+
+def has_concrete_failure_story(store: Store, session_id: str) -> bool:
+    return any(s["concrete"] for s in failure_stories(store, session_id))
+
+
+# ---------------------------------------------------------------------------------------------- scenarios
+def scenarios(kit: Kit) -> list[dict[str, Any]]:
+    return [{"id": s["id"], "title": s.get("title", s["id"]), "criterion": s.get("criterion", ""),
+             "prompt": s["prompt"], "topics": list(s.get("topics", [])),
+             "constraints": [c for c in s.get("constraints", []) if isinstance(c, dict)]}
+            for s in kit.extra.get("scenarios", []) if isinstance(s, dict) and s.get("id") and s.get("prompt")]
+
+
+def scenario_text(scenario: dict[str, Any]) -> str:
+    """The card as plain text (to paste into a chat or a shared document)."""
+    lines = [scenario["title"], "", scenario["prompt"], "", "Constraints:"]
+    lines += [f"- {c['text']}" for c in scenario["constraints"]]
+    return "\n".join(lines)
+
+
+def open_scenario(store: Store, session_id: str, scenario: dict[str, Any], at_s: float) -> str:
+    uid = new_id()
+    with store.atomic():
+        store.t("scenario_uses").insert({"id": uid, "session_id": session_id, "scenario_key": scenario["id"],
+                                         "title": scenario["title"], "opened_s": at_s, "closed_s": None,
+                                         "created_at": store.now()})
+    return uid
+
+
+def close_scenario(store: Store, use_id: str, at_s: float) -> None:
+    with store.atomic():
+        store.t("scenario_uses").update(use_id, {"closed_s": at_s})
+
+
+def tick_constraint(store: Store, use_id: str, constraint_key: str, *, evidence_id: str | None = None,
+                    start: float | None = None, end: float | None = None, actor: str = "unknown") -> str:
+    """The candidate's answer engaged with this constraint; the quote is the linked evidence's, or the words
+    in [start, end]."""
+    use = store.t("scenario_uses").get(use_id)
+    quote = ""
+    if evidence_id:
+        quote = str(store.t("evidence").get(evidence_id)["quote"])
+    elif start is not None and end is not None:
+        quote = words_in_range(store.segments(use["session_id"]), start, end)
+    tid = new_id()
+    with store.atomic():
+        store.db.execute("DELETE FROM constraint_ticks WHERE scenario_use_id = ? AND constraint_key = ?",
+                         [use_id, constraint_key])
+        store.t("constraint_ticks").insert({"id": tid, "scenario_use_id": use_id, "constraint_key": constraint_key,
+                                            "evidence_id": evidence_id, "quote": quote, "created_at": store.now()})
+        store.audit(actor, "scenario.tick", "constraint_ticks", tid, new={"constraint": constraint_key})
+    return tid
+
+
+def scenario_uses(store: Store, session_id: str) -> list[dict[str, Any]]:
+    uses = [dict(r) for r in store.t("scenario_uses").rows_where("session_id = ?", [session_id], order_by="opened_s")]
+    for u in uses:
+        u["ticks"] = [dict(t) for t in store.t("constraint_ticks").rows_where("scenario_use_id = ?", [u["id"]])]
+        u["evidence"] = [e["id"] for e in store.evidence(session_id) if e.get("scenario_use_id") == u["id"]]
+    return uses
+
+
+def link_evidence_to_open_scenario(store: Store, session_id: str, evidence_id: str) -> str | None:
+    """Evidence tagged while a scenario card is open belongs to that scenario."""
+    open_uses = list(store.t("scenario_uses").rows_where("session_id = ? AND closed_s IS NULL",
+                                                                [session_id], order_by="opened_s"))
+    if not open_uses:
+        return None
+    use_id = str(open_uses[-1]["id"])
+    with store.atomic():
+        store.t("evidence").update(evidence_id, {"scenario_use_id": use_id})
+    return use_id
