@@ -41,6 +41,11 @@ def test_kill_9_then_recover(data_dir, run_cli):
         while len(printed) < 3:
             line = json.loads(proc.stdout.readline())
             printed.append(line)
+        # Let the recording run into the next answer (16 s of audio), so there is speech no segment covers.
+        wav = data_dir.audio_dir / f"{sid}.wav"
+        deadline = time.monotonic() + 30
+        while wav.stat().st_size < 44 + 2 * 16000 * 16 and time.monotonic() < deadline:
+            time.sleep(0.05)
         os.kill(proc.pid, signal.SIGKILL)
         t_kill = time.monotonic()
         proc.wait(timeout=10)
@@ -129,6 +134,9 @@ def test_record_on_full_disk_stops_and_keeps_audio(data_dir):
     def limit():
         resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))
 
+    # The database exists (and is migrated) before the limit applies: the audio is what fills the "disk".
+    subprocess.run([sys.executable, "-m", "interviewer", "sessions", "--data-dir", str(data_dir.root)],
+                   cwd=ROOT, capture_output=True, check=True)
     proc = subprocess.run(
         [sys.executable, "-m", "interviewer", "record", "--source", f"file:{TWO}", "--candidate", "Kay",
          "--consent", "verbal", "--data-dir", str(data_dir.root), "--beam", "1"],

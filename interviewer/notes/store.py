@@ -140,9 +140,14 @@ class Store:
         with self._lock:
             current = self.user_version
             for version in range(current + 1, target + 1):
-                with self.db.atomic():
-                    MIGRATIONS[version - 1](self.db)
-                    self.db.execute(f"PRAGMA user_version={version}")
+                try:
+                    with self.db.atomic():
+                        MIGRATIONS[version - 1](self.db)
+                        self.db.execute(f"PRAGMA user_version={version}")
+                except sqlite3.Error as exc:
+                    self.db.close()
+                    raise DatabaseError(f"could not be upgraded to schema {version} ({exc}); it was left at "
+                                        f"schema {version - 1}. Is the disk full?", path=self.path) from None
 
     def close(self) -> None:
         with self._lock:

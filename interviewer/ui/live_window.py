@@ -390,7 +390,7 @@ class LiveWindow(QMainWindow):
         self.window_spin.setRange(5, 120)
         self.window_spin.setSuffix(" s")
         self.window_spin.setToolTip("Keys 1–4 tag this many seconds before now")
-        self.window_spin.setValue(int(self.settings.value("live/evidence_seconds", DEFAULT_EVIDENCE_SECONDS)))
+        self.window_spin.setValue(int(str(self.settings.value("live/evidence_seconds", DEFAULT_EVIDENCE_SECONDS))))
         bar.addWidget(self.record_btn)
         bar.addWidget(self.pause_btn)
         bar.addWidget(self.stop_btn)

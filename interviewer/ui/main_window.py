@@ -181,8 +181,8 @@ class MainWindow(QMainWindow):
         text = self.filter.text().strip().lower()
         role = self.role.currentData()
         for i in range(self.table.rowCount()):
-            cand = self.table.item(i, 0).text().lower()
-            r = self.table.item(i, 1).text()
+            cand = (self.table.item(i, 0) or QTableWidgetItem()).text().lower()
+            r = (self.table.item(i, 1) or QTableWidgetItem()).text()
             self.table.setRowHidden(i, bool(text and text not in cand) or bool(role and r != role))
 
     def selected_session(self) -> str | None:

@@ -19,7 +19,7 @@ class RefineRunner(QObject):
         super().__init__(parent)
         self.work = work
         self.cancel = threading.Event()
-        self.thread: threading.Thread | None = None
+        self.worker: threading.Thread | None = None
 
     def start(self) -> None:
         def run() -> None:
@@ -30,8 +30,8 @@ class RefineRunner(QObject):
                 return
             self.finished.emit(report)
 
-        self.thread = threading.Thread(target=run, name="refine", daemon=True)
-        self.thread.start()
+        self.worker = threading.Thread(target=run, name="refine", daemon=True)
+        self.worker.start()
 
 
 def run_refine(parent: QWidget, work: Any, on_done: Any) -> RefineRunner:

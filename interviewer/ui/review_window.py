@@ -251,13 +251,14 @@ class AddEvidence(QUndoCommand):
 class EditWords(QUndoCommand):
     def __init__(self, window: ReviewWindow, segment_id: str, text: str) -> None:
         super().__init__("Correct words")
-        self.window, self.segment_id, self.text = window, segment_id, text
+        self.window, self.segment_id, self.new_text = window, segment_id, text
         self.old: dict[str, Any] = {}
 
     def redo(self) -> None:
         from interviewer.notes.review import edit_segment_text
 
-        self.old = edit_segment_text(self.window.store, self.segment_id, self.text, actor=self.window.evaluator)
+        self.old = edit_segment_text(self.window.store, self.segment_id, self.new_text,
+                                     actor=self.window.evaluator)
         self.window.reload_transcript()
 
     def undo(self) -> None:

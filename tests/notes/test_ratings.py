@@ -40,7 +40,7 @@ def test_rating_needs_evidence_or_reason(store):
     assert again == rid
     [r] = store.ratings(sid)
     assert (r["score"], r["reason"], r["evidence_ids"]) == (2, "answers stayed generic", [])
-    log = [e for e in store.audit_entries(rid)]
+    log = list(store.audit_entries(rid))
     assert [e["action"] for e in log] == ["rating.add", "rating.change"]
     assert json.loads(log[1]["old"])["score"] == 3
     assert json.loads(log[1]["new"])["score"] == 2

@@ -32,7 +32,8 @@ def test_empty_state_then_sessions(qtbot, store, settings):
     assert win.stack.currentWidget() is win.table
     assert win.table.rowCount() == 1
     assert win.table.item(0, 0).text() == "Zoë Ðặng"
-    assert win.table.item(0, 4).text() == "complete"
+    assert win.table.item(0, 4).text() == "e"
+    assert win.table.item(0, 5).text() == "complete"
 
 
 def test_geometry_is_remembered(qtbot, store, settings):
