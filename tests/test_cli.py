@@ -261,3 +261,23 @@ def test_tag_and_export(run_cli, data_dir, tmp_path):
     assert data["consent"][0]["method"] == "verbal"
     assert data["segments"]
     assert set(data) >= {"session", "candidate", "claims", "segments", "evidence", "ratings", "consent"}
+
+
+def test_panel_commands(run_cli):
+    assert run_cli("evaluator", "add", "Ada", "--role", "Staff MLE", "--shipped", "retrieval,latency,evaluation",
+                   "--note", "ran the RAG latency work").code == 0
+    bad = run_cli("evaluator", "add", "Cy", "--shipped", "retrieval,astrology")
+    assert bad.code == 2
+    assert "astrology" in bad.err and "known topics" in bad.err.lower()
+    res = run_cli("candidate", "add", "Zoë Ðặng", "--role", "Senior ML Engineer", "--resume",
+                  str(ROOT / "resources" / "demo" / "resume.md"))
+    assert res.code == 0, res.err
+    plan = json.loads(run_cli("plan", "--candidate", "Zoë Ðặng", "--format", "json").out)
+    assert set(plan) == {"assignments", "unmatched"}
+    assert plan["assignments"]
+    assert all(a["evaluator"] == "Ada" for a in plan["assignments"])
+    assert any("latency" in a["topics"] for a in plan["assignments"])
+    assert plan["unmatched"]
+    assert all(set(u) >= {"claim", "topics"} for u in plan["unmatched"])
+    missing = run_cli("plan", "--candidate", "Nobody")
+    assert missing.code == 2
