@@ -76,10 +76,17 @@ def open_live_window(services: cli.Services, store: Any, transcriber: Any, *, ki
     from interviewer.session import SessionSpec
     from interviewer.ui.live_window import LiveWindow
 
+    from interviewer.notes import panel
+
     spec = SessionSpec(candidate=candidate, consent=consent, evaluator=evaluator, role=role, kit_id=kit_id,
                        candidate_id=candidate_id)
+
+    def your_claims() -> set[str]:
+        return set(panel.claims_for(store, kit, candidate_id, evaluator))
+
     return LiveWindow(store=store, kit=kit, candidate_id=candidate_id, candidate=candidate, evaluator=evaluator,
                       role=role, settings=settings, save_probe_to_kit=probe_saver(services, kit.source),
+                      your_claims=your_claims,
                       session_factory=session_factory(services, store, transcriber, sources=sources, spec=spec))
 
 

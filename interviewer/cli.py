@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from interviewer import __version__, cli_review
+from interviewer import __version__, cli_reports, cli_review
 from interviewer.config import DATA_DIR_ENV, DataDir, resolve_data_dir
 from interviewer.errors import UserError
 from interviewer.transcript import FORMATTERS, Segment
@@ -127,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", type=Path, default=None, metavar="OUT",
                    help="the session with its segments, evidence, ratings and claims")
     cli_review.add_export_options(p)
+    cli_reports.add_pdf_options(p)
     _common(p)
 
     p = sub.add_parser("kit", help="interview kits: list, new (an editable copy), import, export, validate")
@@ -555,10 +556,13 @@ def cmd_tag(args: argparse.Namespace, sv: Services) -> int:
 def cmd_export(args: argparse.Namespace, sv: Services) -> int:
     store = sv.open_store()
     try:
+        wrote = cli_reports.export_pdf(args, sv, store)
         if args.session is None:
-            raise UserError("name the session to export (see `interviewer sessions`)")
+            if wrote:
+                return 0
+            raise UserError("name the session to export (see `interviewer sessions`), or a role with --role")
         sid = store.resolve_session(args.session)
-        wrote = cli_review.export_formats(args, sv, store, sid)
+        wrote = cli_review.export_formats(args, sv, store, sid) or wrote
         if args.json is not None:
             write_text_atomic(args.json, json.dumps(store.export_session(sid), ensure_ascii=False, indent=1))
             sv.print(str(args.json))
@@ -566,7 +570,7 @@ def cmd_export(args: argparse.Namespace, sv: Services) -> int:
     finally:
         store.close()
     if not wrote:
-        raise UserError("say what to export: --json, --txt, --srt, --vtt or --md OUT")
+        raise UserError("say what to export: --json, --txt, --srt, --vtt, --md or --pdf OUT")
     return 0
 
 

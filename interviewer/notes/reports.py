@@ -101,6 +101,10 @@ def _shorten(text: str, limit: int) -> str:
     return cut.rstrip(",;:.") + " …"
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def _when(iso: str | None) -> str:
     if not iso:
         return ""
@@ -280,8 +284,8 @@ def _settling_evidence(store: Store, claim: dict[str, Any], by_id: dict[str, dic
 
 
 def _overlap(a: dict[str, Any], b: dict[str, Any]) -> float:
-    inter = min(a["end"], b["end"]) - max(a["start"], b["start"])
-    shortest = min(a["end"] - a["start"], b["end"] - b["start"])
+    inter = float(min(a["end"], b["end"]) - max(a["start"], b["start"]))
+    shortest = float(min(a["end"] - a["start"], b["end"] - b["start"]))
     if shortest <= 0:
         return 1.0 if a["start"] == b["start"] else 0.0
     return max(0.0, inter) / shortest
@@ -307,7 +311,7 @@ def _distinct(ranked: Sequence[dict[str, Any]], linked: set[str]) -> list[dict[s
     return out
 
 
-def _headlines(criteria: Sequence[dict[str, Any]], evaluators: Sequence[str], claims: dict[str, int],
+def _headlines(criteria: Sequence[dict[str, Any]], evaluators: Sequence[str], *, claims: dict[str, int],
                n_supports: int, n_concerns: int, concerns: Sequence[dict[str, Any]] = (),
                ledger: Sequence[dict[str, Any]] = ()) -> list[str]:
     """A few plain sentences a hiring lead can read in ten seconds (descriptive; no verdict)."""
@@ -342,8 +346,8 @@ def _headlines(criteria: Sequence[dict[str, Any]], evaluators: Sequence[str], cl
         parts = [f"{claims[s]} {s}" for s in ("verified", "contradicted", "vague", "probing", "unprobed")
                  if claims.get(s)]
         out.append(f"Resume claims ({total}): {', '.join(parts)}.")
-        for c in [c for c in ledger if c["status"] == "contradicted"][:2]:
-            out.append(f"Contradicted: “{_shorten(c['text'], 120)}”")
+        out.extend(f"Contradicted: “{_shorten(c['text'], 120)}”"
+                   for c in [c for c in ledger if c["status"] == "contradicted"][:2])
     return out
 
 
@@ -413,8 +417,8 @@ def session_summary(store: Store, session_id: str, *, anonymise: bool = False) -
         "concerns": concerns,
         "notes": _distinct([i for i in items if not i["criterion"] and i["polarity"] != "concern"], set()),
         "evidence_count": len(items),
-        "headlines": _headlines(criteria, evaluators, dict(claim_counts), n_supports, n_concerns, concerns,
-                                ledger),
+        "headlines": _headlines(criteria, evaluators, claims=dict(claim_counts), n_supports=n_supports,
+                                n_concerns=n_concerns, concerns=concerns, ledger=ledger),
         "anonymised": anonymise,
     }
     if anonymise:
@@ -490,8 +494,11 @@ def comparison(store: Store, role: str) -> dict[str, Any]:
 
     names = {c["key"]: c["name"] for c in criteria}
     asks: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = {}
+    ask_times: dict[str, list[float]] = {}
     for s in sessions:
-        for a in store.probe_asks(s["id"]):
+        rows_here = store.probe_asks(s["id"])
+        ask_times[s["id"]] = [float(a["at_s"]) for a in rows_here]
+        for a in rows_here:
             asks.setdefault(a["probe_key"], []).append((s, a))
     probes = []
     segment_cache: dict[str, list[Segment]] = {}
@@ -505,7 +512,7 @@ def comparison(store: Store, role: str) -> dict[str, Any]:
             sid = s["id"]
             if sid not in segment_cache:
                 segment_cache[sid] = store.segments(sid)
-            later = [b["at_s"] for b in store.probe_asks(sid) if b["at_s"] > a["at_s"]]
+            later = [t for t in ask_times[sid] if t > a["at_s"]]
             end = min([a["at_s"] + ANSWER_WINDOW_S, *later])
             text = _answer(segment_cache[sid], float(a["at_s"]), float(end))
             answers.append({
@@ -522,8 +529,36 @@ def comparison(store: Store, role: str) -> dict[str, Any]:
                                if p["criterion"] in names else len(criteria), p["key"]))
     for c in criteria:
         c["anchors"] = {str(k): v for k, v in sorted(c["anchors"].items())}
+    cands = list(candidates.values())
     return {"role": sessions[0].get("role") or role, "criteria": criteria, "evaluators": evaluators,
-            "candidates": list(candidates.values()), "sessions": len(sessions), "probes": probes}
+            "candidates": cands, "sessions": len(sessions), "probes": probes,
+            "highlights": _compare_highlights(criteria, cands)}
+
+
+def _compare_highlights(criteria: Sequence[dict[str, Any]], cands: Sequence[dict[str, Any]]) -> list[str]:
+    """Descriptive lines: per criterion who was rated highest and lowest; where evaluators split."""
+    out: list[str] = []
+    for c in criteria:
+        means = {x["name"]: mean(s for ss in x["scores"].get(c["key"], {}).values() for s in ss)
+                 for x in cands if x["scores"].get(c["key"])}
+        if len(means) < 2:
+            continue
+        hi, lo = max(means.values()), min(means.values())
+        if hi == lo:
+            out.append(f"{c['name']}: every candidate averages {hi:.1f}.")
+            continue
+        top = ", ".join(n for n, m in means.items() if m == hi)
+        low = ", ".join(n for n, m in means.items() if m == lo)
+        out.append(f"{c['name']}: highest {top} ({hi:.1f}), lowest {low} ({lo:.1f}).")
+    splits = [f"{x['name']} on {c['name']}" for x in cands for c in criteria
+              if (flat := [s for ss in x["scores"].get(c["key"], {}).values() for s in ss])
+              and max(flat) - min(flat) >= 2]
+    if splits:
+        out.append(f"Evaluators differ by two points or more for {'; '.join(splits)}.")
+    contradicted = [f"{x['name']} ({x['claims']['contradicted']})" for x in cands if x["claims"]["contradicted"]]
+    if contradicted:
+        out.append(f"Contradicted resume claims: {', '.join(contradicted)}.")
+    return out
 
 
 def calibration_summary(store: Store, role: str | None) -> dict[str, Any]:
@@ -910,7 +945,7 @@ def _quote_rows(quotes: Sequence[dict[str, Any]], styles: dict[str, Any], width:
         rows.append([Paragraph(meta, styles["small"]),
                      Paragraph(body + note + f'<br/><font size="7.5" color="#525252">{" · ".join(extra)}</font>',
                                styles["quote"])])
-    t = Table(rows, colWidths=[52, width - 52])
+    t = Table(rows, colWidths=[60, width - 60])
     style: list[tuple[Any, ...]] = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 4),
              ("BOTTOMPADDING", (0, 0), (-1, -1), 5), ("LEFTPADDING", (0, 0), (-1, -1), 6)]
     for i, q in enumerate(quotes):
@@ -921,7 +956,7 @@ def _quote_rows(quotes: Sequence[dict[str, Any]], styles: dict[str, Any], width:
 
 
 def _criterion_section(c: dict[str, Any], styles: dict[str, Any], width: float) -> list[Any]:
-    note = f"{c['evidence_count']} evidence item{'s' if c['evidence_count'] != 1 else ''}"
+    note = _count(c["evidence_count"], "evidence item")
     top = _section_heading(c["name"], c["colour"], styles, note)
     if c["definition"]:
         top += [_p(c["definition"], styles["small"]), Spacer(1, 5)]
@@ -991,7 +1026,8 @@ def _claims_section(summary: dict[str, Any], styles: dict[str, Any], width: floa
 def _concerns_section(summary: dict[str, Any], styles: dict[str, Any], width: float) -> list[Any]:
     colours = {c["key"]: c["colour"] for c in summary["criteria"]}
     out = [CondPageBreak(140), *_section_heading("Concerns and notes", "#161616", styles,
-                                                 f"{len(summary['concerns'])} concerns, {len(summary['notes'])} notes")]
+                                                 _count(len(summary["concerns"]), "concern") + ", "
+                                                 + _count(len(summary["notes"]), "note"))]
     if summary["concerns"]:
         out.append(_p("Concerns", styles["h3"]))
         out.append(_quote_rows(summary["concerns"], styles, width, show_criterion=True, colours=colours))
@@ -1072,6 +1108,9 @@ def compare_story(data: dict[str, Any], width: float) -> list[Any]:
            f"{', '.join(data['evaluators']) or 'none yet'} · generated {_when(datetime.now(UTC).isoformat())}",
            st["subtitle"]),
     ]
+    if data["highlights"]:
+        story += [_p("What stands out", st["h3"]),
+                  *[Paragraph(escape(h), st["bullet"], bulletText="•") for h in data["highlights"]]]
     story += _section_heading("Scores by criterion", "#161616", st,
                               "each evaluator's score (1–4), and the evidence tagged: + supporting, − concerns")
     per_table = 6

@@ -286,6 +286,204 @@ class HelpOverlay(QDialog):
         self.resize(560, 620)
 
 
+class FailurePanel(QWidget):
+    """The failure-archaeology record, filled while the story is told; missing parts shown (advisory)."""
+
+    def __init__(self, window: LiveWindow) -> None:
+        from interviewer.notes.panel import FAILURE_FIELDS
+
+        super().__init__()
+        self.live = window
+        self.fields: dict[str, QLineEdit] = {}
+        lay = QVBoxLayout(self)
+        intro = QLabel("Dig into one real failure. Each part you fill is saved; Enter in a field also links the "
+                       "last evidence you tagged.")
+        intro.setWordWrap(True)
+        lay.addWidget(intro)
+        from PySide6.QtWidgets import QFormLayout
+
+        form = QFormLayout()
+        for key, label in FAILURE_FIELDS:
+            edit = QLineEdit()
+            edit.editingFinished.connect(partial(self.save, key))
+            self.fields[key] = edit
+            form.addRow(label, edit)
+        lay.addLayout(form)
+        self.status = QLabel("No failure story yet.")
+        self.status.setWordWrap(True)
+        self.status.setStyleSheet("color: #b28600;")
+        lay.addWidget(self.status)
+        lay.addStretch(1)
+
+    def save(self, key: str) -> None:
+        from interviewer.notes.panel import failure_stories, save_failure_story
+
+        w = self.live
+        text = self.fields[key].text().strip()
+        if w.session_id is None or not text:
+            return
+        ev = [w._evidence_rows[-1]["id"]] if w._evidence_rows else []
+        w.failure_story_id = save_failure_story(w.store, w.session_id, {key: text}, evidence_ids=ev,
+                                                evaluator=w.evaluator, story_id=w.failure_story_id)
+        story = next(s for s in failure_stories(w.store, w.session_id) if s["id"] == w.failure_story_id)
+        self.show_status(story)
+
+    def show_status(self, story: dict[str, Any]) -> None:
+        if story["complete"]:
+            self.status.setText("Every part of the story is there.")
+            self.status.setStyleSheet("color: #198038;")
+        else:
+            head = "Concrete so far; still missing: " if story["concrete"] else "Still missing: "
+            self.status.setText(head + "; ".join(story["missing"]))
+            self.status.setStyleSheet("color: #b28600;")
+
+
+class ScenarioCard(QWidget):
+    """A clean full-screen card for a second display or a screen share: only the scenario, large."""
+
+    def __init__(self, scenario: dict[str, Any]) -> None:
+        super().__init__()
+        self.setWindowTitle(scenario["title"])
+        self.setStyleSheet("background: white; color: #161616;")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(80, 60, 80, 60)
+        title = QLabel(scenario["title"])
+        tf = QFont(self.font())
+        tf.setPointSize(28)
+        tf.setBold(True)
+        title.setFont(tf)
+        title.setWordWrap(True)
+        body = QLabel(scenario["prompt"])
+        bf = QFont(self.font())
+        bf.setPointSize(20)
+        body.setFont(bf)
+        body.setWordWrap(True)
+        cons = QLabel("\n".join(f"•  {c['text']}" for c in scenario["constraints"]))
+        cf = QFont(self.font())
+        cf.setPointSize(18)
+        cons.setFont(cf)
+        cons.setWordWrap(True)
+        cons.setStyleSheet("color: #393939; padding-top: 24px;")
+        lay.addWidget(title)
+        lay.addWidget(body)
+        lay.addWidget(QLabel(""))
+        head = QLabel("Constraints")
+        head.setFont(cf)
+        lay.addWidget(head)
+        lay.addWidget(cons)
+        lay.addStretch(1)
+        close = QAction("Close", self)
+        close.setShortcuts([QKeySequence("Esc")])
+        close.triggered.connect(self.close)
+        self.addAction(close)
+
+
+class ScenarioPanel(QWidget):
+    """Production-constraint scenarios: show a card to the candidate, tick each constraint their answer
+    engaged with (linked to the last evidence and its quote)."""
+
+    def __init__(self, window: LiveWindow) -> None:
+        from interviewer.notes.panel import scenarios
+
+        super().__init__()
+        self.live = window
+        self.items = scenarios(window.kit)
+        self.list = QListWidget()
+        self.list.setWordWrap(True)
+        for s in self.items:
+            self.list.addItem(QListWidgetItem(f"{s['title']}\n{', '.join(c['key'] for c in s['constraints'])}"))
+        if self.items:
+            self.list.setCurrentRow(0)
+        self.list.currentRowChanged.connect(lambda _r: self.refresh())
+        show = QPushButton("Show card (Ctrl+Shift+C)")
+        show.clicked.connect(self.show_card)
+        copy = QPushButton("Copy as text")
+        copy.clicked.connect(self.copy_text)
+        row = QHBoxLayout()
+        row.addWidget(show)
+        row.addWidget(copy)
+        self.ticks = QListWidget()
+        self.ticks.itemChanged.connect(self._ticked)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.list, 1)
+        lay.addLayout(row)
+        lay.addWidget(QLabel("Constraints the answer engaged with (tick = link the last evidence):"))
+        lay.addWidget(self.ticks, 1)
+        self.card: ScenarioCard | None = None
+        self.refresh()
+
+    @property
+    def current(self) -> dict[str, Any] | None:
+        r = self.list.currentRow()
+        return self.items[r] if 0 <= r < len(self.items) else None
+
+    def copy_text(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        from interviewer.notes.panel import scenario_text
+
+        if self.current:
+            QApplication.clipboard().setText(scenario_text(self.current))
+
+    def show_card(self) -> None:
+        from interviewer.notes.panel import close_scenario, open_scenario
+
+        sc = self.current
+        w = self.live
+        if sc is None:
+            return
+        if w.scenario_use and w.session_id:
+            close_scenario(w.store, w.scenario_use, w.now_s)
+        if w.session_id:
+            w.scenario_use = open_scenario(w.store, w.session_id, sc, w.now_s)
+        self.card = ScenarioCard(sc)
+        self.card.installEventFilter(self)
+        self.card.showFullScreen()
+        self.refresh()
+
+    def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802 - Qt override
+        if obj is self.card and event.type() == event.Type.Close:
+            from interviewer.notes.panel import close_scenario
+
+            w = self.live
+            if w.scenario_use and w.session_id:
+                close_scenario(w.store, w.scenario_use, w.now_s)
+                w.scenario_use = None
+        return super().eventFilter(obj, event)
+
+    def refresh(self) -> None:
+        from interviewer.notes.panel import scenario_uses
+
+        sc = self.current
+        self.ticks.blockSignals(True)
+        self.ticks.clear()
+        ticked: dict[str, str] = {}
+        w = self.live
+        if w.session_id and w.scenario_use:
+            for u in scenario_uses(w.store, w.session_id):
+                if u["id"] == w.scenario_use:
+                    ticked = {t["constraint_key"]: t["quote"] for t in u["ticks"]}
+        for c in (sc or {}).get("constraints", []):
+            quote = ticked.get(c["key"])
+            item = QListWidgetItem(c["text"] + (f"\n    “{quote}”" if quote else ""))
+            item.setData(Qt.ItemDataRole.UserRole, c["key"])
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if c["key"] in ticked else Qt.CheckState.Unchecked)
+            self.ticks.addItem(item)
+        self.ticks.blockSignals(False)
+
+    def _ticked(self, item: QListWidgetItem) -> None:
+        from interviewer.notes.panel import tick_constraint
+
+        w = self.live
+        if item.checkState() != Qt.CheckState.Checked or not (w.session_id and w.scenario_use):
+            return
+        ev = w._evidence_rows[-1]["id"] if w._evidence_rows else None
+        tick_constraint(w.store, w.scenario_use, str(item.data(Qt.ItemDataRole.UserRole)), evidence_id=ev,
+                        start=max(0.0, w.now_s - 20), end=w.now_s, actor=w.evaluator)
+        self.refresh()
+
+
 class ProbeDialog(QDialog):
     """Write a probe of one's own for the selected claim, optionally saved back to one's kit."""
 
@@ -322,7 +520,8 @@ class LiveWindow(QMainWindow):
     def __init__(self, *, store: Any, kit: Kit, candidate_id: str, candidate: str, evaluator: str,
                  session_factory: Callable[[Any], Any], settings: QSettings | None = None,
                  role: str | None = None, planned_minutes: int = 60,
-                 save_probe_to_kit: Callable[[str, str, tuple[str, ...]], str] | None = None) -> None:
+                 save_probe_to_kit: Callable[[str, str, tuple[str, ...]], str] | None = None,
+                 your_claims: Callable[[], set[str]] | None = None) -> None:
         super().__init__()
         self.store = store
         self.kit = kit
@@ -333,6 +532,9 @@ class LiveWindow(QMainWindow):
         self.session_factory = session_factory
         self.planned_s = planned_minutes * 60
         self.save_probe_to_kit = save_probe_to_kit
+        self.your_claims = your_claims or set
+        self.scenario_use: str | None = None
+        self.failure_story_id: str | None = None
         self.session: Any = None
         self.session_id: str | None = None
         # Parentless on purpose: the session's worker threads hold it through their listener, so it outlives
@@ -445,6 +647,14 @@ class LiveWindow(QMainWindow):
         cue_title = QLabel("Follow-up cues (advisory)")
         cue_title.setStyleSheet("font-weight: bold; color: #525252;")
         prompts_box = self._panel("Prompts", [self.prompts, cue_title, self.cues], ask_row)
+        from PySide6.QtWidgets import QTabWidget
+
+        self.middle = QTabWidget()
+        self.middle.addTab(prompts_box, "Prompts")
+        self.failure_panel = FailurePanel(self)
+        self.middle.addTab(self.failure_panel, "Failure story")
+        self.scenario_panel = ScenarioPanel(self)
+        self.middle.addTab(self.scenario_panel, "Scenarios")
 
         # transcript and evidence
         self.transcript = TranscriptView()
@@ -468,7 +678,7 @@ class LiveWindow(QMainWindow):
 
         self.split = QSplitter(Qt.Orientation.Horizontal)
         self.split.addWidget(claims_box)
-        self.split.addWidget(prompts_box)
+        self.split.addWidget(self.middle)
         self.split.addWidget(right)
         self._default_sizes = True
         central = QWidget()
@@ -549,6 +759,8 @@ class LiveWindow(QMainWindow):
         self._action("Move the claim down", ["Ctrl+Shift+Down"], partial(self.move_claim, 1))
         self._action("Pin the prompt to the claim", ["Ctrl+Shift+P"], self.pin_prompt)
         self._action("Write your own probe", ["Ctrl+Shift+W"], self.write_probe)
+        self._action("Show the scenario card", ["Ctrl+Shift+C"], self.scenario_panel.show_card)
+        self._action("Failure story", ["Ctrl+Shift+F"], lambda: self.middle.setCurrentWidget(self.failure_panel))
         self._action("Jump to live transcript", ["End"], self.transcript.follow)
         self._action("Keyboard shortcuts", ["F1", "?"], self.show_help)
         menu = self.menuBar().addMenu("&Interview")
@@ -703,11 +915,18 @@ class LiveWindow(QMainWindow):
     def reload_claims(self) -> None:
         row = max(0, self.claims_list.currentRow())
         self._claim_rows = self.store.claims(self.candidate_id)
+        mine = self.your_claims()
         self.claims_list.blockSignals(True)
         self.claims_list.clear()
         for c in self._claim_rows:
             glyph, colour = STATUS_LABELS[c["status"]]
-            item = QListWidgetItem(f"{glyph}  {c['text']}")
+            yours = "★ " if c["id"] in mine else ""
+            item = QListWidgetItem(f"{glyph}  {yours}{c['text']}")
+            if yours:
+                bold = QFont(self.claims_list.font())
+                bold.setBold(True)
+                item.setFont(bold)
+                item.setToolTip("Your claim: the panel plan gives it to you")
             item.setForeground(QColor("#161616" if c["status"] == "unprobed" else colour))
             item.setToolTip(f"{c['status']} — {c.get('section') or ''}")
             item.setData(Qt.ItemDataRole.UserRole, c["id"])
@@ -920,6 +1139,10 @@ class LiveWindow(QMainWindow):
         self.undo.push(cmd)
         if cmd.evidence_id:
             self._recent_evidence.append(cmd.evidence_id)
+            from interviewer.notes.panel import link_evidence_to_open_scenario
+
+            if link_evidence_to_open_scenario(self.store, self.session_id, cmd.evidence_id):
+                self.scenario_panel.refresh()
         self.statusBar().showMessage(f"Tagged {mmss(start)}–{mmss(end)} as {polarity} for {crit.name}", 4000)
 
     def focus_note(self) -> None:

@@ -95,7 +95,7 @@ def test_scenario_evidence_and_constraint_ticks(env):
     s, kit, cand = env
     sid = s.create_session(candidate_id=cand, role_id=None, kit_id=None, evaluator="Ada")
     s.add_segment(sid, Segment(10, 14, "keep the logs in Europe", "c",
-                               tuple(Word(10 + i, 11 + i, " " + w, 1) for i, w in enumerate("keep the logs in".split()))))
+                               tuple(Word(10 + i, 11 + i, " " + w, 1) for i, w in enumerate(["keep", "the", "logs", "in"]))))
     sc = panel.scenarios(kit)[0]
     assert {c["key"] for c in sc["constraints"]} <= set(panel.CONSTRAINT_KEYS)
     assert sc["title"] in panel.scenario_text(sc)

@@ -329,6 +329,9 @@ def test_comparison_data(store):
     assert jd["answers"][1]["answer"].startswith("It depends on many things")
     assert "vendor retires" not in jd["answers"][1]["answer"]
     assert jd["answers"][0]["time"] == mmss(ASK_AT["jd-01"])
+    assert "Judgment: highest Grace Okafor (3.5), lowest Ravi Menon (1.5)." in data["highlights"]
+    assert "Contradicted resume claims: Ravi Menon (1)." in data["highlights"]
+    json.dumps(data)
     with pytest.raises(UserError, match="no sessions for role"):
         comparison(store, "Data Engineer")
 

@@ -52,6 +52,7 @@ def live(qtbot, env, data_dir, transcriber, settings):
     win.show()
     qtbot.waitExposed(win)
     win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow, timeout=5000)
     win.src = src
     yield win
     # Not handed to qtbot.addWidget: closing a recording window saves first, so the test waits for that.
@@ -279,3 +280,59 @@ def test_pin_and_write_own_probe(qtbot, live, env, tmp_path):
     assert saved == [("claim-verification", "What did the p95 look like at peak traffic?")]
     live.claims_list.setCurrentRow(0)
     assert all(p.source != "pinned" for p in live.prompt_items)
+
+
+def test_your_claims_failure_story_and_scenario_card(qtbot, env, data_dir, transcriber, settings):
+    from interviewer.notes import panel
+
+    store, kit, cand = env
+    src = PushSource("mic")
+    first_claim = store.claims(cand)[0]["id"]
+
+    def factory(listener):
+        return LiveSession(store=store, data_dir=data_dir, transcriber=transcriber, tracks=[Track(src, "mic")],
+                           spec=SessionSpec(candidate="Zoë Ðặng", consent="verbal", evaluator="Ada",
+                                            candidate_id=cand), listener=listener, free_bytes=lambda p: 10**12)
+
+    win = LiveWindow(store=store, kit=kit, candidate_id=cand, candidate="Zoë Ðặng", evaluator="Ada",
+                     session_factory=factory, settings=settings, your_claims=lambda: {first_claim})
+    win.show()
+    qtbot.waitExposed(win)
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow, timeout=5000)
+    try:
+        assert "★" in win.claims_list.item(0).text()
+        assert "★" not in win.claims_list.item(1).text()
+        win.record()
+        src.push(silence(20.0))
+        qtbot.keyClick(win, Qt.Key.Key_3)  # failure-archaeology evidence
+        assert len(store.evidence(win.session_id)) == 1, win.statusBar().currentMessage()
+        fp = win.failure_panel
+        fp.fields["what_broke"].setText("the ticket model degraded")
+        fp.save("what_broke")
+        assert "Still missing" in fp.status.text()
+        for key in ("detection", "own_role", "fix"):
+            fp.fields[key].setText("x")
+            fp.save(key)
+        [story] = panel.failure_stories(store, win.session_id)
+        assert story["concrete"]
+        assert story["evidence_ids"]
+        assert "Concrete so far" in fp.status.text()
+        sp = win.scenario_panel
+        sp.list.setCurrentRow(0)
+        qtbot.keyClick(win, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+        assert sp.card is not None
+        assert sp.card.isVisible()
+        src.push(silence(5.0))
+        win.activateWindow()
+        win.tag(3, "supports")  # tagged while the card is open
+        sp.ticks.item(0).setCheckState(Qt.CheckState.Checked)
+        sp.card.close()
+        [use] = panel.scenario_uses(store, win.session_id)
+        assert use["closed_s"] is not None
+        assert len(use["evidence"]) == 1
+        assert use["ticks"][0]["evidence_id"] == use["evidence"][0]
+    finally:
+        win.close()
+        qtbot.waitUntil(lambda: win.state in ("idle", "stopped"), timeout=30_000)
+        win.deleteLater()

@@ -33,6 +33,8 @@ def review(qtbot, stored, settings):
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow, timeout=5000)
     qtbot.waitUntil(lambda: win.player.player.duration() > 0, timeout=10_000)
     return win
 
