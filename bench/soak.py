@@ -5,7 +5,8 @@ up to `--minutes`, then runs the real thing on it: a `LiveSession` with a real `
 dir, the real `Transcriber` (bundled model) and a `FileSource` replaying the WAV `--speed` times faster
 than real time. Every `--sample-every` seconds of audio (recorder clock) it samples the process RSS
 (/proc/self/status VmRSS; elsewhere the peak RSS from `resource.getrusage`) and `session.backlog_s`
-(audio fed to the transcriber but not yet judged by its VAD).
+(audio fed to the transcriber but not yet judged by its VAD); once the source has ended, while the
+transcriber drains, it keeps sampling once a wall second (these count in `rss_mb_max`/`backlog_max_s`).
 
 What should hold: memory flat after warm-up (`rss_growth_after_5min_mb` near 0), the recorder keeps
 every sample (`file_complete`: the session's WAV has exactly as many frames as the input), and the
@@ -137,16 +138,25 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
     next_report = 60.0
     backlog_end = None
     source_end_wall = None
+    next_drain_sample = 0.0
     while not stopped.wait(0.05):
         audio_s = session.elapsed_s
         if track.ended.is_set() and backlog_end is None:
             source_end_wall = time.monotonic() - t0
             backlog_end = session.backlog_s
+            next_drain_sample = source_end_wall + 1.0
             log(f"source ended at {source_end_wall:.1f} s wall; backlog {backlog_end:.1f} s; draining")
-        if audio_s >= next_sample and backlog_end is None:
+        if backlog_end is None and audio_s >= next_sample:
             samples.append((audio_s, time.monotonic() - t0, rss_mb()[0], session.backlog_s))
             next_sample += args.sample_every
-        if audio_s >= next_report:
+        elif backlog_end is not None and time.monotonic() - t0 >= next_drain_sample:
+            # draining: the audio clock has stopped, so sample once a wall second
+            samples.append((audio_s, time.monotonic() - t0, rss_mb()[0], session.backlog_s))
+            next_drain_sample += 1.0
+            if len(samples) % 30 == 0:
+                log(f"draining: wall {samples[-1][1]:6.1f} s  RSS {samples[-1][2]:6.1f} MB  "
+                    f"backlog {samples[-1][3]:6.1f} s  segments {count[0]}")
+        if backlog_end is None and audio_s >= next_report:
             a, w, r, b = samples[-1]
             log(f"audio {a / 60:5.1f} min  wall {w:6.1f} s  RSS {r:6.1f} MB  backlog {b:6.1f} s  "
                 f"segments {count[0]}")
@@ -167,7 +177,8 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
     in_file = sf.info(str(rec)).frames
     store.close()
 
-    at5 = next((s[2] for s in samples if s[0] >= 300.0), None)
+    end_wall = source_end_wall if source_end_wall is not None else wall
+    at5 = next((s[2] for s in samples if s[0] >= 300.0 and s[1] <= end_wall), None)
     print(json.dumps({
         "audio_minutes": round(expected / SAMPLE_RATE / 60, 3),
         "speed": args.speed,

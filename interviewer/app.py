@@ -73,10 +73,9 @@ def probe_saver(services: cli.Services, kit_source: str) -> Any:
 def open_live_window(services: cli.Services, store: Any, transcriber: Any, *, kit: Any, kit_id: str | None,
                      candidate_id: str, candidate: str, role: str | None, evaluator: str, consent: str,
                      sources: list[tuple[Any, str]], settings: Any = None) -> Any:
+    from interviewer.notes import panel
     from interviewer.session import SessionSpec
     from interviewer.ui.live_window import LiveWindow
-
-    from interviewer.notes import panel
 
     spec = SessionSpec(candidate=candidate, consent=consent, evaluator=evaluator, role=role, kit_id=kit_id,
                        candidate_id=candidate_id)
@@ -103,7 +102,7 @@ def open_demo_window(services: cli.Services, store: Any, transcriber: Any, *, sp
         sources=[(FileSource(demo.audio_path(), name=demo.SPEAKER, speed=speed), demo.SPEAKER)],
         settings=settings)
     # The demo evaluator tags the scripted moments as their audio passes, so a new user sees evidence arrive.
-    tagger = demo.ScriptedTagger(store, store.claims(setup.candidate_id))
+    tagger = demo.ScriptedTagger(store, store.claims(setup.candidate_id), setup.kit)
     window.bridge.started.connect(tagger.start)
     window.bridge.segment.connect(lambda _id, seg: tagger.due(seg.end + 1.0) and window.reload_evidence())
     window.demo_tagger = tagger

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from interviewer import __version__, cli_reports, cli_review
+from interviewer import __version__, cli_privacy, cli_reports, cli_review
 from interviewer.config import DATA_DIR_ENV, DataDir, resolve_data_dir
 from interviewer.errors import UserError
 from interviewer.transcript import FORMATTERS, Segment
@@ -203,6 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
 
     cli_review.register(sub)
+    cli_privacy.register(sub)
 
     p = sub.add_parser("claims", help="a resume's claims, with topics and probing prompts")
     p.add_argument("resume", type=Path, help=".txt, .md, .pdf or .docx")
@@ -855,10 +856,11 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Services], int]] = {
     "candidate": cmd_candidate,
     "plan": cmd_plan,
     **cli_review.COMMANDS,
+    **cli_privacy.COMMANDS,
 }
 
 # Commands that open the store run recovery first, so a crashed session is never left behind.
-RECOVER_FIRST = {"import-audio", "sessions", "record", "demo", "search", "refine"}
+RECOVER_FIRST = {"import-audio", "sessions", "record", "demo", "search", "refine", "retention", "erase", "access"}
 
 
 def execute(args: argparse.Namespace, sv: Services) -> int:

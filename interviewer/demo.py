@@ -13,6 +13,7 @@ from typing import Any
 from interviewer.audio.sources import FileSource
 from interviewer.audio.streaming import StreamConfig
 from interviewer.config import DataDir, resource_path
+from interviewer.notes import panel
 from interviewer.notes.claims import claims_from_file
 from interviewer.notes.kits import Kit, default_kit_path, load_kit
 from interviewer.notes.store import Store
@@ -49,21 +50,37 @@ def prepare(store: Store) -> DemoSetup:
         if not store.claims(cand):
             store.add_claims(cand, [{"text": c.text, "source": c.source, "section": c.section,
                                      "topics": list(c.topics)} for c in claims])
+        # A two-evaluator panel; each claim goes to whoever shipped its topics.
+        for person in script()["panel"]:
+            panel.add_evaluator(store, kit, person["name"], role=person["role"], shipped=person["shipped"])
+        panel.save_plan(store, panel.propose_plan(store, kit, cand))
     return DemoSetup(kit, kit_id, cand)
 
 
+def script() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(resource_path("demo", "tags.json").read_text(encoding="utf-8"))
+    return data
+
+
 def scripted_tags() -> list[dict[str, Any]]:
-    tags: list[dict[str, Any]] = json.loads(resource_path("demo", "tags.json").read_text(encoding="utf-8"))["tags"]
+    tags: list[dict[str, Any]] = script()["tags"]
     return tags
 
 
 class ScriptedTagger:
-    """Adds the scripted evidence of `tags.json` once the audio clock passes each moment."""
+    """Plays the demo evaluator: adds the scripted evidence of `tags.json` once the audio clock passes each
+    moment, fills the failure story once it has been told, opens the scenario and ticks its constraints."""
 
-    def __init__(self, store: Store, claims: list[dict[str, Any]]) -> None:
+    def __init__(self, store: Store, claims: list[dict[str, Any]], kit: Kit | None = None) -> None:
         self.store = store
         self.claims = claims
-        self.pending = sorted(scripted_tags(), key=lambda t: t["at"])
+        self.kit = kit or load_kit()
+        data = script()
+        self.pending = sorted(data["tags"], key=lambda t: t["at"])
+        self.failure = dict(data["failure_story"])
+        self.scenario = dict(data["scenario"])
+        self.ticks = sorted(self.scenario.get("ticks", []), key=lambda t: t["at"])
+        self.scenario_use: str | None = None
         self.session_id: str | None = None
         self.added: list[str] = []
 
@@ -77,10 +94,48 @@ class ScriptedTagger:
             t = self.pending.pop(0)
             claim = next((c["id"] for c in self.claims
                           if t.get("claim") and t["claim"].lower() in c["text"].lower()), None)
-            self.added.append(self.store.add_evidence(
+            eid = self.store.add_evidence(
                 session_id=self.session_id, start=max(0.0, t["at"] - t["seconds"]), end=t["at"],
                 criterion=t["criterion"], evaluator=EVALUATOR, claim_id=claim, polarity=t["polarity"],
-                note=t.get("note", "")))
+                note=t.get("note", ""))
+            self.added.append(eid)
+            panel.link_evidence_to_open_scenario(self.store, self.session_id, eid)
+            if claim and t["criterion"] == "claim-verification":
+                status = "contradicted" if t["polarity"] == "concern" else "verified"
+                self.store.set_claim_status(claim, status, actor=EVALUATOR, evidence_id=eid)
+            n += 1
+            self._story_and_scenario(t["at"])
+        if self.session_id:
+            self._story_and_scenario(upto)
+        return n
+
+    def _story_and_scenario(self, upto: float) -> None:
+        assert self.session_id is not None
+        sc = self.scenario
+        if self.scenario_use is None and sc.get("open", 1e9) <= upto:
+            card = next(s for s in panel.scenarios(self.kit) if s["id"] == sc["id"])
+            self.scenario_use = panel.open_scenario(self.store, self.session_id, card, sc["open"])
+        while self.scenario_use and self.ticks and self.ticks[0]["at"] <= upto and self.added:
+            tick = self.ticks.pop(0)
+            panel.tick_constraint(self.store, self.scenario_use, tick["constraint"], evidence_id=self.added[-1],
+                                  actor=EVALUATOR)
+        if self.scenario_use and sc.get("close", 1e9) <= upto and not sc.get("closed"):
+            panel.close_scenario(self.store, self.scenario_use, sc["close"])
+            sc["closed"] = True
+        if self.failure and self.failure["at"] <= upto:
+            linked = [e for e in self.store.evidence(self.session_id) if e["criterion"] == "failure-archaeology"]
+            panel.save_failure_story(self.store, self.session_id, self.failure["fields"],
+                                     evidence_ids=[e["id"] for e in linked], evaluator=EVALUATOR)
+            self.failure = {}
+
+    def rate(self) -> int:
+        """The two evaluators' scores, each linked to the scripted evidence (or with a written reason)."""
+        assert self.session_id is not None
+        n = 0
+        for r in script()["ratings"]:
+            ids = [self.added[i] for i in r.get("evidence", []) if i < len(self.added)]
+            self.store.rate(session_id=self.session_id, criterion=r["criterion"], evaluator=r["evaluator"],
+                            score=r["score"], evidence_ids=ids, reason=r.get("reason", ""))
             n += 1
         return n
 
@@ -90,7 +145,7 @@ def run_headless(store: Store, data_dir: DataDir, transcriber: Any, out: Path, *
     """Replay the sample interview through a live session, tag the scripted moments as their audio passes,
     and write the session export to `out`. Returns a summary."""
     setup = prepare(store)
-    tagger = ScriptedTagger(store, store.claims(setup.candidate_id))
+    tagger = ScriptedTagger(store, store.claims(setup.candidate_id), setup.kit)
     done = threading.Event()
 
     def on_segment(seg_id: str, seg: Segment) -> None:
@@ -108,8 +163,19 @@ def run_headless(store: Store, data_dir: DataDir, transcriber: Any, out: Path, *
     sid = session.start()
     done.wait()
     tagger.due(float("inf"))
+    ratings = tagger.rate()
     out.mkdir(parents=True, exist_ok=True)
     export = store.export_session(sid)
+    export["failure_stories"] = panel.failure_stories(store, sid)
+    export["scenarios"] = panel.scenario_uses(store, sid)
+    export["plan"] = panel.plan(store, setup.kit, setup.candidate_id)
     (out / "session.json").write_text(json.dumps(export, ensure_ascii=False, indent=1), encoding="utf-8")
+    from interviewer.notes import reports
+
+    pdfs = [reports.session_pdf(store, sid, out / "session.pdf"),
+            reports.session_pdf(store, sid, out / "session-anonymised.pdf", anonymise=True),
+            reports.compare_pdf(store, ROLE, out / "compare.pdf"),
+            reports.calibration_pdf(store, ROLE, out / "calibration.pdf")]
     return {"session": sid, "segments": len(export["segments"]), "evidence": len(tagger.added),
-            "out": str(out), "status": export["session"]["status"]}
+            "ratings": ratings, "out": str(out), "status": export["session"]["status"],
+            "pdfs": [str(p) for p in pdfs]}

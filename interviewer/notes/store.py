@@ -118,6 +118,8 @@ class Store:
             self.db.execute("PRAGMA synchronous=FULL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.execute("PRAGMA busy_timeout=15000")
+            # Deleted text is overwritten, not left in free pages (erasure and retention rely on it).
+            self.db.execute("PRAGMA secure_delete=ON")
         self._migrate(migrate_to)
         self._restrict_permissions()
 
