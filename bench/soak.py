@@ -12,8 +12,11 @@ What should hold: memory flat after warm-up (`rss_growth_after_5min_mb` near 0),
 every sample (`file_complete`: the session's WAV has exactly as many frames as the input), and the
 backlog stays bounded. At a speed the machine cannot sustain the transcriber falls behind; the backlog
 then grows with the length of the run, which `backlog_end_s` (backlog when the source ended) and
-`drain_s` (wall time from the source's end until the session stopped) show. The default speed is
-one that this project's 2-core benchmark machine sustains (see the report in the PR).
+`drain_s` (wall time from the source's end until the session stopped) show. The default speed, 3x, is
+what a 2-core machine sustains with tiny.en and beam 1: there a 40-minute run at 3x kept the backlog
+under 40 s, while at 8x the transcriber managed only ~3.1-3.5x and the backlog grew all run long
+(~730 s after 20 minutes). Rough wall time: minutes * 60 / speed, plus the drain; `--minutes 10` takes
+about 3.5 minutes, the default 60 minutes about 20.
 
 Prints one JSON object: {"audio_minutes","speed","wall_s","rss_mb_start","rss_mb_at_5min","rss_mb_end",
 "rss_growth_after_5min_mb","backlog_max_s","backlog_end_s","samples_expected","samples_in_file",
