@@ -17,8 +17,8 @@ Each trial also notes whether the WAV was readable before recovery touched it (`
 
 Prints one JSON object: {"trials","audio_lost_s_max","audio_lost_s_mean","segments_lost","integrity_ok",
 "all_recovered","failures":[...]} (+ "segments_printed", "wav_ok_before_recover", "seed", "wall_s").
-A trial takes its kill delay plus model loads (~45 s on average with the defaults), so the default 20
-trials take ~15 minutes; `--trials 3` is a quick check. Per-trial details go to stderr.
+A trial takes its kill delay plus two model loads (~36 s on average with the defaults on a 2-core
+machine), so the default 20 trials take ~12 minutes; `--trials 3` is a quick check (~2 minutes). Per-trial details go to stderr.
 """
 
 from __future__ import annotations

@@ -16,7 +16,9 @@ def build_services(data_dir: DataDir) -> cli.Services:
     def open_store() -> Any:
         from interviewer.notes.store import Store
 
-        return Store(data_dir.db_path)
+        store = Store(data_dir.db_path)
+        store.daily_backup()
+        return store
 
     def make_transcriber(model: str | None = None, beam: int | None = None,
                          allow_download: bool = False) -> Any:

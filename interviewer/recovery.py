@@ -78,6 +78,6 @@ def recover_one(store: Store, row: dict[str, Any], transcriber: Any) -> Recovere
         segs = [s for s in segs if s.end > track_last + 0.05]
         store.add_segments(sid, segs)
         added += len(segs)
-    store.update_session(sid, status="recovered", duration_s=max(duration, store.last_segment_end(sid)),
-                         ended_at=store.now())
+    store.update_session(sid, status="failed" if problem and not duration else "recovered",
+                         duration_s=max(duration, store.last_segment_end(sid)), ended_at=store.now())
     return Recovered(sid, row["candidate"], duration, added, problem)

@@ -48,6 +48,7 @@ class Track:
     stream: StreamingTranscriber | None = None
     ended: threading.Event = field(default_factory=threading.Event)
     error: Exception | None = None
+    warned: bool = False
 
 
 @dataclass
@@ -115,7 +116,7 @@ class LiveSession:
     def __init__(self, *, store: Store, data_dir: DataDir, transcriber: Any, tracks: list[Track],
                  spec: SessionSpec, listener: Listener | None = None, config: StreamConfig | None = None,
                  free_bytes: Callable[[Path], int] = lambda p: shutil.disk_usage(p).free,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, inhibitor: Any = None) -> None:
         if not tracks:
             raise UserError("a session needs at least one audio source")
         if not spec.consent:
@@ -135,7 +136,11 @@ class LiveSession:
         self._paused = False
         self._lock = threading.Lock()
         self._stopped = threading.Event()
+        self._saved = threading.Event()
         self._session_lock: SessionLock | None = None
+        from interviewer.power import SleepInhibitor
+
+        self.inhibitor = inhibitor if inhibitor is not None else SleepInhibitor()
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> str:
@@ -158,6 +163,7 @@ class LiveSession:
         self.session_id = sid
         self._session_lock = SessionLock(self.data_dir.audio_dir / f"{sid}.lock")
         self._session_lock.acquire()
+        self.inhibitor.acquire()  # no idle sleep while recording, where the platform allows
         try:
             for track, rel in zip(self.tracks, paths, strict=True):
                 track.recorder = Recorder(self.data_dir.root / rel)
@@ -199,6 +205,10 @@ class LiveSession:
                 self._stop_async(str(exc), disk_full=isinstance(exc, DiskFullError))
                 return
             track.stream.feed(block)
+            if track.stream.error is not None and not track.warned:
+                track.warned = True
+                self.listener.error(f"transcription of {track.speaker} stopped ({track.stream.error}); recording "
+                                    "goes on, and the session can be refined afterwards")
             self.listener.level(track.speaker, dbfs(block))
         return on_audio
 
@@ -240,7 +250,8 @@ class LiveSession:
         return max((t.stream.backlog_s for t in self.tracks if t.stream), default=0.0)
 
     def wait(self, timeout: float | None = None) -> bool:
-        return self._stopped.wait(timeout)
+        """True once the session is fully saved (recording closed, status written)."""
+        return self._saved.wait(timeout)
 
     def stop(self, reason: str = "stopped") -> None:
         with self._lock:
@@ -257,6 +268,9 @@ class LiveSession:
         for t in self.tracks:
             if t.stream is not None:
                 t.stream.finish()
+                if t.stream.error is not None:
+                    self.listener.error(f"transcription of {t.speaker} stopped ({t.stream.error}); the recording "
+                                        "is complete: refine the session to transcribe it")
             if t.recorder is not None:
                 t.recorder.close()
         self.state = "stopped"
@@ -266,4 +280,6 @@ class LiveSession:
                                       duration_s=max(self.elapsed_s, self.store.last_segment_end(self.session_id)))
         if self._session_lock is not None:
             self._session_lock.release()
+        self.inhibitor.release()
+        self._saved.set()
         self.listener.stopped(reason)

@@ -281,3 +281,30 @@ def test_panel_commands(run_cli):
     assert all(set(u) >= {"claim", "topics"} for u in plan["unmatched"])
     missing = run_cli("plan", "--candidate", "Nobody")
     assert missing.code == 2
+
+
+@pytest.mark.slow
+def test_whole_headless_demo_offline(run_cli, tmp_path, no_network):
+    """The whole flow on the embedded defaults with sockets blocked: zero connection attempts."""
+    from pypdf import PdfReader
+
+    out = tmp_path / "demo-out"
+    res = run_cli("demo", "--headless", "--speed", "0", "--out", str(out))
+    assert res.code == 0, res.err
+    assert no_network == []
+    summary = json.loads(res.out.strip().splitlines()[-1])
+    assert summary["evidence"] >= 4
+    assert summary["ratings"] == 8
+    data = json.loads((out / "session.json").read_text())
+    assert {r["evaluator"] for r in data["ratings"]} == {"Demo Evaluator", "Rosa Ortiz"}
+    assert data["failure_stories"][0]["concrete"]
+    assert data["scenarios"][0]["ticks"]
+    assert {a["evaluator"] for a in data["plan"]["assignments"]} == {"Demo Evaluator", "Rosa Ortiz"}
+    assert data["consent"][0]["method"] == "verbal"
+    text = "".join(p.extract_text() for p in PdfReader(out / "session.pdf").pages)
+    assert "Zoë" in text
+    assert "Failure archaeology" in text
+    anon = "".join(p.extract_text() for p in PdfReader(out / "session-anonymised.pdf").pages)
+    assert "Zoë" not in anon
+    for name in ("compare.pdf", "calibration.pdf"):
+        assert PdfReader(out / name).pages

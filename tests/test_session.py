@@ -133,3 +133,63 @@ def test_file_source_as_fast_as_possible_with_a_slow_transcriber(store, data_dir
     assert sf.info(str(data_dir.root / row["audio_path"])).frames == len(load(TWO))
     assert row["status"] == "complete"
     assert len(store.segments(sid)) >= 6
+
+
+class BrokenTranscriber:
+    label = "broken"
+
+    def transcribe_array(self, audio, **kwargs):
+        raise RuntimeError("model crashed")
+
+
+def test_a_crashed_transcriber_never_blocks_saving(store, data_dir):
+    src = PushSource("mic")
+    session, events = make(store, data_dir, BrokenTranscriber(), [Track(src, "mic")])
+    sid = session.start()
+    speechy = load(TWO)[: 8 * SAMPLE_RATE]
+    src.push(speechy)  # speech makes the worker call the model, which raises
+    for t in session.tracks:
+        t.stream._thread.join(timeout=30)  # the worker has died
+    src.push(silence(130.0))  # more than the queue holds: the capture side must not block
+    assert session.wait(0) is False
+    session.stop()
+    assert session.wait(10)
+    row = store.session(sid)
+    assert row["status"] == "complete"
+    assert sf.info(str(data_dir.root / row["audio_path"])).frames == len(speechy) + 130 * SAMPLE_RATE
+    assert any("transcription of mic stopped" in e for e in events["errors"])
+
+
+class FakeInhibitor:
+    def __init__(self) -> None:
+        self.calls = []
+
+    def acquire(self) -> bool:
+        self.calls.append("acquire")
+        return True
+
+    def release(self) -> None:
+        self.calls.append("release")
+
+
+def test_sleep_is_inhibited_only_while_recording(store, data_dir, transcriber):
+    inhibitor = FakeInhibitor()
+    src = PushSource()
+    session, _ = make(store, data_dir, transcriber, [Track(src, "mic")], inhibitor=inhibitor)
+    session.start()
+    assert inhibitor.calls == ["acquire"]
+    src.push(silence(1.0))
+    session.stop()
+    assert inhibitor.calls == ["acquire", "release"]
+
+
+def test_real_inhibitor_is_harmless_where_unavailable(monkeypatch):
+    from interviewer.power import SleepInhibitor
+
+    monkeypatch.setattr("shutil.which", lambda name: None)
+    inh = SleepInhibitor()
+    if inh.available:  # Windows has no external helper to hide
+        return
+    assert inh.acquire() is False
+    assert not inh.active
+    inh.release()

@@ -81,7 +81,8 @@ class FileSource:
             sent = 0
             for block in iter_decode(self.path, chunk=self.block):
                 if self.speed > 0:
-                    due = t0 + sent / SAMPLE_RATE / self.speed
+                    # A block is delivered when its last sample would have been spoken, as a device would.
+                    due = t0 + (sent + len(block)) / SAMPLE_RATE / self.speed
                     delay = due - self._clock()
                     if delay > 0 and self._stop.wait(delay):
                         break

@@ -715,6 +715,11 @@ def apply_retention(store: Store, data_dir: DataDir | Path, *, now: datetime, dr
                 with store.atomic():
                     store.db.execute("INSERT INTO segments_fts(segments_fts) VALUES ('optimize')")
             report.scrubbed = _scrub(store)
+        if todo and (dd.root / "backups").is_dir():
+            # Database backups still hold what just expired; they go (a fresh one is made at the next start).
+            for p in sorted((dd.root / "backups").iterdir()):
+                with suppress(OSError):
+                    _shred(p)
     return report
 
 
@@ -916,6 +921,11 @@ def erase_candidate(store: Store, data_dir: DataDir | Path, name: str) -> Erasur
                     files[p] = None
         for p in _mentioning_files(dd.exports_dir, subject.mentions):
             files[p] = None
+        # Automatic database backups hold the candidate as they were: they go too (a new one is made later).
+        if (dd.root / "backups").is_dir():
+            for p in sorted((dd.root / "backups").iterdir()):
+                if p.is_file():
+                    files[p] = None
         for c in subject.candidates:
             resume = Path(c["resume_path"]) if c.get("resume_path") else None
             if resume is not None and resume.exists():

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 import uuid
@@ -53,6 +54,17 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+def latest_backup(path: Path) -> Path | None:
+    backups = sorted((path.parent / "backups").glob(f"{path.stem}-*.sqlite3"))
+    return backups[-1] if backups else None
+
+
+def _offer_backup(path: Path) -> str:
+    b = latest_backup(path)
+    return (f" A backup from {b.stem.rsplit('-', 1)[-1]} is at {b}: move the damaged file aside and copy the "
+            f"backup to {path.name}" if b else "")
+
+
 def preflight(path: Path, *, verify: bool = True) -> int:
     """Check an existing database without writing to it; return its schema version (0 if new).
 
@@ -68,8 +80,8 @@ def preflight(path: Path, *, verify: bool = True) -> int:
     except OSError as exc:
         raise DatabaseError(f"cannot be read: {exc.strerror}", path=path) from None
     if len(head) < 100 or not head.startswith(SQLITE_HEADER):
-        raise DatabaseError("is not an Interviewer database (not an SQLite file); it was left untouched",
-                            path=path)
+        raise DatabaseError("is not an Interviewer database (not an SQLite file); it was left untouched."
+                            + _offer_backup(path), path=path)
     conn: sqlite3.Connection | None = None
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
@@ -79,10 +91,10 @@ def preflight(path: Path, *, verify: bool = True) -> int:
             problems = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
             if problems != ["ok"]:
                 raise DatabaseError(
-                    f"is damaged ({problems[0]}); it was left untouched. Restore a backup or move it aside",
-                    path=path)
+                    f"is damaged ({problems[0]}); it was left untouched.{_offer_backup(path)}", path=path)
     except sqlite3.DatabaseError as exc:
-        raise DatabaseError(f"is damaged or not a database ({exc}); it was left untouched", path=path) from None
+        raise DatabaseError(f"is damaged or not a database ({exc}); it was left untouched.{_offer_backup(path)}",
+                            path=path) from None
     finally:
         if conn is not None:
             conn.close()
@@ -123,10 +135,20 @@ class Store:
         self._migrate(migrate_to)
         self._restrict_permissions()
 
+    def daily_backup(self, keep: int = 3) -> Path | None:
+        """Once a day (at the first open), a backup next to the database; the newest `keep` are kept."""
+        folder = self.path.parent / "backups"
+        today = self._clock().astimezone(UTC).strftime("%Y%m%d")
+        target = folder / f"{self.path.stem}-{today}.sqlite3"
+        if target.exists() or not self.t("sessions").count:
+            return None
+        self.backup(target)
+        for old in sorted(folder.glob(f"{self.path.stem}-*.sqlite3"))[:-keep]:
+            old.unlink(missing_ok=True)
+        return target
+
     # ------------------------------------------------------------------ lifecycle
     def _restrict_permissions(self) -> None:
-        import os
-
         if os.name != "posix":
             return
         for p in (self.path, self.path.with_name(self.path.name + "-wal"),
@@ -174,6 +196,23 @@ class Store:
 
     def t(self, name: str) -> Table:
         return self.db.table(name)
+
+    def backup(self, target: Path | str) -> Path:
+        """A consistent copy through SQLite's online backup API, safe while writes go on."""
+        target = Path(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.tmp")
+        tmp.unlink(missing_ok=True)
+        dest = sqlite3.connect(str(tmp))
+        try:
+            with self._lock:
+                self.db.conn.backup(dest, pages=256)
+        finally:
+            dest.close()
+        if os.name == "posix":
+            tmp.chmod(0o600)
+        tmp.replace(target)
+        return target
 
     def integrity_check(self) -> str:
         with self._lock:

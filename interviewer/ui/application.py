@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -31,7 +31,7 @@ def schedule_screenshot(window: Any, path: Any, at_s: float) -> None:
 
 def run(services: Any, args: Any, root: Any) -> int:
     """`root` is the composition root module (interviewer.app), which builds the windows."""
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = cast(QApplication, QApplication.instance() or QApplication(sys.argv[:1]))
     app.setApplicationName("Interviewer")
     app.setOrganizationName("Interviewer")
     try:
@@ -87,9 +87,36 @@ def run(services: Any, args: Any, root: Any) -> int:
     if recovered:
         QMessageBox.information(library if library.isVisible() else None, "Recovered interviews",
                                 "\n".join(r.message() for r in recovered))
+    def finalize_recordings() -> None:
+        """Quit, logout or shutdown: save every recording before the process goes (a few seconds)."""
+        for w in windows:
+            session = getattr(w, "session", None)
+            if session is not None and getattr(w, "state", "") in ("recording", "paused", "stopping"):
+                session.stop("the app is closing")
+                session.wait(10)
+
+    app.aboutToQuit.connect(finalize_recordings)
+    app.commitDataRequest.connect(lambda _manager: finalize_recordings())
+    install_signal_handlers(app)
     try:
         return int(app.exec())
     finally:
+        finalize_recordings()
         for w in windows:
             w.close()
         store.close()
+
+
+def install_signal_handlers(app: Any) -> None:
+    """SIGTERM/SIGINT quit the app cleanly (recordings are saved by aboutToQuit). A short timer lets the
+    Python interpreter run its signal handlers while Qt's event loop is in C++."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: app.quit())
+    tick = QTimer(app)
+    tick.setInterval(250)
+    tick.timeout.connect(lambda: None)
+    tick.start()

@@ -112,6 +112,7 @@ class MainWindow(QMainWindow):
             ("&New interview…", QKeySequence.StandardKey.New, self.new_interview.emit),
             ("&Open for review", [QKeySequence("Return"), QKeySequence("Ctrl+O")], self.open_selected),
             ("&Search transcripts", QKeySequence.StandardKey.Find, self.search.setFocus),
+            ("&Panel plan for this candidate…", [QKeySequence("Ctrl+L")], self.open_plan),
             ("&Refresh", QKeySequence.StandardKey.Refresh, self.refresh),
             ("&Quit", QKeySequence.StandardKey.Quit, self.close),
         ):
@@ -193,6 +194,18 @@ class MainWindow(QMainWindow):
         sid = self.selected_session()
         if sid:
             self.open_session.emit(sid, -1.0)
+
+    def open_plan(self) -> None:
+        from interviewer.notes.kits import load_kit
+        from interviewer.ui.plan_dialog import PlanDialog
+
+        sid = self.selected_session()
+        if not sid:
+            self.statusBar().showMessage("Select an interview of the candidate first.", 4000)
+            return
+        session = self.store.session(sid)
+        self.plan_dialog = PlanDialog(self.store, load_kit(), session["candidate_id"], session["candidate"], self)
+        self.plan_dialog.open()
 
     def run_search(self) -> None:
         from interviewer.notes.review import search
