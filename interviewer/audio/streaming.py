@@ -27,11 +27,12 @@ from typing import Any
 import numpy as np
 
 from interviewer.audio.decode import SAMPLE_RATE, Float32Array
-from interviewer.transcript import Segment
+from interviewer.transcript import Segment, Word
 
 WINDOW = 512  # Silero VAD window, 32 ms at 16 kHz
 CATCH_UP_S = 10.0
 MIN_SEGMENT_S = 0.3
+ONSET_MARGIN_S = 0.15
 
 OnCommit = Callable[[Segment], None]
 OnTentative = Callable[[str, float, float], None]
@@ -113,6 +114,7 @@ class StreamingTranscriber:
         self._probs_start = 0
         self._utt_start: int | None = None
         self._last_end = 0     # where the last committed utterance ended: the next never reaches back past it
+        self._onset = 0        # where the VAD heard the utterance begin
         self._last_voice = 0
         self._last_tentative = 0
         self._committed_text = ""
@@ -215,6 +217,8 @@ class StreamingTranscriber:
                 if p >= cfg.speech_threshold:
                     self._utt_start = max(self._buf_start, self._last_end,
                                           win_end - WINDOW - int(cfg.pre_pad_s * SAMPLE_RATE))
+                    # Whisper stretches the first word back over the pre-pad; the VAD knows better.
+                    self._onset = max(self._utt_start, win_end - WINDOW - int(ONSET_MARGIN_S * SAMPLE_RATE))
                     self._last_voice = win_end
                     self._last_tentative = win_end
                 continue
@@ -301,8 +305,14 @@ class StreamingTranscriber:
             for seg in segs:
                 if seg.end - seg.start < MIN_SEGMENT_S and len(seg.text.split()) <= 2:
                     continue  # a blip Whisper turned into "Thank you." - nobody said it
-                clipped = Segment(max(seg.start, start / SAMPLE_RATE), min(seg.end, end / SAMPLE_RATE),
-                                  seg.text, seg.speaker, seg.words)
+                # Not before the VAD's onset (the pre-pad is context, not speech), nor into the appended silence.
+                lo, hi = max(start, self._onset) / SAMPLE_RATE, end / SAMPLE_RATE
+                words = tuple(Word(max(lo, min(w.start, hi)), max(lo, min(w.end, hi)), w.word, w.prob)
+                              for w in seg.words)
+                # Word times are sharper than segment times, which start at the padded chunk's start.
+                s0 = max(seg.start, lo, words[0].start if words else lo)
+                s1 = min(seg.end, hi) if not words else max(s0, min(hi, max(seg.end, words[-1].end)))
+                clipped = Segment(s0, s1, seg.text, seg.speaker, words)
                 self.committed.append(clipped)
                 self._committed_text = (self._committed_text + " " + seg.text).strip()[-2000:]
                 self._on_commit(clipped)
