@@ -3,6 +3,7 @@
     interviewer export SESSION --pdf OUT [--anonymise]     one session's report
     interviewer export --role ROLE --compare --pdf OUT      the role's candidates side by side
     interviewer export --role ROLE --calibration --pdf OUT  the panel's calibration for the role
+    interviewer export --candidate NAME --pdf OUT           one candidate's whole loop (every session)
 
 `add_pdf_options(export_parser)` adds the options; `cmd_export` calls `export_pdf(args, sv, store)` first,
 which returns False when no PDF was asked for (so `--json` keeps working as before), writes the PDF and prints
@@ -31,14 +32,16 @@ def add_pdf_options(p: argparse.ArgumentParser) -> None:
                    help="with --role: the role's candidates side by side (scores, claims, the same probes' answers)")
     g.add_argument("--calibration", action="store_true",
                    help="with --role: how well the evaluators agree (Krippendorff's alpha, offsets, flags)")
+    g.add_argument("--candidate", default=None, metavar="NAME",
+                   help="with --pdf: a summary of the candidate's whole loop (every session, every evaluator)")
     g.add_argument("--anonymise", "--anonymize", action="store_true",
-                   help="with SESSION --pdf: replace the candidate's name and email by 'Candidate <id>' "
+                   help="with SESSION or --candidate --pdf: replace the candidate's name and email by 'Candidate <id>' "
                         "everywhere, quotes and claims included")
 
 
 def export_pdf(args: argparse.Namespace, sv: Any, store: Store) -> bool:
     """Write the PDF `args` ask for; False when they ask for none. `sv` needs a `print` method."""
-    from interviewer.notes.reports import calibration_pdf, compare_pdf, session_pdf
+    from interviewer.notes.reports import calibration_pdf, compare_pdf, loop_pdf, session_pdf
 
     out: Path | None = getattr(args, "pdf", None)
     session: str | None = getattr(args, "session", None)
@@ -46,13 +49,25 @@ def export_pdf(args: argparse.Namespace, sv: Any, store: Store) -> bool:
     compare = bool(getattr(args, "compare", False))
     calib = bool(getattr(args, "calibration", False))
     anonymise = bool(getattr(args, "anonymise", False))
+    candidate: str | None = getattr(args, "candidate", None)
 
     if out is None:
-        used = [flag for flag, on in (("--role", role is not None), ("--compare", compare),
+        used = [flag for flag, on in (("--candidate", candidate is not None), ("--role", role is not None),
+                                      ("--compare", compare),
                                       ("--calibration", calib), ("--anonymise", anonymise)) if on]
         if used:
             raise UserError(f"{' and '.join(used)} only apply to a PDF report: add --pdf OUT")
         return False
+    if candidate is not None:
+        clash = [flag for flag, on in (("SESSION", bool(session)), ("--role", role is not None),
+                                       ("--compare", compare), ("--calibration", calib)) if on]
+        if clash:
+            raise UserError(f"--candidate reports on one candidate's whole loop: drop {' and '.join(clash)}")
+        if not candidate.strip():
+            raise UserError("--candidate needs a name (see `interviewer sessions` for the candidates)")
+        written = loop_pdf(store, candidate, out, anonymise=anonymise)
+        sv.print(str(written))
+        return True
     if compare and calib:
         raise UserError("give one of --compare or --calibration (each writes its own PDF)")
     if session and (compare or calib):
@@ -74,6 +89,6 @@ def export_pdf(args: argparse.Namespace, sv: Any, store: Store) -> bool:
         raise UserError("with --role, say which report: --compare or --calibration")
     else:
         raise UserError("say which session to export (interviewer export SESSION --pdf OUT), or a role's "
-                        "report (--role ROLE --compare / --calibration)")
+                        "report (--role ROLE --compare / --calibration), or a candidate's loop (--candidate NAME)")
     sv.print(str(written))
     return True

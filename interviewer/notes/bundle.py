@@ -23,8 +23,9 @@ from interviewer.notes.store import Store
 FORMAT = "interviewer-bundle"
 VERSION = 1
 # Parents before children, so foreign keys hold while rows are inserted.
-TABLES = ("candidates", "roles", "kits", "criteria", "probes", "claims", "claim_probes", "sessions", "consents",
-          "segments", "evidence", "probe_asks", "ratings", "audit_log")
+TABLES = ("candidates", "roles", "kits", "criteria", "probes", "evaluators", "claims", "claim_probes",
+          "claim_assignments", "sessions", "consents", "segments", "scenario_uses", "evidence", "constraint_ticks",
+          "probe_asks", "ratings", "failure_stories", "audit_log")
 SKIP_COLUMNS = {"segments": {"rowid"}}
 
 
@@ -74,7 +75,16 @@ def collect(store: Store, session_ids: Sequence[str]) -> dict[str, list[dict[str
         "evidence": _rows(store, f"SELECT * FROM evidence WHERE session_id IN ({q})", sids),
         "probe_asks": _rows(store, f"SELECT * FROM probe_asks WHERE session_id IN ({q})", sids),
         "ratings": _rows(store, f"SELECT * FROM ratings WHERE session_id IN ({q})", sids),
+        # The practitioner panel travels with the sessions: evaluator profiles and who probes which claim.
+        "evaluators": _rows(store, "SELECT * FROM evaluators", []),
+        "claim_assignments": _rows(store, f"SELECT * FROM claim_assignments WHERE claim_id IN "
+                                          f"({','.join('?' * len(claim_ids))})", claim_ids),
+        "failure_stories": _rows(store, f"SELECT * FROM failure_stories WHERE session_id IN ({q})", sids),
+        "scenario_uses": _rows(store, f"SELECT * FROM scenario_uses WHERE session_id IN ({q})", sids),
     }
+    uses = [u["id"] for u in rows["scenario_uses"]]
+    rows["constraint_ticks"] = _rows(store, f"SELECT * FROM constraint_ticks WHERE scenario_use_id IN "
+                                            f"({','.join('?' * len(uses))})", uses)
     owned = {r["id"] for t in rows.values() for r in t}
     rows["audit_log"] = [r for r in _rows(store, "SELECT * FROM audit_log ORDER BY at", []) if r["row_id"] in owned]
     return rows

@@ -1249,3 +1249,299 @@ __all__ = [
     "alpha_reading", "anonymiser", "calibration_pdf", "calibration_summary", "compare_pdf", "comparison",
     "criterion_colour", "pseudonym", "score_chart", "session_pdf", "session_summary", "write_atomic",
 ]
+
+
+# ============================================================================================ loop report
+# `loop_pdf`: one candidate's whole loop (every session, whoever ran it): who probed which resume claim and how
+# it ended, every evaluator's scores per criterion across the sessions, each session's failure story, the
+# production-constraint scenarios with the constraints the answer engaged (and those it did not), and the
+# claims nobody on the panel could verify.
+def _loop_candidate(store: Store, ref: str) -> dict[str, Any]:
+    """A candidate by name (any case), id, or unambiguous id prefix; UserError when none matches."""
+    ref = (ref or "").strip()
+    if not ref:
+        raise UserError("name the candidate (--candidate NAME)")
+    row = store.find_candidate(ref)
+    if row is not None:
+        return dict(row)
+    with suppress(Exception):
+        return store.candidate(ref)
+    wanted = unicodedata.normalize("NFC", ref).casefold()  # SQLite's NOCASE folds ASCII only
+    same = [dict(r) for r in store.t("candidates").rows_where()
+            if unicodedata.normalize("NFC", str(r["name"]).strip()).casefold() == wanted]
+    if len(same) == 1:
+        return same[0]
+    if len(ref) >= 4:
+        rows = [dict(r) for r in store.t("candidates").rows_where("id LIKE ? || '%'", [ref], limit=2)]
+        if len(rows) == 1:
+            return rows[0]
+    known = [str(r["name"]) for r in store.t("candidates").rows_where(order_by="name", limit=12)]
+    hint = f" (candidates: {', '.join(known)})" if known else ""
+    raise UserError(f"no candidate {ref!r}{hint}")
+
+
+def loop_summary(store: Store, candidate: str, *, anonymise: bool = False) -> dict[str, Any]:
+    """Everything the loop report shows, as JSON-able data (see `loop_pdf`)."""
+    from interviewer.notes import panel  # panel imports the store; keep this module importable on its own
+
+    cand = _loop_candidate(store, candidate)
+    cid = str(cand["id"])
+    rows = list(store.t("sessions").rows_where("candidate_id = ?", [cid], order_by="started_at"))
+    sessions = [store.session(str(r["id"])) for r in rows]
+    kits = [_session_kit(store, s) for s in sessions]
+    kit = kits[-1] if kits else load_kit()
+    ratings = {s["id"]: store.ratings(s["id"]) for s in sessions}
+    evidence = {s["id"]: store.evidence(s["id"]) for s in sessions}
+    criteria = _criteria_table(kits or [kit], [r["criterion"] for rs in ratings.values() for r in rs])
+    names = {c["key"]: c["name"] for c in criteria}
+
+    evaluators: list[str] = []
+    for s in sessions:
+        for who in [s.get("evaluator"), *(r["evaluator"] for r in ratings[s["id"]])]:
+            if who and who not in evaluators:
+                evaluators.append(who)
+
+    items: list[dict[str, Any]] = []
+    for s in sessions:
+        linked_by: dict[str, list[str]] = {}
+        for r in ratings[s["id"]]:
+            for eid in r["evidence_ids"]:
+                linked_by.setdefault(eid, []).append(r["evaluator"])
+        speaker_at = _speaker_lookup(store.segments(s["id"]))
+        items.extend({**_evidence_item(e, speaker_at, names, linked_by), "session": s["id"],
+                      "date": _day(s["started_at"])} for e in evidence[s["id"]])
+    by_id = {i["id"]: i for i in items}
+
+    the_plan = panel.plan(store, kit, cid)
+    planned = {a["claim_id"]: a["evaluator"] for a in the_plan["assignments"]}
+    claims = []
+    for claim in store.claims(cid):
+        settled, change = _settling_evidence(store, claim, by_id, items)
+        claims.append({"id": claim["id"], "text": claim["text"], "status": claim["status"],
+                       "probed_by": planned.get(claim["id"]) or "", "evidence": settled,
+                       "settled_by": (change or {}).get("actor") or "", "settled_at": (change or {}).get("at") or ""})
+    claim_counts = Counter(c["status"] for c in claims)
+
+    for c in criteria:
+        per: dict[str, list[dict[str, Any]]] = {}
+        for s in sessions:
+            for r in ratings[s["id"]]:
+                if r["criterion"] == c["key"]:
+                    per.setdefault(r["evaluator"], []).append(
+                        {"session": s["id"], "date": _day(s["started_at"]), "score": int(r["score"]),
+                         "reason": r["reason"] or ""})
+        c["scores"] = per
+        flat = sorted(x["score"] for xs in per.values() for x in xs)
+        c["median"] = flat[(len(flat) - 1) // 2] if flat else None
+        c["median_anchor"] = c["anchors"].get(c["median"], "") if c["median"] is not None else ""
+        c["anchors"] = {str(k): v for k, v in sorted(c["anchors"].items())}
+
+    labels = dict(panel.FAILURE_FIELDS)
+    failures = []
+    for s in sessions:
+        stories = [{"id": st["id"], "evaluator": st.get("evaluator") or "",
+                    "parts": [{"key": k, "label": labels[k], "text": st["fields"][k]}
+                              for k, _ in panel.FAILURE_FIELDS if st["fields"].get(k)],
+                    "missing": list(st["missing"]), "filled": st["filled"], "of": st["of"],
+                    "concrete": bool(st["concrete"]), "complete": bool(st["complete"])}
+                   for st in panel.failure_stories(store, s["id"])]
+        failures.append({"session": s["id"], "date": _day(s["started_at"]), "evaluator": s.get("evaluator") or "",
+                         "stories": stories, "concrete": any(x["concrete"] for x in stories)})
+
+    scenario_rows = []
+    for s, k in zip(sessions, kits, strict=True):
+        cards = {x["id"]: x for x in [*panel.scenarios(k), *panel.scenarios(kit)]}
+        for use in panel.scenario_uses(store, s["id"]):
+            card = cards.get(use["scenario_key"], {})
+            texts = {c.get("key"): str(c.get("text") or "") for c in card.get("constraints", [])}
+            ticked = {t["constraint_key"]: t for t in use["ticks"]}
+            engaged = [{"key": key, "text": texts.get(key, ""), "quote": " ".join(str(t["quote"] or "").split())}
+                       for key, t in ticked.items()]
+            scenario_rows.append({
+                "session": s["id"], "date": _day(s["started_at"]), "evaluator": s.get("evaluator") or "",
+                "key": use["scenario_key"], "title": use["title"] or card.get("title") or use["scenario_key"],
+                "engaged": engaged,
+                "not_engaged": [{"key": key, "text": text} for key, text in texts.items() if key not in ticked],
+                "evidence": len(use["evidence"])})
+
+    unverified = [{"claim_id": u["claim_id"], "text": u["claim"], "why": u["message"]}
+                  for u in the_plan["unmatched"]]
+    seen = {u["claim_id"] for u in unverified}
+    unverified += [{"claim_id": c["id"], "text": c["text"],
+                    "why": f"still unprobed (planned for {c['probed_by']})" if c["probed_by"] else "still unprobed"}
+                   for c in claims if c["status"] == "unprobed" and c["id"] not in seen]
+
+    roles = list(dict.fromkeys(s["role"] for s in sessions if s.get("role")))
+    summary: dict[str, Any] = {
+        "candidate": {"id": cid, "name": cand["name"], "email": cand.get("email") or ""},
+        "roles": roles,
+        "dates": list(dict.fromkeys(_day(s["started_at"]) for s in sessions)),
+        "evaluators": evaluators,
+        "sessions": [{"id": s["id"], "date": _when(s["started_at"]), "evaluator": s.get("evaluator") or "",
+                      "role": s.get("role") or "", "status": s["status"],
+                      "duration": mmss(float(s["duration_s"] or 0)), "kit": k.name}
+                     for s, k in zip(sessions, kits, strict=True)],
+        "criteria": criteria,
+        "claims": claims,
+        "claim_counts": {k: claim_counts.get(k, 0) for k in CLAIM_STATUSES},
+        "failures": failures,
+        "scenarios": scenario_rows,
+        "unverified": unverified,
+        "anonymised": anonymise,
+    }
+    if anonymise:
+        label = pseudonym(cid)
+        summary = _scrub_all(summary, anonymiser(cand["name"], cand.get("email"), label))
+        summary["candidate"] = {"id": cid, "name": label, "email": ""}
+    return summary
+
+
+def _loop_scores_table(data: dict[str, Any], st: dict[str, Any], width: float) -> Any:
+    evaluators = data["evaluators"]
+    rows: list[list[Any]] = [[_p(h, st["cellb"]) for h in ("Criterion", *evaluators, "Rubric anchor at the median")]]
+    extra: list[tuple[Any, ...]] = []
+    for i, c in enumerate(data["criteria"], 1):
+        cells: list[Any] = [Paragraph(_coloured(c["name"], c["colour"]), st["cell"])]
+        for ev in evaluators:
+            xs = c["scores"].get(ev, [])
+            text = "<br/>".join(f'{_coloured(str(x["score"]), c["colour"])} <font size="7.5" color="#525252">'
+                                f'{escape(x["date"])}</font>' for x in xs)
+            cells.append(Paragraph(text or "–", st["cell"]))
+        if c["median"] is not None:
+            cells.append(Paragraph(f'<font name="{FONT_BOLD}">{c["median"]}:</font> '
+                                   + escape(_shorten(c["median_anchor"] or "(no anchor text)", 160)), st["small"]))
+            extra.append(("BACKGROUND", (0, i), (0, i), _tint(c["colour"], 0.88)))
+        else:
+            cells.append(_p("not rated", st["small"]))
+        rows.append(cells)
+    ev_w = max(74.0, max((len(e) for e in evaluators), default=0) * 5.5 + 12)
+    ev_w = min(ev_w, (width - 112 - 140) / max(1, len(evaluators)))
+    return _grid(rows, [112, *([ev_w] * len(evaluators)), width - 112 - ev_w * len(evaluators)], extra=extra)
+
+
+def _loop_claims_table(data: dict[str, Any], st: dict[str, Any], width: float) -> Any:
+    rows: list[list[Any]] = [[_p(h, st["cellb"]) for h in ("#", "Claim", "Probed by", "Status", "What settled it")]]
+    for i, c in enumerate(data["claims"], 1):
+        e = c["evidence"]
+        if e:
+            settle = f'<font name="{FONT_BOLD}">{escape(e.get("date") or "")} {escape(e["time"])}</font>'
+            settle += f": “{escape(_shorten(e['quote'], 240))}”" if e["quote"] else ""
+            if e.get("note"):
+                settle += f'<br/><font color="#525252">Note: {escape(e["note"])}</font>'
+        elif c["status"] == "unprobed":
+            settle = '<font color="#525252">not asked about</font>'
+        else:
+            settle = '<font color="#525252">no quote linked</font>'
+        if c["settled_by"] and c["status"] != "unprobed":
+            settle += (f'<br/><font size="7.5" color="#525252">set by {escape(c["settled_by"])}, '
+                       f"{escape(_when(c['settled_at']))}</font>")
+        who = escape(c["probed_by"]) if c["probed_by"] else '<font color="#525252">nobody on the panel</font>'
+        rows.append([_p(str(i), st["cell"]), _p(c["text"], st["cell"]), Paragraph(who, st["cell"]),
+                     Paragraph(_status(c["status"]), st["cell"]), Paragraph(settle, st["cell"])])
+    return _grid(rows, [18, 0.32 * width, 70, 62, width - 150 - 0.32 * width])
+
+
+def loop_story(data: dict[str, Any], width: float) -> list[Any]:
+    """The flowables of a candidate's loop report."""
+    st = _styles()
+    cand = data["candidate"]
+    n = len(data["sessions"])
+    story: list[Any] = [
+        _p(cand["name"], st["title"]),
+        _p(" · ".join(x for x in ("Candidate summary across the loop", ", ".join(data["roles"]),
+                                  _count(n, "session"), "anonymised" if data["anonymised"] else "") if x),
+           st["subtitle"]),
+    ]
+    dates = data["dates"]
+    pairs = [("Candidate", cand["name"]), ("Role(s)", ", ".join(data["roles"]) or "–"),
+             ("Dates", (f"{dates[0]} to {dates[-1]}" if len(dates) > 1 else dates[0]) if dates else "–"),
+             ("Evaluators", ", ".join(data["evaluators"]) or "none yet"), ("Sessions", str(n)),
+             ("Claims", " · ".join(f"{data['claim_counts'][s]} {s}" for s in STATUS_ORDER
+                                   if data["claim_counts"].get(s)) or "none recorded")]
+    story += [_info_panel(pairs, width, st), Spacer(1, 8)]
+    if data["sessions"]:
+        rows: list[list[Any]] = [[_p(h, st["cellb"]) for h in ("Date", "Evaluator", "Role", "Duration", "Status")]]
+        rows += [[_p(s["date"], st["cell"]), _p(s["evaluator"] or "–", st["cellb"]), _p(s["role"] or "–", st["cell"]),
+                  _p(s["duration"], st["cell"]), _p(s["status"], st["cell"])] for s in data["sessions"]]
+        story.append(_grid(rows, [120, 110, width - 120 - 110 - 60 - 70, 60, 70]))
+    else:
+        story.append(_p("No session has been recorded for this candidate yet.", st["small"]))
+
+    story += _section_heading("Resume claims", "#161616", st, "who on the panel probed each claim, and how it ended")
+    if data["claims"]:
+        story.append(_loop_claims_table(data, st, width))
+    else:
+        story.append(_p("No resume claims were recorded for this candidate.", st["small"]))
+
+    story += _section_heading("Scores across the loop", "#161616", st,
+                              "each evaluator's score (1–4) per session; the rubric anchor of the median score")
+    story.append(_loop_scores_table(data, st, width))
+
+    fa = criterion_colour("failure-archaeology")
+    story += [CondPageBreak(120), *_section_heading("Failure archaeology", fa, st,
+                                                    "the failure story each session dug out")]
+    for f in data["failures"]:
+        head = _p(f"{f['date']} · {f['evaluator'] or 'no evaluator'}", st["h3"])
+        block: list[Any] = [head]
+        if not f["concrete"]:
+            block.append(Paragraph(_coloured("no concrete failure story", CONCERN_COLOUR) +
+                                   (" (what broke, detection, own role and fix are not all there)"
+                                    if f["stories"] else " (none recorded in this session)"), st["cell"]))
+        for s in f["stories"]:
+            rows = [[_p(p["label"], st["label"]), _p(p["text"], st["cell"])] for p in s["parts"]]
+            if rows:
+                t = Table(rows, colWidths=[150, width - 150])
+                t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 6),
+                                       ("LINEBEFORE", (0, 0), (0, -1), 2, colors.HexColor(fa)),
+                                       ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
+                block.append(t)
+            missing = ", ".join(s["missing"]) if s["missing"] else "nothing"
+            block.append(_p(f"{s['filled']} of {s['of']} parts filled · missing: {missing}", st["small"]))
+        story += [KeepTogether(block), Spacer(1, 4)]
+    if not data["failures"]:
+        story.append(_p("No sessions yet.", st["small"]))
+
+    pc = criterion_colour("production-constraints")
+    story += [CondPageBreak(120), *_section_heading("Production-constraint scenarios", pc, st,
+                                                    "the constraints the answer engaged, and those it did not")]
+    for sc in data["scenarios"]:
+        block = [Paragraph(_coloured(sc["title"], pc) + f'  <font size="8" color="#525252">'
+                           f"{escape(sc['date'])} · {escape(sc['evaluator'])}</font>", st["h3"])]
+        rows = [[_p(h, st["cellb"]) for h in ("Constraint", "Engaged", "Quote")]]
+        for e in sc["engaged"]:
+            rows.append([_p(e["text"] or e["key"], st["cell"]), Paragraph(_coloured("✓ engaged", SUPPORTS_COLOUR),
+                                                                          st["cell"]),
+                         _p(f"“{e['quote']}”" if e["quote"] else "(no quote)", st["quote"])])
+        for e in sc["not_engaged"]:
+            rows.append([_p(e["text"] or e["key"], st["cell"]),
+                         Paragraph(_coloured("not engaged", CONCERN_COLOUR), st["cell"]), _p("", st["cell"])])
+        block.append(_grid(rows, [0.34 * width, 84, width - 84 - 0.34 * width]))
+        story += [KeepTogether(block), Spacer(1, 4)]
+    if not data["scenarios"]:
+        story.append(_p("No scenario card was used in this loop.", st["small"]))
+
+    story += [CondPageBreak(100), *_section_heading("Claims nobody on the panel could verify", "#161616", st,
+                                                    _count(len(data["unverified"]), "claim"))]
+    if data["unverified"]:
+        rows = [[_p(h, st["cellb"]) for h in ("Claim", "Why")]]
+        rows += [[_p(u["text"], st["cell"]), _p(u["why"], st["cell"])] for u in data["unverified"]]
+        story.append(_grid(rows, [0.55 * width, 0.45 * width]))
+    else:
+        story.append(_p("None: every claim had a practitioner on the panel and was probed.", st["small"]))
+    story += [Spacer(1, 10), _p("Scores are the evaluators' own; this report adds no judgment of its own.",
+                                st["small"])]
+    return story
+
+
+def loop_pdf(store: Store, candidate: str, out: Path | str, *, anonymise: bool = False) -> Path:
+    """Write the summary of a candidate's whole loop to `out` (atomically); returns the path written."""
+    data = loop_summary(store, candidate, anonymise=anonymise)
+    name = data["candidate"]["name"]
+    doc = _Doc(title=f"Loop summary: {name}", subject=f"{name}: every session of the loop",
+               footer=f"Interviewer · {name} · loop summary · confidential",
+               keywords=[f"interviewer-candidate:{data['candidate']['id']}",
+                         *(f"interviewer-session:{s['id']}" for s in data["sessions"])])
+    return doc.build(loop_story(data, doc.width), out)
+
+
+__all__ += ["loop_pdf", "loop_story", "loop_summary"]

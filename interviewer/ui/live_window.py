@@ -759,6 +759,7 @@ class LiveWindow(QMainWindow):
         self._action("Move the claim down", ["Ctrl+Shift+Down"], partial(self.move_claim, 1))
         self._action("Pin the prompt to the claim", ["Ctrl+Shift+P"], self.pin_prompt)
         self._action("Write your own probe", ["Ctrl+Shift+W"], self.write_probe)
+        self._action("Edit the prompt", ["Ctrl+Shift+E"], self.edit_prompt)
         self._action("Show the scenario card", ["Ctrl+Shift+C"], self.scenario_panel.show_card)
         self._action("Failure story", ["Ctrl+Shift+F"], lambda: self.middle.setCurrentWidget(self.failure_panel))
         self._action("Jump to live transcript", ["End"], self.transcript.follow)
@@ -968,7 +969,7 @@ class LiveWindow(QMainWindow):
                 key = cp.probe_id or f"claim:{claim['id']}:{zlib.crc32(cp.text.encode()):08x}"
                 if key not in pinned_keys:
                     self.prompt_items.append(PromptItem(key, cp.text, cp.criterion, "claim"))
-        seen = {p.key for p in self.prompt_items}
+        seen = {p.key for p in self.prompt_items} | pinned_keys
         for crit in self.kit.criteria:
             for probe in self.kit.probes_for(crit.key)[:2]:
                 if probe.id not in seen:
@@ -1097,6 +1098,22 @@ class LiveWindow(QMainWindow):
         else:
             self.store.add_claim_probe(claim["id"], text=p.text, criterion=p.criterion, source_key=p.key,
                                        actor=self.evaluator)
+        self.reload_prompts()
+
+    def edit_prompt(self, text: str | None = None) -> None:
+        """Reword the selected prompt for this claim: it is pinned with the new words (the kit is unchanged)."""
+        claim = self.selected_claim
+        row = self.prompts.currentRow()
+        if claim is None or not (0 <= row < len(self.prompt_items)):
+            return
+        p = self.prompt_items[row]
+        text = text or self._ask_text("Edit the prompt", "Prompt", p.text, multiline=True)
+        if not text or text == p.text:
+            return
+        if p.source == "pinned":
+            self.store.remove_claim_probe(p.key, actor=self.evaluator)
+        self.store.add_claim_probe(claim["id"], text=text, criterion=p.criterion,
+                                   source_key=p.key if p.source != "pinned" else None, actor=self.evaluator)
         self.reload_prompts()
 
     def write_probe(self, text: str | None = None, criterion: str | None = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from interviewer.transcript import mmss
 
-BASE_COLUMNS = ("Candidate", "Role", "Started (UTC)", "Length", "Evaluator", "Status", "Segments")
+BASE_COLUMNS = ("Candidate", "Role", "Started (UTC)", "Length", "Evaluator", "Status", "Segments", "Failure story")
 STATUS_COLOURS = {"recording": "#da1e28", "recovered": "#b28600", "paused": "#b28600", "failed": "#da1e28"}
 
 
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
             ("&Open for review", [QKeySequence("Return"), QKeySequence("Ctrl+O")], self.open_selected),
             ("&Search transcripts", QKeySequence.StandardKey.Find, self.search.setFocus),
             ("&Panel plan for this candidate…", [QKeySequence("Ctrl+L")], self.open_plan),
+            ("&Compare the candidates for this role…", [QKeySequence("Ctrl+Shift+R")], self.open_compare),
             ("&Refresh", QKeySequence.StandardKey.Refresh, self.refresh),
             ("&Quit", QKeySequence.StandardKey.Quit, self.close),
         ):
@@ -142,6 +144,8 @@ class MainWindow(QMainWindow):
 
     def refresh(self) -> None:
         rows = self.store.sessions()
+        stories = {sid: json.loads(fields) for sid, fields in self.store.db.execute(
+            "SELECT session_id, fields FROM failure_stories").fetchall()}
         counts: dict[tuple[str, str], int] = {}
         for sid, crit, n in self.store.db.execute(
                 "SELECT session_id, criterion, count(*) FROM evidence GROUP BY session_id, criterion").fetchall():
@@ -152,7 +156,7 @@ class MainWindow(QMainWindow):
             values: list[tuple[str, Any]] = [
                 (r["candidate"], None), (r["role"] or "", None), (r["started_at"][:16].replace("T", " "), None),
                 (mmss(r["duration_s"]), r["duration_s"]), (r["evaluator"] or "", None), (r["status"], None),
-                (str(r["segments"]), r["segments"])]
+                (str(r["segments"]), r["segments"]), (self._story_mark(stories.get(r["id"])), None)]
             values += [(str(counts.get((r["id"], k), 0)), counts.get((r["id"], k), 0)) for k, _n in self.criteria]
             for j, (text, number) in enumerate(values):
                 item = NumberItem(text) if number is not None else QTableWidgetItem(text)
@@ -178,6 +182,14 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.table if rows else self.empty)
         self._apply_filter()
 
+    @staticmethod
+    def _story_mark(fields: dict[str, str] | None) -> str:
+        from interviewer.notes.panel import completeness
+
+        if not fields:
+            return "none"  # a session with no concrete failure story is marked
+        return "concrete" if completeness(fields)["concrete"] else "vague"
+
     def _apply_filter(self) -> None:
         text = self.filter.text().strip().lower()
         role = self.role.currentData()
@@ -194,6 +206,17 @@ class MainWindow(QMainWindow):
         sid = self.selected_session()
         if sid:
             self.open_session.emit(sid, -1.0)
+
+    def open_compare(self) -> None:
+        from interviewer.ui.compare_window import CompareWindow
+
+        sid = self.selected_session()
+        role = self.store.session(sid)["role"] if sid else self.role.currentData()
+        if not role:
+            self.statusBar().showMessage("Select an interview (or a role) to compare its candidates.", 4000)
+            return
+        self.compare = CompareWindow(self.store, role, self.open_session.emit)
+        self.compare.show()
 
     def open_plan(self) -> None:
         from interviewer.notes.kits import load_kit

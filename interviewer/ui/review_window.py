@@ -268,6 +268,88 @@ class EditWords(QUndoCommand):
         self.window.reload_transcript()
 
 
+class RatingPanel(QWidget):
+    """Score each criterion 1-4 with the rubric anchors beside it; a score needs linked evidence (all of this
+    session's evidence for the criterion is linked) or a written reason. Blind: another evaluator's score for
+    a criterion shows once you have rated it."""
+
+    def __init__(self, window: ReviewWindow) -> None:
+        super().__init__()
+        self.review = window
+        grid = QFormLayout(self)
+        self.scores: dict[str, QComboBox] = {}
+        self.anchors: dict[str, QLabel] = {}
+        self.reasons: dict[str, QLineEdit] = {}
+        self.others: dict[str, QLabel] = {}
+        for c in window.kit.criteria:
+            combo = QComboBox()
+            combo.addItem("—", None)
+            for s in (1, 2, 3, 4):
+                combo.addItem(str(s), s)
+            anchor = QLabel("")
+            anchor.setWordWrap(True)
+            anchor.setStyleSheet("color: #525252;")
+            reason = QLineEdit()
+            reason.setPlaceholderText("reason (needed when no evidence is linked)")
+            others = QLabel("")
+            others.setStyleSheet("color: #6f6f6f;")
+            save = QPushButton("Save")
+            save.clicked.connect(partial(self.save, c.key))
+            combo.currentIndexChanged.connect(partial(self._show_anchor, c.key))
+            row = QHBoxLayout()
+            row.addWidget(combo)
+            row.addWidget(reason, 1)
+            row.addWidget(save)
+            grid.addRow(c.name, row)
+            grid.addRow("", anchor)
+            grid.addRow("", others)
+            self.scores[c.key], self.anchors[c.key], self.reasons[c.key], self.others[c.key] = \
+                combo, anchor, reason, others
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        grid.addRow(self.message)
+        self.refresh()
+
+    def _show_anchor(self, key: str, _index: int = 0) -> None:
+        score = self.scores[key].currentData()
+        self.anchors[key].setText(self.review.kit.criterion(key).anchors.get(score, "") if score else "")
+
+    def refresh(self) -> None:
+        w = self.review
+        mine = {r["criterion"]: r for r in w.store.ratings(w.session_id) if r["evaluator"] == w.evaluator}
+        visible = w.store.visible_ratings(w.session_id, w.evaluator)
+        for key, combo in self.scores.items():
+            r = mine.get(key)
+            combo.blockSignals(True)
+            combo.setCurrentIndex(combo.findData(r["score"]) if r else 0)
+            combo.blockSignals(False)
+            self.reasons[key].setText(r["reason"] if r else "")
+            self._show_anchor(key)
+            others = [f"{o['evaluator']} {o['score']}" for o in visible
+                      if o["criterion"] == key and o["evaluator"] != w.evaluator]
+            self.others[key].setText(("Panel: " + ", ".join(others)) if others else
+                                     ("" if r else "Others' scores show once you have rated (blind)."))
+
+    def save(self, key: str) -> None:
+        from interviewer.errors import UserError
+
+        w = self.review
+        score = self.scores[key].currentData()
+        if score is None:
+            return
+        linked = [e["id"] for e in w.store.evidence(w.session_id) if e["criterion"] == key]
+        try:
+            w.store.rate(session_id=w.session_id, criterion=key, evaluator=w.evaluator, score=int(score),
+                         evidence_ids=linked, reason=self.reasons[key].text())
+        except UserError as exc:
+            self.message.setText(str(exc))
+            self.message.setStyleSheet("color: #da1e28;")
+            return
+        self.message.setText(f"Saved: {w.kit.criterion(key).name} {score}, with {len(linked)} evidence item(s).")
+        self.message.setStyleSheet("color: #198038;")
+        self.refresh()
+
+
 class ReviewWindow(QMainWindow):
     """One session, days later: find the moment that matters and hear it."""
 
@@ -362,7 +444,10 @@ class ReviewWindow(QMainWindow):
         for c in self.store.claims(self.session["candidate_id"]):
             self.f_claim.addItem(c["text"][:70], c["id"])
         self.f_note = QLineEdit()
-        self.f_probe = QLabel("")
+        self.f_probe = QComboBox()
+        self.f_probe.addItem("(no probe)", None)
+        for ask in self.store.probe_asks(self.session_id):
+            self.f_probe.addItem(f"{mmss(ask['at_s'])} {ask['probe_text'][:60]}", ask["probe_key"])
         form = QFormLayout()
         form.addRow("Criterion", self.f_criterion)
         form.addRow("Polarity", self.f_polarity)
@@ -373,11 +458,18 @@ class ReviewWindow(QMainWindow):
         self.f_polarity.activated.connect(lambda _i: self._form_changed("polarity", self.f_polarity.currentText()))
         self.f_claim.activated.connect(lambda _i: self._form_changed("claim_id", self.f_claim.currentData()))
         self.f_note.editingFinished.connect(lambda: self._form_changed("note", self.f_note.text()))
+        self.f_probe.activated.connect(lambda _i: self._form_changed("probe_id", self.f_probe.currentData()))
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.addWidget(QLabel("Evidence — click to hear it; Ctrl+←/→ move, Ctrl+Shift+←/→ resize"))
         rl.addWidget(self.evidence, 1)
         rl.addLayout(form)
+        from PySide6.QtWidgets import QTabWidget
+
+        self.side_tabs = QTabWidget()
+        self.rating_panel = RatingPanel(self)
+        self.side_tabs.addTab(self.rating_panel, "Ratings")
+        rl.addWidget(self.side_tabs)
         self.split = QSplitter(Qt.Orientation.Horizontal)
         self.split.addWidget(self.text)
         self.split.addWidget(right)
@@ -591,7 +683,7 @@ class ReviewWindow(QMainWindow):
 
     def _show_evidence_form(self) -> None:
         e = self.selected_evidence
-        for w in (self.f_criterion, self.f_polarity, self.f_claim, self.f_note):
+        for w in (self.f_criterion, self.f_polarity, self.f_claim, self.f_note, self.f_probe):
             w.setEnabled(e is not None)
         if e is None:
             return
@@ -599,7 +691,9 @@ class ReviewWindow(QMainWindow):
         self.f_polarity.setCurrentText(e["polarity"])
         self.f_claim.setCurrentIndex(max(0, self.f_claim.findData(e["claim_id"])))
         self.f_note.setText(e["note"])
-        self.f_probe.setText(e["probe_id"] or "—")
+        if e["probe_id"] and self.f_probe.findData(e["probe_id"]) < 0:
+            self.f_probe.addItem(e["probe_id"], e["probe_id"])
+        self.f_probe.setCurrentIndex(max(0, self.f_probe.findData(e["probe_id"])))
 
     def _form_changed(self, field: str, value: Any) -> None:
         e = self.selected_evidence

@@ -336,3 +336,16 @@ def test_your_claims_failure_story_and_scenario_card(qtbot, env, data_dir, trans
         win.close()
         qtbot.waitUntil(lambda: win.state in ("idle", "stopped"), timeout=30_000)
         win.deleteLater()
+
+
+def test_edit_a_prompt_pins_the_new_words(qtbot, live, env):
+    store, _, cand = env
+    live.claims_list.setCurrentRow(0)
+    live.prompts.setCurrentRow(1)
+    original = live.prompt_items[1]
+    live.edit_prompt("In your own words: what was the baseline?")
+    assert live.prompt_items[0].text == "In your own words: what was the baseline?"
+    assert live.prompt_items[0].source == "pinned"
+    assert all(p.text != original.text for p in live.prompt_items)
+    [row] = store.claim_probes(store.claims(cand)[0]["id"])
+    assert row["source_key"] == original.key

@@ -164,3 +164,64 @@ def test_long_session_opens_with_everything(qtbot, data_dir, settings):
         assert win.time_at(win.line_starts[-1] + 8) == pytest.approx(last.words[0].start)
     finally:
         store.close()
+
+
+def test_blind_rating_with_anchors_and_evidence(qtbot, review, stored):
+    store, sid = stored
+    panel = review.rating_panel
+    key = "judgment"
+    combo = panel.scores[key]
+    combo.setCurrentIndex(combo.findData(3))
+    assert panel.anchors[key].text() == review.kit.criterion(key).anchors[3]
+    store.rate(session_id=sid, criterion=key, evaluator="Bo", score=2, reason="thin")
+    panel.refresh()
+    assert "Bo" not in panel.others[key].text()  # blind until Ada has rated
+    combo.setCurrentIndex(combo.findData(3))
+    panel.save(key)
+    mine = [r for r in store.ratings(sid) if r["evaluator"] == "Ada"]
+    assert mine[0]["score"] == 3
+    assert mine[0]["evidence_ids"] == [e["id"] for e in store.evidence(sid) if e["criterion"] == key]
+    assert "Bo 2" in panel.others[key].text()
+    # no evidence for a criterion and no reason: refused, with the reason why
+    store.db.execute("DELETE FROM evidence WHERE criterion = 'production-constraints'")
+    pc = panel.scores["production-constraints"]
+    pc.setCurrentIndex(pc.findData(1))
+    panel.save("production-constraints")
+    assert "reason" in panel.message.text()
+    assert not [r for r in store.ratings(sid) if r["criterion"] == "production-constraints"]
+
+
+def test_evidence_probe_can_be_changed(qtbot, stored, settings):
+    store, sid = stored
+    store.add_probe_ask(session_id=sid, probe_key="jd-02", probe_text="Which would you cut first?", at_s=10.0)
+    win = ReviewWindow(store=store, session_id=sid, kit=load_kit(), evaluator="Ada", settings=settings)
+    qtbot.addWidget(win)
+    win.evidence.setCurrentRow(0)
+    win.f_probe.setCurrentIndex(win.f_probe.findData("jd-02"))
+    win._form_changed("probe_id", win.f_probe.currentData())
+    assert store.t("evidence").get(win.rows[0]["id"])["probe_id"] == "jd-02"
+
+
+def test_compare_window_cells_open_playable_quotes(qtbot, data_dir):
+    from interviewer.ui.compare_window import CompareWindow
+
+    store = Store(data_dir.db_path)
+    try:
+        a = synthetic_session(store, candidate="Ann", role="MLE", segments=8, evidence=4, seed=1)
+        b = synthetic_session(store, candidate="Bo", role="MLE", segments=8, evidence=4, seed=2)
+        for sid, score in ((a, 3), (b, 2)):
+            store.rate(session_id=sid, criterion="claim-verification", evaluator="Ada", score=score, reason="r")
+            store.add_probe_ask(session_id=sid, probe_key="jd-01", probe_text="Which would you ship?", at_s=3.0)
+        opened = []
+        win = CompareWindow(store, "MLE", lambda s, t: opened.append((s, t)))
+        qtbot.addWidget(win)
+        assert win.matrix.columnCount() == 2
+        assert "Ada 3" in win.matrix.item(0, 0).text()
+        win.show_quotes(0, 0)
+        first = win.quotes.item(0)
+        assert first.text().startswith("▶")
+        win._play(first)
+        assert opened[0][0] == a
+        assert any("Which would you ship?" in win.calls.item(i).text() for i in range(win.calls.count()))
+    finally:
+        store.close()

@@ -1,0 +1,124 @@
+"""Compare a role's candidates: criteria x candidates with each evaluator's scores and evidence counts; a cell
+opens its quotes, each playable; judgment calls side by side (answers to the same probe)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from interviewer.transcript import mmss
+
+
+class CompareWindow(QMainWindow):
+    def __init__(self, store: Any, role: str, open_moment: Callable[[str, float], None]) -> None:
+        from interviewer.notes.reports import comparison
+
+        super().__init__()
+        self.store, self.role, self.open_moment = store, role, open_moment
+        self.data = comparison(store, role)
+        self.setWindowTitle(f"Compare candidates — {role}")
+        base = QFont(self.font())
+        base.setPointSize(12)
+        self.setFont(base)
+        crit = self.data["criteria"]
+        cands = self.data["candidates"]
+        self.matrix = QTableWidget(len(crit), len(cands))
+        self.matrix.setHorizontalHeaderLabels([c["name"] for c in cands])
+        self.matrix.setVerticalHeaderLabels([c["name"] for c in crit])
+        self.matrix.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.matrix.setWordWrap(True)
+        for i, c in enumerate(crit):
+            for j, cand in enumerate(cands):
+                scores = cand["scores"].get(c["key"], {})
+                ev = cand["evidence"].get(c["key"], {"supports": 0, "concern": 0})
+                lines = [" · ".join(f"{who} {'/'.join(map(str, s))}" for who, s in sorted(scores.items()))
+                         or "not rated", f"+{ev['supports']} −{ev['concern']} evidence"]
+                item = QTableWidgetItem("\n".join(lines))
+                item.setData(Qt.ItemDataRole.UserRole, (cand["id"], c["key"]))
+                flat = [x for s in scores.values() for x in s]
+                if flat:
+                    shade = QColor(c.get("colour", "#1f6fd1"))
+                    shade.setAlpha(40 + 40 * round(sum(flat) / len(flat)))
+                    item.setBackground(shade)
+                self.matrix.setItem(i, j, item)
+        self.matrix.resizeRowsToContents()
+        self.matrix.resizeColumnsToContents()
+        self.matrix.currentCellChanged.connect(lambda r, c, *_: self.show_quotes(r, c))
+        self.quotes = QListWidget()
+        self.quotes.setWordWrap(True)
+        self.quotes.itemActivated.connect(self._play)
+        self.quotes.itemDoubleClicked.connect(self._play)
+        claims = QLabel("   ".join(
+            f"{c['name']}: {c['claims']['verified']} verified, {c['claims']['contradicted']} contradicted, "
+            f"{c['claims']['vague']} vague, {c['claims']['unprobed']} unprobed" for c in cands))
+        claims.setWordWrap(True)
+        top = QWidget()
+        tl = QVBoxLayout(top)
+        tl.addWidget(QLabel("Select a cell to see its quotes; Enter or double-click a quote to hear it."))
+        tl.addWidget(self.matrix, 1)
+        tl.addWidget(claims)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(top)
+        split.addWidget(self.quotes)
+        self.calls = QListWidget()
+        self.calls.setWordWrap(True)
+        self.calls.itemActivated.connect(self._play)
+        self.calls.itemDoubleClicked.connect(self._play)
+        for p in self.data["probes"]:
+            head = QListWidgetItem(f"{p['criterion_name']}: {p['text']}")
+            f = QFont(base)
+            f.setBold(True)
+            head.setFont(f)
+            head.setForeground(QColor(p["colour"]))
+            self.calls.addItem(head)
+            for a in p["answers"]:
+                scores = ", ".join(f"{k} {v}" for k, v in a["scores"].items()) or "not rated"
+                answer = QListWidgetItem(f"   ▶ {a['candidate']} [{a['time']}] ({scores}): {a['answer']}")
+                answer.setData(Qt.ItemDataRole.UserRole, (a["session"], a["at_s"]))
+                self.calls.addItem(answer)
+        if not self.data["probes"]:
+            self.calls.addItem("No probe was asked to two or more candidates yet (mark probes as asked with A).")
+        tabs = QTabWidget()
+        tabs.addTab(split, "Criteria × candidates")
+        tabs.addTab(self.calls, "Judgment calls side by side")
+        self.setCentralWidget(tabs)
+        self.resize(1200, 760)
+
+    def show_quotes(self, row: int, col: int) -> None:
+        self.quotes.clear()
+        item = self.matrix.item(row, col)
+        if item is None:
+            return
+        cand_id, key = item.data(Qt.ItemDataRole.UserRole)
+        cand = next(c for c in self.data["candidates"] if c["id"] == cand_id)
+        for sid in cand["sessions"]:
+            for e in self.store.evidence(sid):
+                if e["criterion"] != key:
+                    continue
+                mark = "▲ concern" if e["polarity"] == "concern" else "✓"
+                q = QListWidgetItem(f"▶ [{mmss(e['start'])}] {mark} {e['evaluator'] or ''}: "
+                                    f"“{e['quote'] or e['note']}”")
+                q.setData(Qt.ItemDataRole.UserRole, (sid, float(e["start"])))
+                self.quotes.addItem(q)
+        if not self.quotes.count():
+            self.quotes.addItem("No evidence for this criterion yet.")
+
+    def _play(self, item: QListWidgetItem) -> None:
+        data = item.data(Qt.ItemDataRole.UserRole)
+        if data:
+            self.open_moment(data[0], data[1])
