@@ -106,7 +106,12 @@ def open_demo_window(services: cli.Services, store: Any, transcriber: Any, *, sp
     # The demo evaluator tags the scripted moments as their audio passes, so a new user sees evidence arrive.
     tagger = demo.ScriptedTagger(store, store.claims(setup.candidate_id), setup.kit)
     window.bridge.started.connect(tagger.start)
-    window.bridge.segment.connect(lambda _id, seg: tagger.due(seg.end + 1.0) and window.reload_evidence())
+    def on_segment(_id: str, seg: Any) -> None:
+        if tagger.due(seg.end + 1.0):
+            window.reload_evidence()
+            window.reload_claims()  # the demo evaluator settles claims as the evidence comes in
+
+    window.bridge.segment.connect(on_segment)
     window.demo_tagger = tagger
     return window
 

@@ -102,6 +102,10 @@ class PlanDialog(QDialog):
             self.summary.setText("Every claim has a practitioner on this panel.")
             self.summary.setStyleSheet("color: #198038; font-weight: bold;")
 
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self.table.resizeRowsToContents()  # now that the columns have their real widths
+
     def save(self) -> None:
         for cid, combo in self.combos.items():
             panel.assign(self.store, cid, combo.currentData())
