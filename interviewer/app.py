@@ -34,7 +34,7 @@ def build_services(data_dir: DataDir) -> cli.Services:
 
 
 def session_factory(services: cli.Services, store: Any, transcriber: Any, *, sources: list[tuple[Any, str]],
-                    spec: Any, beam: int = 5) -> Any:
+                    spec: Any, beam: int = cli.LIVE_BEAM) -> Any:
     """A function the live window calls (with its listener) when the evaluator presses Record."""
     from interviewer.audio.sources import open_source
     from interviewer.audio.streaming import StreamConfig

@@ -19,6 +19,7 @@ from typing import Any, TextIO
 from interviewer import __version__, cli_privacy, cli_reports, cli_review
 from interviewer.config import DATA_DIR_ENV, DataDir, resolve_data_dir
 from interviewer.errors import UserError
+from interviewer.files import write_text_atomic
 from interviewer.transcript import FORMATTERS, Segment
 
 if False:  # pragma: no cover - typing only, keeps heavy imports lazy
@@ -57,10 +58,16 @@ def _common(p: argparse.ArgumentParser) -> None:
                         "user data directory)")
 
 
-def _model_opts(p: argparse.ArgumentParser, beam: int) -> None:
+LIVE_BEAM = 1  # live: about a second behind the speaker; `refine` re-decodes with beam 5 afterwards
+FILE_BEAM = 5
+
+
+def _model_opts(p: argparse.ArgumentParser, beam: int | None) -> None:
     p.add_argument("--model", default=None,
                    help="a CTranslate2 Whisper directory or a model name (default: the bundled tiny.en)")
-    p.add_argument("--beam", type=int, default=beam, help=f"beam size (default {beam})")
+    p.add_argument("--beam", type=int, default=beam,
+                   help=f"beam size (default {beam})" if beam else
+                   f"beam size (default {LIVE_BEAM} for the live path, {FILE_BEAM} for whole files)")
     p.add_argument("--allow-download", action="store_true",
                    help="allow downloading a named model from the Hugging Face Hub (needs a network)")
 
@@ -79,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("transcribe", help="transcribe an audio file offline")
     p.add_argument("audio", type=Path, help="any audio file FFmpeg decodes")
-    _model_opts(p, beam=5)
+    _model_opts(p, beam=None)
     p.add_argument("--format", choices=sorted(FORMATTERS), default="txt")
     p.add_argument("--realtime", action="store_true",
                    help="replay the file through the live streaming path (with --format jsonl: one line per "
@@ -100,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="how the candidate consented to recording (required)")
     p.add_argument("--evaluator", default=None)
     p.add_argument("--seconds", type=float, default=None, help="stop after this much audio")
-    _model_opts(p, beam=5)
+    _model_opts(p, beam=LIVE_BEAM)
     _common(p)
 
     p = sub.add_parser("recover", help="repair and finish sessions left recording by a crash (also runs on "
@@ -237,7 +244,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--screenshot-at", type=float, default=60.0, help=argparse.SUPPRESS)
     p.add_argument("--import", dest="import_only", action="store_true",
                    help="store the sample interview as a finished recording and print its transcript")
-    _model_opts(p, beam=5)
+    _model_opts(p, beam=None)
     _common(p)
     return parser
 
@@ -314,6 +321,8 @@ def cmd_transcribe(args: argparse.Namespace, sv: Services) -> int:
 
     # Decode first: a bad file is reported before a model is loaded.
     decode_file(args.audio)
+    if args.beam is None:
+        args.beam = LIVE_BEAM if args.realtime else FILE_BEAM
     tr = sv.make_transcriber(args.model, args.beam, args.allow_download)
     if args.realtime:
         return cmd_transcribe_realtime(args, sv, tr)
@@ -575,22 +584,6 @@ def cmd_export(args: argparse.Namespace, sv: Services) -> int:
     return 0
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write next to the target, then rename: an existing file is never left half-written."""
-    import os
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _find_kit(sv: Services, ref: str) -> Path:
     from interviewer.notes.kits import default_kit_path, user_kits_dir
 
@@ -789,6 +782,8 @@ def cmd_claims(args: argparse.Namespace, sv: Services) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, sv: Services) -> int:
+    if args.beam is None:
+        args.beam = FILE_BEAM if args.import_only else LIVE_BEAM
     if args.headless:
         return cmd_demo_headless(args, sv)
     return cmd_demo_import(args, sv)

@@ -66,7 +66,7 @@ def add_export_options(parser: argparse.ArgumentParser) -> None:
 def export_formats(args: argparse.Namespace, sv: Services, store: Store, session_id: str) -> bool:
     """Write each transcript format asked for in `args` (Path or None); print each path written.
     Returns True if anything was written."""
-    from interviewer.cli import write_text_atomic
+    from interviewer.files import write_text_atomic
     from interviewer.notes.review import export_transcript
 
     wrote = False

@@ -32,6 +32,7 @@ from typing import Any
 
 from interviewer.config import resource_path
 from interviewer.errors import KitError
+from interviewer.files import write_text_atomic
 
 CRITERION_KEY = re.compile(r"^[a-z][a-z0-9-]*$")
 SCORES = ("1", "2", "3", "4")
@@ -220,11 +221,7 @@ def save_kit_file(kit: Kit, path: Path) -> Path:
                        path=path)
     text = dump_kit(kit)
     parse_kit(text, path)  # never write a kit that would not load back
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-    return path
+    return write_text_atomic(path, text, private=False)
 
 
 def copy_kit(source: Kit, data_root: Path, name: str) -> Path:

@@ -25,7 +25,6 @@ import re
 import secrets
 import shutil
 import sqlite3
-import tempfile
 import tomllib
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
@@ -39,6 +38,7 @@ from sqlite_utils import Database
 
 from interviewer.config import DataDir
 from interviewer.errors import UserError
+from interviewer.files import write_text_atomic
 from interviewer.notes.schema import MIGRATION_1, statements
 from interviewer.notes.store import Store
 
@@ -141,17 +141,7 @@ def _shred(path: Path) -> None:
 
 def _write_private(path: Path, text: str) -> None:
     """Write next to the target and rename, readable by the owner only."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        if os.name == "posix":
-            Path(tmp).chmod(0o600)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomic(path, text, private=True)
 
 
 def _parse_time(value: str) -> datetime:

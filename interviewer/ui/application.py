@@ -43,7 +43,7 @@ def run(services: Any, args: Any, root: Any) -> int:
 
     model = getattr(args, "model", None)
     try:
-        transcriber = services.make_transcriber(model, getattr(args, "beam", 5),
+        transcriber = services.make_transcriber(model, getattr(args, "beam", None),
                                                 getattr(args, "allow_download", False))
         recovered = recover_all(store, services.data_dir, lambda: transcriber)
     except UserError as exc:
