@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,18 @@ from interviewer.notes.store import Store
 from interviewer.transcript import Segment, Word
 
 WORDS = ["we", "shipped", "the", "retrieval", "service", "and", "measured", "latency", "at", "p95", "before", "the", "rollback", "because", "drift", "in", "the", "labels", "hurt", "the", "evaluation", "harness", "so", "I", "rewrote", "the", "ranking", "model", "and", "the", "cost", "went", "down"]
+
+
+def fixed_clock() -> datetime:
+    return datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+
+
+def seg(start: float, end: float, text: str, speaker: str = "candidate") -> Segment:
+    """A segment whose words share its time evenly."""
+    words = text.split()
+    step = (end - start) / len(words)
+    return Segment(start, end, text, speaker,
+                   tuple(Word(start + i * step, start + (i + 1) * step, " " + w, 0.9) for i, w in enumerate(words)))
 
 
 def synthetic_session(store: Store, *, candidate: str = "Ann", role: str = "MLE", segments: int = 50,

@@ -6,7 +6,6 @@ import argparse
 import io
 import itertools
 import json
-from datetime import UTC, datetime
 
 import pytest
 
@@ -16,17 +15,7 @@ from interviewer.notes import review
 from interviewer.notes.kits import load_kit
 from interviewer.notes.store import Store
 from interviewer.transcript import Segment, Word, words_in_range
-
-
-def fixed_clock() -> datetime:
-    return datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
-
-
-def seg(start: float, end: float, text: str, speaker: str = "candidate") -> Segment:
-    words = text.split()
-    step = (end - start) / len(words)
-    return Segment(start, end, text, speaker,
-                   tuple(Word(start + i * step, start + (i + 1) * step, " " + w, 0.9) for i, w in enumerate(words)))
+from tests.builders import fixed_clock, seg
 
 
 @pytest.fixture
