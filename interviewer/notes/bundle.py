@@ -126,16 +126,16 @@ def read_bundle(path: Path) -> tuple[dict[str, Any], dict[str, list[dict[str, An
             if "manifest.json" not in names:
                 raise UserError("is not an Interviewer bundle (no manifest); nothing was imported", path=path)
             manifest = json.loads(z.read("manifest.json"))
-            if manifest.get("format") != FORMAT:
+            if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
                 raise UserError("is not an Interviewer bundle; nothing was imported", path=path)
             if int(manifest.get("version", 0)) > VERSION:
                 raise UserError("was written by a newer Interviewer; nothing was imported", path=path)
             checksums: dict[str, str] = manifest.get("checksums", {})
-            if set(checksums) != names - {"manifest.json"}:
+            if not isinstance(checksums, dict) or set(checksums) != names - {"manifest.json"}:
                 raise UserError("is damaged (its members do not match its manifest); nothing was imported",
                                 path=path)
             data = {name: z.read(name) for name in checksums}
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError, TypeError) as exc:
         raise UserError(f"is damaged or not a bundle ({exc}); nothing was imported", path=path) from None
     for name, digest in checksums.items():
         if _sha256(data[name]) != digest:
@@ -144,6 +144,11 @@ def read_bundle(path: Path) -> tuple[dict[str, Any], dict[str, list[dict[str, An
         rows = json.loads(data["rows.json"])
     except (KeyError, ValueError) as exc:
         raise UserError(f"is damaged ({exc}); nothing was imported", path=path) from None
+    well_formed = isinstance(rows, dict) and all(
+        isinstance(v, list) and all(isinstance(r, dict) and isinstance(r.get("id"), str) for r in v)
+        for v in rows.values())
+    if not well_formed:
+        raise UserError("is damaged (its rows are not in the bundle format); nothing was imported", path=path)
     return manifest, rows, data
 
 

@@ -8,7 +8,7 @@ import threading
 import zipfile
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from interviewer.errors import DatabaseError, KitError, UserError
@@ -34,12 +34,16 @@ def test_backup_while_writes_continue_passes_integrity_check(tmp_path):
 
     t = threading.Thread(target=writer)
     t.start()
+    backups = []
     try:
-        backups = [store.backup(tmp_path / f"backup-{n}.sqlite3") for n in range(5)]
+        # Back up again and again until the writer has got writes in between (bounded).
+        while (len(backups) < 5 or len(written) < 20) and len(backups) < 200:
+            backups.append(store.backup(tmp_path / f"backup-{len(backups) % 5}.sqlite3"))
     finally:
         stop.set()
         t.join()
-    assert len(written) > 5
+    assert len(written) >= 20
+    backups = sorted(set(backups))
     for b in backups:
         conn = sqlite3.connect(b)
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -105,6 +109,8 @@ def bundle_store(tmp_path_factory):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@example(members={"manifest.json": b"0"}, raw=False)  # found by hypothesis: a manifest that is not an object
+@example(members={"manifest.json": b'{"format": "interviewer-bundle", "checksums": []}'}, raw=False)
 @given(members=st.dictionaries(st.sampled_from(["manifest.json", "rows.json", "audio/x.wav", "other"]),
                                st.binary(max_size=200), max_size=4),
        raw=st.booleans())
