@@ -586,20 +586,6 @@ class Store:
             v = self.db.execute('SELECT max("end") FROM segments WHERE session_id = ?', [session_id]).fetchone()[0]
         return float(v or 0.0)
 
-    def search(self, query: str, *, limit: int = 50) -> list[dict[str, Any]]:
-        """Full-text search over every session's transcript (FTS5), best match first."""
-        fts_query = " ".join('"' + tok.replace('"', '""') + '"' for tok in query.split())
-        if not fts_query:
-            return []
-        sql = (
-            "SELECT g.session_id AS session, c.name AS candidate, g.start, g.\"end\", g.text "
-            "FROM segments_fts f JOIN segments g ON g.rowid = f.rowid "
-            "JOIN sessions s ON s.id = g.session_id JOIN candidates c ON c.id = s.candidate_id "
-            "WHERE segments_fts MATCH ? ORDER BY f.rank LIMIT ?"
-        )
-        with self._lock:
-            return list(self.db.query(sql, [fts_query, limit]))
-
     # ------------------------------------------------------------------ evidence
     def add_evidence(self, *, session_id: str, start: float, end: float, criterion: str | None,
                      evaluator: str | None, claim_id: str | None = None, probe_id: str | None = None,

@@ -191,12 +191,12 @@ def test_erase_leaves_no_trace_on_disk_and_keeps_the_other_candidate(store: Stor
     for needle in (CANARY, gone["candidate"], gone["session"], gone["claim"], gone["evidence"],
                    gone["gone_claim"], gone["dropped"]):
         assert files_with(dd.root, needle) == [], needle
-    assert store.search(CANARY) == []
+    assert review.search(store, CANARY) == []
     assert store.find_candidate(name) is None
     # The other candidate is untouched, and still found by full-text search.
     assert store.export_session(kept["session"]) == kept_export
     assert Path(kept["audio"]).read_bytes() == kept_audio
-    assert [r["session"] for r in store.search(OTHER)] == [kept["session"]]
+    assert [r["session"] for r in review.search(store, OTHER)] == [kept["session"]]
     assert (dd.exports_dir / "unrelated.txt").exists()
     assert [e for e in store.audit_entries() if OTHER in json.dumps(e) or e["row_id"] in kept.values()] == kept_audit
     # The audit log is append-only again, with the triggers exactly as before, plus one impersonal entry.
@@ -383,10 +383,10 @@ def test_retention_apply_removes_old_audio_and_transcript_and_keeps_recent(store
     # truncated. The candidate's own data (name, claims) is not the transcript's and stays.
     assert files_with(dd.root, SAID) == []
     assert files_with(dd.root, CANARY)
-    assert store.search(SAID) == []
+    assert review.search(store, SAID) == []
     [(_, claim)] = [(c["id"], c["text"]) for c in store.claims(old["candidate"])]
     assert CANARY in claim
-    assert [r["session"] for r in store.search(OTHER)] == [new["session"]]
+    assert [r["session"] for r in review.search(store, OTHER)] == [new["session"]]
     # Every action is in the audit log, by "retention", with no text.
     acts = [(e["actor"], e["action"], e["row_id"]) for e in store.audit_entries()
             if e["action"].startswith("retention.")]

@@ -10,6 +10,7 @@ import zipfile
 import pytest
 
 from interviewer.errors import UserError
+from interviewer.notes import review
 from interviewer.notes.bundle import export_bundle, import_bundle
 from interviewer.notes.calibration import calibration, ordinal_alpha
 from interviewer.notes.store import Store
@@ -108,7 +109,7 @@ def test_bundle_moves_twice_without_duplicates(tmp_path, store):
         assert second.audio_added == 0
         assert other.t("sessions").count == 1
         assert other.t("segments").count == store.t("segments").count
-        assert other.search(store.segments(sid)[0].text.split()[0])
+        assert review.search(other, store.segments(sid)[0].text.split()[0])
         # ...and back again: nothing new, nothing duplicated.
         back = tmp_path / "back.bundle"
         export_bundle(other, [sid], back)

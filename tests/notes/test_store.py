@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from interviewer.errors import DatabaseError, UserError
-from interviewer.notes import schema
+from interviewer.notes import review, schema
 from interviewer.notes.kits import load_kit
 from interviewer.notes.store import Store
 from tests.builders import fixed_clock, seg
@@ -95,7 +95,7 @@ def test_migration_from_version_1_keeps_data(tmp_path):
         assert s.user_version == schema.SCHEMA_VERSION
         assert s.sessions()[0]["candidate"] == "Old Timer"
         assert s.session(sid)["notes"] == ""
-        hits = s.search("rollback")
+        hits = review.search(s, "rollback")
         assert [h["text"] for h in hits] == ["the rollback took an hour"]
         assert "probe_asks" in s.db.table_names()
 
@@ -172,22 +172,22 @@ def test_fts_follows_updates_and_deletes(store):
     cand = store.get_or_create_candidate("A")
     sid = store.create_session(candidate_id=cand, role_id=None, kit_id=None, evaluator="e")
     store.add_segments(sid, [seg(0, 1, "the embeddings drifted overnight")])
-    assert len(store.search("drifted")) == 1
+    assert len(review.search(store, "drifted")) == 1
     with store.atomic():
         store.db.execute("UPDATE segments SET text = 'the labels were noisy' WHERE session_id = ?", [sid])
-    assert store.search("drifted") == []
-    assert len(store.search("noisy")) == 1
+    assert review.search(store, "drifted") == []
+    assert len(review.search(store, "noisy")) == 1
     with store.atomic():
         store.db.execute("DELETE FROM segments WHERE session_id = ?", [sid])
-    assert store.search("noisy") == []
+    assert review.search(store, "noisy") == []
 
 
 def test_search_tolerates_fts_syntax_in_queries(store):
     cand = store.get_or_create_candidate("A")
     sid = store.create_session(candidate_id=cand, role_id=None, kit_id=None, evaluator="e")
     store.add_segments(sid, [seg(0, 1, "p95 latency AND cost")])
-    assert len(store.search('latency "AND')) == 1
-    assert store.search("   ") == []
+    assert len(review.search(store, 'latency "AND')) == 1
+    assert review.search(store, "   ") == []
 
 
 def test_bad_values_are_user_errors(store):
