@@ -55,6 +55,7 @@ from interviewer.notes.kits import Kit
 from interviewer.notes.probes import probes_for_claim
 from interviewer.transcript import Segment, mmss, words_in_range
 from interviewer.ui.bridge import SessionBridge
+from interviewer.ui.commands import AddEvidence
 
 CRITERION_COLOURS = ["#1f6fd1", "#8a3ffc", "#d1651f", "#198038", "#b28600", "#007d79"]
 STATUS_LABELS = {
@@ -82,30 +83,6 @@ class PromptItem:
 
 
 # ------------------------------------------------------------------------------------------- undo commands
-class TagEvidence(QUndoCommand):
-    def __init__(self, window: LiveWindow, fields: dict[str, Any]) -> None:
-        super().__init__(f"Tag evidence ({fields.get('criterion') or 'note'})")
-        self.window = window
-        self.fields = fields
-        self.evidence_id: str | None = None
-        self.row: dict[str, Any] | None = None
-
-    def redo(self) -> None:
-        store = self.window.store
-        if self.row is None:
-            self.evidence_id = store.add_evidence(**self.fields)
-        else:
-            store.restore_evidence(self.row, actor=self.window.evaluator)
-        self.window.reload_evidence()
-
-    def undo(self) -> None:
-        store = self.window.store
-        assert self.evidence_id is not None
-        self.row = dict(store.t("evidence").get(self.evidence_id))
-        store.delete_evidence(self.evidence_id, actor=self.window.evaluator)
-        self.window.reload_evidence()
-
-
 class SetClaimStatus(QUndoCommand):
     def __init__(self, window: LiveWindow, claim_id: str, old: str, new: str) -> None:
         super().__init__(f"Claim status: {new}")
@@ -1148,11 +1125,11 @@ class LiveWindow(QMainWindow):
         start = max(0.0, end - self.window_spin.value())
         claim = self.selected_claim
         crit = self.kit.criteria[index]
-        cmd = TagEvidence(self, {
+        cmd = AddEvidence(self, {
             "session_id": self.session_id, "start": start, "end": end, "criterion": crit.key,
             "evaluator": self.evaluator, "claim_id": claim["id"] if claim else None,
             "probe_id": self.last_probe.key if self.last_probe else None, "polarity": polarity,
-            "quote": words_in_range(self.transcript.lines, start, end)})
+            "quote": words_in_range(self.transcript.lines, start, end)}, label=f"Tag evidence ({crit.key})")
         self.undo.push(cmd)
         if cmd.evidence_id:
             self._recent_evidence.append(cmd.evidence_id)
@@ -1169,15 +1146,15 @@ class LiveWindow(QMainWindow):
         text = self.note.text().strip()
         if text and self.session_id is not None:
             at = self.now_s
-            self.undo.push(TagEvidence(self, {
+            self.undo.push(AddEvidence(self, {
                 "session_id": self.session_id, "start": at, "end": at, "criterion": None,
                 "evaluator": self.evaluator, "claim_id": (self.selected_claim or {}).get("id"),
                 "probe_id": self.last_probe.key if self.last_probe else None, "polarity": "supports",
-                "note": text, "quote": ""}))
+                "note": text, "quote": ""}, label="Note"))
         self.note.clear()
         self.transcript.text.setFocus()
 
-    def reload_evidence(self) -> None:
+    def reload_evidence(self, select: str | None = None) -> None:
         self._evidence_rows = self.store.evidence(self.session_id) if self.session_id else []
         keys = [c.key for c in self.kit.criteria]
         self.evidence.clear()
@@ -1201,6 +1178,9 @@ class LiveWindow(QMainWindow):
             self.evidence.addItem(item)
         if self._evidence_rows:
             self.evidence.scrollToBottom()
+        for i, e in enumerate(self._evidence_rows):
+            if e["id"] == select:
+                self.evidence.setCurrentRow(i)
         claims_with = len({e["claim_id"] for e in self._evidence_rows if e["claim_id"]})
         self.coverage.update_counts(per, claims_with, len(self._claim_rows) if hasattr(self, "_claim_rows") else 0)
 

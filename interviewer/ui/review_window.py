@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 
 from interviewer.notes.kits import Kit
 from interviewer.transcript import Segment, mmss, words_in_range
+from interviewer.ui.commands import AddEvidence
 from interviewer.ui.live_window import colour_for
 
 NUDGE_S = 0.5
@@ -226,26 +227,6 @@ class UpdateEvidence(QUndoCommand):
 
     def undo(self) -> None:
         self._apply(self.old)
-
-
-class AddEvidence(QUndoCommand):
-    def __init__(self, window: ReviewWindow, fields: dict[str, Any]) -> None:
-        super().__init__("Add evidence")
-        self.window, self.fields = window, fields
-        self.evidence_id: str | None = None
-        self.row: dict[str, Any] | None = None
-
-    def redo(self) -> None:
-        if self.row is None:
-            self.evidence_id = self.window.store.add_evidence(**self.fields)
-        else:
-            self.window.store.restore_evidence(self.row, actor=self.window.evaluator)
-        self.window.reload_evidence(select=self.evidence_id)
-
-    def undo(self) -> None:
-        self.row = dict(self.window.store.t("evidence").get(self.evidence_id))
-        self.window.store.delete_evidence(self.evidence_id, actor=self.window.evaluator)
-        self.window.reload_evidence()
 
 
 class EditWords(QUndoCommand):
