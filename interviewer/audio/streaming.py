@@ -9,7 +9,14 @@ Blocks arrive through `feed` (from the capture callback: it never waits). The wo
   tail of the committed text, and committed. The decode starts speculatively once the pause has lasted
   `speculate_after_s`, and is thrown away if the speaker goes on, so the commit lands about one decode
   after the pause begins rather than a pause plus a decode;
-* an utterance never exceeds `max_utterance_s`: it is split at the quietest stretch of its last seconds.
+* an utterance never exceeds `max_utterance_s`: it is split at the quietest stretch of its last seconds;
+* two passes: the commit uses the fast `beam_size`; then, whenever the worker is idle (no audio waiting,
+  and neither a commit nor the next preview would be held up), the same utterance audio is decoded again
+  with `revise_beam` and the same prompt. If the text changes, the committed segments are revised in place
+  (`on_revise(index, segment)`, index counting commits from 0) and the prompt for what follows uses the
+  revised text. The transcriber keeps the encoder's output, so the second pass costs the decoder only.
+  At most `revise_pending_max` utterances wait for a revision and none older than `revise_max_lag_s`:
+  beyond that they are dropped (the first pass stands), so revisions never build a backlog.
 
 Times are seconds on the audio clock: samples fed since the start, divided by the sample rate.
 If the bounded queue overflows (the transcriber is far behind), the capture side keeps going and the
@@ -20,6 +27,8 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +45,7 @@ ONSET_MARGIN_S = 0.15
 
 OnCommit = Callable[[Segment], None]
 OnTentative = Callable[[str, float, float], None]
+OnRevise = Callable[[int, Segment], None]
 Reader = Callable[[int, int], Float32Array]
 
 
@@ -61,6 +71,28 @@ class StreamConfig:
     prompt_chars: int = 60  # the previous sentence or so; longer prompts made tiny.en worse here
     beam_size: int = 1
     queue_max_s: float = 120.0
+    # Second pass (see the module docstring): None, or a beam not above `beam_size`, turns it off.
+    revise_beam: int | None = 5
+    revise_pending_max: int = 4
+    revise_max_lag_s: float = 30.0
+    # While someone speaks, a revision runs only if the preview after it still comes within this long of
+    # the previous one (from the revision's estimated cost).
+    revise_preview_gap_s: float = 1.25
+    revise_finish_s: float = 5.0  # finish() completes pending revisions within this budget, drops the rest
+
+
+REVISE_POLL_S = 0.05
+
+
+@dataclass
+class _Revision:
+    first: int      # index in `committed` of the utterance's first segment
+    count: int
+    start: int
+    end: int
+    onset: int
+    audio: Float32Array  # exactly what the first pass decoded (the encoder's output is cached for it)
+    prompt: str
 
 
 class StreamingVad:
@@ -90,14 +122,15 @@ class StreamingVad:
 
 class StreamingTranscriber:
     def __init__(self, transcriber: Any, *, speaker: str = "", on_commit: OnCommit,
-                 on_tentative: OnTentative | None = None, config: StreamConfig | None = None,
-                 reader: Reader | None = None, vad: Callable[[Float32Array], Float32Array] | None = None,
-                 name: str = "transcriber") -> None:
+                 on_tentative: OnTentative | None = None, on_revise: OnRevise | None = None,
+                 config: StreamConfig | None = None, reader: Reader | None = None,
+                 vad: Callable[[Float32Array], Float32Array] | None = None, name: str = "transcriber") -> None:
         self.transcriber = transcriber
         self.speaker = speaker
         self.config = config or StreamConfig()
         self._on_commit = on_commit
         self._on_tentative = on_tentative
+        self._on_revise = on_revise
         self._reader = reader
         self._vad = vad or StreamingVad()
         max_blocks = max(8, int(self.config.queue_max_s / 0.05))
@@ -118,8 +151,14 @@ class StreamingTranscriber:
         self._last_voice = 0
         self._last_tentative = 0
         self._committed_text = ""
-        self._speculation: tuple[int, int, list[Segment]] | None = None  # (start, end, segments)
-        self.committed: list[Segment] = []
+        # (start, end, segments, decoded audio, prompt)
+        self._speculation: tuple[int, int, list[Segment], Float32Array, str] | None = None
+        self.committed: list[Segment] = []  # the best text so far: revisions replace their segments here
+        self._revisions: deque[_Revision] = deque()
+        self._revise_rate = 0.04  # seconds of second-pass decoding per second of audio (running estimate)
+        self.revisions = 0          # segments whose text a second pass changed
+        self.revisions_run = 0      # utterances decoded a second time
+        self.revisions_dropped = 0  # utterances whose second pass was dropped (too far behind, or unmatched)
         self.error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
@@ -162,10 +201,17 @@ class StreamingTranscriber:
     def _run(self) -> None:
         try:
             while True:
-                item = self._queue.get()
+                if self._revisions and self._revision_due():
+                    self._revise_next()
+                    continue
+                try:
+                    item = self._queue.get(timeout=REVISE_POLL_S if self._revisions else None)
+                except queue.Empty:
+                    continue
                 if item is None:
                     self._catch_up()
                     self._drain_to_end()
+                    self._finish_revisions()
                     return
                 start, block = item
                 if start > self._seen:
@@ -235,7 +281,7 @@ class StreamingTranscriber:
                 self._end_utterance(self._best_split(win_end))
             elif silence >= cfg.speculate_after_s and end <= self._seen and (
                     self._speculation is None or self._speculation[:2] != (self._utt_start, end)):
-                self._speculation = (self._utt_start, end, self._decode(self._utt_start, end))
+                self._speculation = (self._utt_start, end, *self._decode(self._utt_start, end))
         self._maybe_tentative()
         self._trim()
 
@@ -283,14 +329,32 @@ class StreamingTranscriber:
     def _prompt(self) -> str:
         return self._committed_text[-self.config.prompt_chars:]
 
-    def _decode(self, start: int, end: int) -> list[Segment]:
+    def _decode(self, start: int, end: int) -> tuple[list[Segment], Float32Array, str]:
         audio = self._audio(start, end)
         if self.config.tail_silence_s > 0:
             audio = np.concatenate([audio, np.zeros(int(self.config.tail_silence_s * SAMPLE_RATE), np.float32)])
+        else:
+            audio = audio.copy()
+        prompt = self._prompt()
         segs: list[Segment] = self.transcriber.transcribe_array(
-            audio, offset=start / SAMPLE_RATE, prompt=self._prompt(), speaker=self.speaker,
+            audio, offset=start / SAMPLE_RATE, prompt=prompt, speaker=self.speaker,
             beam_size=self.config.beam_size, vad=False, word_timestamps=True)
-        return segs
+        return segs, audio, prompt
+
+    def _clip(self, segs: list[Segment], start: int, end: int, onset: int) -> list[Segment]:
+        out = []
+        for seg in segs:
+            if seg.end - seg.start < MIN_SEGMENT_S and len(seg.text.split()) <= 2:
+                continue  # a blip Whisper turned into "Thank you." - nobody said it
+            # Not before the VAD's onset (the pre-pad is context, not speech), nor into the appended silence.
+            lo, hi = max(start, onset) / SAMPLE_RATE, end / SAMPLE_RATE
+            words = tuple(Word(max(lo, min(w.start, hi)), max(lo, min(w.end, hi)), w.word, w.prob)
+                          for w in seg.words)
+            # Word times are sharper than segment times, which start at the padded chunk's start.
+            s0 = max(seg.start, lo, words[0].start if words else lo)
+            s1 = min(seg.end, hi) if not words else max(s0, min(hi, max(seg.end, words[-1].end)))
+            out.append(Segment(s0, s1, seg.text, seg.speaker, words))
+        return out
 
     def _end_utterance(self, end: int) -> None:
         assert self._utt_start is not None
@@ -301,21 +365,21 @@ class StreamingTranscriber:
         spec, self._speculation = self._speculation, None
         self._last_end = max(self._last_end, end)
         if end > start and voiced >= self.config.min_speech_s:
-            segs = spec[2] if spec is not None and spec[:2] == (start, end) else self._decode(start, end)
-            for seg in segs:
-                if seg.end - seg.start < MIN_SEGMENT_S and len(seg.text.split()) <= 2:
-                    continue  # a blip Whisper turned into "Thank you." - nobody said it
-                # Not before the VAD's onset (the pre-pad is context, not speech), nor into the appended silence.
-                lo, hi = max(start, self._onset) / SAMPLE_RATE, end / SAMPLE_RATE
-                words = tuple(Word(max(lo, min(w.start, hi)), max(lo, min(w.end, hi)), w.word, w.prob)
-                              for w in seg.words)
-                # Word times are sharper than segment times, which start at the padded chunk's start.
-                s0 = max(seg.start, lo, words[0].start if words else lo)
-                s1 = min(seg.end, hi) if not words else max(s0, min(hi, max(seg.end, words[-1].end)))
-                clipped = Segment(s0, s1, seg.text, seg.speaker, words)
+            if spec is not None and spec[:2] == (start, end):
+                segs, audio, prompt = spec[2], spec[3], spec[4]
+            else:
+                segs, audio, prompt = self._decode(start, end)
+            first = len(self.committed)
+            for clipped in self._clip(segs, start, end, self._onset):
                 self.committed.append(clipped)
-                self._committed_text = (self._committed_text + " " + seg.text).strip()[-2000:]
+                self._committed_text = (self._committed_text + " " + clipped.text).strip()[-2000:]
                 self._on_commit(clipped)
+            if len(self.committed) > first and self._revising:
+                if len(self._revisions) >= self.config.revise_pending_max:
+                    self._revisions.popleft()
+                    self.revisions_dropped += 1
+                self._revisions.append(_Revision(first, len(self.committed) - first, start, end, self._onset,
+                                                 audio, prompt))
         # A split inside speech starts the next utterance right away.
         if self._last_voice > end:
             self._utt_start = end
@@ -339,3 +403,88 @@ class StreamingTranscriber:
         if self._utt_start is not None:
             self._last_voice = max(self._last_voice, self._seen)
             self._end_utterance(self._seen)
+
+    # ------------------------------------------------------------------ second pass
+    @property
+    def _revising(self) -> bool:
+        beam = self.config.revise_beam
+        return beam is not None and beam > self.config.beam_size
+
+    @property
+    def revisions_pending(self) -> int:
+        return len(self._revisions)
+
+    def _revision_due(self) -> bool:
+        """Idle enough for a second pass: no audio waiting, and neither a commit nor a preview held up."""
+        if not self._queue.empty():
+            return False
+        with self._lock:
+            if self._gap_from is not None:
+                return False
+        if self._utt_start is None:
+            return True  # nobody speaking: the next commit is at least an utterance away
+        cfg = self.config
+        if len(self._probs) < 2 or min(self._probs[-2:]) < cfg.speech_threshold:
+            return False  # a pause may be starting: keep the thread free for the commit
+        job = self._revisions[0]
+        cost = self._revise_rate * len(job.audio) / SAMPLE_RATE
+        since = (self._vad_pos - self._last_tentative) / SAMPLE_RATE
+        return since + cost <= cfg.revise_preview_gap_s
+
+    def _revise_next(self) -> None:
+        job = self._revisions.popleft()
+        if (self._vad_pos - job.end) / SAMPLE_RATE > self.config.revise_max_lag_s:
+            self.revisions_dropped += 1
+            return
+        t0 = time.monotonic()
+        segs: list[Segment] = self.transcriber.transcribe_array(
+            job.audio, offset=job.start / SAMPLE_RATE, prompt=job.prompt, speaker=self.speaker,
+            beam_size=self.config.revise_beam, vad=False, word_timestamps=True)
+        seconds = max(0.1, len(job.audio) / SAMPLE_RATE)
+        self._revise_rate = 0.7 * self._revise_rate + 0.3 * (time.monotonic() - t0) / seconds
+        self.revisions_run += 1
+        old = self.committed[job.first:job.first + job.count]
+        new = match_segments(old, self._clip(segs, job.start, job.end, job.onset))
+        if new is None:
+            self.revisions_dropped += 1
+            return
+        changed = False
+        for k, seg in enumerate(new):
+            if seg.text.strip() == old[k].text.strip():
+                continue
+            self.committed[job.first + k] = seg
+            self.revisions += 1
+            changed = True
+            if self._on_revise is not None:
+                self._on_revise(job.first + k, seg)
+        if changed:
+            self._committed_text = " ".join(s.text for s in self.committed[-20:]).strip()[-2000:]
+
+    def _finish_revisions(self) -> None:
+        """End of stream: complete what is cheap within `revise_finish_s`, drop the rest."""
+        deadline = time.monotonic() + self.config.revise_finish_s
+        while self._revisions:
+            if time.monotonic() >= deadline:
+                self.revisions_dropped += len(self._revisions)
+                self._revisions.clear()
+                return
+            self._revise_next()
+
+
+def match_segments(old: list[Segment], new: list[Segment]) -> list[Segment] | None:
+    """The second pass's segments, one per first-pass segment: paired in order when the counts agree,
+    otherwise each new word goes to the old segment its middle falls in. None when an old segment would
+    get no words (the two passes disagree on what was said where: the first pass stands)."""
+    if not old or not new:
+        return None
+    if len(new) == len(old):
+        return new
+    groups: list[list[Word]] = [[] for _ in old]
+    for w in (w for s in new for w in s.words):
+        mid = (w.start + w.end) / 2
+        k = max([0] + [i for i, s in enumerate(old) if s.start <= mid])
+        groups[k].append(w)
+    if any(not g for g in groups):
+        return None
+    return [Segment(g[0].start, max(g[0].start, g[-1].end), "".join(w.word for w in g).strip(), o.speaker,
+                    tuple(g)) for o, g in zip(old, groups, strict=True)]

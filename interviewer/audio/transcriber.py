@@ -81,7 +81,7 @@ class Transcriber:
                 self._encoded.popitem(last=False)
             return out
 
-        self._model.encode = cached_encode  # type: ignore[method-assign]
+        self._model.encode = cached_encode
 
     @property
     def label(self) -> str:
