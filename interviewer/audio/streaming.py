@@ -10,13 +10,16 @@ Blocks arrive through `feed` (from the capture callback: it never waits). The wo
   `speculate_after_s`, and is thrown away if the speaker goes on, so the commit lands about one decode
   after the pause begins rather than a pause plus a decode;
 * an utterance never exceeds `max_utterance_s`: it is split at the quietest stretch of its last seconds;
-* two passes: the commit uses the fast `beam_size`; then, whenever the worker is idle (no audio waiting,
-  and neither a commit nor the next preview would be held up), the same utterance audio is decoded again
-  with `revise_beam` and the same prompt. If the text changes, the committed segments are revised in place
-  (`on_revise(index, segment)`, index counting commits from 0) and the prompt for what follows uses the
-  revised text. The transcriber keeps the encoder's output, so the second pass costs the decoder only.
-  At most `revise_pending_max` utterances wait for a revision and none older than `revise_max_lag_s`:
-  beyond that they are dropped (the first pass stands), so revisions never build a backlog.
+* two passes: the commit uses the fast `beam_size`. Committed utterances are gathered into a window of
+  consecutive audio (closed once it spans `revise_window_s`, before it would pass Whisper's 30 s, or once
+  nobody has spoken for `revise_idle_close_s`); whenever the worker is idle (no audio waiting, and neither
+  a commit nor the next preview would be held up) a window is decoded again as one piece with
+  `revise_beam`, prompted with the text before it - the context whole-file transcription has - and its
+  words go back to the committed segment whose stretch they fall in. A segment whose text changes is
+  revised in place (`on_revise(index, segment)`, index counting commits from 0) and the prompt for what
+  follows uses the revised text. A window of one utterance re-decodes the first pass's exact audio, whose
+  encoder output the transcriber kept. At most `revise_pending_max` windows wait and none older than
+  `revise_max_lag_s`: beyond that they are dropped (the first pass stands), so there is never a backlog.
 
 Times are seconds on the audio clock: samples fed since the start, divided by the sample rate.
 If the bounded queue overflows (the transcriber is far behind), the capture side keeps going and the
@@ -25,6 +28,8 @@ worker later reads the missed span back from the recording through `reader`; not
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import queue
 import threading
 import time
@@ -73,8 +78,10 @@ class StreamConfig:
     queue_max_s: float = 120.0
     # Second pass (see the module docstring): None, or a beam not above `beam_size`, turns it off.
     revise_beam: int | None = 5
-    revise_pending_max: int = 4
-    revise_max_lag_s: float = 30.0
+    revise_window_s: float = 20.0
+    revise_idle_close_s: float = 1.0
+    revise_pending_max: int = 3
+    revise_max_lag_s: float = 60.0
     # While someone speaks, a revision runs only if the preview after it still comes within this long of
     # the previous one (from the revision's estimated cost).
     revise_preview_gap_s: float = 1.25
@@ -82,17 +89,20 @@ class StreamConfig:
 
 
 REVISE_POLL_S = 0.05
+MAX_WINDOW_S = 29.0  # a second-pass window plus its tail silence stays inside one Whisper window
 
 
 @dataclass
 class _Revision:
-    first: int      # index in `committed` of the utterance's first segment
+    """A window of consecutive committed utterances, decoded again as one piece."""
+
+    first: int      # index in `committed` of the window's first segment
     count: int
     start: int
     end: int
     onset: int
-    audio: Float32Array  # exactly what the first pass decoded (the encoder's output is cached for it)
-    prompt: str
+    audio: Float32Array | None = None  # filled when the window closes
+    prompt: str = ""
 
 
 class StreamingVad:
@@ -151,10 +161,10 @@ class StreamingTranscriber:
         self._last_voice = 0
         self._last_tentative = 0
         self._committed_text = ""
-        # (start, end, segments, decoded audio, prompt)
-        self._speculation: tuple[int, int, list[Segment], Float32Array, str] | None = None
+        self._speculation: tuple[int, int, list[Segment]] | None = None  # (start, end, segments)
         self.committed: list[Segment] = []  # the best text so far: revisions replace their segments here
         self._revisions: deque[_Revision] = deque()
+        self._window: _Revision | None = None
         self._revise_rate = 0.04  # seconds of second-pass decoding per second of audio (running estimate)
         self.revisions = 0          # segments whose text a second pass changed
         self.revisions_run = 0      # utterances decoded a second time
@@ -201,11 +211,13 @@ class StreamingTranscriber:
     def _run(self) -> None:
         try:
             while True:
+                self._maybe_close_window()
                 if self._revisions and self._revision_due():
                     self._revise_next()
                     continue
                 try:
-                    item = self._queue.get(timeout=REVISE_POLL_S if self._revisions else None)
+                    item = self._queue.get(
+                        timeout=REVISE_POLL_S if self._revisions or self._window is not None else None)
                 except queue.Empty:
                     continue
                 if item is None:
@@ -281,7 +293,7 @@ class StreamingTranscriber:
                 self._end_utterance(self._best_split(win_end))
             elif silence >= cfg.speculate_after_s and end <= self._seen and (
                     self._speculation is None or self._speculation[:2] != (self._utt_start, end)):
-                self._speculation = (self._utt_start, end, *self._decode(self._utt_start, end))
+                self._speculation = (self._utt_start, end, self._decode(self._utt_start, end))
         self._maybe_tentative()
         self._trim()
 
@@ -329,17 +341,17 @@ class StreamingTranscriber:
     def _prompt(self) -> str:
         return self._committed_text[-self.config.prompt_chars:]
 
-    def _decode(self, start: int, end: int) -> tuple[list[Segment], Float32Array, str]:
-        audio = self._audio(start, end)
-        if self.config.tail_silence_s > 0:
-            audio = np.concatenate([audio, np.zeros(int(self.config.tail_silence_s * SAMPLE_RATE), np.float32)])
-        else:
-            audio = audio.copy()
-        prompt = self._prompt()
+    def _decode(self, start: int, end: int) -> list[Segment]:
         segs: list[Segment] = self.transcriber.transcribe_array(
-            audio, offset=start / SAMPLE_RATE, prompt=prompt, speaker=self.speaker,
+            self._padded(start, end), offset=start / SAMPLE_RATE, prompt=self._prompt(), speaker=self.speaker,
             beam_size=self.config.beam_size, vad=False, word_timestamps=True)
-        return segs, audio, prompt
+        return segs
+
+    def _padded(self, start: int, end: int) -> Float32Array:
+        """The audio of [start, end) with the tail silence appended (the same array for the same span, so
+        the transcriber's encoder cache serves a second decode of it)."""
+        return np.concatenate([self._audio(start, end),
+                               np.zeros(int(self.config.tail_silence_s * SAMPLE_RATE), np.float32)])
 
     def _clip(self, segs: list[Segment], start: int, end: int, onset: int) -> list[Segment]:
         out = []
@@ -365,21 +377,14 @@ class StreamingTranscriber:
         spec, self._speculation = self._speculation, None
         self._last_end = max(self._last_end, end)
         if end > start and voiced >= self.config.min_speech_s:
-            if spec is not None and spec[:2] == (start, end):
-                segs, audio, prompt = spec[2], spec[3], spec[4]
-            else:
-                segs, audio, prompt = self._decode(start, end)
+            segs = spec[2] if spec is not None and spec[:2] == (start, end) else self._decode(start, end)
             first = len(self.committed)
             for clipped in self._clip(segs, start, end, self._onset):
                 self.committed.append(clipped)
                 self._committed_text = (self._committed_text + " " + clipped.text).strip()[-2000:]
                 self._on_commit(clipped)
             if len(self.committed) > first and self._revising:
-                if len(self._revisions) >= self.config.revise_pending_max:
-                    self._revisions.popleft()
-                    self.revisions_dropped += 1
-                self._revisions.append(_Revision(first, len(self.committed) - first, start, end, self._onset,
-                                                 audio, prompt))
+                self._add_to_window(first, len(self.committed) - first, start, end)
         # A split inside speech starts the next utterance right away.
         if self._last_voice > end:
             self._utt_start = end
@@ -388,7 +393,10 @@ class StreamingTranscriber:
     def _trim(self) -> None:
         """Forget audio and VAD history nobody will need again."""
         keep_from = self._utt_start if self._utt_start is not None else self._vad_pos - SAMPLE_RATE
-        keep_from = max(self._buf_start, keep_from - int(self.config.pre_pad_s * SAMPLE_RATE) - WINDOW)
+        keep_from -= int(self.config.pre_pad_s * SAMPLE_RATE) + WINDOW
+        if self._window is not None:  # the second pass will want it
+            keep_from = min(keep_from, self._window.start)
+        keep_from = max(self._buf_start, keep_from)
         drop = keep_from - self._buf_start
         if drop > SAMPLE_RATE * 5:
             self._buf = self._buf[drop:].copy()
@@ -414,6 +422,40 @@ class StreamingTranscriber:
     def revisions_pending(self) -> int:
         return len(self._revisions)
 
+    def _add_to_window(self, first: int, count: int, start: int, end: int) -> None:
+        w = self._window
+        if w is not None and (end - w.start) / SAMPLE_RATE > MAX_WINDOW_S:
+            self._close_window()
+            w = None
+        if w is None:
+            self._window = w = _Revision(first, count, start, end, self._onset)
+        else:
+            w.count += count
+            w.end = end
+        if (w.end - w.start) / SAMPLE_RATE >= self.config.revise_window_s:
+            self._close_window()
+
+    def _maybe_close_window(self) -> None:
+        w = self._window
+        if w is not None and self._utt_start is None and \
+                (self._vad_pos - w.end) / SAMPLE_RATE >= self.config.revise_idle_close_s:
+            self._close_window()
+
+    def _close_window(self) -> None:
+        w, self._window = self._window, None
+        if w is None:
+            return
+        if w.start < self._buf_start:  # no longer held (cannot happen while the window is open)
+            self.revisions_dropped += 1
+            return
+        w.audio = self._padded(w.start, w.end)
+        before = " ".join(s.text for s in self.committed[max(0, w.first - 20):w.first]).strip()
+        w.prompt = before[-self.config.prompt_chars:]
+        if len(self._revisions) >= self.config.revise_pending_max:
+            self._revisions.popleft()
+            self.revisions_dropped += 1
+        self._revisions.append(w)
+
     def _revision_due(self) -> bool:
         """Idle enough for a second pass: no audio waiting, and neither a commit nor a preview held up."""
         if not self._queue.empty():
@@ -427,12 +469,14 @@ class StreamingTranscriber:
         if len(self._probs) < 2 or min(self._probs[-2:]) < cfg.speech_threshold:
             return False  # a pause may be starting: keep the thread free for the commit
         job = self._revisions[0]
+        assert job.audio is not None
         cost = self._revise_rate * len(job.audio) / SAMPLE_RATE
         since = (self._vad_pos - self._last_tentative) / SAMPLE_RATE
         return since + cost <= cfg.revise_preview_gap_s
 
     def _revise_next(self) -> None:
         job = self._revisions.popleft()
+        assert job.audio is not None
         if (self._vad_pos - job.end) / SAMPLE_RATE > self.config.revise_max_lag_s:
             self.revisions_dropped += 1
             return
@@ -463,6 +507,7 @@ class StreamingTranscriber:
     def _finish_revisions(self) -> None:
         """End of stream: complete what is cheap within `revise_finish_s`, drop the rest."""
         deadline = time.monotonic() + self.config.revise_finish_s
+        self._close_window()
         while self._revisions:
             if time.monotonic() >= deadline:
                 self.revisions_dropped += len(self._revisions)
@@ -472,19 +517,15 @@ class StreamingTranscriber:
 
 
 def match_segments(old: list[Segment], new: list[Segment]) -> list[Segment] | None:
-    """The second pass's segments, one per first-pass segment: paired in order when the counts agree,
-    otherwise each new word goes to the old segment its middle falls in. None when an old segment would
-    get no words (the two passes disagree on what was said where: the first pass stands)."""
-    if not old or not new:
+    """The second pass's words given back to the first pass's segments: each word goes to the segment
+    whose stretch (up to halfway to its neighbours) holds the word's middle. A segment that gets no word
+    keeps its first-pass text. None if the second pass has no words at all."""
+    words = [w for s in new for w in s.words]
+    if not old or not words:
         return None
-    if len(new) == len(old):
-        return new
+    bounds = [(a.end + b.start) / 2 for a, b in itertools.pairwise(old)]
     groups: list[list[Word]] = [[] for _ in old]
-    for w in (w for s in new for w in s.words):
-        mid = (w.start + w.end) / 2
-        k = max([0] + [i for i, s in enumerate(old) if s.start <= mid])
-        groups[k].append(w)
-    if any(not g for g in groups):
-        return None
-    return [Segment(g[0].start, max(g[0].start, g[-1].end), "".join(w.word for w in g).strip(), o.speaker,
-                    tuple(g)) for o, g in zip(old, groups, strict=True)]
+    for w in words:
+        groups[bisect.bisect_right(bounds, (w.start + w.end) / 2)].append(w)
+    return [o if not g else Segment(g[0].start, max(g[0].start, g[-1].end), "".join(w.word for w in g).strip(),
+                                    o.speaker, tuple(g)) for o, g in zip(old, groups, strict=True)]
