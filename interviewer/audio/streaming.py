@@ -167,8 +167,9 @@ class StreamingTranscriber:
         self._window: _Revision | None = None
         self._revise_rate = 0.04  # seconds of second-pass decoding per second of audio (running estimate)
         self.revisions = 0          # segments whose text a second pass changed
-        self.revisions_run = 0      # utterances decoded a second time
-        self.revisions_dropped = 0  # utterances whose second pass was dropped (too far behind, or unmatched)
+        self.revisions_run = 0      # windows decoded a second time
+        self.revisions_dropped = 0  # windows whose second pass was dropped (too far behind, or implausible)
+        self.revise_decode_max_s = 0.0
         self.error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
@@ -480,17 +481,24 @@ class StreamingTranscriber:
         if (self._vad_pos - job.end) / SAMPLE_RATE > self.config.revise_max_lag_s:
             self.revisions_dropped += 1
             return
+        old = self.committed[job.first:job.first + job.count]
+        n_old = sum(len(s.words) for s in old)
         t0 = time.monotonic()
+        # One decode at temperature 0 with a cap on its length: a second pass never stalls the worker on
+        # retries or a runaway repetition (the first pass stands instead).
         segs: list[Segment] = self.transcriber.transcribe_array(
             job.audio, offset=job.start / SAMPLE_RATE, prompt=job.prompt, speaker=self.speaker,
-            beam_size=self.config.revise_beam, vad=False, word_timestamps=True)
+            beam_size=self.config.revise_beam, vad=False, word_timestamps=True, fallback=False,
+            max_new_tokens=min(220, 2 * n_old + 20))
+        took = time.monotonic() - t0
+        self.revise_decode_max_s = max(self.revise_decode_max_s, took)
         seconds = max(0.1, len(job.audio) / SAMPLE_RATE)
-        self._revise_rate = 0.7 * self._revise_rate + 0.3 * (time.monotonic() - t0) / seconds
+        self._revise_rate = 0.7 * self._revise_rate + 0.3 * took / seconds
         self.revisions_run += 1
-        old = self.committed[job.first:job.first + job.count]
         new = match_segments(old, self._clip(segs, job.start, job.end, job.onset))
-        if new is None:
-            self.revisions_dropped += 1
+        n_new = sum(len(s.words) for s in new or [])
+        if new is None or not 0.7 * n_old - 2 <= n_new <= 1.3 * n_old + 3:
+            self.revisions_dropped += 1  # heard something else entirely: a hallucination or a dropout
             return
         changed = False
         for k, seg in enumerate(new):

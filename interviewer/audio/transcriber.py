@@ -89,16 +89,22 @@ class Transcriber:
 
     def transcribe_array(self, audio: Float32Array, *, offset: float = 0.0, prompt: str | None = None,
                          speaker: str = "", beam_size: int | None = None, vad: bool = True,
-                         word_timestamps: bool = True) -> list[Segment]:
-        """Transcribe 16 kHz mono float32 audio; times are shifted by `offset` seconds."""
+                         word_timestamps: bool = True, fallback: bool = True,
+                         max_new_tokens: int | None = None) -> list[Segment]:
+        """Transcribe 16 kHz mono float32 audio; times are shifted by `offset` seconds.
+
+        `fallback=False` decodes once at temperature 0 (no retries at higher temperatures when the text
+        looks repetitive) and `max_new_tokens` caps the text: together they bound the cost of a decode."""
         if len(audio) < SAMPLE_RATE // 10:
             return []
-        kwargs: dict[str, Any] = {
+        kwargs: dict[str, Any] = {} if fallback else {"temperature": 0.0}
+        kwargs |= {
             "beam_size": beam_size or self.options.beam_size,
             "word_timestamps": word_timestamps,
             "vad_filter": vad,
             "initial_prompt": prompt or None,
             "condition_on_previous_text": False,
+            "max_new_tokens": max_new_tokens,
             "language": self.options.language or (None if self.multilingual else "en"),
         }
         with self._lock:
