@@ -225,3 +225,17 @@ def test_compare_window_cells_open_playable_quotes(qtbot, data_dir):
         assert any("Which would you ship?" in win.calls.item(i).text() for i in range(win.calls.count()))
     finally:
         store.close()
+
+
+def test_playback_notices_when_nothing_can_be_heard(qtbot, review, monkeypatch, tmp_path):
+    from PySide6.QtMultimedia import QMediaDevices
+
+    assert review.player.has_output  # the private PulseAudio sink
+    assert review.audio_notice.isHidden()
+    monkeypatch.setattr(QMediaDevices, "audioOutputs", staticmethod(list))
+    review.player.outputs_changed.emit()
+    assert review.audio_notice.isVisibleTo(review)
+    assert "No audio output device" in review.audio_notice.text()
+    review.player.path = tmp_path / "gone.wav"
+    review.player.outputs_changed.emit()
+    assert "gone.wav is missing" in review.audio_notice.text()
