@@ -10,7 +10,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QObject, QPointF, QRectF, QSettings, Qt, QUrl, Signal
+from PySide6.QtCore import QByteArray, QIODevice, QObject, QPointF, QRectF, QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -47,13 +47,43 @@ from interviewer.ui.live_window import colour_for
 NUDGE_S = 0.5
 
 
+class SealedDevice(QIODevice):
+    """A sealed (encrypted) recording as a random-access, read-only QIODevice: QtMultimedia plays it while
+    the plaintext exists only in memory, a chunk at a time."""
+
+    def __init__(self, sealed: Any, parent: QObject) -> None:
+        super().__init__(parent)
+        self._sealed = sealed
+        self.open(QIODevice.OpenModeFlag.ReadOnly)
+
+    def isSequential(self) -> bool:  # noqa: N802 - Qt override
+        return False
+
+    def size(self) -> int:
+        return int(self._sealed.size)
+
+    def bytesAvailable(self) -> int:  # noqa: N802 - Qt override
+        return max(0, self.size() - self.pos()) + super().bytesAvailable()
+
+    def readData(self, maxlen: int) -> bytes:  # noqa: N802 - Qt override
+        self._sealed.seek(self.pos())
+        return bytes(self._sealed.read(maxlen))
+
+    def writeData(self, _data: Any, _size: int) -> int:  # noqa: N802 - Qt override
+        return -1
+
+    def close(self) -> None:
+        super().close()
+        self._sealed.close()
+
+
 class AudioPlayer(QObject):
     """QtMultimedia playback of a session's recording, in seconds."""
 
     position_changed = Signal(float)
     outputs_changed = Signal()
 
-    def __init__(self, path: Path | None, parent: QObject | None = None) -> None:
+    def __init__(self, path: Path | None, parent: QObject | None = None, vault: Any = None) -> None:
         super().__init__(parent)
         from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
 
@@ -65,8 +95,15 @@ class AudioPlayer(QObject):
         self.devices.audioOutputsChanged.connect(self._outputs_changed)
         self.player.positionChanged.connect(lambda ms: self.position_changed.emit(ms / 1000.0))
         self.path = path
+        self.device: SealedDevice | None = None
         if path is not None and path.exists():
-            self.player.setSource(QUrl.fromLocalFile(str(path)))
+            from interviewer.vault import is_sealed
+
+            if vault is not None and is_sealed(path):
+                self.device = SealedDevice(vault.open(path), self)
+                self.player.setSourceDevice(self.device, QUrl.fromLocalFile(str(path)))
+            else:
+                self.player.setSource(QUrl.fromLocalFile(str(path)))
 
     @property
     def available(self) -> bool:
@@ -372,7 +409,7 @@ class ReviewWindow(QMainWindow):
         self.undo = QUndoStack(self)
         self.session = store.session(session_id)
         self.setWindowTitle(f"Review — {self.session['candidate']} — {self.session['started_at'][:10]}")
-        self.player = AudioPlayer(store.audio_file(self.session), self)
+        self.player = AudioPlayer(store.audio_file(self.session), self, vault=store.vault)
         self._build()
         self._actions()
         self.player.position_changed.connect(self._on_position)
