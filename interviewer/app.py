@@ -12,11 +12,22 @@ from interviewer import cli
 from interviewer.config import DataDir
 
 
-def build_services(data_dir: DataDir) -> cli.Services:
+def build_services(data_dir: DataDir, prompt: Any = None) -> cli.Services:
+    """`prompt(message) -> passphrase` asks for the passphrase of an encrypted data dir when neither
+    $INTERVIEWER_PASSPHRASE nor the OS keyring has it (default: the terminal, when there is one)."""
+    unlocked: list[Any] = []
+
+    def vault() -> Any:
+        from interviewer.vault import interactive_prompt, open_vault
+
+        if not unlocked:
+            unlocked.append(open_vault(data_dir.root, prompt or interactive_prompt()))
+        return unlocked[0]
+
     def open_store() -> Any:
         from interviewer.notes.store import Store
 
-        store = Store(data_dir.db_path)
+        store = Store(data_dir.db_path, vault=vault())
         store.daily_backup()
         return store
 
@@ -30,7 +41,7 @@ def build_services(data_dir: DataDir) -> cli.Services:
             opts.beam_size = beam
         return Transcriber(resolve_model(model, allow_download=allow_download), opts)
 
-    return cli.Services(data_dir=data_dir, open_store=open_store, make_transcriber=make_transcriber)
+    return cli.Services(data_dir=data_dir, open_store=open_store, make_transcriber=make_transcriber, vault=vault)
 
 
 def session_factory(services: cli.Services, store: Any, transcriber: Any, *, sources: list[tuple[Any, str]],
@@ -65,9 +76,10 @@ def probe_saver(services: cli.Services, kit_source: str) -> Any:
         if not target.exists() or target.resolve() == default_kit_path().resolve():
             target = user_kits_dir(services.data_dir.root) / "my-kit.toml"
             if not target.exists():
-                copy_kit(load_kit(kit_source if Path(kit_source).exists() else None), services.data_dir.root,
-                         "My kit")
-        save_kit_file(with_probe(load_kit(target), criterion=criterion, text=text, topics=topics), target)
+                copy_kit(load_kit(kit_source if Path(kit_source).exists() else None, services.vault()),
+                         services.data_dir.root, "My kit", services.vault())
+        save_kit_file(with_probe(load_kit(target, services.vault()), criterion=criterion, text=text, topics=topics),
+                      target, services.vault())
         return str(target)
     return save
 
@@ -176,13 +188,20 @@ def run_gui(args: Any, services: cli.Services) -> int:
 GUI_COMMANDS = {None, "gui"}
 
 
+def _gui_prompt(message: str) -> str:
+    from interviewer.ui.application import ask_passphrase
+
+    return ask_passphrase(message)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = cli.parse(list(sys.argv[1:] if argv is None else argv))
+    gui = args.command in GUI_COMMANDS or (args.command == "demo" and not args.headless and not args.import_only)
     try:
-        services = build_services(cli.data_dir_from(args))
+        services = build_services(cli.data_dir_from(args), prompt=_gui_prompt if gui else None)
     except OSError as exc:
         print(f"interviewer: error: cannot use the data directory: {exc}", file=sys.stderr)
         return 2
-    if args.command in GUI_COMMANDS or (args.command == "demo" and not args.headless and not args.import_only):
+    if gui:
         return run_gui(args, services)
     return cli.execute(args, services)

@@ -19,12 +19,13 @@ from typing import Any, TextIO
 from interviewer import __version__, cli_privacy, cli_reports, cli_review
 from interviewer.config import DATA_DIR_ENV, DataDir, resolve_data_dir
 from interviewer.errors import UserError
-from interviewer.files import write_text_atomic
 from interviewer.transcript import FORMATTERS, Segment
+from interviewer.vault import write_file
 
 if False:  # pragma: no cover - typing only, keeps heavy imports lazy
     from interviewer.audio.transcriber import Transcriber
     from interviewer.notes.store import Store
+    from interviewer.vault import Vault
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Services:
     make_transcriber: Callable[..., Transcriber]
     out: TextIO = field(default_factory=lambda: sys.stdout)
     err: TextIO = field(default_factory=lambda: sys.stderr)
+    vault: Callable[[], Vault | None] = lambda: None
 
     def print(self, *args: Any) -> None:
         print(*args, file=self.out, flush=True)
@@ -119,7 +121,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("tag", help="tag a time range of a session as evidence; prints the evidence id")
     p.add_argument("session", help="session id (or an unambiguous prefix)")
-    p.add_argument("--criterion", required=True, help="criterion key from the session's kit")
+    p.add_argument("--criterion", default=None, help="criterion key from the session's kit (required unless "
+                                                      "--consent)")
+    p.add_argument("--consent", action="store_true",
+                   help="tag the range as the moment the candidate gave consent out loud (not evidence); prints "
+                        "the consent record as JSON")
     p.add_argument("--start", type=float, required=True, help="seconds from the start of the recording")
     p.add_argument("--end", type=float, required=True)
     p.add_argument("--claim", default=None, help="claim id")
@@ -381,8 +387,12 @@ def import_recording(sv: Services, *, audio: Path, candidate: str, role: str | N
             store.record_consent(candidate_id=cand, session_id=sid, method=consent, confirmed_by=evaluator)
         rel = Path("audio") / f"{sid}{audio.suffix.lower() or '.audio'}"
         sv.data_dir.audio_dir.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(audio, sv.data_dir.root / rel)
-        result = tr.transcribe_file(sv.data_dir.root / rel, beam_size=beam)
+        if store.vault is not None:  # sealed as it is copied: the plaintext never lands in the data dir
+            with audio.open("rb") as src, store.vault.open(sv.data_dir.root / rel, "xb") as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)
+        else:
+            shutil.copyfile(audio, sv.data_dir.root / rel)
+        result = tr.transcribe_file(sv.data_dir.root / rel, beam_size=beam, vault=store.vault)
         with store.atomic():
             store.add_segments(sid, result.segments)
             store.update_session(sid, status="complete", audio_path=rel.as_posix(),
@@ -554,8 +564,19 @@ def cmd_tag(args: argparse.Namespace, sv: Services) -> int:
     store = sv.open_store()
     try:
         sid = store.resolve_session(args.session)
+        if args.consent:
+            if args.criterion:
+                raise UserError("--consent tags the consent moment, not evidence: leave out --criterion")
+            row = store.mark_spoken_consent(sid, args.start, args.end,
+                                            actor=args.evaluator or default_evaluator())
+            sv.print(json.dumps({k: row.get(k) for k in ("id", "session_id", "method", "confirmed_by", "confirmed_at",
+                                                          "spoken_start", "spoken_end", "spoken_quote")},
+                                ensure_ascii=False))
+            return 0
         kit = _session_kit(store, sid)
         keys = [c.key for c in kit.criteria]
+        if not args.criterion:
+            raise UserError(f"say which criterion with --criterion ({', '.join(keys)}), or --consent")
         if args.criterion not in keys:
             raise UserError(f"unknown criterion {args.criterion!r}; this session's kit has: {', '.join(keys)}")
         if args.claim:
@@ -582,7 +603,8 @@ def cmd_export(args: argparse.Namespace, sv: Services) -> int:
         sid = store.resolve_session(args.session)
         wrote = cli_review.export_formats(args, sv, store, sid) or wrote
         if args.json is not None:
-            write_text_atomic(args.json, json.dumps(store.export_session(sid), ensure_ascii=False, indent=1))
+            write_file(store.vault, args.json,
+                       json.dumps(store.export_session(sid), ensure_ascii=False, indent=1).encode("utf-8"))
             sv.print(str(args.json))
             wrote = True
     finally:
@@ -611,7 +633,7 @@ def cmd_kit(args: argparse.Namespace, sv: Services) -> int:
 
     action = args.kit_command
     if action == "validate":
-        kit = load_kit(args.file)
+        kit = load_kit(args.file, sv.vault())
         sv.print(f"{args.file}: ok — {len(kit.criteria)} criteria, {len(kit.probes)} probes, "
                  f"{len(kit.topics)} topics")
         return 0
@@ -621,16 +643,16 @@ def cmd_kit(args: argparse.Namespace, sv: Services) -> int:
             sv.print(f"{f.stem}  {f}")
         return 0
     if action == "new":
-        path = copy_kit(load_kit(args.source), sv.data_dir.root, args.name)
+        path = copy_kit(load_kit(args.source, sv.vault()), sv.data_dir.root, args.name, sv.vault())
         sv.print(str(path))
         return 0
     if action == "import":
-        kit = load_kit(args.file)
-        path = copy_kit(kit, sv.data_dir.root, kit.name)
+        kit = load_kit(args.file, sv.vault())
+        path = copy_kit(kit, sv.data_dir.root, kit.name, sv.vault())
         sv.print(str(path))
         return 0
-    kit = load_kit(_find_kit(sv, args.kit))
-    write_text_atomic(args.output, dump_kit(kit))
+    kit = load_kit(_find_kit(sv, args.kit), sv.vault())
+    write_file(sv.vault(), args.output, dump_kit(kit).encode("utf-8"))
     sv.print(str(args.output))
     return 0
 
@@ -713,7 +735,7 @@ def cmd_evaluator(args: argparse.Namespace, sv: Services) -> int:
                 sv.print(f"{r['name']} ({r['role'] or 'no role'}): {', '.join(r['topics'])}")
             return 0
         topics = [t.strip() for t in args.shipped.split(",") if t.strip()]
-        eid = panel.add_evaluator(store, load_kit(args.kit), args.name, role=args.role,
+        eid = panel.add_evaluator(store, load_kit(args.kit, sv.vault()), args.name, role=args.role,
                                   shipped=dict.fromkeys(topics, args.note), note=args.note)
     finally:
         store.close()
@@ -726,7 +748,7 @@ def cmd_candidate(args: argparse.Namespace, sv: Services) -> int:
     from interviewer.notes.kits import load_kit
     from interviewer.notes.resume import read_resume
 
-    kit = load_kit(args.kit)
+    kit = load_kit(args.kit, sv.vault())
     claims = claims_from_file(args.resume, kit)  # a bad resume is refused before anything is stored
     text = read_resume(args.resume).text
     store = sv.open_store()
@@ -748,7 +770,7 @@ def cmd_plan(args: argparse.Namespace, sv: Services) -> int:
     from interviewer.notes import panel
     from interviewer.notes.kits import load_kit
 
-    kit = load_kit(args.kit)
+    kit = load_kit(args.kit, sv.vault())
     store = sv.open_store()
     try:
         cand = store.find_candidate(args.candidate)
@@ -773,7 +795,7 @@ def cmd_claims(args: argparse.Namespace, sv: Services) -> int:
     from interviewer.notes.claims import claims_report
     from interviewer.notes.kits import load_kit
 
-    report = claims_report(args.resume, load_kit(args.kit))
+    report = claims_report(args.resume, load_kit(args.kit, sv.vault()))
     if args.format == "json":
         sv.print(json.dumps(report, ensure_ascii=False, indent=1))
         return 0

@@ -9,14 +9,19 @@ UserError: one line, exit status 2.
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
+import os
+import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from interviewer import vault
 from interviewer.config import DATA_DIR_ENV
 from interviewer.errors import UserError
+from interviewer.vault import PASSPHRASE_ENV
 
 if TYPE_CHECKING:  # cli.py imports this module: no runtime import back
     from interviewer.cli import Services
@@ -45,6 +50,20 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 def register(sub: Any) -> None:
     """Add the privacy subcommands to `sub` (what `ArgumentParser.add_subparsers()` returned)."""
+    p = sub.add_parser(
+        "init", help="create a data dir, optionally encrypted at rest",
+        description="Create the data dir. --encrypt makes it encrypted at rest (SQLCipher for the database, "
+                    "AES-256-GCM for audio, exports and backups): choose it when the data dir is new. The "
+                    f"passphrase comes from ${PASSPHRASE_ENV}, else it is asked twice in the terminal. "
+                    "--keyring saves it in the OS keyring so that the app opens without asking. Prints "
+                    '{"data_dir", "encrypted", "keyring"} with --format json.')
+    p.add_argument("--encrypt", action="store_true", help="encrypt everything stored in this data dir")
+    p.add_argument("--keyring", action="store_true", help="save the passphrase in the OS keyring")
+    p.add_argument("--change-passphrase", action="store_true",
+                   help="change the passphrase of an encrypted data dir (asks for the old and the new one; "
+                        f"or ${PASSPHRASE_ENV} and $INTERVIEWER_NEW_PASSPHRASE)")
+    _common(p)
+
     p = sub.add_parser(
         "retention", help="show, set or apply how long audio and transcripts are kept",
         description="Without --apply: show the data dir's retention policy and what it would remove now. "
@@ -215,7 +234,55 @@ def cmd_access(args: argparse.Namespace, sv: Services) -> int:
     return 0
 
 
+def _new_passphrase(env: str, what: str) -> str:
+    value = os.environ.get(env)
+    if value:
+        return value
+    if not (sys.stdin and sys.stdin.isatty()):
+        raise UserError(f"give the {what} in ${env} (no terminal to ask in)")
+    first = getpass.getpass(f"{what.capitalize()}: ")
+    if first != getpass.getpass(f"{what.capitalize()} again: "):
+        raise UserError("the two passphrases differ; nothing was changed")
+    return first
+
+
+def cmd_init(args: argparse.Namespace, sv: Services) -> int:
+    root = sv.data_dir.root
+    if args.change_passphrase:
+        if not vault.is_encrypted(root):
+            raise UserError("is not encrypted: nothing to change (create an encrypted one with init --encrypt)",
+                            path=root)
+        old = vault.resolve_passphrase(root, vault.interactive_prompt())
+        new = _new_passphrase("INTERVIEWER_NEW_PASSPHRASE", "new passphrase")
+        vault.change_passphrase(root, old, new)
+        if args.keyring:
+            vault.save_to_keyring(root, new)
+        sv.print("The passphrase was changed." if args.format == "text" else
+                 json.dumps({"data_dir": str(root), "encrypted": True, "keyring": bool(args.keyring)}))
+        return 0
+    if args.encrypt and not vault.is_encrypted(root):
+        passphrase = _new_passphrase(PASSPHRASE_ENV, "passphrase")
+        vault.create_vault(root, passphrase)
+        if args.keyring:
+            vault.save_to_keyring(root, passphrase)
+    elif args.keyring:
+        if not vault.is_encrypted(root):
+            raise UserError("--keyring saves the passphrase of an encrypted data dir: add --encrypt", path=root)
+        passphrase = vault.resolve_passphrase(root, vault.interactive_prompt())
+        vault.unlock(root, passphrase)
+        vault.save_to_keyring(root, passphrase)
+    encrypted = vault.is_encrypted(root)
+    if args.format == "json":
+        sv.print(json.dumps({"data_dir": str(root), "encrypted": encrypted, "keyring": bool(args.keyring)}))
+    else:
+        sv.print(f"{root}: " + ("encrypted at rest; keep the passphrase safe, without it nothing here can be "
+                                "read" if encrypted else "ready (not encrypted; `init --encrypt` on a new data "
+                                "dir encrypts it)"))
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Services], int]] = {
+    "init": cmd_init,
     "retention": cmd_retention,
     "erase": cmd_erase,
     "access": cmd_access,

@@ -66,15 +66,15 @@ def add_export_options(parser: argparse.ArgumentParser) -> None:
 def export_formats(args: argparse.Namespace, sv: Services, store: Store, session_id: str) -> bool:
     """Write each transcript format asked for in `args` (Path or None); print each path written.
     Returns True if anything was written."""
-    from interviewer.files import write_text_atomic
     from interviewer.notes.review import export_transcript
+    from interviewer.vault import write_file
 
     wrote = False
     for fmt in TRANSCRIPT_FORMATS:
         out = getattr(args, fmt, None)
         if out is None:
             continue
-        write_text_atomic(Path(out), export_transcript(store, session_id, fmt))
+        write_file(store.vault, Path(out), export_transcript(store, session_id, fmt).encode("utf-8"))
         sv.print(str(out))
         wrote = True
     return wrote

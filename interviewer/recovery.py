@@ -64,14 +64,14 @@ def recover_one(store: Store, row: dict[str, Any], transcriber: Any) -> Recovere
             problem = f"{path}: the recording is missing"
             continue
         try:
-            frames = repair_wav(path)
+            frames = repair_wav(path, vault=store.vault)
         except UserError as exc:
             problem = str(exc)
             continue
         duration = max(duration, frames / SAMPLE_RATE)
         track_last = max((s.end for s in store.segments(sid) if s.speaker == speaker), default=0.0) \
             if len(tracks) > 1 else last_end
-        audio = decode_file(path).samples
+        audio = decode_file(path, vault=store.vault).samples
         tail = audio[int(track_last * SAMPLE_RATE):]
         segs = transcriber.transcribe_array(tail, offset=track_last, speaker=speaker, vad=True,
                                             word_timestamps=True) if len(tail) > SAMPLE_RATE // 4 else []

@@ -30,7 +30,7 @@ class FileTranscriber(Protocol):
     def label(self) -> str: ...
 
     def transcribe_file(self, path: Path | str, *, beam_size: int | None = None, speaker: str = "",
-                        progress: Callable[[float], None] | None = None) -> FileTranscript: ...
+                        progress: Callable[[float], None] | None = None, vault: Any = None) -> FileTranscript: ...
 
 
 def session_tracks(store: Store, session: dict[str, Any]) -> list[tuple[Path, str]]:
@@ -82,7 +82,8 @@ def refine_session(store: Store, session_id: str, transcriber: FileTranscriber, 
             if progress is not None:
                 progress(min(1.0, (i + max(0.0, min(1.0, fraction))) / len(tracks)))
 
-        result = transcriber.transcribe_file(path, beam_size=beam, speaker=speaker, progress=on_progress)
+        result = transcriber.transcribe_file(path, beam_size=beam, speaker=speaker, progress=on_progress,
+                                             vault=store.vault)
         if result.truncated:
             notes.append(f"{path}: truncated ({result.problem}); transcribed the {result.duration_s:.1f} s that "
                          "could be decoded")

@@ -168,7 +168,8 @@ class LiveSession:
         self.inhibitor.acquire()  # no idle sleep while recording, where the platform allows
         try:
             for track, rel in zip(self.tracks, paths, strict=True):
-                track.recorder = Recorder(self.data_dir.root / rel)
+                track.recorder = Recorder(self.data_dir.root / rel,
+                                          opener=store.vault.open if store.vault else None)
                 commit, revise = self._committer(sid)
                 track.stream = StreamingTranscriber(
                     self.transcriber, speaker=track.speaker, config=self.config,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import random
 from datetime import UTC, datetime
 from pathlib import Path
@@ -59,7 +60,13 @@ def synthetic_session(store: Store, *, candidate: str = "Ann", role: str = "MLE"
         path = audio_dir / f"{sid}.wav"
         path.parent.mkdir(parents=True, exist_ok=True)
         t = np.arange(int(duration * 16000)) / 16000
-        sf.write(str(path), (0.05 * np.sin(2 * np.pi * 220 * t)).astype(np.float32), 16000, subtype="PCM_16")
+        tone = (0.05 * np.sin(2 * np.pi * 220 * t)).astype(np.float32)
+        if store.vault is not None:  # an encrypted data dir: the recording is sealed
+            buf = io.BytesIO()
+            sf.write(buf, tone, 16000, subtype="PCM_16", format="WAV")
+            store.vault.write_bytes(path, buf.getvalue())
+        else:
+            sf.write(str(path), tone, 16000, subtype="PCM_16")
         updates["audio_path"] = f"audio/{sid}.wav"
     store.update_session(sid, **updates)
     return sid

@@ -345,3 +345,32 @@ def test_whole_headless_demo_offline(run_cli, tmp_path, no_network):
     assert "Zoë" not in anon
     for name in ("compare.pdf", "calibration.pdf"):
         assert PdfReader(out / name).pages
+
+
+def test_tag_spoken_consent_is_kept_on_the_consent_record_and_in_the_pdf(data_dir, run_cli, tmp_path):
+    from pypdf import PdfReader
+
+    from interviewer.notes.store import Store
+    from tests.builders import synthetic_session
+
+    with Store(data_dir.db_path) as store:
+        sid = synthetic_session(store, candidate="Ann", segments=10, evidence=1)
+        store.record_consent(candidate_id=store.session(sid)["candidate_id"], session_id=sid, method="verbal",
+                             confirmed_by="Ada")
+        said = " ".join(s.text for s in store.segments(sid) if s.start < 7.2)
+    refused = run_cli("tag", sid, "--consent", "--criterion", "judgment", "--start", "0", "--end", "7")
+    assert refused.code == 2 and "leave out --criterion" in refused.err
+    assert run_cli("tag", sid, "--start", "0", "--end", "7").code == 2  # neither criterion nor consent
+    res = run_cli("tag", sid, "--consent", "--start", "0", "--end", "7.2", "--evaluator", "Ada")
+    assert res.code == 0, res.err
+    row = json.loads(res.out)
+    assert (row["method"], row["spoken_start"], row["spoken_end"]) == ("verbal", 0.0, 7.2)
+    assert row["spoken_quote"] and row["spoken_quote"].split()[0] == said.split()[0]
+    out = tmp_path / "s.json"
+    assert run_cli("export", sid, "--json", str(out)).code == 0
+    [consent] = json.loads(out.read_text())["consent"]
+    assert consent["spoken_quote"] == row["spoken_quote"]
+    pdf = tmp_path / "s.pdf"
+    assert run_cli("export", sid, "--pdf", str(pdf)).code == 0
+    text = " ".join((p.extract_text() or "") for p in PdfReader(str(pdf)).pages)
+    assert "said on the recording at 00:00" in " ".join(text.split())

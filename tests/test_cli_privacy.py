@@ -60,7 +60,7 @@ def two(sv: Services) -> dict[str, dict[str, str]]:
 
 
 def test_commands_are_registered():
-    assert set(COMMANDS) == {"retention", "erase", "access"}
+    assert set(COMMANDS) == {"init", "retention", "erase", "access"}
     args = parser().parse_args(["retention", "--apply", "--dry-run", "--audio-days", "30",
                                 "--transcript-days", "forever", "--format", "json", "--data-dir", "/x"])
     assert (args.apply, args.dry_run, args.audio_days, args.format, args.data_dir) == (True, True, 30, "json", "/x")

@@ -142,7 +142,7 @@ class FakeTranscriber:
         self.segments = segments
         self.calls: list[tuple[Path, int | None, str]] = []
 
-    def transcribe_file(self, path, *, beam_size=None, speaker="", progress=None) -> FileTranscript:
+    def transcribe_file(self, path, *, beam_size=None, speaker="", progress=None, vault=None) -> FileTranscript:
         self.calls.append((Path(path), beam_size, speaker))
         segs = [Segment(s.start, s.end, s.text, speaker, s.words) for s in self.segments]
         for i, _ in enumerate(segs, 1):

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import av
 import numpy as np
 import numpy.typing as npt
 
 from interviewer.errors import AudioError
+from interviewer.vault import is_sealed
 
 SAMPLE_RATE = 16_000
 # A file whose decodable audio is shorter than its header promises by more than this is truncated.
@@ -32,13 +34,18 @@ class DecodedAudio:
         return len(self.samples) / self.sample_rate
 
 
-def _open(path: Path) -> av.container.InputContainer:
+def _open(path: Path, vault: Any = None) -> av.container.InputContainer:
+    """`vault`: the data dir's, to read a sealed (encrypted) recording; the plaintext never touches disk."""
     if not path.exists():
         raise AudioError("no such file", path=path)
     if path.is_dir():
         raise AudioError("is a directory, not an audio file", path=path)
+    sealed = is_sealed(path)
+    if sealed and vault is None:
+        raise AudioError("is encrypted: it can be played and transcribed only through its data dir, with the "
+                         "passphrase", path=path)
     try:
-        container = av.open(str(path), mode="r")
+        container = av.open(vault.reader(path) if sealed else str(path), mode="r")
     except (av.error.FFmpegError, UnicodeDecodeError, ValueError, ZeroDivisionError) as exc:
         raise AudioError(f"not an audio file that can be decoded ({exc})", path=path) from None
     except OSError as exc:
@@ -54,13 +61,13 @@ def _open(path: Path) -> av.container.InputContainer:
 
 
 def iter_decode(path: Path | str, *, sample_rate: int = SAMPLE_RATE,
-                chunk: int = 4096) -> Iterator[Float32Array]:
+                chunk: int = 4096, vault: Any = None) -> Iterator[Float32Array]:
     """Yield mono float32 blocks at `sample_rate` as the file is decoded (for real-time replay).
 
     Stops quietly at the first undecodable packet: what was decodable has been yielded.
     """
     path = Path(path)
-    container = _open(path)
+    container = _open(path, vault)
     try:
         stream = container.streams.audio[0]
         resampler = av.AudioResampler(format="flt", layout="mono", rate=sample_rate)
@@ -89,10 +96,10 @@ def iter_decode(path: Path | str, *, sample_rate: int = SAMPLE_RATE,
         container.close()
 
 
-def decode_file(path: Path | str, *, sample_rate: int = SAMPLE_RATE) -> DecodedAudio:
+def decode_file(path: Path | str, *, sample_rate: int = SAMPLE_RATE, vault: Any = None) -> DecodedAudio:
     """The whole file as mono float32 at `sample_rate`; a truncated file yields its valid part."""
     path = Path(path)
-    container = _open(path)
+    container = _open(path, vault)
     declared: float | None = None
     try:
         stream = container.streams.audio[0]

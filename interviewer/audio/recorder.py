@@ -16,9 +16,10 @@ import os
 import struct
 import threading
 import wave
+from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any
 
 import numpy as np
 
@@ -61,15 +62,25 @@ def wav_header(data_bytes: int, sample_rate: int = SAMPLE_RATE) -> bytes:
                        sample_rate * 2, 2, 16, b"data", data_bytes)
 
 
+Opener = Callable[[Path, str], Any]  # a binary file: plain, or a vault's SealedFile
+
+
+def plain_open(path: Path, mode: str) -> Any:
+    return path.open(mode, buffering=0)
+
+
 class Recorder:
     """One mono track. `write` is called from the capture callback; it never waits on anything slow.
 
     Each block goes straight to the kernel (unbuffered), then the header is patched to cover it, so the
-    header on disk never claims more than the data on disk.
+    header on disk never claims more than the data on disk. `opener` opens the file: plain, or sealed by
+    the data dir's vault (`Vault.open`), which writes through the same way.
     """
 
-    def __init__(self, path: Path, *, sample_rate: int = SAMPLE_RATE, fsync_interval: float = 1.0) -> None:
+    def __init__(self, path: Path, *, sample_rate: int = SAMPLE_RATE, fsync_interval: float = 1.0,
+                 opener: Opener | None = None) -> None:
         self.path = Path(path)
+        self._opener = opener
         self.sample_rate = sample_rate
         self.frames = 0
         self.error: Exception | None = None
@@ -77,7 +88,7 @@ class Recorder:
         self._closed = False
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._file: BinaryIO = self.path.open("xb", buffering=0)
+            self._file: Any = (opener or plain_open)(self.path, "xb")
         except FileExistsError:
             raise AudioError("already exists; refusing to overwrite a recording", path=self.path) from None
         if os.name == "posix":
@@ -125,9 +136,19 @@ class Recorder:
 
     def read(self, start: int, count: int) -> Float32Array:
         """Samples [start, start + count) as float32, read back from disk (for a transcriber catching up)."""
-        with self.path.open("rb") as f:
-            f.seek(44 + 2 * start)
-            raw = f.read(2 * count)
+        raw = b""
+        with self._lock:
+            if self._opener is not None and not self._closed:
+                # a sealed file is read through the writer's own handle: no half-written chunk is seen
+                self._file.seek(44 + 2 * start)
+                raw = self._file.read(2 * count)
+                reread = False
+            else:
+                reread = True
+        if reread:
+            with (self._opener or plain_open)(self.path, "rb") as f:
+                f.seek(44 + 2 * start)
+                raw = f.read(2 * count)
         return np.frombuffer(raw[: len(raw) // 2 * 2], dtype="<i2").astype(np.float32) / 32768.0
 
     def _flush_loop(self) -> None:
@@ -156,12 +177,15 @@ class Recorder:
             self._flusher.join(timeout=2)
 
 
-def repair_wav(path: Path) -> int:
+def repair_wav(path: Path, *, vault: Any = None) -> int:
     """Make a WAV's header cover every whole frame on disk; return the number of frames.
 
-    A file cut anywhere (even inside its header) becomes a valid, possibly empty, 16 kHz mono WAV.
+    A file cut anywhere (even inside its header) becomes a valid, possibly empty, 16 kHz mono WAV. A sealed
+    recording (`vault` given) first loses a chunk torn by a power cut, then gets the same treatment.
     """
     path = Path(path)
+    if vault is not None:
+        return _repair_sealed(path, vault)
     size = path.stat().st_size
     if size < 44:
         with path.open("r+b") as f, wave.open(f, "wb") as w:
@@ -187,3 +211,24 @@ def repair_wav(path: Path) -> int:
         os.fsync(f.fileno())
     return int(data // align)
 
+
+
+def _repair_sealed(path: Path, vault: Any) -> int:
+    with vault.open(path, "r+b", repair=True) as f:
+        size = f.size
+        if size < 44:
+            f.seek(0)
+            f.write(wav_header(0))
+            data = 0
+        else:
+            f.seek(0)
+            head = f.read(44)
+            if head[:4] != b"RIFF" or head[8:16] != b"WAVEfmt " or head[36:40] != b"data":
+                raise AudioError("is not a recording this app wrote (unexpected WAV header)", path=path)
+            (rate,) = struct.unpack("<I", head[24:28])
+            data = (size - 44) // 2 * 2
+            f.seek(0)
+            f.write(wav_header(data, rate))
+        f.flush()
+        os.fsync(f.fileno())
+    return int(data // 2)

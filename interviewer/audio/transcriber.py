@@ -112,8 +112,9 @@ class Transcriber:
             return [s for s in (_segment(r, offset, speaker) for r in raw) if s is not None]
 
     def transcribe_file(self, path: Path | str, *, beam_size: int | None = None, speaker: str = "",
-                        progress: Callable[[float], None] | None = None) -> FileTranscript:
-        audio = decode_file(path)
+                        progress: Callable[[float], None] | None = None, vault: Any = None) -> FileTranscript:
+        """`vault`: the data dir's, for a sealed (encrypted) recording."""
+        audio = decode_file(path, vault=vault)
         segments: list[Segment] = []
         beam = beam_size or self.options.beam_size
         with self._lock:

@@ -10,6 +10,7 @@ Importing the same bundle twice changes nothing.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import zipfile
 from collections.abc import Sequence
@@ -19,6 +20,7 @@ from typing import Any
 
 from interviewer.errors import UserError
 from interviewer.notes.store import Store
+from interviewer.vault import Vault, is_sealed, read_file, write_file
 
 FORMAT = "interviewer-bundle"
 VERSION = 1
@@ -100,28 +102,30 @@ def export_bundle(store: Store, session_ids: Sequence[str], out: Path) -> dict[s
         for key in ("audio_path", "audio_path2"):
             rel = s.get(key)
             if rel and (store.root / rel).exists():
-                members[f"audio/{Path(rel).name}"] = (store.root / rel).read_bytes()
+                members[f"audio/{Path(rel).name}"] = read_file(store.vault, store.root / rel)
     manifest = {"format": FORMAT, "version": VERSION, "sessions": sids,
                 "checksums": {name: _sha256(data) for name, data in members.items()}}
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as z:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
         z.writestr("manifest.json", json.dumps(manifest, indent=1))
         for name, data in members.items():
             z.writestr(name, data)
-    tmp.replace(out)
+    write_file(store.vault, out, buf.getvalue())
     return {"bundle": str(out), "sessions": sids, "rows": {t: len(r) for t, r in rows.items()},
             "audio": sum(1 for n in members if n.startswith("audio/"))}
 
 
-def read_bundle(path: Path) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]], dict[str, bytes]]:
+def read_bundle(path: Path, vault: Vault | None = None
+                ) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]], dict[str, bytes]]:
     """Open and verify a bundle; anything wrong refuses the whole file."""
     path = Path(path)
     if not path.is_file():
         raise UserError("no such bundle file", path=path)
+    source: Path | io.BytesIO = io.BytesIO(read_file(vault, path)) if is_sealed(path) else path
     try:
-        with zipfile.ZipFile(path) as z:
+        with zipfile.ZipFile(source) as z:
             names = set(z.namelist())
             if "manifest.json" not in names:
                 raise UserError("is not an Interviewer bundle (no manifest); nothing was imported", path=path)
@@ -153,7 +157,7 @@ def read_bundle(path: Path) -> tuple[dict[str, Any], dict[str, list[dict[str, An
 
 
 def import_bundle(store: Store, path: Path) -> ImportReport:
-    _manifest, rows, data = read_bundle(path)
+    _manifest, rows, data = read_bundle(path, store.vault)
     report = ImportReport()
     audio_dir = store.root / "audio"
     with store.atomic():
@@ -179,11 +183,9 @@ def import_bundle(store: Store, path: Path) -> ImportReport:
             continue
         target = audio_dir / Path(name).name
         if not target.exists():
-            tmp = target.with_name(f".{target.name}.tmp")
-            tmp.write_bytes(blob)
-            tmp.replace(target)
+            write_file(store.vault, target, blob)
             report.audio_added += 1
-        elif _sha256(target.read_bytes()) != _sha256(blob):
+        elif _sha256(read_file(store.vault, target)) != _sha256(blob):
             report.conflicts.append({"table": "audio", "id": target.name, "fields": ["content"]})
     return report
 

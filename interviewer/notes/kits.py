@@ -33,6 +33,7 @@ from typing import Any
 from interviewer.config import resource_path
 from interviewer.errors import KitError
 from interviewer.files import write_text_atomic
+from interviewer.vault import Vault, inside, read_file
 
 CRITERION_KEY = re.compile(r"^[a-z][a-z0-9-]*$")
 SCORES = ("1", "2", "3", "4")
@@ -213,7 +214,7 @@ def user_kits_dir(data_root: Path) -> Path:
     return data_root / "kits"
 
 
-def save_kit_file(kit: Kit, path: Path) -> Path:
+def save_kit_file(kit: Kit, path: Path, vault: Vault | None = None) -> Path:
     """Write a kit; the bundled default kit is read-only, so edits to it must go to a copy."""
     path = Path(path)
     if path.resolve() == default_kit_path().resolve():
@@ -221,10 +222,12 @@ def save_kit_file(kit: Kit, path: Path) -> Path:
                        path=path)
     text = dump_kit(kit)
     parse_kit(text, path)  # never write a kit that would not load back
+    if vault is not None and inside(path, vault.root):  # own probes may quote a resume: sealed like the rest
+        return vault.write_bytes(path, text.encode("utf-8"))
     return write_text_atomic(path, text, private=False)
 
 
-def copy_kit(source: Kit, data_root: Path, name: str) -> Path:
+def copy_kit(source: Kit, data_root: Path, name: str, vault: Vault | None = None) -> Path:
     """An editable copy of a kit in the data dir's kits folder, renamed."""
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "kit"
     path = user_kits_dir(data_root) / f"{slug}.toml"
@@ -232,14 +235,15 @@ def copy_kit(source: Kit, data_root: Path, name: str) -> Path:
         raise KitError("a kit with this name already exists", path=path)
     renamed = Kit(name, source.version, source.topics, source.criteria, source.probes, source.description,
                   str(path), dict(source.extra))
-    return save_kit_file(renamed, path)
+    return save_kit_file(renamed, path, vault)
 
 
-def load_kit(path: Path | str | None = None) -> Kit:
-    """Load and validate a kit file; `None` is the bundled default kit."""
+def load_kit(path: Path | str | None = None, vault: Vault | None = None) -> Kit:
+    """Load and validate a kit file; `None` is the bundled default kit. `vault`: for a kit sealed in an
+    encrypted data dir."""
     p = Path(path) if path is not None else default_kit_path()
     try:
-        raw = p.read_bytes()
+        raw = read_file(vault, p)
     except FileNotFoundError:
         raise KitError("no such kit file", path=p) from None
     except OSError as exc:

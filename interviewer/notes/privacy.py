@@ -24,7 +24,6 @@ import os
 import re
 import secrets
 import shutil
-import sqlite3
 import tomllib
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
@@ -40,7 +39,8 @@ from interviewer.config import DataDir
 from interviewer.errors import UserError
 from interviewer.files import write_text_atomic
 from interviewer.notes.schema import MIGRATION_1, statements
-from interviewer.notes.store import Store
+from interviewer.notes.store import DB_ERRORS, Store
+from interviewer.vault import Vault, is_sealed, read_file, write_file
 
 POLICY_FILE = "retention.toml"
 RETENTION_ACTOR = "retention"
@@ -268,7 +268,7 @@ def _checkpoint(store: Store) -> bool:
                 row = store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             finally:
                 store.db.execute(f"PRAGMA busy_timeout={before}")
-    except sqlite3.Error:
+    except DB_ERRORS:
         return False
     return row is None or int(row[0]) == 0
 
@@ -291,7 +291,7 @@ def _scrub(store: Store) -> bool:
             with store.atomic():
                 store.db.execute("INSERT INTO segments_fts(segments_fts) VALUES ('rebuild')")
         return _checkpoint(store)
-    except sqlite3.Error:
+    except DB_ERRORS:
         return False
 
 
@@ -909,7 +909,7 @@ def erase_candidate(store: Store, data_dir: DataDir | Path, name: str) -> Erasur
             for p in sorted(dd.audio_dir.iterdir()):
                 if any(p.name.startswith(s) for s in sids) and not p.is_dir():
                     files[p] = None
-        for p in _mentioning_files(dd.exports_dir, subject.mentions):
+        for p in _mentioning_files(dd.exports_dir, subject.mentions, store.vault):
             files[p] = None
         # Automatic database backups hold the candidate as they were: they go too (a new one is made later).
         if (dd.root / "backups").is_dir():
@@ -967,7 +967,7 @@ def erase_candidate(store: Store, data_dir: DataDir | Path, name: str) -> Erasur
                          mentions_left=[f"{m['table']} {m['id']} {m['column']}" for m in left])
 
 
-def _mentioning_files(folder: Path, mentions: _Mentions) -> list[Path]:
+def _mentioning_files(folder: Path, mentions: _Mentions, vault: Vault | None = None) -> list[Path]:
     """Files under `folder` whose path (relative to it) or UTF-8 text mentions the candidate."""
     found: list[Path] = []
     if not folder.is_dir():
@@ -982,8 +982,8 @@ def _mentioning_files(folder: Path, mentions: _Mentions) -> list[Path]:
         if path.is_symlink():
             continue
         try:
-            text = path.read_bytes().decode("utf-8", errors="replace")
-        except OSError:
+            text = read_file(vault, path).decode("utf-8", errors="replace")
+        except (OSError, UserError):
             found.append(path)  # cannot tell: removing is the safe side
             continue
         if mentions(text):
@@ -1080,8 +1080,11 @@ def access_candidate(store: Store, data_dir: DataDir | Path, name: str, out_dir:
     out_dir.mkdir(parents=True, exist_ok=True)
     if copies:
         (out_dir / "audio").mkdir(exist_ok=True)
-    for src, dest in copies:
-        shutil.copyfile(src, dest)
+    for src, dest in copies:  # the recording as it was made: decrypted when the data dir is encrypted
+        if store.vault is not None and is_sealed(src):
+            write_file(store.vault, dest, read_file(store.vault, src))
+        else:
+            shutil.copyfile(src, dest)
     target = out_dir / "candidate.json"
     _write_private(target, json.dumps(data, ensure_ascii=False, indent=1, default=str))
     restrict_permissions(out_dir)

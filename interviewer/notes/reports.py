@@ -22,6 +22,7 @@ ids of the candidates it is about, so erasing a candidate also finds their repor
 from __future__ import annotations
 
 import bisect
+import io
 import os
 import re
 import tempfile
@@ -61,6 +62,7 @@ from interviewer.notes.calibration import calibration
 from interviewer.notes.kits import Kit, load_kit, parse_kit
 from interviewer.notes.store import CLAIM_STATUSES, Store
 from interviewer.transcript import Segment, mmss
+from interviewer.vault import Vault, inside, write_file
 
 # ============================================================================================ constants
 FONT = "DejaVuSans"
@@ -396,7 +398,9 @@ def session_summary(store: Store, session_id: str, *, anonymise: bool = False) -
                        "settled_by": (change or {}).get("actor") or "", "settled_at": (change or {}).get("at") or ""})
     claim_counts = Counter(c["status"] for c in ledger)
     consents = [{"method": c["method"], "confirmed_by": c["confirmed_by"], "confirmed_at": c["confirmed_at"],
-                 "when": _when(c["confirmed_at"]), "notice_version": c["notice_version"]}
+                 "when": _when(c["confirmed_at"]), "notice_version": c["notice_version"],
+                 "spoken_start": c.get("spoken_start"), "spoken_end": c.get("spoken_end"),
+                 "spoken_quote": c.get("spoken_quote") or ""}
                 for c in sorted(store.consents(session_id), key=lambda c: c["confirmed_at"])]
     n_supports = sum(1 for i in items if i["polarity"] == "supports")
     n_concerns = len(items) - n_supports
@@ -702,24 +706,32 @@ class _Doc:
         canvas.restoreState()
         self.pages = max(self.pages, int(doc.page))
 
-    def build(self, story: list[Any], out: Path | str) -> Path:
-        def draw(path: str) -> None:
+    def build(self, story: list[Any], out: Path | str, vault: Vault | None = None) -> Path:
+        def draw(path: Any) -> None:
             doc = SimpleDocTemplate(
                 path, pagesize=self.pagesize, leftMargin=self.margin, rightMargin=self.margin,
                 topMargin=15 * mm, bottomMargin=17 * mm, title=self.title, author="Interviewer",
                 subject=self.subject, creator="Interviewer", keywords=self.keywords)
             doc.build(story, onFirstPage=self._furniture, onLaterPages=self._furniture)
 
-        return write_atomic(out, draw)
+        return write_atomic(out, draw, vault)
 
 
-def write_atomic(out: Path | str, draw: Callable[[str], None]) -> Path:
+def write_atomic(out: Path | str, draw: Callable[[Any], None], vault: Vault | None = None) -> Path:
     """Call `draw(temp_path)` on a private temp file next to `out`, then rename it over `out`.
 
-    Any failure removes the temp file and leaves `out` as it was; an unusable path is a UserError."""
+    Any failure removes the temp file and leaves `out` as it was; an unusable path is a UserError. Inside an
+    encrypted data dir the PDF is drawn in memory and sealed: no plaintext copy is ever on disk."""
     out = Path(out).expanduser()
     if out.is_dir():
         raise UserError("is a directory: give a file name for the PDF", path=out)
+    if vault is not None and inside(out, vault.root):
+        buf = io.BytesIO()
+        draw(buf)
+        try:
+            return write_file(vault, out, buf.getvalue())
+        except OSError as exc:
+            raise UserError(f"cannot write the PDF: {exc.strerror or exc}", path=out) from None
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
@@ -890,7 +902,11 @@ def _consent_text(consent: Sequence[dict[str, Any]], session_date: str) -> str:
         return "not recorded"
     c = consent[-1]
     when = c["when"][11:] if c["when"][:10] == session_date[:10] else c["when"]
-    return f"{c['method']} at {when}, confirmed by {c['confirmed_by']} (notice {c['notice_version']})"
+    text = f"{c['method']} at {when}, confirmed by {c['confirmed_by']} (notice {c['notice_version']})"
+    if c.get("spoken_start") is not None:
+        quote = _shorten(c.get("spoken_quote") or "", 160)
+        text += f"; said on the recording at {mmss(c['spoken_start'])}" + (f": “{quote}”" if quote else "")
+    return text
 
 
 def _glance_table(summary: dict[str, Any], width: float, styles: dict[str, Any]) -> Any:
@@ -1084,7 +1100,7 @@ def session_pdf(store: Store, session_id: str, out: Path | str, *, anonymise: bo
                footer=f"Interviewer · {name} · {summary['role']} · {summary['session']['date'][:10]} · confidential",
                keywords=[f"interviewer-session:{session_id}",
                          f"interviewer-candidate:{summary['candidate']['id']}"])
-    return doc.build(session_story(summary, doc.width), out)
+    return doc.build(session_story(summary, doc.width), out, store.vault)
 
 
 # ============================================================================================ comparison report
@@ -1171,7 +1187,7 @@ def compare_pdf(store: Store, role: str, out: Path | str) -> Path:
     doc = _Doc(title=f"Candidates for {data['role']}", subject=f"{data['role']}: candidates side by side",
                footer=f"Interviewer · candidates for {data['role']} · confidential", pagesize=landscape(A4),
                keywords=[f"interviewer-candidate:{c['id']}" for c in data["candidates"]])
-    return doc.build(compare_story(data, doc.width), out)
+    return doc.build(compare_story(data, doc.width), out, store.vault)
 
 
 # ============================================================================================ calibration report
@@ -1242,7 +1258,7 @@ def calibration_pdf(store: Store, role: str | None, out: Path | str) -> Path:
                footer=f"Interviewer · calibration · {data['role']} · confidential",
                keywords=sorted({f"interviewer-candidate:{store.session(f['session'])['candidate_id']}"
                                 for f in data["flags"]}))
-    return doc.build(calibration_story(data, doc.width), out)
+    return doc.build(calibration_story(data, doc.width), out, store.vault)
 
 
 __all__ = [
@@ -1541,7 +1557,7 @@ def loop_pdf(store: Store, candidate: str, out: Path | str, *, anonymise: bool =
                footer=f"Interviewer · {name} · loop summary · confidential",
                keywords=[f"interviewer-candidate:{data['candidate']['id']}",
                          *(f"interviewer-session:{s['id']}" for s in data["sessions"])])
-    return doc.build(loop_story(data, doc.width), out)
+    return doc.build(loop_story(data, doc.width), out, store.vault)
 
 
 __all__ += ["loop_pdf", "loop_story", "loop_summary"]

@@ -295,6 +295,14 @@ def statements(script: str) -> list[str]:
     return out
 
 
+# 6: the moment a candidate gave consent out loud, tagged on the recording (start, end, the words said).
+MIGRATION_6 = """
+ALTER TABLE consents ADD COLUMN spoken_start REAL;
+ALTER TABLE consents ADD COLUMN spoken_end REAL;
+ALTER TABLE consents ADD COLUMN spoken_quote TEXT;
+"""
+
+
 def _run(db: Database, script: str) -> None:
     for stmt in statements(script):
         db.execute(stmt)
@@ -320,6 +328,10 @@ def _migration_5(db: Database) -> None:
     _run(db, MIGRATION_5)
 
 
+def _migration_6(db: Database) -> None:
+    _run(db, MIGRATION_6)
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [_migration_1, _migration_2, _migration_3, _migration_4,
-                                                _migration_5]
+                                                _migration_5, _migration_6]
 SCHEMA_VERSION = len(MIGRATIONS)

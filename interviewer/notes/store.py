@@ -29,6 +29,17 @@ from interviewer.errors import DatabaseError, UserError
 from interviewer.notes.kits import Kit
 from interviewer.notes.schema import MIGRATIONS, SCHEMA_VERSION
 from interviewer.transcript import Segment, Word, words_in_range
+from interviewer.vault import EncryptionError, PassphraseRequiredError, Vault, is_encrypted
+
+try:  # SQLCipher, for encrypted data dirs (`interviewer init --encrypt`)
+    from sqlcipher3 import dbapi2 as _sqlcipher
+
+    DB_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, _sqlcipher.Error)
+    _CORRUPT: tuple[type[Exception], ...] = (sqlite3.DatabaseError, _sqlcipher.DatabaseError)
+except ImportError:  # pragma: no cover - a platform without a sqlcipher3 wheel: plain data dirs only
+    _sqlcipher = None
+    DB_ERRORS = (sqlite3.Error,)
+    _CORRUPT = (sqlite3.DatabaseError,)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 CLAIM_STATUSES = ("unprobed", "probing", "verified", "contradicted", "vague")
@@ -65,7 +76,20 @@ def _offer_backup(path: Path) -> str:
             f"backup to {path.name}" if b else "")
 
 
-def preflight(path: Path, *, verify: bool = True) -> int:
+def connect(path: Path, vault: Vault | None, *, read_only: bool = False) -> Any:
+    """A DB-API connection: sqlite3 for a plain data dir, SQLCipher keyed by the vault for an encrypted one."""
+    target = f"{path.resolve().as_uri()}?mode=ro" if read_only else str(path)
+    if vault is None:
+        return sqlite3.connect(target, uri=read_only, check_same_thread=False, timeout=15)
+    if _sqlcipher is None:
+        raise EncryptionError("is encrypted, and SQLCipher (the sqlcipher3 package) is not installed", path=path)
+    conn = _sqlcipher.connect(target, uri=read_only, check_same_thread=False, timeout=15)
+    conn.execute("PRAGMA cipher_log_level = NONE")  # failures are reported as exceptions, not on stderr
+    conn.execute(vault.sqlcipher_key_pragma())
+    return conn
+
+
+def preflight(path: Path, *, verify: bool = True, vault: Vault | None = None) -> int:
     """Check an existing database without writing to it; return its schema version (0 if new).
 
     Raises DatabaseError naming the file when it is not SQLite, is damaged, or is from a newer version.
@@ -79,12 +103,15 @@ def preflight(path: Path, *, verify: bool = True) -> int:
             head = f.read(100)
     except OSError as exc:
         raise DatabaseError(f"cannot be read: {exc.strerror}", path=path) from None
-    if len(head) < 100 or not head.startswith(SQLITE_HEADER):
+    if vault is not None and head.startswith(SQLITE_HEADER):
+        raise DatabaseError("is not encrypted, but its data dir is: it was not written by Interviewer. It was "
+                            "left untouched", path=path)
+    if vault is None and (len(head) < 100 or not head.startswith(SQLITE_HEADER)):
         raise DatabaseError("is not an Interviewer database (not an SQLite file); it was left untouched."
                             + _offer_backup(path), path=path)
-    conn: sqlite3.Connection | None = None
+    conn: Any = None
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = connect(path, vault, read_only=True)
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         if verify:
@@ -92,7 +119,7 @@ def preflight(path: Path, *, verify: bool = True) -> int:
             if problems != ["ok"]:
                 raise DatabaseError(
                     f"is damaged ({problems[0]}); it was left untouched.{_offer_backup(path)}", path=path)
-    except sqlite3.DatabaseError as exc:
+    except _CORRUPT as exc:
         raise DatabaseError(f"is damaged or not a database ({exc}); it was left untouched.{_offer_backup(path)}",
                             path=path) from None
     finally:
@@ -113,16 +140,20 @@ class Store:
     """All reads and writes of one data directory's database."""
 
     def __init__(self, path: Path | str, *, clock: Clock = utc_now, verify: bool = True,
-                 migrate_to: int = SCHEMA_VERSION) -> None:
+                 migrate_to: int = SCHEMA_VERSION, vault: Vault | None = None) -> None:
         self.path = Path(path)
         self.root = self.path.parent
         self._clock = clock
         self._lock = threading.RLock()
-        preflight(self.path, verify=verify)
+        if vault is None and is_encrypted(self.root):
+            raise PassphraseRequiredError("is encrypted: give the passphrase (INTERVIEWER_PASSPHRASE, the OS keyring, "
+                                     "or type it when asked) to open it", path=self.root)
+        self.vault = vault
+        preflight(self.path, verify=verify, vault=vault)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            conn = sqlite3.connect(str(self.path), check_same_thread=False, timeout=15)
-        except sqlite3.Error as exc:
+            conn = connect(self.path, vault)
+        except DB_ERRORS as exc:
             raise DatabaseError(f"cannot be opened: {exc}", path=self.path) from None
         self.db = Database(conn)
         with self.db.ensure_autocommit_on():
@@ -168,14 +199,14 @@ class Store:
                     with self.db.atomic():
                         MIGRATIONS[version - 1](self.db)
                         self.db.execute(f"PRAGMA user_version={version}")
-                except sqlite3.Error as exc:
+                except DB_ERRORS as exc:
                     self.db.close()
                     raise DatabaseError(f"could not be upgraded to schema {version} ({exc}); it was left at "
                                         f"schema {version - 1}. Is the disk full?", path=self.path) from None
 
     def close(self) -> None:
         with self._lock:
-            with suppress(sqlite3.Error):
+            with suppress(*DB_ERRORS):
                 self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             self.db.close()
 
@@ -203,7 +234,7 @@ class Store:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}.tmp")
         tmp.unlink(missing_ok=True)
-        dest = sqlite3.connect(str(tmp))
+        dest = connect(tmp, self.vault)
         try:
             with self._lock:
                 self.db.conn.backup(dest, pages=256)
@@ -778,6 +809,32 @@ class Store:
             self.t("consents").insert(row)
             self.audit(confirmed_by, "consent.record", "consents", cid, new=row)
         return cid
+
+    def mark_spoken_consent(self, session_id: str, start: float, end: float, *, actor: str) -> dict[str, Any]:
+        """Tag the moment on the recording where the candidate consented out loud: stored on the session's
+        consent record with the words said then (from the committed transcript)."""
+        if end <= start or start < 0:
+            raise UserError(f"the consent moment needs 0 <= start < end (got {start:g}..{end:g})")
+        with self.atomic():
+            rows = sorted(self.consents(session_id), key=lambda c: c["confirmed_at"])
+            if not rows:
+                raise UserError("this session has no consent record to attach the spoken consent to")
+            row = rows[-1]
+            quote = words_in_range(self.segments(session_id), start, end)
+            new = {"spoken_start": round(start, 3), "spoken_end": round(end, 3), "spoken_quote": quote}
+            self.t("consents").update(row["id"], new)
+            self.audit(actor, "consent.spoken", "consents", row["id"],
+                       old={k: row.get(k) for k in new}, new=new)
+        return {**row, **new}
+
+    def set_spoken_consent(self, consent_id: str, values: dict[str, Any], *, actor: str) -> None:
+        """Put back a consent record's spoken moment (undo of `mark_spoken_consent`)."""
+        keys = ("spoken_start", "spoken_end", "spoken_quote")
+        with self.atomic():
+            row = dict(self.t("consents").get(consent_id))
+            new = {k: values.get(k) for k in keys}
+            self.t("consents").update(consent_id, new)
+            self.audit(actor, "consent.spoken", "consents", consent_id, old={k: row.get(k) for k in keys}, new=new)
 
     def consents(self, session_id: str) -> list[dict[str, Any]]:
         with self._lock:

@@ -29,16 +29,38 @@ def schedule_screenshot(window: Any, path: Any, at_s: float) -> None:
     timer.start()
 
 
+def ask_passphrase(message: str) -> str:
+    """The passphrase of an encrypted data dir, typed into a dialog (never echoed, never stored)."""
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    from interviewer.vault import PassphraseRequiredError
+
+    text, ok = QInputDialog.getText(None, "Interviewer — encrypted data", message, QLineEdit.EchoMode.Password)
+    if not ok:
+        raise PassphraseRequiredError("the passphrase was not given, so the encrypted data stays closed")
+    return str(text)
+
+
 def run(services: Any, args: Any, root: Any) -> int:
     """`root` is the composition root module (interviewer.app), which builds the windows."""
     app = cast(QApplication, QApplication.instance() or QApplication(sys.argv[:1]))
     app.setApplicationName("Interviewer")
     app.setOrganizationName("Interviewer")
-    try:
-        store = services.open_store()
-    except UserError as exc:
-        QMessageBox.critical(None, "Interviewer", str(exc))
-        return 2
+    from interviewer.vault import WrongPassphraseError
+
+    for attempt in range(3):
+        try:
+            store = services.open_store()
+            break
+        except WrongPassphraseError as exc:
+            if attempt == 2:
+                QMessageBox.critical(None, "Interviewer", str(exc))
+                return 2
+            QMessageBox.warning(None, "Interviewer", "That passphrase does not open this data directory. "
+                                                     "Nothing was changed; try again.")
+        except UserError as exc:
+            QMessageBox.critical(None, "Interviewer", str(exc))
+            return 2
     from interviewer.recovery import recover_all
 
     model = getattr(args, "model", None)

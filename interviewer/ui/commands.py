@@ -32,3 +32,26 @@ class AddEvidence(QUndoCommand):
         self.row = dict(store.t("evidence").get(self.evidence_id))
         store.delete_evidence(self.evidence_id, actor=self.window.evaluator)
         self.window.reload_evidence()
+
+
+class MarkSpokenConsent(QUndoCommand):
+    """Tag a range of the recording as the candidate's spoken consent; undo puts back what was there."""
+
+    def __init__(self, window: Any, start: float, end: float) -> None:
+        super().__init__("Mark spoken consent")
+        self.window, self.start, self.end = window, start, end
+        self.consent_id: str | None = None
+        self.before: dict[str, Any] = {}
+        self.quote = ""
+
+    def redo(self) -> None:
+        store = self.window.store
+        rows = sorted(store.consents(self.window.session_id), key=lambda c: c["confirmed_at"])
+        if rows:
+            self.before = {k: rows[-1].get(k) for k in ("spoken_start", "spoken_end", "spoken_quote")}
+        row = store.mark_spoken_consent(self.window.session_id, self.start, self.end, actor=self.window.evaluator)
+        self.consent_id, self.quote = row["id"], row["spoken_quote"]
+
+    def undo(self) -> None:
+        assert self.consent_id is not None
+        self.window.store.set_spoken_consent(self.consent_id, self.before, actor=self.window.evaluator)

@@ -742,6 +742,8 @@ class LiveWindow(QMainWindow):
             self.all_actions.append(a)
         self.act_undo, self.act_redo = undo, redo
         self._action("Write a note", ["Ctrl+N"], self.focus_note)
+        self.act_consent = self._action("Mark spoken consent (the last seconds)", ["Ctrl+Shift+K"],
+                                        self.mark_spoken_consent)
         self._action("Mark the selected prompt asked", ["A"], self.mark_asked)
         self._action("Next claim", ["Ctrl+Down", "]"], lambda: self._move_claim(1))
         self._action("Previous claim", ["Ctrl+Up", "["], lambda: self._move_claim(-1))
@@ -764,7 +766,7 @@ class LiveWindow(QMainWindow):
         self._action("Jump to live transcript", ["End"], self.transcript.follow)
         self._action("Keyboard shortcuts", ["F1", "?"], self.show_help)
         menu = self.menuBar().addMenu("&Interview")
-        for a in (self.act_record, self.act_pause, self.act_stop):
+        for a in (self.act_record, self.act_pause, self.act_stop, self.act_consent):
             menu.addAction(a)
         edit = self.menuBar().addMenu("&Edit")
         edit.addAction(self.act_undo)
@@ -1169,6 +1171,23 @@ class LiveWindow(QMainWindow):
             if link_evidence_to_open_scenario(self.store, self.session_id, cmd.evidence_id):
                 self.scenario_panel.refresh()
         self.statusBar().showMessage(f"Tagged {mmss(start)}–{mmss(end)} as {polarity} for {crit.name}", 4000)
+
+    def mark_spoken_consent(self) -> None:
+        """The candidate just said yes to the notice out loud: keep that moment with the consent record."""
+        if self.session_id is None:
+            self.statusBar().showMessage("Start recording before marking the spoken consent.")
+            return
+        from interviewer.ui.commands import MarkSpokenConsent
+
+        end = self.now_s
+        start = max(0.0, end - self.window_spin.value())
+        if end <= start:
+            self.statusBar().showMessage("Nothing recorded yet to mark as the spoken consent.", 4000)
+            return
+        cmd = MarkSpokenConsent(self, start, end)
+        self.undo.push(cmd)
+        self.statusBar().showMessage(f"Spoken consent kept: {mmss(start)}–{mmss(end)}"
+                                     + (f" “{cmd.quote[:80]}”" if cmd.quote else ""), 6000)
 
     def focus_note(self) -> None:
         self.note.setFocus()

@@ -51,6 +51,10 @@ class MainWindow(QMainWindow):
         self.criteria = criteria or self._criteria_from_store()
         self.setWindowTitle("Interviewer — interviews")
         self.resize(1100, 680)
+        self.encryption_label = QLabel("🔒 Encrypted at rest" if getattr(store, "vault", None) is not None
+                                       else "Not encrypted")
+        self.encryption_label.setToolTip(str(getattr(store, "root", "")))
+        self.statusBar().addPermanentWidget(self.encryption_label)
         columns = [*BASE_COLUMNS, *(name for _k, name in self.criteria)]
         self.table = QTableWidget(0, len(columns))
         self.table.setHorizontalHeaderLabels(columns)

@@ -10,7 +10,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QObject, QPointF, QRectF, QSettings, Qt, QUrl, Signal
+from PySide6.QtCore import QByteArray, QIODevice, QObject, QPointF, QRectF, QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -47,26 +47,89 @@ from interviewer.ui.live_window import colour_for
 NUDGE_S = 0.5
 
 
+class SealedDevice(QIODevice):
+    """A sealed (encrypted) recording as a random-access, read-only QIODevice: QtMultimedia plays it while
+    the plaintext exists only in memory, a chunk at a time."""
+
+    def __init__(self, sealed: Any, parent: QObject) -> None:
+        super().__init__(parent)
+        self._sealed = sealed
+        self.open(QIODevice.OpenModeFlag.ReadOnly)
+
+    def isSequential(self) -> bool:  # noqa: N802 - Qt override
+        return False
+
+    def size(self) -> int:
+        return int(self._sealed.size)
+
+    def bytesAvailable(self) -> int:  # noqa: N802 - Qt override
+        return max(0, self.size() - self.pos()) + super().bytesAvailable()
+
+    def readData(self, maxlen: int) -> bytes:  # noqa: N802 - Qt override
+        self._sealed.seek(self.pos())
+        return bytes(self._sealed.read(maxlen))
+
+    def writeData(self, _data: Any, _size: int) -> int:  # noqa: N802 - Qt override
+        return -1
+
+    def close(self) -> None:
+        super().close()
+        self._sealed.close()
+
+
 class AudioPlayer(QObject):
     """QtMultimedia playback of a session's recording, in seconds."""
 
     position_changed = Signal(float)
+    outputs_changed = Signal()
 
-    def __init__(self, path: Path | None, parent: QObject | None = None) -> None:
+    def __init__(self, path: Path | None, parent: QObject | None = None, vault: Any = None) -> None:
         super().__init__(parent)
-        from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+        from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
 
         self.player = QMediaPlayer(self)
         self.output = QAudioOutput(self)
         self.player.setAudioOutput(self.output)
+        # Follow the system's default output when a headset is plugged in or removed.
+        self.devices = QMediaDevices(self)
+        self.devices.audioOutputsChanged.connect(self._outputs_changed)
         self.player.positionChanged.connect(lambda ms: self.position_changed.emit(ms / 1000.0))
         self.path = path
+        self.device: SealedDevice | None = None
         if path is not None and path.exists():
-            self.player.setSource(QUrl.fromLocalFile(str(path)))
+            from interviewer.vault import is_sealed
+
+            if vault is not None and is_sealed(path):
+                self.device = SealedDevice(vault.open(path), self)
+                self.player.setSourceDevice(self.device, QUrl.fromLocalFile(str(path)))
+            else:
+                self.player.setSource(QUrl.fromLocalFile(str(path)))
 
     @property
     def available(self) -> bool:
         return self.path is not None and self.path.exists()
+
+    @property
+    def has_output(self) -> bool:
+        from PySide6.QtMultimedia import QMediaDevices
+
+        return bool(QMediaDevices.audioOutputs())
+
+    def _outputs_changed(self) -> None:
+        from PySide6.QtMultimedia import QMediaDevices
+
+        self.output.setDevice(QMediaDevices.defaultAudioOutput())
+        self.outputs_changed.emit()
+
+    def notice(self) -> str:
+        """What the player cannot do, for the window to show; empty when all is well."""
+        if self.path is None:
+            return "No recording for this session: the transcript can be read, not heard."
+        if not self.path.exists():
+            return f"The recording {self.path} is missing: the transcript can be read, not heard."
+        if not self.has_output:
+            return "No audio output device: playback moves through the transcript silently."
+        return ""
 
     def seek(self, seconds: float) -> None:
         self.player.setPosition(int(max(0.0, seconds) * 1000))
@@ -346,7 +409,7 @@ class ReviewWindow(QMainWindow):
         self.undo = QUndoStack(self)
         self.session = store.session(session_id)
         self.setWindowTitle(f"Review — {self.session['candidate']} — {self.session['started_at'][:10]}")
-        self.player = AudioPlayer(store.audio_file(self.session), self)
+        self.player = AudioPlayer(store.audio_file(self.session), self, vault=store.vault)
         self._build()
         self._actions()
         self.player.position_changed.connect(self._on_position)
@@ -404,9 +467,15 @@ class ReviewWindow(QMainWindow):
         cf.setPointSize(16)
         cf.setBold(True)
         self.clock.setFont(cf)
+        self.audio_notice = QLabel()
+        self.audio_notice.setStyleSheet("color: #a15c00;")
+        self.audio_notice.setWordWrap(True)
+        self.player.outputs_changed.connect(self._show_audio_notice)
+        self._show_audio_notice()
         controls = QHBoxLayout()
         for w in (self.play_btn, back, fwd, QLabel("Speed"), self.speed, self.clock):
             controls.addWidget(w)
+        controls.addWidget(self.audio_notice, 1)
         controls.addStretch(1)
         if self.refine_fn is not None:
             refine_btn = QPushButton("Refine transcript…")
@@ -465,6 +534,11 @@ class ReviewWindow(QMainWindow):
         self.statusBar().showMessage("Click a line or an evidence item to hear it. Select words and press 1–4 to "
                                      "tag them. F2 corrects the words of the line under the cursor.")
         self.resize(1300, 820)
+
+    def _show_audio_notice(self) -> None:
+        text = self.player.notice()
+        self.audio_notice.setText(text)
+        self.audio_notice.setVisible(bool(text))
 
     def _actions(self) -> None:
         self.all_actions: list[QAction] = []

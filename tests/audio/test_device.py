@@ -4,43 +4,21 @@ paplay, recorded from the sink's monitor through PortAudio (sounddevice) by `int
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 import sys
-import time
 
 import pytest
 import soundfile as sf
 
 from tests.conftest import JFK, JFK_TEXT, ROOT, wer
-
-SINK = "interviewer_test"
+from tests.pulse import SINK, pulse_server
 
 
 @pytest.fixture(scope="module")
 def pulse(tmp_path_factory):
     """A private PulseAudio server with a null sink; its environment for clients."""
-    for tool in ("pulseaudio", "pactl", "paplay"):
-        assert shutil.which(tool), f"{tool} is missing: install pulseaudio and pulseaudio-utils"
-    runtime = tmp_path_factory.mktemp("pulse")
-    env = {**os.environ, "PULSE_RUNTIME_PATH": str(runtime), "XDG_RUNTIME_DIR": str(runtime),
-           "PULSE_STATE_PATH": str(runtime), "HOME": str(runtime)}
-    log = (runtime / "pulse.log").open("w")
-    server = subprocess.Popen(
-        ["pulseaudio", "--daemonize=no", "--exit-idle-time=-1", "-n", "--disable-shm=yes",
-         "--load=module-native-protocol-unix", f"--load=module-null-sink sink_name={SINK} rate=16000",
-         "--log-target=stderr"],
-        env=env, stdout=subprocess.DEVNULL, stderr=log, text=True)
-    deadline = time.monotonic() + 20
-    while subprocess.run(["pactl", "info"], env=env, capture_output=True, check=False).returncode != 0:
-        assert server.poll() is None, (runtime / "pulse.log").read_text()
-        assert time.monotonic() < deadline, "PulseAudio did not start"
-        time.sleep(0.1)
-    yield env
-    server.terminate()
-    server.wait(timeout=10)
-    log.close()
+    with pulse_server(tmp_path_factory.mktemp("pulse")) as env:
+        yield env
 
 
 @pytest.mark.device

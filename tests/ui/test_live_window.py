@@ -110,6 +110,21 @@ def test_keys_tag_evidence_with_range_criterion_claim_and_probe(qtbot, live, env
     assert len(store.evidence(live.session_id)) == 2
 
 
+def test_spoken_consent_moment_is_kept_with_the_consent_record_and_undoes(qtbot, live, env):
+    store = env[0]
+    live.record()
+    live.src.push(silence(12.0))
+    qtbot.keyClick(live, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    [consent] = store.consents(live.session_id)
+    assert consent["method"] == "verbal"
+    assert (consent["spoken_start"], consent["spoken_end"]) == (0.0, pytest.approx(12.0))
+    assert "Spoken consent kept" in live.statusBar().currentMessage()
+    assert store.evidence(live.session_id) == []  # a consent moment is not evidence
+    qtbot.keyClick(live, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert store.consents(live.session_id)[0]["spoken_start"] is None
+    assert any(e["action"] == "consent.spoken" for e in store.audit_entries(consent["id"]))
+
+
 def test_tagging_before_recording_does_nothing(qtbot, live, env):
     qtbot.keyClick(live, Qt.Key.Key_1)
     assert env[0].t("evidence").count == 0

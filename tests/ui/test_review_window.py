@@ -225,3 +225,39 @@ def test_compare_window_cells_open_playable_quotes(qtbot, data_dir):
         assert any("Which would you ship?" in win.calls.item(i).text() for i in range(win.calls.count()))
     finally:
         store.close()
+
+
+def test_playback_notices_when_nothing_can_be_heard(qtbot, review, monkeypatch, tmp_path):
+    from PySide6.QtMultimedia import QMediaDevices
+
+    assert review.player.has_output  # the private PulseAudio sink
+    assert review.audio_notice.isHidden()
+    monkeypatch.setattr(QMediaDevices, "audioOutputs", staticmethod(list))
+    review.player.outputs_changed.emit()
+    assert review.audio_notice.isVisibleTo(review)
+    assert "No audio output device" in review.audio_notice.text()
+    review.player.path = tmp_path / "gone.wav"
+    review.player.outputs_changed.emit()
+    assert "gone.wav is missing" in review.audio_notice.text()
+
+
+def test_an_encrypted_recording_plays_without_a_plaintext_copy(qtbot, data_dir, settings):
+    from interviewer import vault
+
+    v = vault.create_vault(data_dir.root, "review passphrase", n=2**10)
+    with Store(data_dir.db_path, vault=v) as store:
+        sid = synthetic_session(store, segments=12, evidence=2, audio_dir=data_dir.audio_dir)
+        wav = data_dir.audio_dir / f"{sid}.wav"
+        assert vault.is_sealed(wav)
+        win = ReviewWindow(store=store, session_id=sid, kit=load_kit(), evaluator="Ada", settings=settings)
+        qtbot.addWidget(win)
+        win.show()
+        assert win.player.device is not None
+        qtbot.waitUntil(lambda: win.player.player.duration() > 0, timeout=10_000)
+        assert win.player.player.duration() / 1000 == pytest.approx(store.session(sid)["duration_s"], abs=0.2)
+        seg = win.segments[6]
+        win.play_from(seg.start)
+        qtbot.waitUntil(lambda: win.player.position_s > seg.start + 0.3, timeout=5000)
+        win.player.stop()
+        win.close()
+    assert sorted(p.name for p in data_dir.audio_dir.iterdir()) == [f"{sid}.wav"]
