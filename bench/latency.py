@@ -14,7 +14,9 @@ Measured against the reference turns in FILE.json (`{"turns": [{"speaker","text"
   trailing silence, ~0.35 s after the last audible sound. So the same latencies are also reported from
   the acoustic end of speech (last 10 ms window of the turn above max(-40 dBFS, 5% of its peak RMS)),
   as `speech_end_latency_*`: that is what a listener perceives.
-* live WER: the committed text against the reference text; offline WER: faster-whisper on the whole
+* live WER: the final committed text (after the second pass revised it, see `StreamConfig.revise_beam`)
+  against the reference text; `first_pass_wer` is the text as first committed (what latency measures);
+  offline WER: faster-whisper on the whole
   file with the same model and beam 5 (`Transcriber.transcribe_file`), run after the replay in the same
   process. Both normalised the same way: lowercase, thousands separators removed ("1,800" -> "1800"),
   "%" -> " percent", punctuation stripped.
@@ -25,7 +27,10 @@ The model and the VAD are loaded before the clock starts. Prints one JSON object
 {"file","audio_s","turns","latency_p50_s","latency_p95_s","latency_max_s","live_wer","offline_wer",
  "wer_delta_points","tentative_max_gap_s","beam","model"} (+ "turns_missed", "live_wall_s",
 "offline_wall_s", "first_tentative_max_s", "speech_end_latency_p50_s", "speech_end_latency_p95_s",
-"speech_end_latency_max_s"). Progress goes to stderr.
+"speech_end_latency_max_s", "first_pass_wer", "first_pass_wer_delta_points", "revise_beam", "revisions",
+"revisions_run", "revisions_dropped", "revise_lag_p50_s", "revise_lag_max_s", "revise_decode_max_s" (the
+longest second-pass decode); a revision's lag is the wall
+time from a segment's commit to its revision). Progress goes to stderr.
 """
 
 from __future__ import annotations
@@ -114,6 +119,8 @@ def main() -> None:
     ap.add_argument("--reference", type=Path, default=None, help="reference JSON (default: FILE with .json)")
     ap.add_argument("--beam", type=int, default=StreamConfig().beam_size,
                     help=f"live beam size (default {StreamConfig().beam_size}, the StreamConfig default)")
+    ap.add_argument("--revise-beam", type=int, default=StreamConfig().revise_beam or 0,
+                    help="beam of the live second pass (default: the StreamConfig default; 0 turns it off)")
     ap.add_argument("--offline-beam", type=int, default=5, help="beam of the offline comparison (default 5)")
     ap.add_argument("--no-offline", action="store_true", help="skip the offline transcription")
     args = ap.parse_args()
@@ -136,8 +143,16 @@ def main() -> None:
     def on_tentative(text: str, start: float, end: float) -> None:
         tentatives.append((time.monotonic() - t0, text, start, end))
 
+    revisions: list[tuple[float, int, Segment]] = []
+
+    def on_revise(index: int, seg: Segment) -> None:
+        t = time.monotonic() - t0
+        revisions.append((t, index, seg))
+        log(f"{t:7.2f}s revise #{index} [{seg.start:6.2f}-{seg.end:6.2f}] {seg.text}")
+
     stream = StreamingTranscriber(tr, speaker="mix", on_commit=on_commit, on_tentative=on_tentative,
-                                  config=StreamConfig(beam_size=args.beam))
+                                  on_revise=on_revise,
+                                  config=StreamConfig(beam_size=args.beam, revise_beam=args.revise_beam or None))
     source = FileSource(args.file)
     done = threading.Event()
     errors: list[Exception] = []
@@ -184,8 +199,14 @@ def main() -> None:
 
     # ---- accuracy
     reference = " ".join(str(t["text"]) for t in turns)
-    live_text = " ".join(s.text for _, s in sorted(commits, key=lambda c: c[1].start))
+    first_text = " ".join(s.text for _, s in sorted(commits, key=lambda c: c[1].start))
+    first_wer = wer(reference, first_text)
+    final = [s for _, s in commits]
+    for _, i, seg in revisions:
+        final[i] = seg
+    live_text = " ".join(s.text for s in sorted(final, key=lambda s: s.start))
     live_wer = wer(reference, live_text)
+    lags = [t - commits[i][0] for t, i, _ in revisions]
     offline_wer = None
     offline_wall = None
     if not args.no_offline:
@@ -215,6 +236,16 @@ def main() -> None:
         "speech_end_latency_max_s": round(max(speech_latencies), 3) if speech_latencies else None,
         "live_wall_s": round(live_wall, 3),
         "offline_wall_s": round(offline_wall, 3) if offline_wall is not None else None,
+        "first_pass_wer": round(first_wer, 4),
+        "first_pass_wer_delta_points": round((first_wer - offline_wer) * 100, 2) if offline_wer is not None
+        else None,
+        "revise_beam": args.revise_beam or None,
+        "revisions": len(revisions),
+        "revisions_run": stream.revisions_run,
+        "revisions_dropped": stream.revisions_dropped,
+        "revise_lag_p50_s": pct(lags, 50),
+        "revise_lag_max_s": round(max(lags), 3) if lags else None,
+        "revise_decode_max_s": round(stream.revise_decode_max_s, 3),
     }))
 
 

@@ -298,8 +298,13 @@ def cmd_transcribe_realtime(args: argparse.Namespace, sv: Services, tr: Transcri
             emit({"start": round(start, 3), "end": round(end, 3), "text": text, "speaker": source.name,
                   "final": False})
 
+    def on_revise(index: int, seg: Segment) -> None:
+        segments[index] = seg
+        if args.format == "jsonl":  # index: which "final" line (counted from 0) this one replaces
+            emit({**_segment_line(seg), "revised": True, "index": index})
+
     stream = StreamingTranscriber(tr, speaker=source.name, on_commit=on_commit, on_tentative=on_tentative,
-                                  config=StreamConfig(beam_size=args.beam))
+                                  on_revise=on_revise, config=StreamConfig(beam_size=args.beam))
 
     def on_end(error: Exception | None) -> None:
         if error:
@@ -476,12 +481,15 @@ def cmd_record(args: argparse.Namespace, sv: Services) -> int:
     def on_segment(seg_id: str, seg: Segment) -> None:
         emit({**_segment_line(seg), "id": seg_id})
 
+    def on_revised(seg_id: str, seg: Segment) -> None:
+        emit({**_segment_line(seg), "id": seg_id, "revised": True})
+
     def on_error(msg: str) -> None:
         messages.append(msg)
         sv.warn(msg)
 
     listener = Listener(started=lambda sid: emit({"event": "start", "session": sid}), segment=on_segment,
-                        stopped=lambda reason: stopped.set(), error=on_error)
+                        revised=on_revised, stopped=lambda reason: stopped.set(), error=on_error)
     from interviewer.audio.streaming import StreamConfig
 
     session = LiveSession(store=store, data_dir=sv.data_dir, transcriber=tr, tracks=tracks,

@@ -34,6 +34,8 @@ class Listener:
 
     started: Callable[[str], None] = lambda session_id: None
     segment: Callable[[str, Segment], None] = lambda segment_id, segment: None
+    # A committed segment revised in place by the second pass (same id, better text); see StreamingTranscriber.
+    revised: Callable[[str, Segment], None] = lambda segment_id, segment: None
     tentative: Callable[[str, str, float, float], None] = lambda speaker, text, start, end: None
     level: Callable[[str, float], None] = lambda speaker, dbfs: None
     stopped: Callable[[str], None] = lambda reason: None
@@ -168,10 +170,11 @@ class LiveSession:
             for track, rel in zip(self.tracks, paths, strict=True):
                 track.recorder = Recorder(self.data_dir.root / rel,
                                           opener=store.vault.open if store.vault else None)
+                commit, revise = self._committer(sid)
                 track.stream = StreamingTranscriber(
                     self.transcriber, speaker=track.speaker, config=self.config,
                     reader=track.recorder.read, name=f"transcribe {track.speaker}",
-                    on_commit=self._committer(sid),
+                    on_commit=commit, on_revise=revise,
                     on_tentative=self._tentative(track.speaker))
             self.state = "recording"
             for track in self.tracks:
@@ -187,11 +190,21 @@ class LiveSession:
             self.listener.tentative(speaker, text, start, end)
         return tentative
 
-    def _committer(self, sid: str) -> Callable[[Segment], None]:
+    def _committer(self, sid: str) -> tuple[Callable[[Segment], None], Callable[[int, Segment], None]]:
+        """One track's commit and revise callbacks (its transcriber's thread calls both, in order)."""
+        stored: list[tuple[str, str]] = []  # (segment id, text in the store), by commit index
+
         def commit(seg: Segment) -> None:
             seg_id = self.store.add_segment(sid, seg)
+            stored.append((seg_id, seg.text))
             self.listener.segment(seg_id, seg)
-        return commit
+
+        def revise(index: int, seg: Segment) -> None:
+            seg_id, text = stored[index]
+            if self.store.revise_segment(seg_id, seg, expected_text=text):
+                stored[index] = (seg_id, seg.text)
+                self.listener.revised(seg_id, seg)
+        return commit, revise
 
     def _on_audio(self, track: Track) -> Callable[[Float32Array], None]:
         def on_audio(block: Float32Array) -> None:

@@ -55,3 +55,39 @@ def load(path) -> np.ndarray:
 
 def silence(seconds: float) -> np.ndarray:
     return np.zeros(int(seconds * SAMPLE_RATE), dtype=np.float32)
+
+
+def mark_words(segments, mark: str = "zebra"):
+    """Each word of each segment with `-mark` appended, the text rebuilt from the words."""
+    from dataclasses import replace
+
+    from interviewer.transcript import Word
+
+    out = []
+    for s in segments:
+        words = tuple(Word(w.start, w.end, f"{w.word}-{mark}", w.prob) for w in s.words)
+        out.append(replace(s, text="".join(w.word for w in words).strip(), words=words))
+    return out
+
+
+class MarkedSecondPass:
+    """Wraps a real transcriber; decodes with a beam of at least `beam` (the live second pass) come back with
+    every word marked (`mark_words`), so every revision is certain and recognisable. Each call's beam and
+    prompt are kept; `delay` slows the second pass down."""
+
+    def __init__(self, inner: Any, *, beam: int = 5, mark: str = "zebra", delay: float = 0.0) -> None:
+        self.inner = inner
+        self.beam = beam
+        self.mark = mark
+        self.delay = delay
+        self.label = inner.label
+        self.calls: list[tuple[int | None, str | None]] = []
+
+    def transcribe_array(self, audio, **kwargs):
+        beam = kwargs.get("beam_size")
+        self.calls.append((beam, kwargs.get("prompt")))
+        segs = self.inner.transcribe_array(audio, **kwargs)
+        if beam is None or beam < self.beam:
+            return segs
+        time.sleep(self.delay)
+        return mark_words(segs, self.mark)

@@ -39,6 +39,43 @@ def test_transcribe_jsonl_shape(run_cli):
 
 
 @pytest.mark.slow
+def test_transcribe_realtime_jsonl_revision_lines(run_cli, monkeypatch):
+    """Commits keep their line shape; a second pass that changes the text adds a line with the same fields
+    plus "revised": true and the index of the "final" line it replaces."""
+    from interviewer.audio.transcriber import Transcriber
+    from tests.fakes import mark_words
+
+    real = Transcriber.transcribe_array
+
+    def marked(self, audio, **kwargs):
+        segs = real(self, audio, **kwargs)
+        return mark_words(segs) if (kwargs.get("beam_size") or 0) >= 5 else segs
+
+    monkeypatch.setattr(Transcriber, "transcribe_array", marked)
+    two = ROOT / "tests" / "fixtures" / "audio" / "two_speakers.flac"
+    res = run_cli("transcribe", str(two), "--realtime", "--format", "jsonl", "--speed", "6")
+    assert res.code == 0, res.err
+    rows = [json.loads(line) for line in res.out.splitlines()]
+    assert rows[0] == {"event": "start"}
+    finals = [r for r in rows if r.get("final") is True and not r.get("revised")]
+    revisions = [(k, r) for k, r in enumerate(rows) if r.get("revised")]
+    assert len(finals) >= 4 and revisions
+    for r in finals:
+        assert set(r) == {"start", "end", "text", "speaker", "final"}
+        assert "zebra" not in r["text"]
+    for k, r in revisions:
+        assert set(r) == {"start", "end", "text", "speaker", "final", "revised", "index"}
+        assert r["final"] is True and r["text"].endswith("zebra")
+        original = finals[r["index"]]
+        assert rows.index(original) < k  # after the line it replaces
+        assert r["speaker"] == original["speaker"]
+        assert abs(r["start"] - original["start"]) < 1.0
+    for r in rows:
+        if r.get("final") is False:
+            assert set(r) == {"start", "end", "text", "speaker", "final"}
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize(("fmt", "marker"), [("srt", " --> "), ("vtt", "WEBVTT")])
 def test_transcribe_subtitle_formats(run_cli, fmt, marker):
     res = run_cli("transcribe", str(JFK), "--format", fmt, "--beam", "1")

@@ -10,11 +10,12 @@ import soundfile as sf
 
 from interviewer.audio.decode import SAMPLE_RATE
 from interviewer.audio.sources import FileSource
+from interviewer.audio.streaming import StreamConfig
 from interviewer.errors import AudioError, UserError
 from interviewer.notes.store import Store
 from interviewer.session import Listener, LiveSession, SessionSpec, Track
 from tests.conftest import FIXTURES
-from tests.fakes import PushSource, SlowTranscriber, load, silence
+from tests.fakes import MarkedSecondPass, PushSource, SlowTranscriber, load, silence
 
 TWO = FIXTURES / "audio" / "two_speakers.flac"
 
@@ -193,3 +194,38 @@ def test_real_inhibitor_is_harmless_where_unavailable(monkeypatch):
     assert inh.acquire() is False
     assert not inh.active
     inh.release()
+
+
+@pytest.mark.slow
+def test_second_pass_revises_stored_segments_in_place(store, data_dir, transcriber):
+    """Each revision rewrites its stored row (same id, no new rows), full-text search finds the new words,
+    and evidence over the revised words re-reads its quote."""
+    from interviewer.notes import review
+
+    src = PushSource("mic")
+    session, _ = make(store, data_dir, MarkedSecondPass(transcriber), [Track(src, "mic")],
+                           config=StreamConfig(revise_pending_max=1000, revise_max_lag_s=1e6, revise_finish_s=300))
+    committed: list[tuple[str, str]] = []
+    revised: list[tuple[str, str]] = []
+    session.listener.segment = lambda seg_id, seg: committed.append((seg_id, seg.text))
+    session.listener.revised = lambda seg_id, seg: revised.append((seg_id, seg.text))
+    sid = session.start()
+    audio = load(TWO)[: 20 * SAMPLE_RATE]
+    src.push(audio[: 6 * SAMPLE_RATE])
+    # Evidence over the whole stretch, tagged before the second pass can have run.
+    eid = store.add_evidence(session_id=sid, start=0.0, end=20.0, criterion="judgment", evaluator="Ada")
+    src.push(audio[6 * SAMPLE_RATE:])
+    session.stop()
+    rows = store.segment_rows(sid)
+    assert [r["id"] for r in rows] == [seg_id for seg_id, _ in committed]
+    assert not any("zebra" in text for _, text in committed)
+    assert revised and {seg_id for seg_id, _ in revised} == {seg_id for seg_id, _ in committed}
+    texts = {r["id"]: r["text"] for r in rows}
+    for seg_id, text in revised:
+        assert texts[seg_id] == text and text.endswith("zebra")
+    hits = review.search(store, "zebra")
+    assert len(hits) == len(rows) and {h["session"] for h in hits} == {sid}
+    assert review.search(store, "evaluation")  # the first pass's words are still there
+    [ev] = store.evidence(sid)
+    assert ev["id"] == eid and ev["quote"].split()
+    assert all(word.endswith("-zebra") for word in ev["quote"].split()), ev["quote"]

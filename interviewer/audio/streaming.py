@@ -9,7 +9,17 @@ Blocks arrive through `feed` (from the capture callback: it never waits). The wo
   tail of the committed text, and committed. The decode starts speculatively once the pause has lasted
   `speculate_after_s`, and is thrown away if the speaker goes on, so the commit lands about one decode
   after the pause begins rather than a pause plus a decode;
-* an utterance never exceeds `max_utterance_s`: it is split at the quietest stretch of its last seconds.
+* an utterance never exceeds `max_utterance_s`: it is split at the quietest stretch of its last seconds;
+* two passes: the commit uses the fast `beam_size`. Committed utterances are gathered into a window of
+  consecutive audio (closed once it spans `revise_window_s`, before it would pass Whisper's 30 s, or once
+  nobody has spoken for `revise_idle_close_s`); whenever the worker is idle (no audio waiting, and neither
+  a commit nor the next preview would be held up) a window is decoded again as one piece with
+  `revise_beam`, prompted with the text before it - the context whole-file transcription has - and its
+  words go back to the committed segment whose stretch they fall in. A segment whose text changes is
+  revised in place (`on_revise(index, segment)`, index counting commits from 0) and the prompt for what
+  follows uses the revised text. A window of one utterance re-decodes the first pass's exact audio, whose
+  encoder output the transcriber kept. At most `revise_pending_max` windows wait and none older than
+  `revise_max_lag_s`: beyond that they are dropped (the first pass stands), so there is never a backlog.
 
 Times are seconds on the audio clock: samples fed since the start, divided by the sample rate.
 If the bounded queue overflows (the transcriber is far behind), the capture side keeps going and the
@@ -18,8 +28,12 @@ worker later reads the missed span back from the recording through `reader`; not
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import queue
 import threading
+import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +50,7 @@ ONSET_MARGIN_S = 0.15
 
 OnCommit = Callable[[Segment], None]
 OnTentative = Callable[[str, float, float], None]
+OnRevise = Callable[[int, Segment], None]
 Reader = Callable[[int, int], Float32Array]
 
 
@@ -61,6 +76,33 @@ class StreamConfig:
     prompt_chars: int = 60  # the previous sentence or so; longer prompts made tiny.en worse here
     beam_size: int = 1
     queue_max_s: float = 120.0
+    # Second pass (see the module docstring): None, or a beam not above `beam_size`, turns it off.
+    revise_beam: int | None = 5
+    revise_window_s: float = 20.0
+    revise_idle_close_s: float = 1.0
+    revise_pending_max: int = 3
+    revise_max_lag_s: float = 60.0
+    # While someone speaks, a revision runs only if the preview after it still comes within this long of
+    # the previous one (from the revision's estimated cost).
+    revise_preview_gap_s: float = 1.25
+    revise_finish_s: float = 5.0  # finish() completes pending revisions within this budget, drops the rest
+
+
+REVISE_POLL_S = 0.05
+MAX_WINDOW_S = 29.0  # a second-pass window plus its tail silence stays inside one Whisper window
+
+
+@dataclass
+class _Revision:
+    """A window of consecutive committed utterances, decoded again as one piece."""
+
+    first: int      # index in `committed` of the window's first segment
+    count: int
+    start: int
+    end: int
+    onset: int
+    audio: Float32Array | None = None  # filled when the window closes
+    prompt: str = ""
 
 
 class StreamingVad:
@@ -90,14 +132,15 @@ class StreamingVad:
 
 class StreamingTranscriber:
     def __init__(self, transcriber: Any, *, speaker: str = "", on_commit: OnCommit,
-                 on_tentative: OnTentative | None = None, config: StreamConfig | None = None,
-                 reader: Reader | None = None, vad: Callable[[Float32Array], Float32Array] | None = None,
-                 name: str = "transcriber") -> None:
+                 on_tentative: OnTentative | None = None, on_revise: OnRevise | None = None,
+                 config: StreamConfig | None = None, reader: Reader | None = None,
+                 vad: Callable[[Float32Array], Float32Array] | None = None, name: str = "transcriber") -> None:
         self.transcriber = transcriber
         self.speaker = speaker
         self.config = config or StreamConfig()
         self._on_commit = on_commit
         self._on_tentative = on_tentative
+        self._on_revise = on_revise
         self._reader = reader
         self._vad = vad or StreamingVad()
         max_blocks = max(8, int(self.config.queue_max_s / 0.05))
@@ -119,7 +162,14 @@ class StreamingTranscriber:
         self._last_tentative = 0
         self._committed_text = ""
         self._speculation: tuple[int, int, list[Segment]] | None = None  # (start, end, segments)
-        self.committed: list[Segment] = []
+        self.committed: list[Segment] = []  # the best text so far: revisions replace their segments here
+        self._revisions: deque[_Revision] = deque()
+        self._window: _Revision | None = None
+        self._revise_rate = 0.04  # seconds of second-pass decoding per second of audio (running estimate)
+        self.revisions = 0          # segments whose text a second pass changed
+        self.revisions_run = 0      # windows decoded a second time
+        self.revisions_dropped = 0  # windows whose second pass was dropped (too far behind, or implausible)
+        self.revise_decode_max_s = 0.0
         self.error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
@@ -162,10 +212,19 @@ class StreamingTranscriber:
     def _run(self) -> None:
         try:
             while True:
-                item = self._queue.get()
+                self._maybe_close_window()
+                if self._revisions and self._revision_due():
+                    self._revise_next()
+                    continue
+                try:
+                    item = self._queue.get(
+                        timeout=REVISE_POLL_S if self._revisions or self._window is not None else None)
+                except queue.Empty:
+                    continue
                 if item is None:
                     self._catch_up()
                     self._drain_to_end()
+                    self._finish_revisions()
                     return
                 start, block = item
                 if start > self._seen:
@@ -284,13 +343,31 @@ class StreamingTranscriber:
         return self._committed_text[-self.config.prompt_chars:]
 
     def _decode(self, start: int, end: int) -> list[Segment]:
-        audio = self._audio(start, end)
-        if self.config.tail_silence_s > 0:
-            audio = np.concatenate([audio, np.zeros(int(self.config.tail_silence_s * SAMPLE_RATE), np.float32)])
         segs: list[Segment] = self.transcriber.transcribe_array(
-            audio, offset=start / SAMPLE_RATE, prompt=self._prompt(), speaker=self.speaker,
+            self._padded(start, end), offset=start / SAMPLE_RATE, prompt=self._prompt(), speaker=self.speaker,
             beam_size=self.config.beam_size, vad=False, word_timestamps=True)
         return segs
+
+    def _padded(self, start: int, end: int) -> Float32Array:
+        """The audio of [start, end) with the tail silence appended (the same array for the same span, so
+        the transcriber's encoder cache serves a second decode of it)."""
+        return np.concatenate([self._audio(start, end),
+                               np.zeros(int(self.config.tail_silence_s * SAMPLE_RATE), np.float32)])
+
+    def _clip(self, segs: list[Segment], start: int, end: int, onset: int) -> list[Segment]:
+        out = []
+        for seg in segs:
+            if seg.end - seg.start < MIN_SEGMENT_S and len(seg.text.split()) <= 2:
+                continue  # a blip Whisper turned into "Thank you." - nobody said it
+            # Not before the VAD's onset (the pre-pad is context, not speech), nor into the appended silence.
+            lo, hi = max(start, onset) / SAMPLE_RATE, end / SAMPLE_RATE
+            words = tuple(Word(max(lo, min(w.start, hi)), max(lo, min(w.end, hi)), w.word, w.prob)
+                          for w in seg.words)
+            # Word times are sharper than segment times, which start at the padded chunk's start.
+            s0 = max(seg.start, lo, words[0].start if words else lo)
+            s1 = min(seg.end, hi) if not words else max(s0, min(hi, max(seg.end, words[-1].end)))
+            out.append(Segment(s0, s1, seg.text, seg.speaker, words))
+        return out
 
     def _end_utterance(self, end: int) -> None:
         assert self._utt_start is not None
@@ -302,20 +379,13 @@ class StreamingTranscriber:
         self._last_end = max(self._last_end, end)
         if end > start and voiced >= self.config.min_speech_s:
             segs = spec[2] if spec is not None and spec[:2] == (start, end) else self._decode(start, end)
-            for seg in segs:
-                if seg.end - seg.start < MIN_SEGMENT_S and len(seg.text.split()) <= 2:
-                    continue  # a blip Whisper turned into "Thank you." - nobody said it
-                # Not before the VAD's onset (the pre-pad is context, not speech), nor into the appended silence.
-                lo, hi = max(start, self._onset) / SAMPLE_RATE, end / SAMPLE_RATE
-                words = tuple(Word(max(lo, min(w.start, hi)), max(lo, min(w.end, hi)), w.word, w.prob)
-                              for w in seg.words)
-                # Word times are sharper than segment times, which start at the padded chunk's start.
-                s0 = max(seg.start, lo, words[0].start if words else lo)
-                s1 = min(seg.end, hi) if not words else max(s0, min(hi, max(seg.end, words[-1].end)))
-                clipped = Segment(s0, s1, seg.text, seg.speaker, words)
+            first = len(self.committed)
+            for clipped in self._clip(segs, start, end, self._onset):
                 self.committed.append(clipped)
-                self._committed_text = (self._committed_text + " " + seg.text).strip()[-2000:]
+                self._committed_text = (self._committed_text + " " + clipped.text).strip()[-2000:]
                 self._on_commit(clipped)
+            if len(self.committed) > first and self._revising:
+                self._add_to_window(first, len(self.committed) - first, start, end)
         # A split inside speech starts the next utterance right away.
         if self._last_voice > end:
             self._utt_start = end
@@ -324,7 +394,10 @@ class StreamingTranscriber:
     def _trim(self) -> None:
         """Forget audio and VAD history nobody will need again."""
         keep_from = self._utt_start if self._utt_start is not None else self._vad_pos - SAMPLE_RATE
-        keep_from = max(self._buf_start, keep_from - int(self.config.pre_pad_s * SAMPLE_RATE) - WINDOW)
+        keep_from -= int(self.config.pre_pad_s * SAMPLE_RATE) + WINDOW
+        if self._window is not None:  # the second pass will want it
+            keep_from = min(keep_from, self._window.start)
+        keep_from = max(self._buf_start, keep_from)
         drop = keep_from - self._buf_start
         if drop > SAMPLE_RATE * 5:
             self._buf = self._buf[drop:].copy()
@@ -339,3 +412,128 @@ class StreamingTranscriber:
         if self._utt_start is not None:
             self._last_voice = max(self._last_voice, self._seen)
             self._end_utterance(self._seen)
+
+    # ------------------------------------------------------------------ second pass
+    @property
+    def _revising(self) -> bool:
+        beam = self.config.revise_beam
+        return beam is not None and beam > self.config.beam_size
+
+    @property
+    def revisions_pending(self) -> int:
+        return len(self._revisions)
+
+    def _add_to_window(self, first: int, count: int, start: int, end: int) -> None:
+        w = self._window
+        if w is not None and (end - w.start) / SAMPLE_RATE > MAX_WINDOW_S:
+            self._close_window()
+            w = None
+        if w is None:
+            self._window = w = _Revision(first, count, start, end, self._onset)
+        else:
+            w.count += count
+            w.end = end
+        if (w.end - w.start) / SAMPLE_RATE >= self.config.revise_window_s:
+            self._close_window()
+
+    def _maybe_close_window(self) -> None:
+        w = self._window
+        if w is not None and self._utt_start is None and \
+                (self._vad_pos - w.end) / SAMPLE_RATE >= self.config.revise_idle_close_s:
+            self._close_window()
+
+    def _close_window(self) -> None:
+        w, self._window = self._window, None
+        if w is None:
+            return
+        if w.start < self._buf_start:  # no longer held (cannot happen while the window is open)
+            self.revisions_dropped += 1
+            return
+        w.audio = self._padded(w.start, w.end)
+        before = " ".join(s.text for s in self.committed[max(0, w.first - 20):w.first]).strip()
+        w.prompt = before[-self.config.prompt_chars:]
+        if len(self._revisions) >= self.config.revise_pending_max:
+            self._revisions.popleft()
+            self.revisions_dropped += 1
+        self._revisions.append(w)
+
+    def _revision_due(self) -> bool:
+        """Idle enough for a second pass: no audio waiting, and neither a commit nor a preview held up."""
+        if not self._queue.empty():
+            return False
+        with self._lock:
+            if self._gap_from is not None:
+                return False
+        if self._utt_start is None:
+            return True  # nobody speaking: the next commit is at least an utterance away
+        cfg = self.config
+        if len(self._probs) < 2 or min(self._probs[-2:]) < cfg.speech_threshold:
+            return False  # a pause may be starting: keep the thread free for the commit
+        job = self._revisions[0]
+        assert job.audio is not None
+        cost = self._revise_rate * len(job.audio) / SAMPLE_RATE
+        since = (self._vad_pos - self._last_tentative) / SAMPLE_RATE
+        return since + cost <= cfg.revise_preview_gap_s
+
+    def _revise_next(self) -> None:
+        job = self._revisions.popleft()
+        assert job.audio is not None
+        if (self._vad_pos - job.end) / SAMPLE_RATE > self.config.revise_max_lag_s:
+            self.revisions_dropped += 1
+            return
+        old = self.committed[job.first:job.first + job.count]
+        n_old = sum(len(s.words) for s in old)
+        t0 = time.monotonic()
+        # One decode at temperature 0 with a cap on its length: a second pass never stalls the worker on
+        # retries or a runaway repetition (the first pass stands instead).
+        segs: list[Segment] = self.transcriber.transcribe_array(
+            job.audio, offset=job.start / SAMPLE_RATE, prompt=job.prompt, speaker=self.speaker,
+            beam_size=self.config.revise_beam, vad=False, word_timestamps=True, fallback=False,
+            max_new_tokens=min(220, 2 * n_old + 20))
+        took = time.monotonic() - t0
+        self.revise_decode_max_s = max(self.revise_decode_max_s, took)
+        seconds = max(0.1, len(job.audio) / SAMPLE_RATE)
+        self._revise_rate = 0.7 * self._revise_rate + 0.3 * took / seconds
+        self.revisions_run += 1
+        new = match_segments(old, self._clip(segs, job.start, job.end, job.onset))
+        n_new = sum(len(s.words) for s in new or [])
+        if new is None or not 0.7 * n_old - 2 <= n_new <= 1.3 * n_old + 3:
+            self.revisions_dropped += 1  # heard something else entirely: a hallucination or a dropout
+            return
+        changed = False
+        for k, seg in enumerate(new):
+            if seg.text.strip() == old[k].text.strip():
+                continue
+            self.committed[job.first + k] = seg
+            self.revisions += 1
+            changed = True
+            if self._on_revise is not None:
+                self._on_revise(job.first + k, seg)
+        if changed:
+            self._committed_text = " ".join(s.text for s in self.committed[-20:]).strip()[-2000:]
+
+    def _finish_revisions(self) -> None:
+        """End of stream: complete what is cheap within `revise_finish_s`, drop the rest."""
+        deadline = time.monotonic() + self.config.revise_finish_s
+        self._close_window()
+        while self._revisions:
+            if time.monotonic() >= deadline:
+                self.revisions_dropped += len(self._revisions)
+                self._revisions.clear()
+                return
+            self._revise_next()
+
+
+def match_segments(old: list[Segment], new: list[Segment]) -> list[Segment] | None:
+    """The second pass's words given back to the first pass's segments: each word goes to the segment
+    whose stretch (up to halfway to its neighbours) holds the word's middle. A segment that gets no word
+    keeps its first-pass text. None if the second pass has no words at all."""
+    words = [w for s in new for w in s.words]
+    if not old or not words:
+        return None
+    bounds = [(a.end + b.start) / 2 for a, b in itertools.pairwise(old)]
+    groups: list[list[Word]] = [[] for _ in old]
+    for w in words:
+        groups[bisect.bisect_right(bounds, (w.start + w.end) / 2)].append(w)
+    return [o if not g else Segment(g[0].start, max(g[0].start, g[-1].end), "".join(w.word for w in g).strip(),
+                                    o.speaker, tuple(g)) for o, g in zip(old, groups, strict=True)]

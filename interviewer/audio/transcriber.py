@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,8 +36,15 @@ class TranscriberOptions:
     language: str | None = None
 
 
+ENCODER_CACHE = 4  # encoder outputs kept (tiny.en: 2.3 MB each): a re-decode of the same audio skips the encoder
+
+
 class Transcriber:
-    """One loaded model. Thread-safe: calls are serialised (CTranslate2 models are not reentrant here)."""
+    """One loaded model. Thread-safe: calls are serialised (CTranslate2 models are not reentrant here).
+
+    The encoder's output for the last few distinct 30 s windows is kept: the encoder is most of the cost of
+    decoding a short utterance, and the live path decodes the same utterance audio twice (a fast first
+    pass, then a wider beam to revise it), so the second decode runs the decoder only."""
 
     def __init__(self, model: ResolvedModel | None = None, options: TranscriberOptions | None = None) -> None:
         self.model_info = model or resolve_model(None)
@@ -50,6 +59,29 @@ class Transcriber:
             raise ModelError(f"cannot load the model: {exc}", path=self.model_info.path) from None
         self._lock = threading.Lock()
         self.multilingual = bool(self._model.model.is_multilingual)
+        self._encoded: OrderedDict[bytes, Any] = OrderedDict()
+        self.encoder_runs = 0
+        self.encoder_hits = 0
+        encode = self._model.encode
+
+        def cached_encode(features: Any) -> Any:
+            # Called by faster-whisper under our lock; the key is the exact mel input.
+            arr = np.ascontiguousarray(features)
+            key = hashlib.blake2b(arr.tobytes(), digest_size=16,
+                                  person=str(arr.shape).encode()[:16]).digest()
+            hit = self._encoded.get(key)
+            if hit is not None:
+                self._encoded.move_to_end(key)
+                self.encoder_hits += 1
+                return hit
+            out = encode(features)
+            self.encoder_runs += 1
+            self._encoded[key] = out
+            while len(self._encoded) > ENCODER_CACHE:
+                self._encoded.popitem(last=False)
+            return out
+
+        self._model.encode = cached_encode
 
     @property
     def label(self) -> str:
@@ -57,16 +89,22 @@ class Transcriber:
 
     def transcribe_array(self, audio: Float32Array, *, offset: float = 0.0, prompt: str | None = None,
                          speaker: str = "", beam_size: int | None = None, vad: bool = True,
-                         word_timestamps: bool = True) -> list[Segment]:
-        """Transcribe 16 kHz mono float32 audio; times are shifted by `offset` seconds."""
+                         word_timestamps: bool = True, fallback: bool = True,
+                         max_new_tokens: int | None = None) -> list[Segment]:
+        """Transcribe 16 kHz mono float32 audio; times are shifted by `offset` seconds.
+
+        `fallback=False` decodes once at temperature 0 (no retries at higher temperatures when the text
+        looks repetitive) and `max_new_tokens` caps the text: together they bound the cost of a decode."""
         if len(audio) < SAMPLE_RATE // 10:
             return []
-        kwargs: dict[str, Any] = {
+        kwargs: dict[str, Any] = {} if fallback else {"temperature": 0.0}
+        kwargs |= {
             "beam_size": beam_size or self.options.beam_size,
             "word_timestamps": word_timestamps,
             "vad_filter": vad,
             "initial_prompt": prompt or None,
             "condition_on_previous_text": False,
+            "max_new_tokens": max_new_tokens,
             "language": self.options.language or (None if self.multilingual else "en"),
         }
         with self._lock:

@@ -590,6 +590,38 @@ class Store:
             self.t("sessions").update(session_id, {"duration_s": max(seg.end, self._duration(session_id))})
         return sid
 
+    def revise_segment(self, segment_id: str, seg: Segment, *, expected_text: str | None = None,
+                       actor: str = "live transcription") -> bool:
+        """Replace one segment's times, text and words in place (a live second pass): same id, same row,
+        so the full-text index follows (triggers) and nothing pointing at it moves. Quotes of evidence
+        overlapping the old or new range are re-read (the audit log keeps the old quotes).
+
+        With `expected_text`, the revision applies only while the row still has that text: a correction
+        somebody made in the meantime is never overwritten. Returns whether the row was changed."""
+        with self.atomic():
+            rows = list(self.t("segments").rows_where("id = ?", [segment_id], limit=1))
+            if not rows:
+                return False
+            old = rows[0]
+            if expected_text is not None and old["text"] != expected_text:
+                return False
+            session_id = old["session_id"]
+            self.t("segments").update(segment_id, {
+                "start": seg.start, "end": seg.end, "text": seg.text,
+                "words": _dumps([w.to_dict() for w in seg.words])})
+            self.t("sessions").update(session_id, {"duration_s": max(seg.end, self._duration(session_id))})
+            lo, hi = min(seg.start, float(old["start"])), max(seg.end, float(old["end"]))
+            overlapping = self.db.execute(
+                'SELECT id, start, "end", quote FROM evidence WHERE session_id = ? AND start <= ? AND "end" >= ?',
+                [session_id, hi, lo]).fetchall()
+            if overlapping:
+                segments = self.segments(session_id)
+                for eid, e_start, e_end, quote in overlapping:
+                    new = words_in_range(segments, float(e_start), float(e_end))
+                    if new != quote:
+                        self.update_evidence(eid, actor=actor, quote=new)
+        return True
+
     def _duration(self, session_id: str) -> float:
         return float(self.t("sessions").get(session_id)["duration_s"] or 0.0)
 

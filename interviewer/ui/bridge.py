@@ -12,6 +12,7 @@ class SessionBridge(QObject):
 
     started = Signal(str)
     segment = Signal(str, object)
+    revised = Signal(str, object)
     tentative = Signal(str, str, float, float)
     level = Signal(str, float)
     stopped = Signal(str)
@@ -21,6 +22,7 @@ class SessionBridge(QObject):
         return Listener(
             started=self.started.emit,
             segment=self.segment.emit,
+            revised=self.revised.emit,
             tentative=self.tentative.emit,
             level=self.level.emit,
             stopped=self.stopped.emit,

@@ -154,6 +154,8 @@ class TranscriptView(QWidget):
         # New lines or a resized view change the range: stay at the bottom while following.
         self.text.verticalScrollBar().rangeChanged.connect(self._range_changed)
         self.lines: list[Segment] = []
+        self._ids: dict[str, int] = {}  # segment id -> line (and text block) number
+        self._labelled: list[bool] = []  # whether each line shows its speaker
         self._last_speaker = ""
 
     def _scrolled(self, value: int) -> None:
@@ -181,12 +183,36 @@ class TranscriptView(QWidget):
         bar.setValue(bar.maximum())
         self._programmatic = False
 
-    def add(self, seg: Segment) -> None:
+    def add(self, seg: Segment, seg_id: str | None = None) -> None:
+        if seg_id is not None:
+            self._ids[seg_id] = len(self.lines)
         self.lines.append(seg)
         cursor = QTextCursor(self.text.document())
         cursor.movePosition(QTextCursor.MoveOperation.End)
         if not self.text.document().isEmpty():
             cursor.insertBlock()
+        labelled = bool(seg.speaker) and seg.speaker != self._last_speaker  # a label when the speaker changes
+        self._labelled.append(labelled)
+        self._last_speaker = seg.speaker
+        self._write(cursor, seg, labelled)
+        self.tentative.setText("")
+        if self.following:
+            self._to_bottom()
+
+    def replace(self, seg_id: str, seg: Segment) -> bool:
+        """Rewrite a committed line in place (the second pass revised it); False if it is not shown."""
+        n = self._ids.get(seg_id)
+        if n is None:
+            return False
+        self.lines[n] = seg
+        block = self.text.document().findBlockByNumber(n)
+        cursor = QTextCursor(block)
+        cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
+        self._write(cursor, seg, self._labelled[n])
+        return True
+
+    def _write(self, cursor: QTextCursor, seg: Segment, labelled: bool) -> None:
         head = QTextCharFormat()
         head.setForeground(QColor("#6f6f6f"))
         who = QTextCharFormat()
@@ -195,13 +221,9 @@ class TranscriptView(QWidget):
         body = QTextCharFormat()
         body.setForeground(QColor("#161616"))
         cursor.insertText(f"{mmss(seg.start)}  ", head)
-        if seg.speaker and seg.speaker != self._last_speaker:  # a label when the speaker changes
+        if labelled:
             cursor.insertText(f"{seg.speaker}: ", who)
-        self._last_speaker = seg.speaker
         cursor.insertText(seg.text, body)
-        self.tentative.setText("")
-        if self.following:
-            self._to_bottom()
 
     def set_tentative(self, speaker: str, text: str) -> None:
         self.tentative.setText(f"{speaker}: {text} …" if speaker else f"{text} …")
@@ -763,6 +785,7 @@ class LiveWindow(QMainWindow):
         self.note.installEventFilter(self)
         self.bridge.started.connect(self._on_started)
         self.bridge.segment.connect(self._on_segment)
+        self.bridge.revised.connect(self._on_revised)
         self.bridge.tentative.connect(lambda who, text, a, b: self.transcript.set_tentative(who, text))
         self.bridge.level.connect(lambda who, db: self.level.setValue(int(max(-60, min(0, db)))))
         self.bridge.stopped.connect(self._on_stopped)
@@ -862,8 +885,16 @@ class LiveWindow(QMainWindow):
 
     # ------------------------------------------------------------------ transcript
     def _on_segment(self, seg_id: str, seg: Segment) -> None:
-        self.transcript.add(seg)
-        # Evidence tagged a moment ago may cover words committed only now: refresh its quote.
+        self.transcript.add(seg, seg_id)
+        self._refresh_recent_quotes(seg)
+
+    def _on_revised(self, seg_id: str, seg: Segment) -> None:
+        """The second pass improved a committed line: show the new text where the old one was."""
+        if self.transcript.replace(seg_id, seg):
+            self._refresh_recent_quotes(seg)
+
+    def _refresh_recent_quotes(self, seg: Segment) -> None:
+        # Evidence tagged a moment ago may cover words committed (or revised) only now: refresh its quote.
         rows = {e["id"]: e for e in self._evidence_rows}
         for eid in list(self._recent_evidence):
             row = rows.get(eid)

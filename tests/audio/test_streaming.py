@@ -9,19 +9,21 @@ import pytest
 
 from interviewer.audio.decode import SAMPLE_RATE
 from interviewer.audio.recorder import Recorder
-from interviewer.audio.streaming import StreamConfig, StreamingTranscriber
+from interviewer.audio.streaming import StreamConfig, StreamingTranscriber, match_segments
+from interviewer.transcript import Segment, Word
 from tests.conftest import FIXTURES, wer
-from tests.fakes import SlowTranscriber, load, silence
+from tests.fakes import MarkedSecondPass, SlowTranscriber, load, silence
 
 TWO = FIXTURES / "audio" / "two_speakers.flac"
 REF = json.loads((FIXTURES / "audio" / "two_speakers.json").read_text())
 REF_TEXT = " ".join(t["text"] for t in REF["turns"]).replace("1,800", "1800")
 
 
-def run_stream(transcriber, audio, *, config=None, reader=None, block=800, speaker="cand"):
+def run_stream(transcriber, audio, *, config=None, reader=None, block=800, speaker="cand", revisions=None):
     commits, tentative = [], []
     st = StreamingTranscriber(transcriber, speaker=speaker, on_commit=commits.append,
                               on_tentative=lambda text, a, b: tentative.append((text, a, b)),
+                              on_revise=None if revisions is None else lambda i, seg: revisions.append((i, seg)),
                               config=config, reader=reader)
     for i in range(0, len(audio), block):
         st.feed(audio[i:i + block])
@@ -128,3 +130,120 @@ def test_tentative_text_refreshes_while_speaking(transcriber):
     gaps = np.diff([e for e in ends if e <= speech_end] + [speech_end - 1.0])
     assert max(gaps) <= 1.5 + 0.1, ends
     assert any("300" in text or "myself" in text for text, *_ in tentative)
+
+
+# ------------------------------------------------------------------------------------------- second pass
+ALL_REVISED = {"revise_pending_max": 1000, "revise_max_lag_s": 1e6, "revise_finish_s": 300.0}
+
+
+def words(text: str, start: float, step: float = 0.3) -> tuple[Word, ...]:
+    return tuple(Word(start + i * step, start + (i + 1) * step, " " + w, 0.9) for i, w in enumerate(text.split()))
+
+
+def test_match_segments_gives_each_word_to_its_segment():
+    old = [Segment(0.0, 1.5, "a b c", "s", words("a b c", 0.0)), Segment(2.0, 3.5, "d e f", "s", words("d e f", 2.0))]
+    # One new segment spanning both (a window decoded as one piece): its words go back by time.
+    merged = Segment(0.0, 3.5, "a b C d e F", "s", words("a b C", 0.0) + words("d e F", 2.0))
+    out = match_segments(old, [merged])
+    assert out is not None
+    assert [s.text for s in out] == ["a b C", "d e F"]
+    assert out[1].start == pytest.approx(2.0) and out[1].words[-1].word == " F"
+    # A word just past the first segment's end still belongs to it (halfway to the next is the boundary).
+    late = Segment(0.0, 1.8, "a b c x", "s", words("a b c x", 0.0, 0.4))
+    out = match_segments(old, [late])
+    assert out is not None and out[0].text == "a b c x"
+    assert out[1] is old[1]  # nothing heard there the second time: the first pass stands
+    assert match_segments(old, []) is None
+
+
+@pytest.mark.slow
+def test_second_pass_revises_committed_segments_in_place(transcriber):
+    marked = MarkedSecondPass(transcriber)
+    revisions: list[tuple[int, Segment]] = []
+    st, commits, _ = run_stream(marked, load(TWO), revisions=revisions, config=StreamConfig(**ALL_REVISED))
+    assert len(commits) >= 4
+    assert not any("zebra" in s.text for s in commits)  # commits are the fast first pass
+    assert {beam for beam, _ in marked.calls} == {1, 5}
+    # Every utterance was decoded again (nothing dropped with these bounds) and its segments revised.
+    assert st.revisions_dropped == 0 and st.revisions_pending == 0
+    indices = [i for i, _ in revisions]
+    assert len(indices) == len(set(indices)) == st.revisions
+    assert len(indices) >= len(commits) - 1  # a segment the second pass heard nothing in keeps its text
+    for i, seg in revisions:
+        assert seg.text.endswith("zebra")
+        assert st.committed[i] is seg
+        assert seg.speaker == "cand" and seg.words and all(w.word.endswith("-zebra") for w in seg.words)
+        assert abs(seg.start - commits[i].start) < 1.0  # the same stretch of audio
+    assert [s.start for s in st.committed] == sorted(s.start for s in st.committed)
+
+
+@pytest.mark.slow
+def test_second_pass_runs_between_utterances_and_prompts_what_follows(transcriber):
+    """Fed utterance by utterance, the worker revises in the pause, and the next utterance is prompted with
+    the revised text."""
+    import time
+
+    audio = load(TWO)
+    marked = MarkedSecondPass(transcriber)
+    revisions: list[tuple[int, Segment]] = []
+    commits: list[Segment] = []
+    st = StreamingTranscriber(marked, speaker="c", on_commit=commits.append,
+                              on_revise=lambda i, seg: revisions.append((i, seg)))
+    cut = int((REF["turns"][0]["end"] + 0.3) * SAMPLE_RATE)
+    for chunk in (audio[:cut], silence(1.5)):
+        for i in range(0, len(chunk), 800):
+            st.feed(chunk[i:i + 800])
+    deadline = time.monotonic() + 60
+    while not revisions and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert revisions and revisions[0][0] == 0, "no revision while the worker was idle"
+    seen = len(marked.calls)
+    rest = audio[cut:]
+    for i in range(0, len(rest), 800):
+        st.feed(rest[i:i + 800])
+    st.finish(timeout=300)
+    assert st.error is None
+    later_first_pass = [prompt for beam, prompt in marked.calls[seen:] if beam == 1 and prompt]
+    assert later_first_pass and "zebra" in later_first_pass[0]
+
+
+@pytest.mark.slow
+def test_real_second_pass_is_at_least_as_accurate(transcriber):
+    revisions: list[tuple[int, Segment]] = []
+    st, commits, _ = run_stream(transcriber, load(TWO), revisions=revisions, config=StreamConfig(**ALL_REVISED))
+    span = commits[-1].end - commits[0].start
+    assert st.revisions_run >= span / 29 and st.revisions_dropped == 0  # windows of at most 29 s, all run
+    assert revisions, "beam 5 changed nothing on the fixture"
+    for i, seg in revisions:
+        assert seg.text != commits[i].text
+    first = " ".join(s.text for s in commits).replace("1,800", "1800")
+    final = " ".join(s.text for s in st.committed).replace("1,800", "1800")
+    assert wer(REF_TEXT, final) <= wer(REF_TEXT, first)
+
+
+@pytest.mark.slow
+def test_finish_never_hangs_on_slow_second_passes(transcriber):
+    """Second passes slower than the audio: at most `revise_pending_max` wait, finish spends at most its
+    budget (plus the one decode in flight) on them and drops the rest."""
+    import time
+
+    marked = MarkedSecondPass(transcriber, delay=3.0)
+    commits: list[Segment] = []
+    st = StreamingTranscriber(marked, speaker="c", on_commit=commits.append,
+                              config=StreamConfig(revise_pending_max=2, revise_finish_s=1.0, revise_window_s=4.0))
+    audio = load(TWO)
+    for i in range(0, len(audio), 800):
+        st.feed(audio[i:i + 800])
+    deadline = time.monotonic() + 120
+    while st.backlog_s > 0.1 and time.monotonic() < deadline:  # the first pass catches up, revisions between
+        assert st.revisions_pending <= 2
+        time.sleep(0.05)
+    t0 = time.monotonic()
+    st.finish(timeout=60)
+    took = time.monotonic() - t0
+    assert not st.is_alive() and st.error is None
+    # The revision in flight, the last utterance, then revisions only until the 1 s budget is spent.
+    assert took < 3.0 + 1.0 + 1.0 + 3.0 + 4.0, took
+    assert st.revisions_pending == 0
+    assert st.revisions_dropped >= 1
+    assert st.revisions_run + st.revisions_dropped <= len(commits)

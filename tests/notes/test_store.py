@@ -218,3 +218,38 @@ def test_resolve_session_by_prefix(store):
     assert store.resolve_session(sid[:8]) == sid
     with pytest.raises(UserError, match="no session"):
         store.resolve_session("zzzz")
+
+
+def test_revise_segment_in_place_keeps_id_reindexes_and_rereads_quotes(store):
+    cand = store.get_or_create_candidate("Kay")
+    sid = store.create_session(candidate_id=cand, role_id=None, kit_id=None, evaluator="Ada")
+    first = store.add_segment(sid, seg(0.0, 2.0, "we cut latency a lot"))
+    second = store.add_segment(sid, seg(2.5, 4.0, "the harness was green"))
+    eid = store.add_evidence(session_id=sid, start=2.4, end=4.1, criterion="judgment", evaluator="Ada")
+    assert store.evidence(sid)[0]["quote"] == "the harness was green"
+    assert review.search(store, "green")
+
+    assert store.revise_segment(second, seg(2.5, 4.2, "the hardest agrees with them"),
+                                expected_text="the harness was green")
+    rows = store.segment_rows(sid)
+    assert [r["id"] for r in rows] == [first, second]  # same rows, nothing added
+    assert rows[1]["text"] == "the hardest agrees with them"
+    assert [w["word"].strip() for w in rows[1]["words"]] == ["the", "hardest", "agrees", "with", "them"]
+    assert rows[1]["end"] == pytest.approx(4.2)
+    assert review.search(store, "green") == []  # the FTS index followed the update
+    [hit] = review.search(store, "agrees")
+    assert hit["text"] == "the hardest agrees with them"
+    [ev] = store.evidence(sid)
+    assert ev["id"] == eid and ev["quote"] == "the hardest agrees with them"
+    assert any(a["action"] == "evidence.update" for a in store.audit_entries(eid))
+
+
+def test_revise_segment_never_overwrites_a_correction(store):
+    cand = store.get_or_create_candidate("Kay")
+    sid = store.create_session(candidate_id=cand, role_id=None, kit_id=None, evaluator="Ada")
+    seg_id = store.add_segment(sid, seg(0.0, 2.0, "we cut latency a lot"))
+    review.edit_segment_text(store, seg_id, "we cut latency by a lot", actor="Ada")
+    assert not store.revise_segment(seg_id, seg(0.0, 2.0, "we cut the latency a lot"),
+                                    expected_text="we cut latency a lot")
+    assert store.segments(sid)[0].text == "we cut latency by a lot"
+    assert not store.revise_segment("no such id", seg(0.0, 2.0, "x"))

@@ -11,10 +11,11 @@ from interviewer.audio.decode import SAMPLE_RATE
 from interviewer.notes.kits import load_kit
 from interviewer.notes.store import Store
 from interviewer.session import LiveSession, SessionSpec, Track
-from interviewer.ui.live_window import LiveWindow, wait_for_threads
+from interviewer.transcript import Segment
+from interviewer.ui.live_window import LiveWindow, TranscriptView, wait_for_threads
 from interviewer.ui.setup_dialog import SetupDialog
 from tests.conftest import FIXTURES
-from tests.fakes import PushSource, load, silence
+from tests.fakes import MarkedSecondPass, PushSource, load, silence
 
 TWO = FIXTURES / "audio" / "two_speakers.flac"
 CLAIMS = ["Built the nightly evaluation harness with 1,800 questions",
@@ -364,3 +365,48 @@ def test_edit_a_prompt_pins_the_new_words(qtbot, live, env):
     assert all(p.text != original.text for p in live.prompt_items)
     [row] = store.claim_probes(store.claims(cand)[0]["id"])
     assert row["source_key"] == original.key
+
+
+def test_transcript_view_replaces_a_line_in_place(qtbot):
+    view = TranscriptView()
+    qtbot.addWidget(view)
+    view.add(Segment(1.0, 2.0, "Tell me about the harness.", "interviewer"), "a")
+    view.add(Segment(3.0, 6.0, "The hardest are green with them.", "candidate"), "b")
+    view.add(Segment(7.0, 8.0, "Every month.", "candidate"), "c")
+    view.set_tentative("candidate", "and then")
+    assert view.replace("b", Segment(3.0, 6.1, "The hardest agrees with them.", "candidate"))
+    assert view.text.toPlainText().splitlines() == [
+        "00:01  interviewer: Tell me about the harness.",
+        "00:03  candidate: The hardest agrees with them.",
+        "00:07  Every month."]
+    assert [seg.text for seg in view.lines][1] == "The hardest agrees with them."
+    assert view.tentative.text() == "candidate: and then …"  # the utterance in progress is untouched
+    assert not view.replace("unknown", Segment(0.0, 1.0, "x", "candidate"))
+    assert view.text.document().blockCount() == 3
+
+
+@pytest.mark.slow
+def test_revised_segments_replace_their_lines(qtbot, live):
+    base = live.session_factory
+
+    def marked(listener):
+        session = base(listener)
+        session.transcriber = MarkedSecondPass(session.transcriber)
+        return session
+
+    live.session_factory = marked
+    revised: list[str] = []
+    live.bridge.revised.connect(lambda seg_id, seg: revised.append(seg_id))
+    live.record()
+    live.src.push(load(TWO)[: 14 * SAMPLE_RATE])
+    live.src.push(silence(2.5))  # a pause: the second pass runs
+    qtbot.waitUntil(lambda: len(live.transcript.lines) >= 2 and len(revised) >= len(live.transcript.lines),
+                    timeout=90_000)
+    lines = live.transcript.text.toPlainText().splitlines()
+    assert len(lines) == len(live.transcript.lines)  # replaced, not appended
+    assert all(line.endswith("zebra") for line in lines), lines
+    assert all(seg.text.endswith("zebra") for seg in live.transcript.lines)
+    stored = live.store.segment_rows(live.session_id)
+    assert [r["text"] for r in stored] == [seg.text for seg in live.transcript.lines]
+    qtbot.keyClick(live, Qt.Key.Key_1)  # evidence over the last seconds quotes the revised words
+    assert "zebra" in live.store.evidence(live.session_id)[0]["quote"]
