@@ -25,7 +25,8 @@ Measured against the reference turns in FILE.json (`{"turns": [{"speaker","text"
 
 The model and the VAD are loaded before the clock starts. Prints one JSON object:
 {"file","audio_s","turns","latency_p50_s","latency_p95_s","latency_max_s","live_wer","offline_wer",
- "wer_delta_points","tentative_max_gap_s","beam","model"} (+ "turns_missed", "live_wall_s",
+ "wer_delta_points","tentative_max_gap_s","beam","model"} (+ "display_max_gap_s": the same gap counting a
+commit as an update too, "turns_missed", "live_wall_s",
 "offline_wall_s", "first_tentative_max_s", "speech_end_latency_p50_s", "speech_end_latency_p95_s",
 "speech_end_latency_max_s", "first_pass_wer", "first_pass_wer_delta_points", "revise_beam", "revisions",
 "revisions_run", "revisions_dropped", "revise_lag_p50_s", "revise_lag_max_s", "revise_decode_max_s" (the
@@ -142,6 +143,7 @@ def main() -> None:
 
     def on_tentative(text: str, start: float, end: float) -> None:
         tentatives.append((time.monotonic() - t0, text, start, end))
+        log(f"{tentatives[-1][0]:8.2f}s preview [{start:6.2f}-{end:6.2f}] {text[-50:]}")
 
     revisions: list[tuple[float, int, Segment]] = []
 
@@ -189,6 +191,16 @@ def main() -> None:
     # ---- tentative update gaps while a turn is in progress
     max_gap = 0.0
     first_tentative = 0.0
+    # What the evaluator sees change: a preview, or the utterance's committed text replacing it.
+    updates = sorted([t for t, *_ in tentatives] + [t for t, _ in commits])
+    display_gap = 0.0
+    for turn in turns:
+        ts = [t for t in updates if float(turn["start"]) <= t <= float(turn["end"])]
+        if len(ts) > 1:
+            k = int(np.argmax(np.diff(ts)))
+            if ts[k + 1] - ts[k] > display_gap:
+                display_gap = ts[k + 1] - ts[k]
+                log(f"longest display gap so far: {display_gap:.2f} s, {ts[k]:.2f}-{ts[k + 1]:.2f}")
     for turn in turns:
         ts = sorted(t for t, *_ in tentatives if float(turn["start"]) <= t <= float(turn["end"]))
         gaps = np.diff(ts) if len(ts) > 1 else []
@@ -227,6 +239,7 @@ def main() -> None:
         "offline_wer": round(offline_wer, 4) if offline_wer is not None else None,
         "wer_delta_points": round((live_wer - offline_wer) * 100, 2) if offline_wer is not None else None,
         "tentative_max_gap_s": round(max_gap, 3),
+        "display_max_gap_s": round(display_gap, 3),
         "beam": args.beam,
         "model": tr.label,
         "turns_missed": len(turns) - len(latencies),

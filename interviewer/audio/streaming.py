@@ -8,14 +8,17 @@ Blocks arrive through `feed` (from the capture callback: it never waits). The wo
 * a pause of `min_silence_s` ends the utterance: it is decoded with word timestamps, prompted with the
   tail of the committed text, and committed. The decode starts speculatively once the pause has lasted
   `speculate_after_s`, and is thrown away if the speaker goes on, so the commit lands about one decode
-  after the pause begins rather than a pause plus a decode;
+  after the pause begins rather than a pause plus a decode; its text is shown as the preview meanwhile.
+  First-pass and preview decodes run once at temperature 0 with a length cap (Whisper's retries at higher
+  temperatures are what held commits seconds late);
 * an utterance never exceeds `max_utterance_s`: it is split at the quietest stretch of its last seconds;
 * two passes: the commit uses the fast `beam_size`. Committed utterances are gathered into a window of
   consecutive audio (closed once it spans `revise_window_s`, before it would pass Whisper's 30 s, or once
   nobody has spoken for `revise_idle_close_s`); whenever the worker is idle (no audio waiting, and neither
   a commit nor the next preview would be held up) a window is decoded again as one piece with
   `revise_beam`, prompted with the text before it - the context whole-file transcription has - and its
-  words go back to the committed segment whose stretch they fall in. A segment whose text changes is
+  words go back to the committed segment whose stretch they fall in. A segment whose text changes, whose
+  words the model scores as more probable (mean log probability) and which does not skip words, is
   revised in place (`on_revise(index, segment)`, index counting commits from 0) and the prompt for what
   follows uses the revised text. A window of one utterance re-decodes the first pass's exact audio, whose
   encoder output the transcriber kept. At most `revise_pending_max` windows wait and none older than
@@ -61,10 +64,12 @@ class StreamConfig:
     min_silence_s: float = 0.5
     speculate_after_s: float = 0.2
     min_speech_s: float = 0.25
-    pad_s: float = 0.15        # silence kept after the last voiced window
+    # Audio kept after the last voiced window. It costs no latency while below `min_silence_s` (the end is
+    # only known once the pause has lasted that long), and the VAD often calls a soft last word silence.
+    pad_s: float = 0.35
     pre_pad_s: float = 0.6     # audio kept before the VAD fired: onsets are soft, and Whisper needs them
     tail_silence_s: float = 0.45  # digital silence appended before decoding: Whisper ends sentences better
-    tentative_interval_s: float = 0.9
+    tentative_interval_s: float = 0.75
     tentative_window_s: float = 8.0
     max_utterance_s: float = 28.0
     # Optionally commit a long answer at its first short pause after this long, so the decode at the end
@@ -75,6 +80,9 @@ class StreamConfig:
     split_search_s: float = 8.0
     prompt_chars: int = 60  # the previous sentence or so; longer prompts made tiny.en worse here
     beam_size: int = 1
+    # First pass and previews decode once at temperature 0, with a cap on their length: Whisper's retries at
+    # higher temperatures (when a decode looks repetitive) cost several decodes and held a commit 3 s.
+    first_pass_fallback: bool = False
     queue_max_s: float = 120.0
     # Second pass (see the module docstring): None, or a beam not above `beam_size`, turns it off.
     revise_beam: int | None = 5
@@ -85,11 +93,20 @@ class StreamConfig:
     # While someone speaks, a revision runs only if the preview after it still comes within this long of
     # the previous one (from the revision's estimated cost).
     revise_preview_gap_s: float = 1.25
+    revise_idle_max_s: float = 1.0  # the longest (estimated) revision started while nobody speaks
     revise_finish_s: float = 5.0  # finish() completes pending revisions within this budget, drops the rest
+    # Decode revisions on their own thread with a second instance of the model (`second_pass()` of the
+    # transcriber, when it has one) instead of in the worker's idle moments.
+    revise_in_thread: bool = True
 
 
 REVISE_POLL_S = 0.05
 MAX_WINDOW_S = 29.0  # a second-pass window plus its tail silence stays inside one Whisper window
+
+
+def token_cap(samples: int) -> int:
+    """Enough tokens for very fast speech (about 8 a second), not for a runaway repetition."""
+    return min(300, 16 + int(8 * samples / SAMPLE_RATE))
 
 
 @dataclass
@@ -103,6 +120,7 @@ class _Revision:
     onset: int
     audio: Float32Array | None = None  # filled when the window closes
     prompt: str = ""
+    n_old: int = 0   # words the first pass gave the window
 
 
 class StreamingVad:
@@ -171,6 +189,16 @@ class StreamingTranscriber:
         self.revisions_dropped = 0  # windows whose second pass was dropped (too far behind, or implausible)
         self.revise_decode_max_s = 0.0
         self.error: BaseException | None = None
+        # Second pass on its own thread (see `revise_in_thread`): jobs go out, decoded segments come back
+        # and are applied by the worker, which alone touches `committed`.
+        self._reviser: Any = None
+        self._jobs: queue.Queue[_Revision | None] = queue.Queue()
+        self._results: queue.Queue[tuple[_Revision, list[Segment] | None]] = queue.Queue()
+        self._in_flight = 0
+        if self._revising and self.config.revise_in_thread and hasattr(transcriber, "second_pass"):
+            self._reviser = transcriber.second_pass()
+            self._rthread = threading.Thread(target=self._revise_loop, name=f"{name} (second pass)", daemon=True)
+            self._rthread.start()
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 
@@ -213,12 +241,13 @@ class StreamingTranscriber:
         try:
             while True:
                 self._maybe_close_window()
+                self._apply_results()
                 if self._revisions and self._revision_due():
                     self._revise_next()
                     continue
+                waiting = self._revisions or self._window is not None or self._in_flight
                 try:
-                    item = self._queue.get(
-                        timeout=REVISE_POLL_S if self._revisions or self._window is not None else None)
+                    item = self._queue.get(timeout=REVISE_POLL_S if waiting else None)
                 except queue.Empty:
                     continue
                 if item is None:
@@ -295,6 +324,12 @@ class StreamingTranscriber:
             elif silence >= cfg.speculate_after_s and end <= self._seen and (
                     self._speculation is None or self._speculation[:2] != (self._utt_start, end)):
                 self._speculation = (self._utt_start, end, self._decode(self._utt_start, end))
+                # What the speculation heard is the freshest preview there is, at no extra cost: show it
+                # (the commit replaces it if the pause goes on; the next preview follows if not).
+                text = " ".join(seg.text for seg in self._speculation[2]).strip()
+                if text and self._on_tentative is not None:
+                    self._last_tentative = self._vad_pos
+                    self._on_tentative(text, self._utt_start / SAMPLE_RATE, end / SAMPLE_RATE)
         self._maybe_tentative()
         self._trim()
 
@@ -332,7 +367,9 @@ class StreamingTranscriber:
         audio = self._audio(start, now)
         segs = self.transcriber.transcribe_array(audio, offset=start / SAMPLE_RATE,
                                                  prompt=self._prompt(), speaker=self.speaker, beam_size=1,
-                                                 vad=False, word_timestamps=False)
+                                                 vad=False, word_timestamps=False,
+                                                 fallback=self.config.first_pass_fallback,
+                                                 max_new_tokens=token_cap(now - start))
         text = " ".join(s.text for s in segs).strip()
         if text:
             if start > self._utt_start:
@@ -345,7 +382,8 @@ class StreamingTranscriber:
     def _decode(self, start: int, end: int) -> list[Segment]:
         segs: list[Segment] = self.transcriber.transcribe_array(
             self._padded(start, end), offset=start / SAMPLE_RATE, prompt=self._prompt(), speaker=self.speaker,
-            beam_size=self.config.beam_size, vad=False, word_timestamps=True)
+            beam_size=self.config.beam_size, vad=False, word_timestamps=True,
+            fallback=self.config.first_pass_fallback, max_new_tokens=token_cap(end - start))
         return segs
 
     def _padded(self, start: int, end: int) -> Float32Array:
@@ -421,7 +459,7 @@ class StreamingTranscriber:
 
     @property
     def revisions_pending(self) -> int:
-        return len(self._revisions)
+        return len(self._revisions) + self._in_flight
 
     def _add_to_window(self, first: int, count: int, start: int, end: int) -> None:
         w = self._window
@@ -452,6 +490,14 @@ class StreamingTranscriber:
         w.audio = self._padded(w.start, w.end)
         before = " ".join(s.text for s in self.committed[max(0, w.first - 20):w.first]).strip()
         w.prompt = before[-self.config.prompt_chars:]
+        w.n_old = sum(len(s.words) for s in self.committed[w.first:w.first + w.count])
+        if self._reviser is not None:
+            if self._in_flight >= self.config.revise_pending_max:
+                self.revisions_dropped += 1  # the second pass is far behind: this window keeps its first pass
+                return
+            self._in_flight += 1
+            self._jobs.put(w)
+            return
         if len(self._revisions) >= self.config.revise_pending_max:
             self._revisions.popleft()
             self.revisions_dropped += 1
@@ -464,14 +510,16 @@ class StreamingTranscriber:
         with self._lock:
             if self._gap_from is not None:
                 return False
-        if self._utt_start is None:
-            return True  # nobody speaking: the next commit is at least an utterance away
         cfg = self.config
-        if len(self._probs) < 2 or min(self._probs[-2:]) < cfg.speech_threshold:
-            return False  # a pause may be starting: keep the thread free for the commit
         job = self._revisions[0]
         assert job.audio is not None
         cost = self._revise_rate * len(job.audio) / SAMPLE_RATE
+        if self._utt_start is None:
+            # Nobody speaking: the next commit is at least an utterance away, but whoever speaks next
+            # should see a preview soon, so one revision may hold the worker only so long.
+            return cost <= cfg.revise_idle_max_s
+        if len(self._probs) < 2 or min(self._probs[-2:]) < cfg.speech_threshold:
+            return False  # a pause may be starting: keep the thread free for the commit
         since = (self._vad_pos - self._last_tentative) / SAMPLE_RATE
         return since + cost <= cfg.revise_preview_gap_s
 
@@ -481,20 +529,55 @@ class StreamingTranscriber:
         if (self._vad_pos - job.end) / SAMPLE_RATE > self.config.revise_max_lag_s:
             self.revisions_dropped += 1
             return
-        old = self.committed[job.first:job.first + job.count]
-        n_old = sum(len(s.words) for s in old)
+        self._apply_revision(job, self._revise_decode(job, self.transcriber))
+
+    def _revise_decode(self, job: _Revision, transcriber: Any) -> list[Segment]:
+        assert job.audio is not None
         t0 = time.monotonic()
-        # One decode at temperature 0 with a cap on its length: a second pass never stalls the worker on
-        # retries or a runaway repetition (the first pass stands instead).
-        segs: list[Segment] = self.transcriber.transcribe_array(
+        # One decode at temperature 0 with a cap on its length: a second pass never stalls on retries or a
+        # runaway repetition (the first pass stands instead).
+        segs: list[Segment] = transcriber.transcribe_array(
             job.audio, offset=job.start / SAMPLE_RATE, prompt=job.prompt, speaker=self.speaker,
             beam_size=self.config.revise_beam, vad=False, word_timestamps=True, fallback=False,
-            max_new_tokens=min(220, 2 * n_old + 20))
+            max_new_tokens=min(220, 2 * job.n_old + 20))
         took = time.monotonic() - t0
         self.revise_decode_max_s = max(self.revise_decode_max_s, took)
         seconds = max(0.1, len(job.audio) / SAMPLE_RATE)
         self._revise_rate = 0.7 * self._revise_rate + 0.3 * took / seconds
         self.revisions_run += 1
+        return segs
+
+    def _revise_loop(self) -> None:
+        """The second-pass thread: decode each job; the worker applies the result."""
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                return
+            segs: list[Segment] | None = None
+            try:
+                if (self._vad_pos - job.end) / SAMPLE_RATE <= self.config.revise_max_lag_s:
+                    segs = self._revise_decode(job, self._reviser)
+            except Exception:  # noqa: BLE001 - a failed second pass leaves the first pass standing
+                segs = None
+            self._results.put((job, segs))
+
+    def _apply_results(self, wait_s: float = 0.0) -> None:
+        """Apply the second-pass results that have come back (waiting up to `wait_s` for the first)."""
+        while self._in_flight:
+            try:
+                job, segs = self._results.get(timeout=wait_s) if wait_s > 0 else self._results.get_nowait()
+            except queue.Empty:
+                return
+            wait_s = 0.0
+            self._in_flight -= 1
+            if segs is None:
+                self.revisions_dropped += 1
+            else:
+                self._apply_revision(job, segs)
+
+    def _apply_revision(self, job: _Revision, segs: list[Segment]) -> None:
+        old = self.committed[job.first:job.first + job.count]
+        n_old = job.n_old
         new = match_segments(old, self._clip(segs, job.start, job.end, job.onset))
         n_new = sum(len(s.words) for s in new or [])
         if new is None or not 0.7 * n_old - 2 <= n_new <= 1.3 * n_old + 3:
@@ -504,6 +587,8 @@ class StreamingTranscriber:
         for k, seg in enumerate(new):
             if seg.text.strip() == old[k].text.strip():
                 continue
+            if confidence(seg) <= confidence(old[k]) or len(seg.words) < len(old[k].words) - 1:
+                continue  # the model is surer of what the first pass heard, or the revision skips words
             self.committed[job.first + k] = seg
             self.revisions += 1
             changed = True
@@ -516,12 +601,26 @@ class StreamingTranscriber:
         """End of stream: complete what is cheap within `revise_finish_s`, drop the rest."""
         deadline = time.monotonic() + self.config.revise_finish_s
         self._close_window()
+        if self._reviser is not None:
+            while self._in_flight and time.monotonic() < deadline:
+                self._apply_results(wait_s=max(0.01, deadline - time.monotonic()))
+            self.revisions_dropped += self._in_flight  # still decoding: dropped, the first pass stands
+            self._in_flight = 0
+            self._jobs.put(None)
+            return
         while self._revisions:
             if time.monotonic() >= deadline:
                 self.revisions_dropped += len(self._revisions)
                 self._revisions.clear()
                 return
             self._revise_next()
+
+
+def confidence(seg: Segment) -> float:
+    """Mean log probability of a segment's words, as the model scored them when it aligned them."""
+    if not seg.words:
+        return float("-inf")
+    return float(np.mean([np.log(max(w.prob, 1e-6)) for w in seg.words]))
 
 
 def match_segments(old: list[Segment], new: list[Segment]) -> list[Segment] | None:

@@ -87,6 +87,17 @@ class Transcriber:
     def label(self) -> str:
         return self.model_info.label
 
+    def second_pass(self) -> Transcriber:
+        """A second instance of the same model on one thread, loaded once and shared: the live second
+        pass decodes on it beside the first pass, so a long revision never holds up a commit or a preview."""
+        with self._lock:
+            sibling = getattr(self, "_sibling", None)
+            if sibling is None:
+                opts = TranscriberOptions(beam_size=self.options.beam_size, compute_type=self.options.compute_type,
+                                          threads=1, language=self.options.language)
+                sibling = self._sibling = Transcriber(self.model_info, opts)
+            return sibling
+
     def transcribe_array(self, audio: Float32Array, *, offset: float = 0.0, prompt: str | None = None,
                          speaker: str = "", beam_size: int | None = None, vad: bool = True,
                          word_timestamps: bool = True, fallback: bool = True,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 
 import numpy as np
 import pytest
@@ -247,3 +249,68 @@ def test_finish_never_hangs_on_slow_second_passes(transcriber):
     assert st.revisions_pending == 0
     assert st.revisions_dropped >= 1
     assert st.revisions_run + st.revisions_dropped <= len(commits)
+
+
+def test_a_revision_is_kept_only_where_the_model_is_surer_and_skips_no_words():
+    from interviewer.audio.streaming import confidence
+
+    sure = Segment(0.0, 1.0, "a b c", "s", tuple(Word(i * 0.3, i * 0.3 + 0.3, w, 0.95) for i, w in enumerate("abc")))
+    unsure = Segment(0.0, 1.0, "a b d", "s", tuple(Word(i * 0.3, i * 0.3 + 0.3, w, 0.4) for i, w in enumerate("abd")))
+    assert confidence(sure) > confidence(unsure)
+    assert confidence(Segment(0.0, 1.0, "", "s", ())) == float("-inf")
+
+
+class GatedSecondPass(MarkedSecondPass):
+    """The second pass blocks until `gate` is set (and says when it has started waiting)."""
+
+    def __init__(self, inner):
+        super().__init__(inner)
+        self.gate = threading.Event()
+        self.waiting = threading.Event()
+
+    def transcribe_array(self, audio, **kwargs):
+        self.waiting.set()
+        assert self.gate.wait(60)
+        return super().transcribe_array(audio, **kwargs)
+
+
+class WithSecondPass:
+    """A first-pass transcriber whose `second_pass()` is the gated, marking one."""
+
+    def __init__(self, inner):
+        self.inner, self.label = inner, inner.label
+        self.sibling = GatedSecondPass(inner)
+
+    def transcribe_array(self, audio, **kwargs):
+        return self.inner.transcribe_array(audio, **kwargs)
+
+    def second_pass(self):
+        return self.sibling
+
+
+@pytest.mark.slow
+def test_second_pass_on_its_own_thread_never_holds_up_the_first(transcriber):
+    """While the second pass is stuck on its first window, the worker keeps committing; once it is let go,
+    its revisions are applied by the worker, in place."""
+    tr = WithSecondPass(transcriber)
+    commits, revisions = [], []
+    st = StreamingTranscriber(tr, speaker="cand", on_commit=commits.append,
+                              on_revise=lambda i, seg: revisions.append((i, seg)),
+                              config=StreamConfig(**ALL_REVISED, revise_window_s=5.0))
+    assert st._reviser is tr.sibling
+    audio = load(TWO)
+    for i in range(0, len(audio), 800):
+        st.feed(audio[i:i + 800])
+    st.feed(np.zeros(16000 * 2, dtype=np.float32))
+    assert tr.sibling.waiting.wait(60)  # a window went to the second pass, which is now stuck
+    deadline = time.monotonic() + 120
+    while len(commits) < 6 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(commits) >= 6 and not revisions  # the first pass went on without it
+    tr.sibling.gate.set()
+    st.finish(timeout=300)
+    assert st.error is None
+    assert revisions and st.revisions_pending == 0
+    for i, seg in revisions:
+        assert st.committed[i] is seg and seg.text.endswith("zebra")
+        assert abs(seg.start - commits[i].start) < 1.0
