@@ -162,11 +162,12 @@ def open_review_window(services: cli.Services, store: Any, session_id: str, *, t
 def start_from_setup(services: cli.Services, store: Any, transcriber: Any, result: Any) -> Any:
     """The setup dialog's answers become stored rows and a live window."""
     from interviewer.notes.kits import default_kit_path, load_kit
+    from interviewer.vault import read_file
 
     kit_path = result.kit_path or default_kit_path()
-    kit = load_kit(kit_path)
+    kit = load_kit(kit_path, store.vault)  # a kit in an encrypted data dir is sealed
     with store.atomic():
-        kit_id = store.save_kit(kit, Path(kit_path).read_text(encoding="utf-8"))
+        kit_id = store.save_kit(kit, read_file(store.vault, kit_path).decode("utf-8"))
         cand = store.get_or_create_candidate(result.candidate,
                                              resume_path=str(result.resume_path) if result.resume_path else None)
         if result.claims and not store.claims(cand):
