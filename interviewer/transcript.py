@@ -56,6 +56,23 @@ class Segment:
         )
 
 
+def glued(raw: str) -> bool:
+    """Whether a word continues the one before it without a space: Whisper gives "2,400" as " 2" and ",400",
+    "87%" as " 87" and "%" (a word's own leading space says where a space goes)."""
+    token = raw.strip()
+    return bool(token) and not raw[:1].isspace() and not token[0].isalnum()
+
+
+def join_words(words: Iterable[Word]) -> str:
+    """Words as the text they were heard as: "2,400", not "2 ,400"."""
+    out = ""
+    for w in words:
+        token = w.word.strip()
+        if token:
+            out += token if (not out or glued(w.word)) else " " + token
+    return out
+
+
 def words_in_range(segments: Iterable[Segment], start: float, end: float) -> str:
     """The committed words whose midpoint lies inside [start, end], joined as text."""
     out: list[str] = []
@@ -63,7 +80,7 @@ def words_in_range(segments: Iterable[Segment], start: float, end: float) -> str
         if seg.end < start or seg.start > end:
             continue
         if seg.words:
-            out.extend(w.word.strip() for w in seg.words if start <= (w.start + w.end) / 2 <= end)
+            out.append(join_words(w for w in seg.words if start <= (w.start + w.end) / 2 <= end))
         elif start <= (seg.start + seg.end) / 2 <= end:
             out.append(seg.text.strip())
     return " ".join(x for x in out if x)

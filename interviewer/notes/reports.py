@@ -61,7 +61,7 @@ from interviewer.errors import UserError
 from interviewer.notes.calibration import calibration
 from interviewer.notes.kits import Kit, load_kit, parse_kit
 from interviewer.notes.store import CLAIM_STATUSES, Store
-from interviewer.transcript import Segment, mmss
+from interviewer.transcript import Segment, join_words, mmss
 from interviewer.vault import Vault, inside, write_file
 
 # ============================================================================================ constants
@@ -452,7 +452,7 @@ def _answer(segments: Sequence[Segment], start: float, end: float) -> str:
     out: list[str] = []
     for seg in chosen:
         if seg.words:
-            out.extend(w.word.strip() for w in seg.words if start <= (w.start + w.end) / 2 <= end)
+            out.append(join_words(w for w in seg.words if start <= (w.start + w.end) / 2 <= end))
         else:
             out.append(seg.text.strip())
     return " ".join(x for x in out if x)

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from interviewer.notes.kits import Kit
-from interviewer.transcript import Segment, mmss, words_in_range
+from interviewer.transcript import Segment, glued, mmss, words_in_range
 from interviewer.ui.commands import AddEvidence
 from interviewer.ui.live_window import colour_for
 
@@ -602,14 +602,15 @@ class ReviewWindow(QMainWindow):
             if seg.words:
                 # One insert per line; word positions follow by arithmetic (fast for 90-minute sessions).
                 at = cursor.position()
-                parts = []
+                line = ""
                 for w in seg.words:
                     token = w.word.strip()
                     if token:
-                        self.words.append(WordSpan(w.start, w.end, at, len(token)))
-                        parts.append(token)
-                        at += len(token) + 1
-                cursor.insertText(" ".join(parts), body)
+                        if line and not glued(w.word):
+                            line += " "
+                        self.words.append(WordSpan(w.start, w.end, at + len(line), len(token)))
+                        line += token
+                cursor.insertText(line, body)
             else:
                 cursor.insertText(seg.text, body)
         self.word_starts = [w.start for w in self.words]

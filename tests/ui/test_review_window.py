@@ -261,3 +261,19 @@ def test_an_encrypted_recording_plays_without_a_plaintext_copy(qtbot, data_dir, 
         win.player.stop()
         win.close()
     assert sorted(p.name for p in data_dir.audio_dir.iterdir()) == [f"{sid}.wav"]
+
+
+def test_split_numbers_show_whole_and_their_words_still_highlight(qtbot, data_dir, settings):
+    from interviewer.transcript import Segment, Word
+
+    with Store(data_dir.db_path) as store:
+        sid = synthetic_session(store, segments=2, evidence=0)
+        words = (Word(10.0, 10.3, " on", 0.9), Word(10.3, 10.6, " 2", 0.9), Word(10.6, 11.0, ",400", 0.9),
+                 Word(11.0, 11.5, " questions.", 0.9))
+        store.add_segment(sid, Segment(10.0, 11.5, "on 2,400 questions.", "candidate", words))
+        win = ReviewWindow(store=store, session_id=sid, kit=load_kit(), evaluator="Ada", settings=settings)
+        qtbot.addWidget(win)
+        text = win.text.document().toPlainText()
+        assert "on 2,400 questions." in text and "2 ,400" not in text
+        spans = {text[s.pos:s.pos + s.length]: s for s in win.words}
+        assert spans[",400"].start == 10.6 and spans["questions."].start == 11.0
