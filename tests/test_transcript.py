@@ -24,4 +24,4 @@ def test_split_words_join_back_as_heard():
 def test_words_in_range_keeps_numbers_whole():
     assert words_in_range([HEARD], 0.95, 1.75) == "2,400 questions at"
     later = Segment(4.0, 5.0, "Next.", "c", (w(" Next.", 4.0),))
-    assert words_in_range([HEARD, later], 2.1, 5.0) == "under-budget. Next."
+    assert words_in_range([HEARD, later], 2.15, 5.0) == "under-budget. Next."
