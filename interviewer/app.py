@@ -3,6 +3,7 @@ together. Nothing else creates them; tests build their own through the same func
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,14 +16,12 @@ from interviewer.config import DataDir
 def build_services(data_dir: DataDir, prompt: Any = None) -> cli.Services:
     """`prompt(message) -> passphrase` asks for the passphrase of an encrypted data dir when neither
     $INTERVIEWER_PASSPHRASE nor the OS keyring has it (default: the terminal, when there is one)."""
-    unlocked: list[Any] = []
 
+    @functools.cache  # unlocked once per process; a failed unlock (wrong passphrase) is not remembered
     def vault() -> Any:
         from interviewer.vault import interactive_prompt, open_vault
 
-        if not unlocked:
-            unlocked.append(open_vault(data_dir.root, prompt or interactive_prompt()))
-        return unlocked[0]
+        return open_vault(data_dir.root, prompt or interactive_prompt())
 
     def open_store() -> Any:
         from interviewer.notes.store import Store

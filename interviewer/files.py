@@ -9,12 +9,17 @@ from pathlib import Path
 
 def write_text_atomic(path: Path | str, text: str, *, private: bool = True) -> Path:
     """Write next to the target, then rename over it; 0600 on POSIX unless `private` is False."""
+    return write_bytes_atomic(path, text.encode("utf-8"), private=private)
+
+
+def write_bytes_atomic(path: Path | str, data: bytes, *, private: bool = True) -> Path:
+    """Write next to the target, then rename over it; 0600 on POSIX unless `private` is False."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
         if os.name == "posix":
             Path(tmp).chmod(0o600 if private else 0o644)
         Path(tmp).replace(path)

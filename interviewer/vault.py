@@ -133,8 +133,7 @@ class Vault:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         os.close(fd)
         try:
-            Path(tmp).unlink()
-            with self.open(tmp, "xb") as f:
+            with self.open(tmp, "wb") as f:
                 f.write(data)
                 f.flush()
                 os.fsync(f.fileno())
@@ -498,21 +497,12 @@ def read_file(vault: Vault | None, path: Path | str) -> bytes:
     return path.read_bytes()
 
 
-def write_file(vault: Vault | None, path: Path | str, data: bytes) -> Path:
+def write_file(vault: Vault | None, path: Path | str, data: bytes, *, private: bool = True) -> Path:
     """Write atomically; sealed when `path` is inside the vault's data dir, plain elsewhere (the user asked for
-    a file outside it, e.g. a PDF to send)."""
+    a file outside it, e.g. a PDF to send); a plain file is 0600 unless `private` is False."""
     path = Path(path)
     if vault is not None and inside(path, vault.root):
         return vault.write_bytes(path, data)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        if os.name == "posix":
-            Path(tmp).chmod(0o600)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    from interviewer.files import write_bytes_atomic
+
+    return write_bytes_atomic(path, data, private=private)

@@ -52,6 +52,11 @@ def to_pcm16(block: Float32Array) -> bytes:
     return (clipped * 32767.0).astype("<i2").tobytes()
 
 
+def _samples(raw: bytes) -> Float32Array:
+    """16-bit little-endian PCM bytes (a trailing odd byte ignored) as float32."""
+    return np.frombuffer(raw[: len(raw) // 2 * 2], dtype="<i2").astype(np.float32) / 32768.0
+
+
 def _no_space() -> None:
     raise OSError(errno.ENOSPC, "no space left on device")
 
@@ -136,20 +141,14 @@ class Recorder:
 
     def read(self, start: int, count: int) -> Float32Array:
         """Samples [start, start + count) as float32, read back from disk (for a transcriber catching up)."""
-        raw = b""
         with self._lock:
             if self._opener is not None and not self._closed:
                 # a sealed file is read through the writer's own handle: no half-written chunk is seen
                 self._file.seek(44 + 2 * start)
-                raw = self._file.read(2 * count)
-                reread = False
-            else:
-                reread = True
-        if reread:
-            with (self._opener or plain_open)(self.path, "rb") as f:
-                f.seek(44 + 2 * start)
-                raw = f.read(2 * count)
-        return np.frombuffer(raw[: len(raw) // 2 * 2], dtype="<i2").astype(np.float32) / 32768.0
+                return _samples(self._file.read(2 * count))
+        with (self._opener or plain_open)(self.path, "rb") as f:
+            f.seek(44 + 2 * start)
+            return _samples(f.read(2 * count))
 
     def _flush_loop(self) -> None:
         while not self._stop.wait(self._fsync_interval):

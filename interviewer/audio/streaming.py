@@ -525,11 +525,13 @@ class StreamingTranscriber:
 
     def _revise_next(self) -> None:
         job = self._revisions.popleft()
-        assert job.audio is not None
-        if (self._vad_pos - job.end) / SAMPLE_RATE > self.config.revise_max_lag_s:
+        if self._too_late(job):
             self.revisions_dropped += 1
             return
         self._apply_revision(job, self._revise_decode(job, self.transcriber))
+
+    def _too_late(self, job: _Revision) -> bool:
+        return (self._vad_pos - job.end) / SAMPLE_RATE > self.config.revise_max_lag_s
 
     def _revise_decode(self, job: _Revision, transcriber: Any) -> list[Segment]:
         assert job.audio is not None
@@ -555,7 +557,7 @@ class StreamingTranscriber:
                 return
             segs: list[Segment] | None = None
             try:
-                if (self._vad_pos - job.end) / SAMPLE_RATE <= self.config.revise_max_lag_s:
+                if not self._too_late(job):
                     segs = self._revise_decode(job, self._reviser)
             except Exception:  # noqa: BLE001 - a failed second pass leaves the first pass standing
                 segs = None

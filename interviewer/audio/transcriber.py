@@ -58,6 +58,7 @@ class Transcriber:
         except (RuntimeError, ValueError, OSError) as exc:
             raise ModelError(f"cannot load the model: {exc}", path=self.model_info.path) from None
         self._lock = threading.Lock()
+        self._sibling: Transcriber | None = None  # see second_pass()
         self.multilingual = bool(self._model.model.is_multilingual)
         self._encoded: OrderedDict[bytes, Any] = OrderedDict()
         self.encoder_runs = 0
@@ -91,12 +92,11 @@ class Transcriber:
         """A second instance of the same model on one thread, loaded once and shared: the live second
         pass decodes on it beside the first pass, so a long revision never holds up a commit or a preview."""
         with self._lock:
-            sibling = getattr(self, "_sibling", None)
-            if sibling is None:
+            if self._sibling is None:
                 opts = TranscriberOptions(beam_size=self.options.beam_size, compute_type=self.options.compute_type,
                                           threads=1, language=self.options.language)
-                sibling = self._sibling = Transcriber(self.model_info, opts)
-            return sibling
+                self._sibling = Transcriber(self.model_info, opts)
+            return self._sibling
 
     def transcribe_array(self, audio: Float32Array, *, offset: float = 0.0, prompt: str | None = None,
                          speaker: str = "", beam_size: int | None = None, vad: bool = True,

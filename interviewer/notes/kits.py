@@ -32,8 +32,7 @@ from typing import Any
 
 from interviewer.config import resource_path
 from interviewer.errors import KitError
-from interviewer.files import write_text_atomic
-from interviewer.vault import Vault, inside, read_file
+from interviewer.vault import Vault, read_file, write_file
 
 CRITERION_KEY = re.compile(r"^[a-z][a-z0-9-]*$")
 SCORES = ("1", "2", "3", "4")
@@ -222,9 +221,8 @@ def save_kit_file(kit: Kit, path: Path, vault: Vault | None = None) -> Path:
                        path=path)
     text = dump_kit(kit)
     parse_kit(text, path)  # never write a kit that would not load back
-    if vault is not None and inside(path, vault.root):  # own probes may quote a resume: sealed like the rest
-        return vault.write_bytes(path, text.encode("utf-8"))
-    return write_text_atomic(path, text, private=False)
+    # In an encrypted data dir a kit is sealed like the rest (own probes may quote a resume).
+    return write_file(vault, path, text.encode("utf-8"), private=False)
 
 
 def copy_kit(source: Kit, data_root: Path, name: str, vault: Vault | None = None) -> Path:
