@@ -32,21 +32,60 @@ class FileTranscript:
 class TranscriberOptions:
     beam_size: int = 5
     compute_type: str = "int8"
-    threads: int = field(default_factory=cpu_threads)
+    threads: int = field(default_factory=cpu_threads)  # the encoder's
+    # The decoder's: one. Measured with tiny.en on 2 cores, a second thread made each decoded token twice as
+    # slow (7.9 ms, not 3.7 ms; beam 5 four times as slow): its matrices are too small to share out.
+    decoder_threads: int = 1
     language: str | None = None
 
 
 ENCODER_CACHE = 4  # encoder outputs kept (tiny.en: 2.3 MB each): a re-decode of the same audio skips the encoder
 
 
+class Encoder:
+    """Whisper's encoder on its own CTranslate2 instance with all the threads (it is one big batch of
+    matrix products, which threads do speed up), shared by the decoders of a transcriber and its
+    `second_pass()`; calls are serialised. The output for the last few distinct 30 s windows is kept: the
+    encoder is most of the cost of decoding a short utterance, and the live path decodes some audio twice
+    (a speculative decode and the commit, or a first pass and its revision)."""
+
+    def __init__(self, model: ResolvedModel, options: TranscriberOptions) -> None:
+        import ctranslate2
+
+        self._model = ctranslate2.models.Whisper(str(model.path), device="cpu", compute_type=options.compute_type,
+                                                 intra_threads=options.threads)
+        self._lock = threading.Lock()
+        self._cache: OrderedDict[bytes, Any] = OrderedDict()
+        self.runs = 0
+        self.hits = 0
+
+    def __call__(self, features: Any) -> Any:
+        from faster_whisper.transcribe import get_ctranslate2_storage
+
+        arr = np.ascontiguousarray(features if features.ndim == 3 else np.expand_dims(features, 0))
+        key = hashlib.blake2b(arr.tobytes(), digest_size=16, person=str(arr.shape).encode()[:16]).digest()
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                self.hits += 1
+                return hit
+            out = self._model.encode(get_ctranslate2_storage(arr), to_cpu=False)
+            self.runs += 1
+            self._cache[key] = out
+            while len(self._cache) > ENCODER_CACHE:
+                self._cache.popitem(last=False)
+            return out
+
+
 class Transcriber:
     """One loaded model. Thread-safe: calls are serialised (CTranslate2 models are not reentrant here).
 
-    The encoder's output for the last few distinct 30 s windows is kept: the encoder is most of the cost of
-    decoding a short utterance, and the live path decodes the same utterance audio twice (a fast first
-    pass, then a wider beam to revise it), so the second decode runs the decoder only."""
+    The encoder runs on all the cores and the decoder on `decoder_threads` (see `TranscriberOptions`): two
+    CTranslate2 instances of the model, the first used only to encode (see `Encoder`)."""
 
-    def __init__(self, model: ResolvedModel | None = None, options: TranscriberOptions | None = None) -> None:
+    def __init__(self, model: ResolvedModel | None = None, options: TranscriberOptions | None = None,
+                 encoder: Encoder | None = None) -> None:
         self.model_info = model or resolve_model(None)
         self.options = options or TranscriberOptions()
         from faster_whisper import WhisperModel
@@ -54,49 +93,29 @@ class Transcriber:
         try:
             self._model = WhisperModel(str(self.model_info.path), device="cpu",
                                        compute_type=self.options.compute_type,
-                                       cpu_threads=self.options.threads, local_files_only=True)
+                                       cpu_threads=self.options.decoder_threads, local_files_only=True)
+            self.encoder = encoder or Encoder(self.model_info, self.options)
         except (RuntimeError, ValueError, OSError) as exc:
             raise ModelError(f"cannot load the model: {exc}", path=self.model_info.path) from None
         self._lock = threading.Lock()
-        self._sibling: Transcriber | None = None  # see second_pass()
+        self._siblings: dict[str, Transcriber] = {}  # see sibling()
         self.multilingual = bool(self._model.model.is_multilingual)
-        self._encoded: OrderedDict[bytes, Any] = OrderedDict()
-        self.encoder_runs = 0
-        self.encoder_hits = 0
-        encode = self._model.encode
-
-        def cached_encode(features: Any) -> Any:
-            # Called by faster-whisper under our lock; the key is the exact mel input.
-            arr = np.ascontiguousarray(features)
-            key = hashlib.blake2b(arr.tobytes(), digest_size=16,
-                                  person=str(arr.shape).encode()[:16]).digest()
-            hit = self._encoded.get(key)
-            if hit is not None:
-                self._encoded.move_to_end(key)
-                self.encoder_hits += 1
-                return hit
-            out = encode(features)
-            self.encoder_runs += 1
-            self._encoded[key] = out
-            while len(self._encoded) > ENCODER_CACHE:
-                self._encoded.popitem(last=False)
-            return out
-
-        self._model.encode = cached_encode
+        self._model.encode = self.encoder  # faster-whisper calls it under our lock, with the mel input
 
     @property
     def label(self) -> str:
         return self.model_info.label
 
-    def second_pass(self) -> Transcriber:
-        """A second instance of the same model on one thread, loaded once and shared: the live second
-        pass decodes on it beside the first pass, so a long revision never holds up a commit or a preview."""
+    def sibling(self, role: str) -> Transcriber:
+        """Another decoder of the same model for `role`, sharing this one's encoder, loaded once: the live
+        path decodes previews and second passes on their own, beside the commits, so none holds up another."""
         with self._lock:
-            if self._sibling is None:
-                opts = TranscriberOptions(beam_size=self.options.beam_size, compute_type=self.options.compute_type,
-                                          threads=1, language=self.options.language)
-                self._sibling = Transcriber(self.model_info, opts)
-            return self._sibling
+            if role not in self._siblings:
+                self._siblings[role] = Transcriber(self.model_info, self.options, encoder=self.encoder)
+            return self._siblings[role]
+
+    def second_pass(self) -> Transcriber:
+        return self.sibling("second pass")
 
     def transcribe_array(self, audio: Float32Array, *, offset: float = 0.0, prompt: str | None = None,
                          speaker: str = "", beam_size: int | None = None, vad: bool = True,
