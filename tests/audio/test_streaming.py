@@ -134,6 +134,65 @@ def test_tentative_text_refreshes_while_speaking(transcriber):
     assert any("300" in text or "myself" in text for text, *_ in tentative)
 
 
+class GatedPreviews:
+    """A first-pass transcriber whose preview decoder (`sibling("previews")`) blocks on its first call until
+    `gate` is set, and records the span of audio it was asked for."""
+
+    def __init__(self, inner):
+        self.inner, self.label = inner, inner.label
+        self.gate = threading.Event()
+        self.waiting = threading.Event()
+        self.stuck: tuple[float, float] | None = None
+        self.preview_calls = 0
+
+    def transcribe_array(self, audio, **kwargs):
+        return self.inner.transcribe_array(audio, **kwargs)
+
+    def sibling(self, role):
+        assert role == "previews"
+        outer = self
+
+        class Previews:
+            def transcribe_array(self, audio, **kwargs):
+                outer.preview_calls += 1
+                if outer.stuck is None:
+                    outer.stuck = (kwargs["offset"], kwargs["offset"] + len(audio) / SAMPLE_RATE)
+                    outer.waiting.set()
+                    assert outer.gate.wait(60)
+                return outer.inner.transcribe_array(audio, **kwargs)
+
+        return Previews()
+
+
+@pytest.mark.slow
+def test_previews_on_their_own_thread_never_hold_up_commits_nor_outlive_them(transcriber):
+    """While the preview decoder is stuck, utterances keep being committed; once let go, the preview it was
+    decoding is not shown, its utterance being committed by then; later previews come through."""
+    tr = GatedPreviews(transcriber)
+    events: list[tuple[str, float]] = []
+    st = StreamingTranscriber(tr, speaker="c", on_commit=lambda seg: events.append(("commit", seg.end)),
+                              on_tentative=lambda text, a, b: events.append(("preview", b)),
+                              config=StreamConfig(revise_beam=None))
+    assert st._previewer is not None
+    audio = load(TWO)
+    for i in range(0, len(audio), 800):  # no faster than the worker takes it in: a worker behind skips previews
+        st.feed(audio[i:i + 800])
+        deadline = time.monotonic() + 30
+        while st.backlog_s > 0.2 and time.monotonic() < deadline:
+            time.sleep(0.005)
+    assert tr.waiting.wait(60)
+    deadline = time.monotonic() + 120
+    while sum(kind == "commit" for kind, _ in events) < 4 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sum(kind == "commit" for kind, _ in events) >= 4  # the worker went on without the preview
+    assert tr.stuck is not None
+    assert any(kind == "commit" and end >= tr.stuck[1] - 0.5 for kind, end in events)  # its utterance is done
+    tr.gate.set()
+    st.finish(timeout=300)
+    assert st.error is None and st.preview_errors == 0
+    assert not any(kind == "preview" and abs(b - tr.stuck[1]) < 1e-3 for kind, b in events)
+
+
 # ------------------------------------------------------------------------------------------- second pass
 ALL_REVISED = {"revise_pending_max": 1000, "revise_max_lag_s": 1e6, "revise_finish_s": 300.0}
 
