@@ -42,7 +42,9 @@ import re
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import jiwer
 import numpy as np
@@ -109,6 +111,23 @@ def speech_ends(path: Path, turns: list[dict]) -> list[float]:
     return out
 
 
+def trace(tr: Transcriber, decodes: list[dict], origin: Callable[[], float]) -> None:
+    """Record every decode of `tr` (thread, kind, audio span, wall times) in `decodes`."""
+    inner = tr.transcribe_array
+
+    def traced(audio: Any, **kw: Any) -> list[Segment]:
+        t = time.monotonic() - origin()
+        out = inner(audio, **kw)
+        kind = "preview" if not kw.get("word_timestamps", True) else \
+            "second pass" if (kw.get("beam_size") or 0) > 1 else "commit"
+        decodes.append({"thread": threading.current_thread().name, "kind": kind,
+                        "audio_start": round(kw.get("offset", 0.0), 2), "audio_s": round(len(audio) / 16000, 2),
+                        "wall_start": round(t, 3), "wall_end": round(time.monotonic() - origin(), 3)})
+        return out
+
+    tr.transcribe_array = traced  # type: ignore[method-assign]
+
+
 def pct(values: list[float], q: float) -> float | None:
     return round(float(np.percentile(values, q)), 3) if values else None
 
@@ -124,6 +143,8 @@ def main() -> None:
                     help="beam of the live second pass (default: the StreamConfig default; 0 turns it off)")
     ap.add_argument("--offline-beam", type=int, default=5, help="beam of the offline comparison (default 5)")
     ap.add_argument("--no-offline", action="store_true", help="skip the offline transcription")
+    ap.add_argument("--dump", type=Path, default=None,
+                    help="write every commit, preview, revision and decode (with wall times) to this JSON file")
     args = ap.parse_args()
 
     ref_path = args.reference or args.file.with_suffix(".json")
@@ -132,9 +153,13 @@ def main() -> None:
 
     log("loading the model")
     tr = Transcriber()
+    decodes: list[dict] = []
+    t0 = 0.0
+    trace(tr, decodes, lambda: t0)
+    trace(tr.second_pass(), decodes, lambda: t0)
+    trace(tr.sibling("previews"), decodes, lambda: t0)
     commits: list[tuple[float, Segment]] = []
     tentatives: list[tuple[float, str, float, float]] = []
-    t0 = 0.0
 
     def on_commit(seg: Segment) -> None:
         t = time.monotonic() - t0
@@ -201,6 +226,9 @@ def main() -> None:
             if ts[k + 1] - ts[k] > display_gap:
                 display_gap = ts[k + 1] - ts[k]
                 log(f"longest display gap so far: {display_gap:.2f} s, {ts[k]:.2f}-{ts[k + 1]:.2f}")
+                for d in decodes:
+                    if d["wall_end"] > ts[k] and d["wall_start"] < ts[k + 1]:
+                        log(f"  during it: {d}")
     for turn in turns:
         ts = sorted(t for t, *_ in tentatives if float(turn["start"]) <= t <= float(turn["end"]))
         gaps = np.diff(ts) if len(ts) > 1 else []
@@ -228,6 +256,15 @@ def main() -> None:
         offline_wall = time.monotonic() - t1
         offline_wer = wer(reference, " ".join(s.text for s in result.segments))
 
+    if args.dump:
+        args.dump.parent.mkdir(parents=True, exist_ok=True)
+        args.dump.write_text(json.dumps({
+            "commits": [{"wall": t, **seg.to_dict()} for t, seg in commits],
+            "previews": [{"wall": t, "text": x, "start": a, "end": b} for t, x, a, b in tentatives],
+            "revisions": [{"wall": t, "index": i, **seg.to_dict()} for t, i, seg in revisions],
+            "decodes": decodes,
+            "offline": [seg.to_dict() for seg in result.segments] if not args.no_offline else None,
+        }, indent=1), encoding="utf-8")
     print(json.dumps({
         "file": str(args.file),
         "audio_s": round(audio_s, 3),
