@@ -38,7 +38,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
+import subprocess
 import sys
 import threading
 import time
@@ -128,6 +130,21 @@ def trace(tr: Transcriber, decodes: list[dict], origin: Callable[[], float]) -> 
     tr.transcribe_array = traced  # type: ignore[method-assign]
 
 
+def synthesise(script: Path) -> Path:
+    """The WAV (and reference JSON) `synth-interview` makes of `script`, made once into out/bench/."""
+    out = ROOT / "out" / "bench" / script.stem
+    wav = out.with_suffix(".wav")
+    if wav.exists() and wav.stat().st_mtime >= script.stat().st_mtime:
+        return wav
+    tool = Path(os.environ.get("SYNTH_INTERVIEW", ROOT.parent / "shared" / "tools" / "synth-interview"))
+    if not tool.exists():
+        raise SystemExit(f"{tool}: synth-interview not found (set SYNTH_INTERVIEW to its path)")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    log(f"synthesising {script} into {wav}")
+    subprocess.run([sys.executable, str(tool), str(script), str(out)], check=True, stdout=subprocess.DEVNULL)
+    return wav
+
+
 def pct(values: list[float], q: float) -> float | None:
     return round(float(np.percentile(values, q)), 3) if values else None
 
@@ -137,6 +154,9 @@ def main() -> None:
     ap.add_argument("file", nargs="?", type=Path, default=DEFAULT_FILE,
                     help="audio file with a reference FILE.json next to it (default: the demo interview)")
     ap.add_argument("--reference", type=Path, default=None, help="reference JSON (default: FILE with .json)")
+    ap.add_argument("--script", type=Path, default=None,
+                    help="an interview script (e.g. bench/interviews/long.txt) to synthesise with synth-interview "
+                         "(espeak-ng, sox) into out/bench/ and replay instead of FILE")
     ap.add_argument("--beam", type=int, default=StreamConfig().beam_size,
                     help=f"live beam size (default {StreamConfig().beam_size}, the StreamConfig default)")
     ap.add_argument("--revise-beam", type=int, default=StreamConfig().revise_beam or 0,
@@ -146,6 +166,8 @@ def main() -> None:
     ap.add_argument("--dump", type=Path, default=None,
                     help="write every commit, preview, revision and decode (with wall times) to this JSON file")
     args = ap.parse_args()
+    if args.script is not None:
+        args.file = synthesise(args.script)
 
     ref_path = args.reference or args.file.with_suffix(".json")
     turns = json.loads(ref_path.read_text(encoding="utf-8"))["turns"]

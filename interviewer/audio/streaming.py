@@ -129,6 +129,7 @@ class _Preview:
     end: int
     audio: Float32Array
     prompt: str
+    retry: bool = False  # asked at once because the one before heard nothing
 
 
 @dataclass
@@ -230,6 +231,7 @@ class StreamingTranscriber:
         self._preview_slot: _Preview | None = None
         self._preview_cond = threading.Condition()
         self._preview_stop = False
+        self._preview_retry = False
         self.preview_errors = 0
         if self._on_tentative is not None and self.config.preview_in_thread and hasattr(transcriber, "sibling"):
             self._previewer = transcriber.sibling("previews")
@@ -396,7 +398,7 @@ class StreamingTranscriber:
         if self._on_tentative is None or self._utt_start is None:
             return
         now = self._vad_pos
-        if (now - self._last_tentative) / SAMPLE_RATE < self.config.tentative_interval_s:
+        if (now - self._last_tentative) / SAMPLE_RATE < self.config.tentative_interval_s and not self._preview_retry:
             return
         if self._queue.qsize() * 0.05 > 0.5:  # behind: commits matter more than previews
             return
@@ -407,9 +409,10 @@ class StreamingTranscriber:
             # speculative decode needs the encoder), then none until someone speaks again.
             return
         self._last_tentative = now
+        retry, self._preview_retry = self._preview_retry, False
         # Only the last few seconds: a preview stays cheap however long the speaker goes on.
         start = max(self._utt_start, now - int(self.config.tentative_window_s * SAMPLE_RATE))
-        job = _Preview(self._utt_id, self._utt_start, start, now, self._audio(start, now), self._prompt())
+        job = _Preview(self._utt_id, self._utt_start, start, now, self._audio(start, now), self._prompt(), retry)
         if self._previewer is None:
             self._preview(self.transcriber, job)
             return
@@ -426,9 +429,14 @@ class StreamingTranscriber:
         if text and job.start > job.utt_start:
             text = "… " + text
         with self._emit_lock:
-            if text and self._on_tentative is not None and self._live_utt == job.utt:
-                # (not once the utterance is committed or ended: its commit stands)
-                self._on_tentative(text, job.utt_start / SAMPLE_RATE, job.end / SAMPLE_RATE)
+            if self._on_tentative is None or self._live_utt != job.utt:
+                return  # committed (or ended) meanwhile: its commit stands
+            if not text:
+                # Whisper heard nothing there: ask once more at once, with the newest audio (not again and
+                # again: what the VAD took for speech may be noise)
+                self._preview_retry = not job.retry
+                return
+            self._on_tentative(text, job.utt_start / SAMPLE_RATE, job.end / SAMPLE_RATE)
 
     def _preview_loop(self) -> None:
         """The preview thread: decode the latest request; never more than one at a time."""
