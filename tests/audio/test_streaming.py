@@ -174,12 +174,7 @@ def test_previews_on_their_own_thread_never_hold_up_commits_nor_outlive_them(tra
                               on_tentative=lambda text, a, b: events.append(("preview", b)),
                               config=StreamConfig(revise_beam=None))
     assert st._previewer is not None
-    audio = load(TWO)
-    for i in range(0, len(audio), 800):  # no faster than the worker takes it in: a worker behind skips previews
-        st.feed(audio[i:i + 800])
-        deadline = time.monotonic() + 30
-        while st.backlog_s > 0.2 and time.monotonic() < deadline:
-            time.sleep(0.005)
+    feed_paced(st, load(TWO))
     assert tr.waiting.wait(60)
     deadline = time.monotonic() + 120
     while sum(kind == "commit" for kind, _ in events) < 4 and time.monotonic() < deadline:
@@ -191,6 +186,57 @@ def test_previews_on_their_own_thread_never_hold_up_commits_nor_outlive_them(tra
     st.finish(timeout=300)
     assert st.error is None and st.preview_errors == 0
     assert not any(kind == "preview" and abs(b - tr.stuck[1]) < 1e-3 for kind, b in events)
+
+
+class EmptyPreviews(GatedPreviews):
+    """Previews that hear nothing the first `empty` times, then the real thing; every request's end kept."""
+
+    def __init__(self, inner, empty):
+        super().__init__(inner)
+        self.empty = empty
+        self.ends: list[float] = []
+        self.gate.set()
+
+    def sibling(self, role):
+        outer = self
+
+        class Previews:
+            def transcribe_array(self, audio, **kwargs):
+                outer.ends.append(kwargs["offset"] + len(audio) / SAMPLE_RATE)
+                if len(outer.ends) <= outer.empty:
+                    return []
+                return outer.inner.transcribe_array(audio, **kwargs)
+
+        return Previews()
+
+
+def feed_paced(st, audio):
+    """Feed no faster than the worker takes it in (a worker behind skips previews)."""
+    for i in range(0, len(audio), 800):
+        st.feed(audio[i:i + 800])
+        deadline = time.monotonic() + 30
+        while st.backlog_s > 0.2 and time.monotonic() < deadline:
+            time.sleep(0.005)
+
+
+@pytest.mark.slow
+def test_a_preview_that_hears_nothing_is_asked_again_at_once_but_only_once(transcriber):
+    audio = load(TWO)
+    turn = REF["turns"][3]  # the longest candidate answer
+    clip = audio[int((turn["start"] - 0.5) * SAMPLE_RATE):int((turn["end"] + 1.0) * SAMPLE_RATE)]
+    interval = StreamConfig().tentative_interval_s
+    tr = EmptyPreviews(transcriber, empty=2)
+    tentative: list[float] = []
+    st = StreamingTranscriber(tr, speaker="c", on_commit=lambda seg: None,
+                              on_tentative=lambda text, a, b: tentative.append(b),
+                              config=StreamConfig(revise_beam=None))
+    feed_paced(st, clip)
+    st.finish(timeout=120)
+    assert st.error is None and len(tr.ends) >= 4 and tentative
+    gaps = np.diff(tr.ends)
+    assert gaps[0] < interval / 2, tr.ends  # the request after an empty preview comes at once...
+    assert gaps[1] >= interval - 0.1, tr.ends  # ...but not after an empty retry (what it heard may be noise)
+    assert min(tentative) > tr.ends[1]  # and the empty ones showed nothing
 
 
 # ------------------------------------------------------------------------------------------- second pass
