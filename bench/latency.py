@@ -52,6 +52,7 @@ import jiwer
 import numpy as np
 import soundfile as sf
 
+from interviewer.audio.decode import SAMPLE_RATE
 from interviewer.audio.sources import FileSource
 from interviewer.audio.streaming import StreamConfig, StreamingTranscriber
 from interviewer.audio.transcriber import Transcriber
@@ -96,7 +97,7 @@ def assign(seg: Segment, turns: list[dict]) -> int | None:
 
 def speech_ends(path: Path, turns: list[dict]) -> list[float]:
     """The acoustic end of each turn: the end of its last loud 10 ms window (see the docstring)."""
-    from interviewer.audio.decode import SAMPLE_RATE, decode_file
+    from interviewer.audio.decode import decode_file
 
     audio = decode_file(path).samples
     win = SAMPLE_RATE // 100
@@ -123,7 +124,7 @@ def trace(tr: Transcriber, decodes: list[dict], origin: Callable[[], float]) -> 
         kind = "preview" if not kw.get("word_timestamps", True) else \
             "second pass" if (kw.get("beam_size") or 0) > 1 else "commit"
         decodes.append({"thread": threading.current_thread().name, "kind": kind,
-                        "audio_start": round(kw.get("offset", 0.0), 2), "audio_s": round(len(audio) / 16000, 2),
+                        "audio_start": round(kw.get("offset", 0.0), 2), "audio_s": round(len(audio) / SAMPLE_RATE, 2),
                         "wall_start": round(t, 3), "wall_end": round(time.monotonic() - origin(), 3)})
         return out
 

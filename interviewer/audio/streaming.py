@@ -103,7 +103,7 @@ class StreamConfig:
     revise_preview_gap_s: float = 1.25
     revise_idle_max_s: float = 1.0  # the longest (estimated) revision started while nobody speaks
     revise_finish_s: float = 5.0  # finish() completes pending revisions within this budget, drops the rest
-    # Decode revisions on their own thread with a second instance of the model (`second_pass()` of the
+    # Decode revisions on their own thread with another decoder of the model (`second_pass()` of the
     # transcriber, when it has one) instead of in the worker's idle moments.
     revise_in_thread: bool = True
     # Decode previews on their own thread with another decoder of the model (`sibling("previews")` of the

@@ -45,7 +45,7 @@ ENCODER_CACHE = 4  # encoder outputs kept (tiny.en: 2.3 MB each): a re-decode of
 class Encoder:
     """Whisper's encoder on its own CTranslate2 instance with all the threads (it is one big batch of
     matrix products, which threads do speed up), shared by the decoders of a transcriber and its
-    `second_pass()`; calls are serialised. The output for the last few distinct 30 s windows is kept: the
+    siblings; calls are serialised. The output for the last few distinct 30 s windows is kept: the
     encoder is most of the cost of decoding a short utterance, and the live path decodes some audio twice
     (a speculative decode and the commit, or a first pass and its revision)."""
 
@@ -56,8 +56,6 @@ class Encoder:
                                                  intra_threads=options.threads)
         self._lock = threading.Lock()
         self._cache: OrderedDict[bytes, Any] = OrderedDict()
-        self.runs = 0
-        self.hits = 0
 
     def __call__(self, features: Any) -> Any:
         from faster_whisper.transcribe import get_ctranslate2_storage
@@ -68,10 +66,8 @@ class Encoder:
             hit = self._cache.get(key)
             if hit is not None:
                 self._cache.move_to_end(key)
-                self.hits += 1
                 return hit
             out = self._model.encode(get_ctranslate2_storage(arr), to_cpu=False)
-            self.runs += 1
             self._cache[key] = out
             while len(self._cache) > ENCODER_CACHE:
                 self._cache.popitem(last=False)

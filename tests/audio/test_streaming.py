@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -134,34 +135,38 @@ def test_tentative_text_refreshes_while_speaking(transcriber):
     assert any("300" in text or "myself" in text for text, *_ in tentative)
 
 
-class GatedPreviews:
-    """A first-pass transcriber whose preview decoder (`sibling("previews")`) blocks on its first call until
-    `gate` is set, and records the span of audio it was asked for."""
+class WithPreviews:
+    """A first-pass transcriber whose preview decoder (`sibling("previews")`) calls `preview`."""
 
     def __init__(self, inner):
         self.inner, self.label = inner, inner.label
-        self.gate = threading.Event()
-        self.waiting = threading.Event()
-        self.stuck: tuple[float, float] | None = None
-        self.preview_calls = 0
 
     def transcribe_array(self, audio, **kwargs):
         return self.inner.transcribe_array(audio, **kwargs)
 
+    def preview(self, audio, **kwargs):
+        return self.inner.transcribe_array(audio, **kwargs)
+
     def sibling(self, role):
         assert role == "previews"
-        outer = self
+        return SimpleNamespace(transcribe_array=self.preview)
 
-        class Previews:
-            def transcribe_array(self, audio, **kwargs):
-                outer.preview_calls += 1
-                if outer.stuck is None:
-                    outer.stuck = (kwargs["offset"], kwargs["offset"] + len(audio) / SAMPLE_RATE)
-                    outer.waiting.set()
-                    assert outer.gate.wait(60)
-                return outer.inner.transcribe_array(audio, **kwargs)
 
-        return Previews()
+class GatedPreviews(WithPreviews):
+    """Previews that block on the first call until `gate` is set, recording the span of audio asked for."""
+
+    def __init__(self, inner):
+        super().__init__(inner)
+        self.gate = threading.Event()
+        self.waiting = threading.Event()
+        self.stuck: tuple[float, float] | None = None
+
+    def preview(self, audio, **kwargs):
+        if self.stuck is None:
+            self.stuck = (kwargs["offset"], kwargs["offset"] + len(audio) / SAMPLE_RATE)
+            self.waiting.set()
+            assert self.gate.wait(60)
+        return super().preview(audio, **kwargs)
 
 
 @pytest.mark.slow
@@ -188,26 +193,17 @@ def test_previews_on_their_own_thread_never_hold_up_commits_nor_outlive_them(tra
     assert not any(kind == "preview" and abs(b - tr.stuck[1]) < 1e-3 for kind, b in events)
 
 
-class EmptyPreviews(GatedPreviews):
+class EmptyPreviews(WithPreviews):
     """Previews that hear nothing the first `empty` times, then the real thing; every request's end kept."""
 
     def __init__(self, inner, empty):
         super().__init__(inner)
         self.empty = empty
         self.ends: list[float] = []
-        self.gate.set()
 
-    def sibling(self, role):
-        outer = self
-
-        class Previews:
-            def transcribe_array(self, audio, **kwargs):
-                outer.ends.append(kwargs["offset"] + len(audio) / SAMPLE_RATE)
-                if len(outer.ends) <= outer.empty:
-                    return []
-                return outer.inner.transcribe_array(audio, **kwargs)
-
-        return Previews()
+    def preview(self, audio, **kwargs):
+        self.ends.append(kwargs["offset"] + len(audio) / SAMPLE_RATE)
+        return [] if len(self.ends) <= self.empty else super().preview(audio, **kwargs)
 
 
 def feed_paced(st, audio):
