@@ -58,15 +58,15 @@ def silence(seconds: float) -> np.ndarray:
 
 
 def mark_words(segments, mark: str = "zebra"):
-    """Each word of each segment with `-mark` appended and scored certain (probability 1: the live second
-    pass keeps a revision only where the model is surer of it than of the first pass), the text rebuilt."""
+    """Each word of each segment with `-mark` appended and scored unsure (probability 0.01: the live second
+    pass takes every plausible revision, however sure the first pass was), the text rebuilt."""
     from dataclasses import replace
 
     from interviewer.transcript import Word
 
     out = []
     for s in segments:
-        words = tuple(Word(w.start, w.end, f"{w.word}-{mark}", 1.0) for w in s.words)
+        words = tuple(Word(w.start, w.end, f"{w.word}-{mark}", 0.01) for w in s.words)
         out.append(replace(s, text="".join(w.word for w in words).strip(), words=words))
     return out
 

@@ -22,14 +22,17 @@ Blocks arrive through `feed` (from the capture callback: it never waits). The wo
   on its own thread and decoder (or, without one, whenever the worker is idle: no audio waiting, and
   neither a commit nor the next preview held up), prompted with the text before it - the context
   whole-file transcription has - and its words go back to the committed segment whose stretch they fall
-  in. A segment whose text changes, whose words the model scores as more probable (mean log probability)
-  and which does not skip words, is revised in place (`on_revise(index, segment)`, index counting commits
-  from 0) and the prompt for what follows uses the revised text; a window whose word count is implausible
-  (a hallucination or a dropout) is dropped whole. (Taking every changed segment did better on one
-  benchmark interview and far worse on another - 8.4 % WER instead of 4.2 % where the second pass's
-  prompt carried an error forward - and rescoring both texts against the window's audio did no better
-  than this.) At most `revise_pending_max` windows wait and none older than `revise_max_lag_s`: beyond
-  that they are dropped (the first pass stands), so there is never a backlog.
+  in. Every segment whose text changes is revised in place (`on_revise(index, segment)`, index counting
+  commits from 0) and the prompt for what follows uses the revised text; a window whose word count is
+  implausible (a hallucination or a dropout) or whose decode loops is dropped whole. (Until 2026-11 a
+  segment was revised only where the model scored the new words as more probable and none was skipped:
+  on seven benchmark interviews, 2,700 words, that kept 3.3 points of WER above whole-file transcription,
+  taking every plausible revision 2.2 - the first pass's short, greedy decodes are often the worse and
+  the most sure of themselves. See bench/wer_set.py.) At most `revise_pending_max` windows wait and none
+  older than `revise_max_lag_s`: beyond that they are dropped (the first pass stands), so there is never
+  a backlog;
+* a decode that loops (Whisper repeating a phrase until its token cap, see `loop_at`) is cut after the
+  phrase's first copy in the first pass and the previews, and a second pass that loops is not used.
 
 Times are seconds on the audio clock: samples fed since the start, divided by the sample rate.
 If the bounded queue overflows (the transcriber is far behind), the capture side keeps going and the
@@ -257,6 +260,12 @@ class StreamingTranscriber:
         return self._fed / SAMPLE_RATE
 
     @property
+    def settled(self) -> bool:
+        """Nothing fed waits for the worker and no second pass is in flight (a faster-than-real-time replay
+        paces itself on this, see bench/wer_set.py)."""
+        return self._queue.empty() and self._gap_from is None and not self._in_flight and not self._revisions
+
+    @property
     def backlog_s(self) -> float:
         """Audio fed but not yet judged by the VAD."""
         return max(0, self._fed - self._vad_pos) / SAMPLE_RATE
@@ -425,7 +434,8 @@ class StreamingTranscriber:
                                             speaker=self.speaker, beam_size=1, vad=False, word_timestamps=False,
                                             fallback=self.config.first_pass_fallback,
                                             max_new_tokens=token_cap(job.end - job.start))
-        text = " ".join(s.text for s in segs).strip()
+        words = " ".join(s.text for s in segs).split()
+        text = " ".join(words[:loop_at([_key(w) for w in words])]).strip()
         if text and job.start > job.utt_start:
             text = "… " + text
         with self._emit_lock:
@@ -465,7 +475,7 @@ class StreamingTranscriber:
             self._padded(start, end), offset=start / SAMPLE_RATE, prompt=self._prompt(), speaker=self.speaker,
             beam_size=self.config.beam_size, vad=False, word_timestamps=True,
             fallback=self.config.first_pass_fallback, max_new_tokens=token_cap(end - start))
-        return segs
+        return cut_loop(segs)[0]
 
     def _padded(self, start: int, end: int) -> Float32Array:
         """The audio of [start, end) with the tail silence appended (the same array for the same span, so
@@ -665,17 +675,16 @@ class StreamingTranscriber:
     def _apply_revision(self, job: _Revision, segs: list[Segment]) -> None:
         old = self.committed[job.first:job.first + job.count]
         n_old = job.n_old
+        segs, looped = cut_loop(segs)
         new = match_segments(old, self._clip(segs, job.start, job.end, job.onset))
         n_new = sum(len(s.words) for s in new or [])
-        if new is None or not 0.7 * n_old - 2 <= n_new <= 1.3 * n_old + 3:
-            self.revisions_dropped += 1  # heard something else entirely: a hallucination or a dropout
+        if looped or new is None or not 0.7 * n_old - 2 <= n_new <= 1.3 * n_old + 3:
+            self.revisions_dropped += 1  # heard something else entirely: a loop, a hallucination or a dropout
             return
         changed = False
         for k, seg in enumerate(new):
             if seg.text.strip() == old[k].text.strip():
                 continue
-            if confidence(seg) <= confidence(old[k]) or len(seg.words) < len(old[k].words) - 1:
-                continue  # the model is surer of what the first pass heard, or the revision skips words
             self.committed[job.first + k] = seg
             self.revisions += 1
             changed = True
@@ -704,11 +713,42 @@ class StreamingTranscriber:
             self._revise_next()
 
 
-def confidence(seg: Segment) -> float:
-    """Mean log probability of a segment's words, as the model scored them when it aligned them."""
-    if not seg.words:
-        return float("-inf")
-    return float(np.mean([np.log(max(w.prob, 1e-6)) for w in seg.words]))
+def _key(word: str) -> str:
+    return "".join(ch for ch in word.lower() if ch.isalnum())
+
+
+def loop_at(keys: list[str]) -> int:
+    """Where a decoding loop starts to repeat: the first phrase of 1-8 words said three times running (a
+    single word four times) is kept once and everything from its second copy on is cut. len(keys) if none.
+    (Whisper, decoding greedily, sometimes repeats a phrase until its token cap instead of going on.)"""
+    n = len(keys)
+    for i in range(n):
+        for p in range(1, 9):
+            reps = 4 if p == 1 else 3
+            if i + reps * p > n:
+                break
+            if all(keys[i + r * p:i + (r + 1) * p] == keys[i:i + p] for r in range(1, reps)):
+                return i + p
+    return n
+
+
+def cut_loop(segs: list[Segment]) -> tuple[list[Segment], bool]:
+    """`segs` without a decoding loop (see `loop_at`), and whether there was one."""
+    words = [w for s in segs for w in s.words]
+    keep = loop_at([_key(w.word) for w in words])
+    if keep == len(words):
+        return segs, False
+    out, left = [], keep
+    for s in segs:
+        if left <= 0:
+            break
+        if len(s.words) <= left:
+            out.append(s)
+        else:
+            ws = s.words[:left]
+            out.append(Segment(s.start, max(s.start, ws[-1].end), "".join(w.word for w in ws).strip(), s.speaker, ws))
+        left -= len(s.words)
+    return out, True
 
 
 def match_segments(old: list[Segment], new: list[Segment]) -> list[Segment] | None:

@@ -12,7 +12,7 @@ import pytest
 
 from interviewer.audio.decode import SAMPLE_RATE
 from interviewer.audio.recorder import Recorder
-from interviewer.audio.streaming import StreamConfig, StreamingTranscriber, match_segments
+from interviewer.audio.streaming import StreamConfig, StreamingTranscriber, cut_loop, loop_at, match_segments
 from interviewer.transcript import Segment, Word
 from tests.conftest import FIXTURES, wer
 from tests.fakes import MarkedSecondPass, SlowTranscriber, load, silence
@@ -352,13 +352,56 @@ def test_finish_never_hangs_on_slow_second_passes(transcriber):
     assert st.revisions_run + st.revisions_dropped <= len(commits)
 
 
-def test_a_revision_is_kept_only_where_the_model_is_surer_and_skips_no_words():
-    from interviewer.audio.streaming import confidence
+def keys(text: str) -> list[str]:
+    return text.split()
 
-    sure = Segment(0.0, 1.0, "a b c", "s", tuple(Word(i * 0.3, i * 0.3 + 0.3, w, 0.95) for i, w in enumerate("abc")))
-    unsure = Segment(0.0, 1.0, "a b d", "s", tuple(Word(i * 0.3, i * 0.3 + 0.3, w, 0.4) for i, w in enumerate("abd")))
-    assert confidence(sure) > confidence(unsure)
-    assert confidence(Segment(0.0, 1.0, "", "s", ())) == float("-inf")
+
+def test_a_decoding_loop_is_cut_after_its_first_copy():
+    assert loop_at(keys("it is just a little bit of a little bit of a little bit of")) == 7
+    assert loop_at(keys("no no no no")) == 1
+    text = keys("we said no no no then it went on and on and on")  # 3 times a word, twice a phrase: speech
+    assert loop_at(text) == len(text)
+    assert loop_at([]) == 0
+    # Across segments: the loop starts in the first and runs into the second; the second is cut, the rest gone.
+    first = Segment(0.0, 1.5, "so a b", "s", words("so a b", 0.0))
+    second = Segment(1.5, 3.0, "a b a b", "s", words("a b a b", 1.5))
+    third = Segment(3.0, 4.0, "a b", "s", words("a b", 3.0))
+    cut, looped = cut_loop([first, second, third])
+    assert looped and [s.text for s in cut] == ["so a b"]
+    plain = [Segment(0.0, 1.0, "a b c", "s", words("a b c", 0.0))]
+    assert cut_loop(plain) == (plain, False)
+    partial, looped = cut_loop([Segment(0.0, 3.0, "x y z z z z", "s", words("x y z z z z", 0.0))])
+    assert looped and partial[0].text == "x y z" and partial[0].end == pytest.approx(0.9)
+
+
+class Looping:
+    """Wraps a real transcriber; every decode's last segment ends in a phrase repeated six times, the way
+    Whisper loops (the second pass's, like the first pass's)."""
+
+    def __init__(self, inner):
+        self.inner, self.label = inner, inner.label
+
+    def transcribe_array(self, audio, **kwargs):
+        segs = self.inner.transcribe_array(audio, **kwargs)
+        if not segs or not segs[-1].words:
+            return segs
+        last = segs[-1]
+        t = last.words[-1].end
+        loop = words(" ".join(["over and"] * 6), t, 0.05)
+        return [*segs[:-1], Segment(last.start, loop[-1].end, last.text + " over and" * 6, last.speaker,
+                                    last.words + loop)]
+
+
+@pytest.mark.slow
+def test_a_looping_decode_is_cut_in_the_first_pass_and_unused_in_the_second(transcriber):
+    revisions: list[tuple[int, Segment]] = []
+    st, commits, _ = run_stream(Looping(transcriber), load(TWO), revisions=revisions,
+                                config=StreamConfig(**ALL_REVISED))
+    assert len(commits) >= 4
+    for seg in commits:  # one copy of the phrase is kept: it could have been said once
+        assert seg.text.count("over and") <= 1
+        assert sum(w.word.strip() == "over" for w in seg.words) <= 1
+    assert st.revisions_run >= 1 and revisions == [] and st.revisions_dropped == st.revisions_run
 
 
 class GatedSecondPass(MarkedSecondPass):
