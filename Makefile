@@ -46,6 +46,7 @@ screenshot: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/transcribe.py resources/demo/interview.flac
 	$(BIN)/python bench/latency.py
+	$(BIN)/python bench/wer_set.py
 	$(BIN)/python bench/ui_stall.py
 
 clean:
