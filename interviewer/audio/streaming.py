@@ -723,6 +723,8 @@ def loop_at(keys: list[str]) -> int:
     (Whisper, decoding greedily, sometimes repeats a phrase until its token cap instead of going on.)"""
     n = len(keys)
     for i in range(n):
+        if not keys[i]:
+            continue  # punctuation alone ("-", "...") is no word to repeat
         for p in range(1, 9):
             reps = 4 if p == 1 else 3
             if i + reps * p > n:

@@ -362,6 +362,7 @@ def test_a_decoding_loop_is_cut_after_its_first_copy():
     text = keys("we said no no no then it went on and on and on")  # 3 times a word, twice a phrase: speech
     assert loop_at(text) == len(text)
     assert loop_at([]) == 0
+    assert loop_at(["well", "", "", "", "", "so"]) == 6  # dashes or dots, not words
     # Across segments: the loop starts in the first and runs into the second; the second is cut, the rest gone.
     first = Segment(0.0, 1.5, "so a b", "s", words("so a b", 0.0))
     second = Segment(1.5, 3.0, "a b a b", "s", words("a b a b", 1.5))
