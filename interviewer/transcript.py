@@ -6,6 +6,7 @@ Times are seconds from the start of the recording.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,6 +55,15 @@ class Segment:
             self.speaker if speaker is None else speaker,
             tuple(Word(w.start + offset, w.end + offset, w.word, w.prob) for w in self.words),
         )
+
+
+_NON_WORD = re.compile(r"[^\w']+")
+
+
+def normalise_word(word: str) -> str:
+    """A word as compared across transcripts (the review diff, the live path's loop check): lower case,
+    without punctuation."""
+    return _NON_WORD.sub("", word.lower())
 
 
 def glued(raw: str) -> bool:

@@ -73,7 +73,7 @@ def mark_words(segments, mark: str = "zebra"):
 
 class MarkedSecondPass:
     """Wraps a real transcriber; decodes with a beam of at least `beam` (the live second pass) come back with
-    every word marked (`mark_words`), so every revision is certain and recognisable. Each call's beam and
+    every word marked (`mark_words`), so every revision is recognisable. Each call's beam and
     prompt are kept; `delay` slows the second pass down."""
 
     def __init__(self, inner: Any, *, beam: int = 5, mark: str = "zebra", delay: float = 0.0) -> None:

@@ -54,7 +54,7 @@ from typing import Any
 import numpy as np
 
 from interviewer.audio.decode import SAMPLE_RATE, Float32Array
-from interviewer.transcript import Segment, Word
+from interviewer.transcript import Segment, Word, normalise_word
 
 WINDOW = 512  # Silero VAD window, 32 ms at 16 kHz
 CATCH_UP_S = 10.0
@@ -435,7 +435,7 @@ class StreamingTranscriber:
                                             fallback=self.config.first_pass_fallback,
                                             max_new_tokens=token_cap(job.end - job.start))
         words = " ".join(s.text for s in segs).split()
-        text = " ".join(words[:loop_at([_key(w) for w in words])]).strip()
+        text = " ".join(words[:loop_at([normalise_word(w) for w in words])]).strip()
         if text and job.start > job.utt_start:
             text = "… " + text
         with self._emit_lock:
@@ -675,7 +675,7 @@ class StreamingTranscriber:
     def _apply_revision(self, job: _Revision, segs: list[Segment]) -> None:
         old = self.committed[job.first:job.first + job.count]
         n_old = job.n_old
-        segs, looped = cut_loop(segs)
+        looped = cut_loop(segs)[1]
         new = match_segments(old, self._clip(segs, job.start, job.end, job.onset))
         n_new = sum(len(s.words) for s in new or [])
         if looped or new is None or not 0.7 * n_old - 2 <= n_new <= 1.3 * n_old + 3:
@@ -713,10 +713,6 @@ class StreamingTranscriber:
             self._revise_next()
 
 
-def _key(word: str) -> str:
-    return "".join(ch for ch in word.lower() if ch.isalnum())
-
-
 def loop_at(keys: list[str]) -> int:
     """Where a decoding loop starts to repeat: the first phrase of 1-8 words said three times running (a
     single word four times) is kept once and everything from its second copy on is cut. len(keys) if none.
@@ -737,7 +733,7 @@ def loop_at(keys: list[str]) -> int:
 def cut_loop(segs: list[Segment]) -> tuple[list[Segment], bool]:
     """`segs` without a decoding loop (see `loop_at`), and whether there was one."""
     words = [w for s in segs for w in s.words]
-    keep = loop_at([_key(w.word) for w in words])
+    keep = loop_at([normalise_word(w.word) for w in words])
     if keep == len(words):
         return segs, False
     out, left = [], keep

@@ -21,7 +21,7 @@ from typing import Any
 
 from interviewer.errors import UserError
 from interviewer.notes.store import Store, new_id
-from interviewer.transcript import FORMATTERS, Segment, Word, mmss, words_in_range
+from interviewer.transcript import FORMATTERS, Segment, Word, mmss, normalise_word, words_in_range
 
 EXPORT_FORMATS = ("txt", "srt", "vtt", "md")
 SEARCH_KEYS = ("session", "candidate", "start", "end", "text")
@@ -32,16 +32,9 @@ MAX_DIFF_EXAMPLES = 20
 # Matches ranked by bm25 at most (the newest ones); see `search`.
 RANK_POOL = 10_000
 
-_NON_WORD = re.compile(r"[^\w']+")
-
 
 def _dumps(v: Any) -> str:
     return json.dumps(v, ensure_ascii=False, sort_keys=True)
-
-
-def normalise_word(word: str) -> str:
-    """A word as compared by the diff: lower case, without punctuation."""
-    return _NON_WORD.sub("", word.lower())
 
 
 # ---------------------------------------------------------------------------------------------- search
