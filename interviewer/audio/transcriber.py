@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -28,6 +29,19 @@ class FileTranscript:
     beam: int
 
 
+@dataclass(frozen=True)
+class DecodedWindow:
+    """One window decoded by `Transcriber.transcribe_window`."""
+
+    segments: list[Segment]
+    consumed: int         # samples of the audio given whose words are in `segments`: the next window starts there
+    tokens: list[int]     # the window's tokens, timestamps and all: the prompt for the next window
+    reset_prompt: bool    # decoded at a high temperature: like whole-file transcription, do not prompt with it
+
+
+PROMPT_RESET_TEMPERATURE = 0.5  # faster-whisper's default prompt_reset_on_temperature
+
+
 @dataclass
 class TranscriberOptions:
     beam_size: int = 5
@@ -39,6 +53,7 @@ class TranscriberOptions:
     language: str | None = None
 
 
+HOP = 160  # samples per log-mel frame: Whisper's seek counts these
 ENCODER_CACHE = 4  # encoder outputs kept (tiny.en: 2.3 MB each): a re-decode of the same audio skips the encoder
 
 
@@ -137,6 +152,59 @@ class Transcriber:
             raw, _info = self._model.transcribe(np.ascontiguousarray(audio, dtype=np.float32), **kwargs)
             return [s for s in (_segment(r, offset, speaker) for r in raw) if s is not None]
 
+    def transcribe_window(self, audio: Float32Array, *, prompt: list[int] | None = None, speaker: str = "",
+                          beam_size: int | None = None) -> DecodedWindow:
+        """Decode the first 30 s window of `audio` exactly as whole-file transcription decodes each of its
+        windows (beam, retries at higher temperatures, word timestamps), `prompt` being the tokens of the
+        windows before (`DecodedWindow.tokens`: with their timestamps, as whole-file transcription
+        conditions on them - a text prompt without timestamps makes Whisper decode a window as one long
+        segment, and far worse), and say where whole-file transcription's next window would start. Nothing
+        past the first window is decoded, so a caller can go on from there when more audio has come (see
+        `Consolidation` in interviewer.audio.streaming)."""
+        if len(audio) < SAMPLE_RATE // 10:
+            return DecodedWindow([], len(audio), [], reset_prompt=False)
+        encoder = self.encoder
+        windows, next_seek = 0, None
+
+        def encode_first_window_only(features: Any) -> Any:
+            nonlocal windows, next_seek
+            caller = sys._getframe(1)  # faster-whisper's window loop: it knows where the next window starts
+            if caller.f_code.co_name == "generate_segments":
+                windows += 1
+                if windows > 1:
+                    next_seek = caller.f_locals.get("seek")
+                    raise _NextWindow
+            return encoder(features)
+
+        segments: list[Segment] = []
+        tokens: list[int] = []
+        reset = False
+        with self._lock:
+            self._model.encode = encode_first_window_only
+            try:
+                raw, _info = self._model.transcribe(
+                    np.ascontiguousarray(audio, dtype=np.float32), beam_size=beam_size or self.options.beam_size,
+                    word_timestamps=True, vad_filter=False, initial_prompt=prompt or None,
+                    language=self.options.language or (None if self.multilingual else "en"))
+                for r in raw:
+                    tokens.extend(r.tokens)
+                    reset = reset or r.temperature > PROMPT_RESET_TEMPERATURE
+                    seg = _segment(r, 0.0, speaker)
+                    if seg is not None:
+                        segments.append(seg)
+            except _NextWindow:
+                pass
+            finally:
+                self._model.encode = encoder
+        if windows <= 1:
+            consumed = len(audio)  # the window took in all there was
+        elif isinstance(next_seek, int):
+            consumed = min(len(audio), next_seek * HOP)
+        else:  # a faster-whisper whose loop no longer says: where its last word ended, as its loop does
+            ends = [w.end for s in segments for w in s.words]
+            consumed = min(len(audio), int(max(ends) * SAMPLE_RATE) if ends else 30 * SAMPLE_RATE)
+        return DecodedWindow(segments, consumed, tokens, reset_prompt=reset)
+
     def transcribe_file(self, path: Path | str, *, beam_size: int | None = None, speaker: str = "",
                         progress: Callable[[float], None] | None = None, vault: Any = None) -> FileTranscript:
         """`vault`: the data dir's, for a sealed (encrypted) recording."""
@@ -154,6 +222,10 @@ class Transcriber:
                 if progress and info.duration:
                     progress(min(1.0, r.end / info.duration))
         return FileTranscript(segments, audio.duration_s, audio.truncated, audio.problem, self.label, beam)
+
+
+class _NextWindow(Exception):  # noqa: N818 - a signal, not an error
+    """Raised into faster-whisper's window loop to stop it before it decodes a second window."""
 
 
 def _segment(raw: Any, offset: float, speaker: str) -> Segment | None:
