@@ -79,6 +79,7 @@ def main() -> None:
                "live_wer": round(wer(reference, text(final)), 4),
                "offline_wer": round(wer(reference, text(offline)), 4),
                "revisions": stream.revisions, "revisions_dropped": stream.revisions_dropped,
+               "consolidated": stream.consolidated, "consolidations_dropped": stream.consolidations_dropped,
                "replay_s": round(took, 1)}
         row["wer_delta_points"] = round((row["live_wer"] - row["offline_wer"]) * 100, 2)
         log(json.dumps(row))

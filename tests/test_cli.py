@@ -42,6 +42,8 @@ def test_transcribe_jsonl_shape(run_cli):
 def test_transcribe_realtime_jsonl_revision_lines(run_cli, monkeypatch):
     """Commits keep their line shape; a second pass that changes the text adds a line with the same fields
     plus "revised": true and the index of the "final" line it replaces."""
+    from dataclasses import replace
+
     from interviewer.audio.transcriber import Transcriber
     from tests.fakes import mark_words
 
@@ -51,7 +53,14 @@ def test_transcribe_realtime_jsonl_revision_lines(run_cli, monkeypatch):
         segs = real(self, audio, **kwargs)
         return mark_words(segs) if (kwargs.get("beam_size") or 0) >= 5 else segs
 
+    real_window = Transcriber.transcribe_window
+
+    def marked_window(self, audio, **kwargs):  # consolidation: the second pass over whole 30 s windows
+        out = real_window(self, audio, **kwargs)
+        return replace(out, segments=mark_words(out.segments))
+
     monkeypatch.setattr(Transcriber, "transcribe_array", marked)
+    monkeypatch.setattr(Transcriber, "transcribe_window", marked_window)
     two = ROOT / "tests" / "fixtures" / "audio" / "two_speakers.flac"
     res = run_cli("transcribe", str(two), "--realtime", "--format", "jsonl", "--speed", "6")
     assert res.code == 0, res.err

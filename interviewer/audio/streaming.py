@@ -33,6 +33,12 @@ Blocks arrive through `feed` (from the capture callback: it never waits). The wo
   a backlog;
 * a decode that loops (Whisper repeating a phrase until its token cap, see `loop_at`) is cut after the
   phrase's first copy in the first pass and the previews, and a second pass that loops is not used.
+* consolidation (see interviewer.audio.consolidate), on the second pass's thread and decoder: the voiced
+  audio is kept as whole-file transcription keeps a file's, and every 30 s of it is decoded as whole-file
+  transcription decodes its windows (beam 5, prompted with the previous windows' tokens); its words go
+  back to the committed segments with the second pass's guards once no later window can claim them, so
+  the live transcript reaches whole-file accuracy about half a minute behind the speaker. Segments it has
+  revised are not revised again by a late second pass.
 
 Times are seconds on the audio clock: samples fed since the start, divided by the sample rate.
 If the bounded queue overflows (the transcriber is far behind), the capture side keeps going and the
@@ -53,6 +59,8 @@ from typing import Any
 
 import numpy as np
 
+from interviewer.audio.consolidate import LOOK_AHEAD, Consolidation, ConsolidationJob
+from interviewer.audio.consolidate import WINDOW as WHISPER_WINDOW
 from interviewer.audio.decode import SAMPLE_RATE, Float32Array
 from interviewer.transcript import Segment, Word, normalise_word
 
@@ -109,6 +117,13 @@ class StreamConfig:
     # Decode revisions on their own thread with another decoder of the model (`second_pass()` of the
     # transcriber, when it has one) instead of in the worker's idle moments.
     revise_in_thread: bool = True
+    # Consolidation (see interviewer.audio.consolidate): on the second pass's thread, whole-file
+    # transcription's 30 s windows decoded as the voiced audio comes, their words given back to the committed
+    # segments. Beyond `consolidate_max_lag_s` behind it skips ahead (what it passes over keeps its text);
+    # finish() gives it `consolidate_finish_s` to decode what is left.
+    consolidate: bool = True
+    consolidate_max_lag_s: float = 120.0
+    consolidate_finish_s: float = 10.0
     # Decode previews on their own thread with another decoder of the model (`sibling("previews")` of the
     # transcriber, when it has one): a preview never holds up a commit, and a long commit never holds up
     # the preview after it.
@@ -218,11 +233,16 @@ class StreamingTranscriber:
         # Second pass on its own thread (see `revise_in_thread`): jobs go out, decoded segments come back
         # and are applied by the worker, which alone touches `committed`.
         self._reviser: Any = None
-        self._jobs: queue.Queue[_Revision | None] = queue.Queue()
-        self._results: queue.Queue[tuple[_Revision, list[Segment] | None]] = queue.Queue()
+        self._jobs: queue.Queue[_Revision | ConsolidationJob | None] = queue.Queue()
+        self._results: queue.Queue[tuple[_Revision | ConsolidationJob, Any]] = queue.Queue()
         self._in_flight = 0
+        self._cons: Consolidation | None = None
+        self.consolidated = 0          # segments whose text consolidation changed
+        self.consolidations_dropped = 0  # windows whose words were not used (implausible, or failed)
         if self._revising and self.config.revise_in_thread and hasattr(transcriber, "second_pass"):
             self._reviser = transcriber.second_pass()
+            if self.config.consolidate and hasattr(self._reviser, "transcribe_window"):
+                self._cons = Consolidation()
             self._rthread = threading.Thread(target=self._revise_loop, name=f"{name} (second pass)", daemon=True)
             self._rthread.start()
         # Previews on their own thread (see `preview_in_thread`): the worker leaves the latest request in a
@@ -292,6 +312,7 @@ class StreamingTranscriber:
             while True:
                 self._maybe_close_window()
                 self._apply_results()
+                self._maybe_consolidate()
                 if self._revisions and self._revision_due():
                     self._revise_next()
                     continue
@@ -508,6 +529,9 @@ class StreamingTranscriber:
             self._live_utt = None  # no preview of it from now on
         spec, self._speculation = self._speculation, None
         self._last_end = max(self._last_end, end)
+        if self._cons is not None:
+            self._cons.timeline.add(self._onset + int(ONSET_MARGIN_S * SAMPLE_RATE), min(end, self._last_voice),
+                                    self._audio, self._seen)
         if end > start and voiced >= self.config.min_speech_s:
             segs = spec[2] if spec is not None and spec[:2] == (start, end) else self._decode(start, end)
             first = len(self.committed)
@@ -530,6 +554,10 @@ class StreamingTranscriber:
         keep_from -= int(self.config.pre_pad_s * SAMPLE_RATE) + WINDOW
         if self._window is not None:  # the second pass will want it
             keep_from = min(keep_from, self._window.start)
+        if self._cons is not None:  # the next voiced stretch may merge with the last: keep the audio between
+            need = self._cons.timeline.needs_from(self._onset if self._utt_start is not None else self._vad_pos)
+            if need is not None:
+                keep_from = min(keep_from, need)
         keep_from = max(self._buf_start, keep_from)
         drop = keep_from - self._buf_start
         if drop > SAMPLE_RATE * 5:
@@ -650,13 +678,16 @@ class StreamingTranscriber:
             job = self._jobs.get()
             if job is None:
                 return
-            segs: list[Segment] | None = None
+            result: Any = None
             try:
-                if not self._too_late(job):
-                    segs = self._revise_decode(job, self._reviser)
+                if isinstance(job, ConsolidationJob):
+                    result = self._reviser.transcribe_window(job.audio, prompt=job.prompt or None,
+                                                             speaker=self.speaker, beam_size=self.config.revise_beam)
+                elif not self._too_late(job):
+                    result = self._revise_decode(job, self._reviser)
             except Exception:  # noqa: BLE001 - a failed second pass leaves the first pass standing
-                segs = None
-            self._results.put((job, segs))
+                result = None
+            self._results.put((job, result))
 
     def _apply_results(self, wait_s: float = 0.0) -> None:
         """Apply the second-pass results that have come back (waiting up to `wait_s` for the first)."""
@@ -667,40 +698,113 @@ class StreamingTranscriber:
                 return
             wait_s = 0.0
             self._in_flight -= 1
-            if segs is None:
+            if isinstance(job, ConsolidationJob):
+                self._apply_consolidation(job, segs)
+            elif segs is None:
                 self.revisions_dropped += 1
             else:
                 self._apply_revision(job, segs)
 
     def _apply_revision(self, job: _Revision, segs: list[Segment]) -> None:
-        old = self.committed[job.first:job.first + job.count]
-        n_old = job.n_old
-        looped = cut_loop(segs)[1]
-        new = match_segments(old, self._clip(segs, job.start, job.end, job.onset))
-        n_new = sum(len(s.words) for s in new or [])
-        if looped or new is None or not 0.7 * n_old - 2 <= n_new <= 1.3 * n_old + 3:
-            self.revisions_dropped += 1  # heard something else entirely: a loop, a hallucination or a dropout
+        done = self._cons.next_segment if self._cons is not None else 0
+        if job.first < done:  # consolidated meanwhile: that text is the better
+            self.revisions_dropped += 1
             return
-        changed = False
+        new = match_segments(self.committed[job.first:job.first + job.count],
+                             self._clip(segs, job.start, job.end, job.onset))
+        changed = self._give_back(job.first, new, looped=cut_loop(segs)[1])
+        if changed is None:
+            self.revisions_dropped += 1  # heard something else entirely: a loop, a hallucination or a dropout
+        else:
+            self.revisions += changed
+
+    def _give_back(self, first: int, new: list[Segment] | None, *, looped: bool) -> int | None:
+        """Revise `committed[first:]` with `new` (a later pass's words matched to them): the number of
+        segments whose text changed, or None if the new words are not plausible (a loop, or a word count
+        far from the first pass's: a hallucination or a dropout) and nothing changed."""
+        if new is None or looped:
+            return None
+        old = self.committed[first:first + len(new)]
+        n_old = sum(len(s.words) for s in old)
+        n_new = sum(len(s.words) for s in new)
+        if not 0.7 * n_old - 2 <= n_new <= 1.3 * n_old + 3:
+            return None
+        changed = 0
         for k, seg in enumerate(new):
             if seg.text.strip() == old[k].text.strip():
                 continue
-            self.committed[job.first + k] = seg
-            self.revisions += 1
-            changed = True
+            self.committed[first + k] = seg
+            changed += 1
             if self._on_revise is not None:
                 with self._emit_lock:
-                    self._on_revise(job.first + k, seg)
+                    self._on_revise(first + k, seg)
         if changed:
             self._committed_text = " ".join(s.text for s in self.committed[-20:]).strip()[-2000:]
+        return changed
+
+    # ------------------------------------------------------------------ consolidation
+    def _maybe_consolidate(self, *, final: bool = False) -> bool:
+        """Send the next window to the second-pass thread if one is due; whether one was."""
+        cons = self._cons
+        if cons is None or not cons.due(final=final):
+            return False
+        if cons.left() > self.config.consolidate_max_lag_s * SAMPLE_RATE:
+            # Far behind (a slow machine or a big model): go on from the recent audio, never a backlog.
+            clock = cons.skip_to_recent(WHISPER_WINDOW + LOOK_AHEAD)
+            while cons.next_segment < len(self.committed) and self.committed[cons.next_segment].start < clock:
+                cons.next_segment += 1
+            self.consolidations_dropped += 1
+        self._in_flight += 1
+        self._jobs.put(cons.job(final=final))
+        return True
+
+    def _apply_consolidation(self, job: ConsolidationJob, window: Any) -> None:
+        cons = self._cons
+        assert cons is not None
+        if window is None:  # the decode failed: pass over the window, the first pass stands there
+            self.consolidations_dropped += 1
+            frontier = cons.take(job, [], WHISPER_WINDOW, [], reset_prompt=True)
+        else:
+            words = [w for s in cut_loop(window.segments)[0] for w in s.words]
+            frontier = cons.take(job, words, window.consumed, window.tokens, window.reset_prompt)
+        self._consolidate_upto(frontier)
+
+    def _consolidate_upto(self, frontier: float) -> None:
+        """Give the decoded words back to the committed segments that end before `frontier` (audio-clock
+        seconds): no later window brings words for them."""
+        cons = self._cons
+        assert cons is not None
+        first = k = cons.next_segment
+        while k < len(self.committed) and self.committed[k].end <= frontier:
+            k += 1
+        if k == first:
+            return
+        cut = frontier if k == len(self.committed) else (self.committed[k - 1].end + self.committed[k].start) / 2
+        words = cons.words_before(cut)
+        cons.next_segment = k
+        if not words:
+            return
+        new = match_segments(self.committed[first:k],
+                             [Segment(words[0].start, words[-1].end, "", self.speaker, tuple(words))])
+        changed = self._give_back(first, new, looped=False)
+        if changed is None:
+            self.consolidations_dropped += 1
+        else:
+            self.consolidated += changed
 
     def _finish_revisions(self) -> None:
-        """End of stream: complete what is cheap within `revise_finish_s`, drop the rest."""
+        """End of stream: complete what is cheap within `revise_finish_s` (consolidation: what is left of
+        it within `consolidate_finish_s`), drop the rest."""
         deadline = time.monotonic() + self.config.revise_finish_s
         self._close_window()
         if self._reviser is not None:
             while self._in_flight and time.monotonic() < deadline:
                 self._apply_results(wait_s=max(0.01, deadline - time.monotonic()))
+            deadline = time.monotonic() + self.config.consolidate_finish_s
+            while time.monotonic() < deadline and (self._in_flight or self._maybe_consolidate(final=True)):
+                self._apply_results(wait_s=max(0.01, deadline - time.monotonic()))
+            if self._cons is not None and not self._in_flight and not self._cons.due(final=True):
+                self._consolidate_upto(float("inf"))  # all decoded: the last words go back too
             self.revisions_dropped += self._in_flight  # still decoding: dropped, the first pass stands
             self._in_flight = 0
             self._jobs.put(None)
