@@ -29,8 +29,9 @@ The model and the VAD are loaded before the clock starts. Prints one JSON object
 commit as an update too, "turns_missed", "live_wall_s",
 "offline_wall_s", "first_tentative_max_s", "speech_end_latency_p50_s", "speech_end_latency_p95_s",
 "speech_end_latency_max_s", "first_pass_wer", "first_pass_wer_delta_points", "revise_beam", "revisions",
-"revisions_run", "revisions_dropped", "revise_lag_p50_s", "revise_lag_max_s", "revise_decode_max_s" (the
-longest second-pass decode); a revision's lag is the wall
+"revisions_run", "revisions_dropped", "consolidated", "consolidations_dropped", "consolidate_decode_max_s",
+"revise_lag_p50_s", "revise_lag_max_s", "revise_decode_max_s" (the longest second-pass decode;
+"consolidated" counts segments whose text consolidation changed); a revision's lag is the wall
 time from a segment's commit to its revision). Progress goes to stderr.
 """
 
@@ -316,6 +317,9 @@ def main() -> None:
         "revisions": len(revisions),
         "revisions_run": stream.revisions_run,
         "revisions_dropped": stream.revisions_dropped,
+        "consolidated": stream.consolidated,
+        "consolidations_dropped": stream.consolidations_dropped,
+        "consolidate_decode_max_s": round(stream.consolidate_decode_max_s, 3),
         "revise_lag_p50_s": pct(lags, 50),
         "revise_lag_max_s": round(max(lags), 3) if lags else None,
         "revise_decode_max_s": round(stream.revise_decode_max_s, 3),

@@ -239,6 +239,7 @@ class StreamingTranscriber:
         self._cons: Consolidation | None = None
         self.consolidated = 0          # segments whose text consolidation changed
         self.consolidations_dropped = 0  # windows whose words were not used (implausible, or failed)
+        self.consolidate_decode_max_s = 0.0  # the longest consolidation window decode, wall seconds
         if self._revising and self.config.revise_in_thread and hasattr(transcriber, "second_pass"):
             self._reviser = transcriber.second_pass()
             if self.config.consolidate and hasattr(self._reviser, "transcribe_window"):
@@ -681,8 +682,11 @@ class StreamingTranscriber:
             result: Any = None
             try:
                 if isinstance(job, ConsolidationJob):
+                    began = time.monotonic()
                     result = self._reviser.transcribe_window(job.audio, prompt=job.prompt or None,
                                                              speaker=self.speaker, beam_size=self.config.revise_beam)
+                    took = time.monotonic() - began
+                    self.consolidate_decode_max_s = max(self.consolidate_decode_max_s, took)
                 elif not self._too_late(job):
                     result = self._revise_decode(job, self._reviser)
             except Exception:  # noqa: BLE001 - a failed second pass leaves the first pass standing

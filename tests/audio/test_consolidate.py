@@ -143,6 +143,7 @@ def test_live_transcript_is_consolidated_to_whole_file_quality(transcriber):
     st, commits, revisions = replay(transcriber, audio)
     offline = transcriber.transcribe_file(DEMO, beam_size=5).segments
     assert st._cons is not None and st._cons.windows >= 4 and st.consolidated > 0
+    assert 0 < st.consolidate_decode_max_s < 60
     final = text_of(st.committed)
     assert wer(DEMO_REF, final) <= wer(DEMO_REF, text_of(offline)) + 0.01
     assert wer(text_of(offline), final) <= 0.06
