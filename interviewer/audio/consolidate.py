@@ -82,12 +82,22 @@ class SpeechTimeline:
 
     def to_clock(self, t: float) -> float:
         """Timeline seconds to audio-clock seconds (a time in no piece maps to the nearest piece's edge)."""
+        return self.span_to_clock(t, t)[0]
+
+    def span_to_clock(self, start: float, end: float) -> tuple[float, float]:
+        """A span of timeline seconds (a word) to audio-clock seconds, both ends through the piece that holds
+        its middle, as faster-whisper restores a word's times: a word across the seam of two pieces stays
+        one word long instead of spanning the silence left out between them."""
         if not self._pieces:
-            return t
-        s = round(t * SAMPLE_RATE)
-        k = max(0, bisect.bisect_right([p[0] for p in self._pieces], s) - 1)
+            return start, end
+        mid = round((start + end) / 2 * SAMPLE_RATE)
+        k = max(0, bisect.bisect_right([p[0] for p in self._pieces], mid) - 1)
         t0, c0, n = self._pieces[k]
-        return (c0 + min(max(0, s - t0), n)) / SAMPLE_RATE
+
+        def one(t: float) -> float:
+            return (c0 + min(max(0, round(t * SAMPLE_RATE) - t0), n)) / SAMPLE_RATE
+
+        return one(start), one(end)
 
     def forget_before(self, t: int) -> None:
         """Drop the audio before timeline sample `t` (the mapping of later times stays)."""
@@ -116,6 +126,8 @@ class Consolidation:
         self.seek = 0
         self.tokens: list[int] = []
         self.words: list[Word] = []   # decoded, on the audio clock, not yet given back
+        self.holes: list[tuple[float, float]] = []  # audio-clock spans of windows whose words were not used
+        self.done: set[int] = set()   # committed segments given words by consolidation
         self.next_segment = 0         # committed segments before this one are consolidated (or passed over)
         self.in_flight = False
         self.windows = 0              # windows decoded
@@ -139,11 +151,14 @@ class Consolidation:
         from which consolidation goes on (committed segments before it keep the text they have)."""
         new_seek = max(self.seek, self.timeline.length - keep)
         self.skipped_s += (new_seek - self.seek) / SAMPLE_RATE
+        clock = self.timeline.to_clock(new_seek / SAMPLE_RATE)
+        if new_seek > self.seek:
+            self.holes.append((self.timeline.to_clock(self.seek / SAMPLE_RATE), clock))
         self.seek = new_seek
         self.tokens = []
         self.words = []
         self.timeline.forget_before(self.seek)
-        return self.timeline.to_clock(self.seek / SAMPLE_RATE)
+        return clock
 
     def take(self, job: ConsolidationJob, words: list[Word], consumed: int, tokens: list[int],
              reset_prompt: bool) -> float:
@@ -152,19 +167,35 @@ class Consolidation:
         self.in_flight = False
         self.windows += 1
         base = job.seek / SAMPLE_RATE
-        to_clock = self.timeline.to_clock
-        self.words.extend(Word(to_clock(base + w.start), to_clock(base + w.end), w.word, w.prob) for w in words)
+        span = self.timeline.span_to_clock
+        self.words.extend(Word(*span(base + w.start, base + w.end), w.word, w.prob) for w in words)
         self.tokens = [] if reset_prompt else (self.tokens + tokens)[-PROMPT_TOKENS:]
-        self.seek = job.seek + max(1, consumed)
+        seek = job.seek + max(1, consumed)
+        frontier = self.timeline.to_clock(seek / SAMPLE_RATE)
+        self.seek = seek
         self.timeline.forget_before(self.seek)
         if job.final and self.left() < SAMPLE_RATE // 10:
             return float("inf")
-        return to_clock(self.seek / SAMPLE_RATE)
+        return frontier
 
-    def words_before(self, t: float) -> list[Word]:
-        """Take the pending words whose middle is before audio-clock second `t`."""
+    def hole(self, job: ConsolidationJob, consumed: int) -> None:
+        """The window `job`, `consumed` samples of it, gave no usable words (its decode failed or looped):
+        segments reaching into it keep the text they have rather than get only the words of a neighbour."""
+        to_clock = self.timeline.to_clock
+        self.holes.append((to_clock(job.seek / SAMPLE_RATE), to_clock((job.seek + consumed) / SAMPLE_RATE)))
+
+    def words_before(self, t: float, *, since: float = float("-inf")) -> list[Word]:
+        """Take the pending words whose middle is before audio-clock second `t`; those before `since`
+        (segments passed over, e.g. skipped when the pass fell behind) are dropped."""
         k = 0
         while k < len(self.words) and (self.words[k].start + self.words[k].end) / 2 < t:
             k += 1
         out, self.words = self.words[:k], self.words[k:]
-        return out
+        return [w for w in out if (w.start + w.end) / 2 >= since]
+
+    def in_hole(self, start: float, end: float) -> bool:
+        """Whether [start, end] reaches into a window whose words were not used."""
+        return any(a < end and start < b for a, b in self.holes)
+
+    def forget_holes_before(self, t: float) -> None:
+        self.holes = [h for h in self.holes if h[1] > t]

@@ -710,8 +710,8 @@ class StreamingTranscriber:
                 self._apply_revision(job, segs)
 
     def _apply_revision(self, job: _Revision, segs: list[Segment]) -> None:
-        done = self._cons.next_segment if self._cons is not None else 0
-        if job.first < done:  # consolidated meanwhile: that text is the better
+        done = self._cons.done if self._cons is not None else set()
+        if any(job.first + j in done for j in range(job.count)):  # consolidated meanwhile: that text is better
             self.revisions_dropped += 1
             return
         new = match_segments(self.committed[job.first:job.first + job.count],
@@ -765,11 +765,15 @@ class StreamingTranscriber:
     def _apply_consolidation(self, job: ConsolidationJob, window: Any) -> None:
         cons = self._cons
         assert cons is not None
-        if window is None:  # the decode failed: pass over the window, the first pass stands there
+        if window is None or cut_loop(window.segments)[1]:
+            # The decode failed or loops: pass over the window; the text there stands, also of a segment
+            # reaching into the next window (it is not given only the words of its other part).
+            consumed = WHISPER_WINDOW if window is None else window.consumed
             self.consolidations_dropped += 1
-            frontier = cons.take(job, [], WHISPER_WINDOW, [], reset_prompt=True)
+            cons.hole(job, consumed)
+            frontier = cons.take(job, [], consumed, [], reset_prompt=True)
         else:
-            words = [w for s in cut_loop(window.segments)[0] for w in s.words]
+            words = [w for s in window.segments for w in s.words]
             frontier = cons.take(job, words, window.consumed, window.tokens, window.reset_prompt)
         self._consolidate_upto(frontier)
 
@@ -784,17 +788,25 @@ class StreamingTranscriber:
         if k == first:
             return
         cut = frontier if k == len(self.committed) else (self.committed[k - 1].end + self.committed[k].start) / 2
-        words = cons.words_before(cut)
+        # Words before the first segment's stretch belong to segments passed over (skipped when the pass
+        # fell behind): they are dropped, not given to the first segment.
+        since = (self.committed[first - 1].end + self.committed[first].start) / 2 if first else float("-inf")
+        words = cons.words_before(cut, since=since)
         cons.next_segment = k
+        cons.forget_holes_before(since)
         if not words:
             return
-        new = match_segments(self.committed[first:k],
-                             [Segment(words[0].start, words[-1].end, "", self.speaker, tuple(words))])
+        old = self.committed[first:k]
+        new = match_segments(old, [Segment(words[0].start, words[-1].end, "", self.speaker, tuple(words))])
+        if new is None:
+            return
+        new = [o if cons.in_hole(o.start, o.end) else n for o, n in zip(old, new, strict=True)]
         changed = self._give_back(first, new, looped=False)
         if changed is None:
             self.consolidations_dropped += 1
         else:
             self.consolidated += changed
+            cons.done.update(first + j for j, (o, n) in enumerate(zip(old, new, strict=True)) if n is not o)
 
     def _finish_revisions(self) -> None:
         """End of stream: complete what is cheap within `revise_finish_s` (consolidation: what is left of
@@ -804,7 +816,7 @@ class StreamingTranscriber:
         if self._reviser is not None:
             while self._in_flight and time.monotonic() < deadline:
                 self._apply_results(wait_s=max(0.01, deadline - time.monotonic()))
-            deadline = time.monotonic() + self.config.consolidate_finish_s
+            deadline = time.monotonic() + (self.config.consolidate_finish_s if self._cons is not None else 0.0)
             while time.monotonic() < deadline and (self._in_flight or self._maybe_consolidate(final=True)):
                 self._apply_results(wait_s=max(0.01, deadline - time.monotonic()))
             if self._cons is not None and not self._in_flight and not self._cons.due(final=True):

@@ -164,15 +164,17 @@ class Transcriber:
         if len(audio) < SAMPLE_RATE // 10:
             return DecodedWindow([], len(audio), [], reset_prompt=False)
         encoder = self.encoder
-        windows, next_seek = 0, None
+        windows, next_seek, stopped = 0, None, False
 
         def encode_first_window_only(features: Any) -> Any:
-            nonlocal windows, next_seek
+            nonlocal windows, next_seek, stopped
             caller = sys._getframe(1)  # faster-whisper's window loop: it knows where the next window starts
             if caller.f_code.co_name == "generate_segments":
                 windows += 1
-                if windows > 1:
-                    next_seek = caller.f_locals.get("seek")
+                seek = caller.f_locals.get("seek")
+                # The next window is one past seek 0 (or, if the loop no longer says, the second encoded).
+                if (seek > 0) if isinstance(seek, int) else windows > 1:
+                    next_seek, stopped = seek, True
                     raise _NextWindow
             return encoder(features)
 
@@ -196,7 +198,7 @@ class Transcriber:
                 pass
             finally:
                 self._model.encode = encoder
-        if windows <= 1:
+        if not stopped:
             consumed = len(audio)  # the window took in all there was
         elif isinstance(next_seek, int):
             consumed = min(len(audio), next_seek * HOP)

@@ -11,7 +11,8 @@ from faster_whisper.vad import VadOptions, collect_chunks, get_speech_timestamps
 
 from interviewer.audio.consolidate import LOOK_AHEAD, WINDOW, Consolidation, ConsolidationJob, SpeechTimeline
 from interviewer.audio.decode import SAMPLE_RATE
-from interviewer.audio.streaming import StreamingTranscriber
+from interviewer.audio.streaming import StreamConfig, StreamingTranscriber
+from interviewer.audio.transcriber import DecodedWindow
 from interviewer.transcript import Segment, Word
 from tests.conftest import ROOT, wer
 from tests.fakes import load
@@ -46,6 +47,11 @@ def test_timeline_pads_merges_close_stretches_and_maps_back_to_the_clock():
     assert np.all(np.diff(got[:n1]) == 1)                     # nothing in between dropped or doubled
     assert tl.to_clock(0.0) == pytest.approx(4.6)
     assert tl.to_clock(6.0) == pytest.approx(19.8)
+    # A word across the seam of two pieces maps through the piece that holds its middle, both ends: it does
+    # not span the 9 s of silence left out between them.
+    seam = n1 / S
+    assert tl.span_to_clock(seam - 0.1, seam + 0.15) == pytest.approx((19.6, 19.75))
+    assert tl.span_to_clock(seam - 0.2, seam + 0.05) == pytest.approx((10.2, 10.4))
     # As faster-whisper's own VAD filter would have cut them (speech_pad 400 ms, min_silence 2 s).
     chunks = [{"start": first[0], "end": first[1]}, {"start": second[0], "end": second[1]}]
     assert np.array_equal(np.concatenate(collect_chunks(clock, chunks)[0]), got)
@@ -183,3 +189,75 @@ def test_a_failing_consolidation_leaves_the_live_transcript_standing(transcriber
     st, commits, _ = replay(broken, audio)
     assert broken.calls >= 2 and st.consolidations_dropped == broken.calls and st.consolidated == 0
     assert len(st.committed) == len(commits) and st._cons.next_segment == len(commits)
+
+
+class ScriptedWindows:
+    """A transcriber for driving consolidation by hand: the test decides what each window decoded."""
+
+    label = "scripted"
+
+    def transcribe_array(self, audio, **kwargs):
+        return []
+
+    def second_pass(self):
+        return self
+
+    def transcribe_window(self, audio, **kwargs):
+        raise AssertionError("windows are decoded by the test")
+
+
+def seg(start: float, words: str, step: float = 1.0) -> Segment:
+    ws = tuple(Word(start + k * step, start + (k + 1) * step - 0.1, f" {w}", 0.9) for k, w in enumerate(words.split()))
+    return Segment(ws[0].start, ws[-1].end, words, "mix", ws)
+
+
+def stopped_stream(seconds: float, committed: list[Segment], **config):
+    """A stream with its threads stopped, `seconds` of speech on its timeline and `committed` committed:
+    its consolidation is then driven by the test, one window at a time, on the test's thread."""
+    revisions = []
+    st = StreamingTranscriber(ScriptedWindows(), speaker="mix", on_commit=lambda s: None,
+                              on_revise=lambda i, s: revisions.append((i, s)), config=StreamConfig(**config))
+    st.finish(timeout=30)
+    assert not st.is_alive() and st._cons is not None
+    zeros = np.zeros(int(seconds * S), np.float32)
+    st._cons.timeline.add(0, len(zeros), lambda a, b: zeros[a:b], available=len(zeros))
+    st.committed[:] = committed
+    return st, revisions
+
+
+def window(job, words: list[tuple[float, str]], consumed_s: float) -> DecodedWindow:
+    """What a window decoded: words at seconds from the window's start."""
+    ws = tuple(Word(t, t + 0.4, f" {w}", 0.9) for t, w in words)
+    return DecodedWindow([Segment(ws[0].start, ws[-1].end, "".join(w.word for w in ws).strip(), "mix", ws)],
+                         int(consumed_s * S), [1, 2, 3], reset_prompt=False)
+
+
+def test_a_segment_reaching_into_a_failed_window_keeps_its_text_rather_than_get_half_of_it():
+    a, s_, b = seg(1, "a b c"), seg(28, "p q r s t u v w x y", 0.5), seg(40, "d e f")
+    st, revisions = stopped_stream(70, [a, s_, b])
+    cons = st._cons
+    st._apply_consolidation(cons.job(), None)  # the window [0, 30) failed
+    assert st.consolidations_dropped == 1 and st.committed == [a, s_, b]
+    job = cons.job()
+    assert job.seek == 30 * S
+    # The next window hears the end of the segment across the seam, and the next segment.
+    st._apply_consolidation(job, window(job, [(0.5, "V"), (1.0, "W"), (1.5, "X"), (2.0, "Y"), (10, "D"),
+                                              (11, "E"), (12, "F")], 30))
+    assert st.committed[1] is s_                       # not "V W X Y"
+    assert st.committed[2].text == "D E F" and [i for i, _ in revisions] == [2]
+    assert cons.done == {2} and cons.next_segment == 3
+
+
+def test_after_falling_behind_words_of_a_passed_over_segment_are_not_given_to_the_next():
+    a, s_, b = seg(5, "a b"), seg(165, "e f g h i j k"), seg(180, "l m n")
+    st, revisions = stopped_stream(200, [a, s_, b], consolidate_max_lag_s=120)
+    cons = st._cons
+    assert st._maybe_consolidate()                     # 200 s behind: it skips to the last 30 s
+    job = st._jobs.get_nowait()
+    assert job.seek == 200 * S - (WINDOW + LOOK_AHEAD) and cons.next_segment == 2 and st.consolidations_dropped == 1
+    # The window starts inside the passed-over segment: its last words come back with the next segment's.
+    st._apply_consolidation(job, window(job, [(0.0, "I"), (1.0, "J"), (2.0, "K"), (10.5, "L"), (11.5, "M"),
+                                              (12.5, "N")], 30))
+    assert st.committed[1] is s_
+    assert st.committed[2].text == "L M N"             # not "I J K L M N"
+    assert [i for i, _ in revisions] == [2]
