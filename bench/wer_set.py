@@ -11,8 +11,8 @@ committed text). Then each file is transcribed whole, offline, with the same mod
 
 WER is normalised as in bench/latency.py. Pooled figures weight each file by its reference words.
 Prints one JSON object: {"model", "files": [{"file", "words", "first_pass_wer", "live_wer", "offline_wer",
-"wer_delta_points", "revisions", "revisions_dropped", "consolidated", "consolidations_dropped", "replay_s"}], "words", "first_pass_wer", "live_wer",
-"offline_wer", "wer_delta_points"}. Progress goes to stderr.
+"wer_delta_points", "revisions", "revisions_dropped", "consolidated", "consolidations_dropped", "replay_s"}],
+"words", "first_pass_wer", "live_wer", "offline_wer", "wer_delta_points"}. Progress goes to stderr.
 """
 
 from __future__ import annotations

@@ -178,11 +178,13 @@ class Consolidation:
             return float("inf")
         return frontier
 
-    def hole(self, job: ConsolidationJob, consumed: int) -> None:
-        """The window `job`, `consumed` samples of it, gave no usable words (its decode failed or looped):
-        segments reaching into it keep the text they have rather than get only the words of a neighbour."""
-        to_clock = self.timeline.to_clock
+    def pass_over(self, job: ConsolidationJob, consumed: int) -> float:
+        """The window `job`, `consumed` samples of it, gave no usable words (its decode failed or looped): it
+        is passed over, and segments reaching into it keep the text they have rather than get only the words
+        of a neighbour. Returns the frontier, as `take`."""
+        to_clock = self.timeline.to_clock  # before `take` forgets the window's audio and its mapping
         self.holes.append((to_clock(job.seek / SAMPLE_RATE), to_clock((job.seek + consumed) / SAMPLE_RATE)))
+        return self.take(job, [], consumed, [], reset_prompt=True)
 
     def words_before(self, t: float, *, since: float = float("-inf")) -> list[Word]:
         """Take the pending words whose middle is before audio-clock second `t`; those before `since`

@@ -770,8 +770,7 @@ class StreamingTranscriber:
             # reaching into the next window (it is not given only the words of its other part).
             consumed = WHISPER_WINDOW if window is None else window.consumed
             self.consolidations_dropped += 1
-            cons.hole(job, consumed)
-            frontier = cons.take(job, [], consumed, [], reset_prompt=True)
+            frontier = cons.pass_over(job, consumed)
         else:
             words = [w for s in window.segments for w in s.words]
             frontier = cons.take(job, words, window.consumed, window.tokens, window.reset_prompt)

@@ -117,6 +117,11 @@ class Transcriber:
     def label(self) -> str:
         return self.model_info.label
 
+    @property
+    def language(self) -> str | None:
+        """The language to decode: the configured one, English for an English-only model, else detected."""
+        return self.options.language or (None if self.multilingual else "en")
+
     def sibling(self, role: str) -> Transcriber:
         """Another decoder of the same model for `role`, sharing this one's encoder, loaded once: the live
         path decodes previews and second passes on their own, beside the commits, so none holds up another."""
@@ -146,7 +151,7 @@ class Transcriber:
             "initial_prompt": prompt or None,
             "condition_on_previous_text": False,
             "max_new_tokens": max_new_tokens,
-            "language": self.options.language or (None if self.multilingual else "en"),
+            "language": self.language,
         }
         with self._lock:
             raw, _info = self._model.transcribe(np.ascontiguousarray(audio, dtype=np.float32), **kwargs)
@@ -160,7 +165,7 @@ class Transcriber:
         conditions on them - a text prompt without timestamps makes Whisper decode a window as one long
         segment, and far worse), and say where whole-file transcription's next window would start. Nothing
         past the first window is decoded, so a caller can go on from there when more audio has come (see
-        `Consolidation` in interviewer.audio.streaming)."""
+        `Consolidation` in interviewer.audio.consolidate)."""
         if len(audio) < SAMPLE_RATE // 10:
             return DecodedWindow([], len(audio), [], reset_prompt=False)
         encoder = self.encoder
@@ -187,7 +192,7 @@ class Transcriber:
                 raw, _info = self._model.transcribe(
                     np.ascontiguousarray(audio, dtype=np.float32), beam_size=beam_size or self.options.beam_size,
                     word_timestamps=True, vad_filter=False, initial_prompt=prompt or None,
-                    language=self.options.language or (None if self.multilingual else "en"))
+                    language=self.language)
                 for r in raw:
                     tokens.extend(r.tokens)
                     reset = reset or r.temperature > PROMPT_RESET_TEMPERATURE
@@ -216,7 +221,7 @@ class Transcriber:
         with self._lock:
             raw, info = self._model.transcribe(
                 audio.samples, beam_size=beam, word_timestamps=True, vad_filter=True,
-                language=self.options.language or (None if self.multilingual else "en"))
+                language=self.language)
             for r in raw:
                 seg = _segment(r, 0.0, speaker)
                 if seg is not None:
