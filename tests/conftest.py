@@ -14,9 +14,8 @@ from interviewer import app
 from interviewer.config import DataDir
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-JFK = SHARED / "audio" / "jfk.flac"
+JFK = FIXTURES / "audio" / "jfk.flac"  # public domain, see fixtures/audio/SOURCES.md
 JFK_TEXT = ("And so my fellow Americans, ask not what your country can do for you, "
             "ask what you can do for your country.")
 
