@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from interviewer.notes.claims import Claim
+from interviewer.notes.resumes.model import Claim
 from interviewer.notes.kits import Kit
 from interviewer.notes.topics import topics_for_text
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from interviewer.errors import UserError
+from interviewer.notes.resumes.pdf_layout import page_text
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 SUPPORTED_SUFFIXES = (*TEXT_SUFFIXES, ".pdf", ".docx")
@@ -187,7 +188,7 @@ def _pdf_pages_text(raw: bytes, path: Path) -> str:
     parts: list[str] = []
     total = 0
     for page in reader.pages:
-        chunk = page.extract_text() or ""
+        chunk = page_text(page)
         total += len(chunk)
         if total > MAX_TEXT_CHARS:
             raise ResumeError(f"too large for a resume (over {MAX_TEXT_CHARS:,} characters of text)", path=path)

@@ -1,0 +1,119 @@
+"""Is a sentence a claim? What the candidate did or achieved, whatever its grammar or language."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from interviewer.notes.resumes.lexicon import (
+    ACTION_PAST,
+    CLAIM_OPENERS,
+    CONNECTORS,
+    FLUFF_OPENERS,
+    LEAD_FILLERS,
+    ROLE_WORDS,
+    bare_word,
+    is_action_word,
+    split_words,
+    wordset,
+)
+
+
+def _title_prefix(words: Sequence[str]) -> bool:
+    """A job title, not an action: "Lead Data Scientist", "Applied Scientist", "Head of Data"."""
+    if (len(words) > 2 and bare_word(words[0]) in ROLE_WORDS and words[1] in ("of", "for")
+            and words[2][:1].isupper()):
+        return True
+    for i, word in enumerate(words[:5]):
+        bare = bare_word(word)
+        if not bare or not (word[:1].isupper() or word[:1] == "&"):
+            return False
+        if i > 0 and bare in ROLE_WORDS:
+            return True
+    return False
+
+
+def action_start(text: str) -> bool:
+    """Does the sentence open with what the candidate did?"""
+    words = split_words(text)
+    if not words or FLUFF_OPENERS.match(text):
+        return False
+    i = 0
+    while i < len(words) - 1 and bare_word(words[i]) in LEAD_FILLERS:
+        i += 1
+    if bare_word(words[i]) in {"i", "we"}:
+        i += 1
+        while i < len(words) - 1 and bare_word(words[i]) in LEAD_FILLERS:
+            i += 1
+    if i >= len(words) or len(words) - i < 2:
+        return False
+    if _title_prefix(words[i:]):
+        return False
+    if bare_word(words[i]) not in ACTION_PAST:  # "Lead ML engineer with ...", "Design engineer" name a role
+        for w in words[i + 1:i + 4]:
+            if bare_word(w) in CONNECTORS:
+                break
+            if bare_word(w) in ROLE_WORDS:
+                return False
+    return is_action_word(words[i]) or bool(CLAIM_OPENERS.match(" ".join(words[i:])))
+
+
+_I_VERB = re.compile(r"\b(?:I|we|We|[Mm]y team|[Tt]he team|[Oo]ur team)\s+"
+                     r"(?:(?:also|then|personally|successfully|later|jointly)\s+)?([\w-]+)")
+_LED_BY_ME = re.compile(r"\b(?:under|with) my (?:lead|leadership|direction|management|guidance)\b|"
+                        r"\bmy team\b", re.IGNORECASE)
+
+
+def _is_past_or_quantified(verb: str, text: str) -> bool:
+    """A summary's "I build great teams" is a self-description; "I built", or a number, is a claim."""
+    w = bare_word(verb)
+    return w in ACTION_PAST or w.endswith("ed") or bool(re.search(r"\d", text))
+
+
+def is_claim_sentence(text: str, *, summary: bool = False) -> bool:
+    words = split_words(text)
+    if len(words) < 3:
+        return False
+    if action_start(text):
+        first = next((w for w in words if bare_word(w) not in LEAD_FILLERS | {"i", "we"}), words[0])
+        return not summary or _is_past_or_quantified(first, text)
+    # "After users reported X, I designed ...", "Under my lead the team shipped ...": a subject and an
+    # action early in the sentence. "The team ships weekly" alone is not the candidate's claim.
+    for m in _I_VERB.finditer(" ".join(words[:14])):
+        subject = m.group(0).split()[0].lower()
+        if subject == "the" and not _LED_BY_ME.search(text):
+            continue
+        if is_action_word(m.group(1)) and (not summary or _is_past_or_quantified(m.group(1), text)):
+            return True
+    # "Churn uplift model (open source): wrote a package ..." - a label, then the action.
+    label, sep, rest = text.partition(":")
+    return bool(sep) and len(split_words(label)) <= 8 and action_start(rest.strip())
+
+
+# ------------------------------------------------------------------ sentences
+
+_ABBREVIATIONS = wordset("""
+e.g i.e etc vs approx inc ltd co corp dr mr ms mrs prof jr sr st no fig al dept est min max avg
+""")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences in `text`."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in re.finditer(r"[.!?][\"')\]”’]*\s+(?=[\"'(“‘]?[A-Z0-9])", text):
+        before = text[start:m.start() + 1].split()
+        last = before[-1].lower().rstrip(".") if before else ""
+        if last in _ABBREVIATIONS or re.fullmatch(r"(?:[a-z]\.)*[a-z]", last) or (
+            len(last) == 1 and last.isalpha()
+        ):
+            continue
+        spans.append((start, m.start() + 1))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+FOLLOW_ON = re.compile(r"^(?:this|that|it|which|these|the result|as a result|the change|together)\b", re.IGNORECASE)
+
