@@ -25,11 +25,20 @@ from typing import TYPE_CHECKING, Any
 
 from interviewer.notes.resume import ResumeDoc, read_resume
 from interviewer.notes.resumes.model import Claim
-from interviewer.notes.resumes.sentences import FOLLOW_ON, action_start, is_claim_sentence, sentence_spans
+from interviewer.notes.resumes.sentences import (
+    FOLLOW_ON,
+    action_start,
+    is_claim_sentence,
+    is_result_statement,
+    sentence_spans,
+)
 from interviewer.notes.resumes.structure import Unit, join_lines, read_units
 
 if TYPE_CHECKING:
     from interviewer.notes.kits import Kit
+
+# Sections whose bullets are results even without a verb: jobs, projects, achievements.
+RESULT_SECTIONS = frozenset({"experience", "projects", "achievements"})
 
 __all__ = ["Claim", "claims_from_file", "claims_report", "extract_claims"]
 
@@ -39,12 +48,16 @@ def _unit_claims(unit: Unit) -> list[tuple[str, str, int]]:
     text, offsets = join_lines(unit.lines)
     spans = sentence_spans(text)
     sentences = [text[a:b].strip() for a, b in spans]
-    summary = unit.kind in ("summary", "preamble")
-    is_claim = [is_claim_sentence(s, summary=summary) for s in sentences]
-
     def source(a: int, b: int) -> tuple[str, int]:
         picked = [ln for ln, (s, e) in zip(unit.lines, offsets, strict=True) if s < b and e > a]
         return "\n".join(ln.raw.strip() for ln in picked), (picked[0].index if picked else unit.lines[0].index)
+
+    summary = unit.kind in ("summary", "preamble")
+    is_claim = [is_claim_sentence(s, summary=summary) for s in sentences]
+    if unit.bullet and unit.kind in RESULT_SECTIONS and not any(is_claim[:2]) and is_result_statement(text):
+        # "Real-time fraud scoring: 12k TPS @ p99 < 40 ms": a result stated without a verb up front
+        return [(text.strip(), *source(0, len(text)))]
+
 
     if unit.bullet:
         # A bullet is one accomplishment unless each of its sentences opens with an action.

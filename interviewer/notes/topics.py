@@ -285,6 +285,7 @@ KEYWORDS: dict[str, tuple[tuple[str, float], ...]] = {
     "testing": (
         (r"\b(?:unit|integration|regression|contract|end[- ]to[- ]end|smoke|load|property[- ]based) tests?\b", 1.0),
         (r"\btest (?:coverage|suites?|harness(?:es)?|plans?)\b", 1.0),
+        (r"\b(?:dbt|data|schema) tests?\b", 1.0),
         (r"\b(?:pytest|unittest|hypothesis testing)\b", 1.0),
         (r"\bcontinuous integration\b", 1.0),
         (_CASE.format(r"\bCI\b"), 0.6),
@@ -305,6 +306,49 @@ KEYWORDS: dict[str, tuple[tuple[str, float], ...]] = {
 }
 
 
+# The same topics in French resumes (Canadian hiring is bilingual): probes stay in the interview's
+# language, so a French claim gets the English probes of its topics.
+KEYWORDS_FR: dict[str, tuple[tuple[str, float], ...]] = {
+    "evaluation": ((r"\b[ée]valu(?:ation|ations|er|[ée]e?s?)\b", 1.0), (r"\bjeux? de test\b", 1.0),
+                   (r"\bm[ée]triques?\b", 0.3)),
+    "retrieval": ((r"\brecherche s[ée]mantique\b", 1.0), (r"\b(?:re)?classement\b", 0.8),
+                  (r"\bmoteurs? de recherche\b", 0.8), (r"\bplongements?\b", 1.0),
+                  (r"\bmoteurs? de recommandation\b", 0.8), (r"\brecherche\b", 0.6)),
+    "data-drift": ((r"\bd[ée]rives?\b", 1.0), (r"\bchangements? de distribution\b", 1.0)),
+    "labelling": ((r"\b[ée]tiquet(?:age|ages|er|[ée]e?s?)\b", 1.0), (r"\bannotations?\b", 1.0),
+                  (r"\bannotateurs?\b", 1.0), (r"\bfaiblement supervis[ée]e?\b", 1.0)),
+    "deployment": ((r"\bd[ée]ploy(?:[ée]e?s?|er|ons)\b|\bd[ée]ploiements?\b", 1.0),
+                   (r"\bmise en production\b|\ben production\b", 0.8), (r"\bindustrialis\w+\b", 0.8)),
+    "security": ((r"\bs[ée]curit[ée]\b", 1.0), (r"\bvuln[ée]rabilit[ée]s?\b", 1.0), (r"\bchiffr\w+\b", 0.8)),
+    "data-residency": ((r"\br[ée]sidence des donn[ée]es\b", 1.0), (r"\bsouverainet[ée]\b", 1.0),
+                       (r"\bloi 25\b", 1.0)),
+    "on-call": ((r"\bastreintes?\b", 1.0), (r"\bincidents?\b", 1.0), (r"\bpannes?\b", 1.0)),
+    "cost": ((r"\bco[uû]ts?\b", 1.0), (r"\b[ée]conomis\w+\b|\b[ée]conomies\b", 0.8),
+             (r"\bbudgets?\b", 0.8), (r"\bfrais\b", 0.6)),
+    "latency": ((r"\blatences?\b", 1.0), (r"\btemps de r[ée]ponse\b", 1.0), (r"\btemps r[ée]el\b", 0.6),
+                (r"\b\d+(?:e|ème) centile\b", 1.0)),
+    "hallucination": ((r"\bhallucin\w+\b", 1.0),),
+    "rollback": ((r"\bretours? arri[èe]re\b", 1.0), (r"\bd[ée]ploiements? progressifs?\b", 0.8)),
+    "monitoring": ((r"\bsurveill(?:ance|er|[ée]e?s?)\b", 1.0), (r"\bsupervision\b", 0.8),
+                   (r"\btableaux? de bord\b", 0.8), (r"\balertes?\b", 0.8)),
+    "training": ((r"\b(?:r[ée])?entra[îi]n(?:ement|ements|er|[ée]e?s?)\b", 1.0),),
+    "data-quality": ((r"\bqualit[ée] des donn[ée]es\b", 1.0), (r"\bnettoyage\b", 0.8),
+                     (r"\bd[ée]doublonn\w+\b", 1.0)),
+    "experimentation": ((r"\btests? A/B\b", 1.0), (r"\bexp[ée]rimentation\b", 1.0),
+                        (r"\bexp[ée]riences? contr[ôo]l[ée]es\b", 1.0)),
+    "fine-tuning": ((r"\bajust(?:ement|er|[ée]) fin\b|\baffin(?:age|er|[ée])\b", 1.0),),
+    "privacy": ((r"\bvie priv[ée]e\b|\bconfidentialit[ée]\b", 1.0), (r"\brenseignements personnels\b", 1.0),
+                (r"\bdonn[ée]es personnelles\b", 1.0), (r"\banonymis\w+\b", 1.0)),
+    "stakeholders": ((r"\bparties prenantes\b", 1.0), (r"\bdirection\b", 0.4),
+                     (r"\bpr[ée]sent[ée]e? (?:\w+ ){0,4}(?:au|aux|à la)\b", 0.8)),
+    "scaling": ((r"\bmise [àa] l'[ée]chelle\b|\b[ée]chelle\b", 1.0),
+                (r"\brequ[êe]tes par seconde\b", 1.0), (r"\bmillions?\b|\bmilliards?\b", 0.8)),
+    "testing": ((r"\btests? (?:unitaires|d'int[ée]gration|de r[ée]gression|de charge)\b", 1.0),
+                (r"\bint[ée]gration continue\b", 1.0), (r"\bvalidation crois[ée]e\b", 0.4)),
+    "legacy-systems": ((r"\bh[ée]rit[ée]s?\b", 0.8), (r"\bmonolith\w*\b", 1.0), (r"\bmigration\b", 0.4)),
+}
+
+
 @dataclass(frozen=True)
 class TopicMatch:
     """One keyword hit: `text[start:end]` is the matched words."""
@@ -319,6 +363,8 @@ class TopicMatch:
 @cache
 def _compiled(topic: str) -> tuple[tuple[re.Pattern[str], float], ...]:
     rules = KEYWORDS.get(topic)
+    if rules is not None:
+        rules = rules + KEYWORDS_FR.get(topic, ())
     if rules is None:  # a slug we have no table for: match its own words
         words = [re.escape(w) for w in re.split(r"[-_\s]+", topic) if w]
         rules = ((r"\b" + r"[- ]?".join(words) + r"s?\b", 1.0),) if words else ()

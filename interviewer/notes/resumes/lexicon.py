@@ -6,6 +6,7 @@ English and French. Plain vocabularies and the small predicates built on them; n
 from __future__ import annotations
 
 import re
+import unicodedata
 
 
 # ------------------------------------------------------------------ vocabulary
@@ -13,6 +14,11 @@ def wordset(words: str) -> frozenset[str]:
     """A vocabulary written as whitespace-separated words."""
     return frozenset(words.split())
 
+
+def fold(text: str) -> str:
+    """Lower case without accents: "Expérience" -> "experience", "Compétences" -> "competences"."""
+    decomposed = unicodedata.normalize("NFKD", text.lower().replace("œ", "oe").replace("’", "'"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 # Past-tense (and a few present) action verbs that open an accomplishment.
@@ -73,7 +79,7 @@ LEAD_FILLERS = frozenset({"also", "additionally", "then", "later", "successfully
 
 # Phrases that introduce a claim without an action verb up front.
 CLAIM_OPENERS = re.compile(
-    r"^(?:responsible for|in charge of|accountable for|part of (?:the|a) |member of (?:the|a) |"
+    r"^(?:responsible for|in charge of|accountable for|(?:was |were )?part of (?:the|a) |member of (?:the|a) |"
     r"key contributor|core contributor|contributor to|involved in|worked on|tech(?:nical)? lead (?:for|on)|"
     r"owner of|first (?:ml|data|machine learning) (?:engineer|hire|scientist))",
     re.IGNORECASE,
@@ -90,7 +96,43 @@ tutor advisor mle partner chair chief
 """)
 
 # Connect a wrapped line to the next one: a line ending in one of these is not finished.
+# French job titles, folded (no accents): "Ingénieure ML principale", "Scientifique des données".
+ROLE_WORDS_FR = wordset("""
+ingenieur ingenieure developpeur developpeuse scientifique analyste chef cheffe directeur directrice responsable
+stagiaire chercheur chercheuse consultant consultante architecte gestionnaire conseiller conseillere professeur
+professeure charge chargee technicien technicienne fondateur fondatrice cofondateur cofondatrice president
+presidente doctorant doctorante postdoctorant postdoctorante enseignant enseignante
+""")
+
+# French verbs that state what was done, folded: past participles ("conçu", "déployé") and a few presents.
+ACTION_FR = wordset("""
+concu developpe mene reduit ameliore automatise deploye forme cree construit dirige encadre lance migre
+optimise pilote realise redige ecrit mis mise entraine evalue annote etiquete integre supervise gere
+organise concoit developpe augmente diminue accelere conduit coordonne livre publie presente negocie
+recrute implemente modernise refondu refait teste valide industrialise assure contribue participe
+economise divise double triple
+""")
+
+# Nouns that name an action and open a noun-phrase claim, folded:
+# "Reduction of false positives by 27%", "Migration de 140 pipelines", "Mise en place d'une surveillance".
+NOMINAL_OPENERS = re.compile(
+    r"^(?:reduction|migration|implementation|development|design|creation|introduction|automation|deployment|"
+    r"launch|roll-?out|redesign|rewrite|re-?architecture|optimi[sz]ation|integration|construction|delivery|"
+    r"moderni[sz]ation|consolidation|standardi[sz]ation|overhaul|replacement|expansion|improvement|"
+    r"conception|mise en (?:place|oeuvre|production)|developpement|deploiement|refonte|amelioration|"
+    r"pilotage|encadrement|lancement|direction|realisation|elaboration|industrialisation|accompagnement|"
+    r"automatisation|diminution|augmentation|hausse|baisse|gestion|formation de|animation|"
+    r"co-?(?:author|founder|creator)|maintainer|creator|author|owner)\b"
+)
+
+# First person in French: "J'ai conçu", "Nous avons réduit", "Je pilote", "On a migré".
+FIRST_PERSON_FR = re.compile(
+    r"^(?:j'ai|je|nous avons|nous|on a|mon equipe a|notre equipe a)\s+(?:(?:aussi|egalement|ensuite|notamment|"
+    r"d'abord|enfin|deja)\s+)?([\w'-]+)"
+)
+
 CONNECTORS = wordset("""
+de du des la le les l' d' et ou en pour avec sur dans par a au aux qui que dont vers sans chez entre
 a an the and or but nor of to for with without by from in into on onto at as via using across over under
 than that which who whose whom where when while within through per plus vs is are was were be been being
 has have had its their our my his her your this these those also both either each every not only
@@ -104,9 +146,12 @@ PHD MSC BSC MBA MS BS BA MA BENG MENG NYC SF LA
 
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|"
           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
-_SEASON = r"(?:spring|summer|autumn|fall|winter)"
+_MONTH_FR = (r"(?:janv(?:ier)?|f[ée]v(?:rier)?|mars|avr(?:il)?|mai|juin|juil(?:let)?|ao[uû]t|sept(?:embre)?|"
+             r"oct(?:obre)?|nov(?:embre)?|d[ée]c(?:embre)?)\.?")
+_MONTH = rf"(?:{_MONTH}|{_MONTH_FR})"
+_SEASON = r"(?:spring|summer|autumn|fall|winter|printemps|[ée]t[ée]|automne|hiver)"
 _YEAR = r"(?:19[5-9]\d|20\d\d)"
-_DATE = rf"(?:(?:{_MONTH}\s*[-–—/]\s*)?(?:{_MONTH}|{_SEASON})\s+{_YEAR}|\d{{1,2}}/{_YEAR}|{_YEAR}(?:-\d\d)?|present|current|now|today)"
+_DATE = rf"(?:(?:{_MONTH}\s*[-–—/]\s*)?(?:{_MONTH}|{_SEASON})\s+{_YEAR}|\d{{1,2}}/{_YEAR}|{_YEAR}(?:-\d\d)?|\b(?:present|current|now|today|pr[ée]sent|aujourd['’]hui|actuel(?:lement)?|en cours)\b)"
 DATE_RANGE = re.compile(rf"\(?\s*{_DATE}\s*(?:[-–—]+|to|until)\s*{_DATE}\s*\)?|\(?\s*{_DATE}\s*\)?",
                          re.IGNORECASE)
 HAS_YEAR = re.compile(rf"\b{_YEAR}\b")
@@ -116,32 +161,43 @@ _URL = re.compile(r"(?:https?://|www\.)\S+|\b(?:linkedin|github|gitlab|twitter|x
                   r"\b[\w-]+\.(?:com|org|net|io|dev|ai|me|co|uk)(?:/\S*)?\b", re.IGNORECASE)
 _PHONE = re.compile(r"(?:\+|\()?\d[\d\s().-]{7,}\d")
 
-BULLET = re.compile(r"^\s*(?:[•▪●◦‣∙○■□➢►▶✓✔➤→·]\s*|[-*–—+]\s+|\(?\d{1,2}[.)]\s+|[a-h]\)\s+|o\s+(?=[A-Z]))")
+BULLET = re.compile(r"^\s*(?:[•▪●◦‣∙○■□➢►▶✓✔➤→·]\s*|[-*–—+]\s+|\(?\d{1,2}[.)]\s+|[a-h]\)\s+|o\s+(?=[A-Z])|"
+                    r"[\u2190-\u21ff\u2200-\u22ff\u25a0-\u27bf\u2900-\u2bff»›]\s+)")  # arrows, shapes, dingbats
 MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 SEPARATORS = re.compile(r"\s*(?:\||—|–|•|·|\s-\s|\s{3,}|\bat\b|@)\s*")
-ALPHA_WORD = re.compile(r"[A-Za-z][A-Za-z'&.+/-]*")
+ALPHA_WORD = re.compile(r"[^\W\d_][\w'&.+/-]*")
 
 # Section headings, by what their content is.
 SECTIONS: dict[str, str] = {}
 for _kind, _names in {
     "experience": """experience|work experience|professional experience|relevant experience|industry experience|
         employment|employment history|work history|career history|career|professional background|positions|
-        research experience|teaching experience|experience and projects|work""",
+        research experience|teaching experience|experience and projects|work|appointments|academic appointments|
+        research positions|professional appointments|
+        experience professionnelle|experiences professionnelles|experiences|parcours professionnel|
+        parcours|emplois|experience de travail|historique professionnel""",
     "projects": """projects|selected projects|personal projects|side projects|key projects|open source|
-        open-source|open source contributions|portfolio""",
+        open-source|open source contributions|portfolio|projets|projets personnels|projets choisis|
+        principaux projets""",
     "achievements": """key achievements|achievements|accomplishments|highlights|career highlights|
-        selected achievements|impact|key accomplishments|notable achievements""",
+        selected achievements|impact|key accomplishments|notable achievements|realisations|
+        principales realisations|realisations cles""",
     "summary": """summary|professional summary|profile|professional profile|about|about me|objective|
-        career objective|overview|personal statement|introduction|bio""",
+        career objective|overview|personal statement|introduction|bio|research interests|profil|
+        profil professionnel|resume|a propos|objectif|sommaire|presentation""",
     "leadership": """leadership|leadership and community|community|volunteering|volunteer experience|
-        activities|extracurricular activities|leadership experience|service""",
+        activities|extracurricular activities|leadership experience|benevolat|engagement|
+        activites""",
     "skip": """education|academic background|qualifications|skills|technical skills|core skills|key skills|
         skills and tools|core competencies|competencies|tools|technologies|tech stack|technical stack|
         certifications|certificates|licenses|licences|courses|coursework|training and certifications|
         languages|interests|hobbies|interests and hobbies|references|publications|selected publications|
         papers|patents|talks|talks and publications|awards|honors|honours|awards and honors|
         awards and honours|contact|contact details|contact information|personal details|
-        personal information|links|additional information""",
+        personal information|links|additional information|invited talks|grants|grants and awards|
+        awards and grants|service|professional service|academic service|stack|
+        formation|formations|education et formation|diplomes|competences|competences techniques|
+        competences cles|outils|langues|certificats|centres dinteret|interets|loisirs|coordonnees""",
 }.items():
     for _name in _names.split("|"):
         SECTIONS[" ".join(_name.split())] = _kind
@@ -158,10 +214,20 @@ def bare_word(word: str) -> str:
     return word.strip(".,;:!?()[]{}\"'“”‘’*_`").lower()
 
 
+def is_action_word_fr(word: str) -> bool:
+    """A French verb form that states what was done: "Déployé", "conçu", "automatisé"."""
+    raw = bare_word(word)
+    if fold(raw) in ACTION_FR:
+        return True
+    return len(raw) >= 5 and raw.replace("-", "").isalpha() and raw.endswith(("é", "ée", "és", "ées"))
+
+
 def is_action_word(word: str) -> bool:
     w = bare_word(word)
     if not w or w in _NOT_ACTIONS:
         return False
+    if not w.isascii() or w in ACTION_FR:
+        return is_action_word_fr(w)
     if w in ACTION_PAST or w in _ACTION_BASE:
         return True
     for prefix in ("co-", "re-", "self-", "hand-", "open-", "auto-"):
@@ -198,11 +264,15 @@ def is_contact(text: str) -> bool:
 
 def is_date_only(text: str) -> bool:
     rest = re.sub(r"[\W_]+", " ", _strip_dates(text)).strip()
-    return bool(HAS_YEAR.search(text) or re.search(r"present", text, re.I)) and not rest
+    return bool(HAS_YEAR.search(text) or re.search(r"\b(?:present|présent|aujourd'hui)\b", text, re.I)) and not rest
 
 
 def has_role_word(text: str) -> bool:
-    return any(bare_word(w) in ROLE_WORDS or bare_word(w).rstrip("s") in ROLE_WORDS for w in re.split(r"[\s/,]+", text))
+    return any(_role_word(bare_word(w)) for w in re.split(r"[\s/,]+", text))
+
+
+def _role_word(w: str) -> bool:
+    return w in ROLE_WORDS or w.rstrip("s") in ROLE_WORDS or fold(w).rstrip("s") in ROLE_WORDS_FR
 
 
 def ends_sentence(text: str) -> bool:

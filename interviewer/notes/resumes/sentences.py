@@ -6,17 +6,24 @@ import re
 from collections.abc import Sequence
 
 from interviewer.notes.resumes.lexicon import (
+    ACTION_FR,
     ACTION_PAST,
     CLAIM_OPENERS,
     CONNECTORS,
+    FIRST_PERSON_FR,
     FLUFF_OPENERS,
     LEAD_FILLERS,
+    NOMINAL_OPENERS,
     ROLE_WORDS,
     bare_word,
+    fold,
     is_action_word,
+    is_contact,
+    is_date_only,
     split_words,
     wordset,
 )
+from interviewer.notes.resumes.quantities import has_measure
 
 
 def _title_prefix(words: Sequence[str]) -> bool:
@@ -49,7 +56,9 @@ def action_start(text: str) -> bool:
         return False
     if _title_prefix(words[i:]):
         return False
-    if bare_word(words[i]) not in ACTION_PAST:  # "Lead ML engineer with ...", "Design engineer" name a role
+    first = bare_word(words[i])
+    regular_past = len(first) >= 6 and first.endswith("ed")  # "Matched engineers to projects" is an action
+    if first not in ACTION_PAST and not regular_past:  # "Lead ML engineer with ...", "Design engineer" name a role
         for w in words[i + 1:i + 4]:
             if bare_word(w) in CONNECTORS:
                 break
@@ -85,9 +94,59 @@ def is_claim_sentence(text: str, *, summary: bool = False) -> bool:
             continue
         if is_action_word(m.group(1)) and (not summary or _is_past_or_quantified(m.group(1), text)):
             return True
+    if _first_person_fr(text):
+        return True
     # "Churn uplift model (open source): wrote a package ..." - a label, then the action.
     label, sep, rest = text.partition(":")
     return bool(sep) and len(split_words(label)) <= 8 and action_start(rest.strip())
+
+
+def _first_person_fr(text: str) -> bool:
+    """ "J'ai conçu …", "Nous avons réduit …", "J'ai aussi mené …": the French first person and an action."""
+    folded = fold(text)
+    m = FIRST_PERSON_FR.match(folded)
+    if m is None:
+        return False
+    verb_index = len(folded[:m.start(1)].split())
+    words = split_words(text)
+    return verb_index < len(words) and (is_action_word(words[verb_index]) or m.group(1) in ACTION_FR)
+
+
+# "The model was designed and taken to production", "Latency was cut", "a été déployé".
+_PASSIVE = re.compile(r"\b(?:was|were|has been|have been|had been|got|a été|ont été|été)\s+(?:\w+ly\s+)?([\w-]+)",
+                      re.IGNORECASE)
+_SKILLS_LABEL = re.compile(r"^(?:tech(?:nologies|nology|nical)?(?: stack)?|stack|tools?|environment|environnement|"
+                           r"outils|skills|comp[ée]tences|languages?|langages?|keywords|mots[- ]cl[ée]s)\s*:",
+                           re.IGNORECASE)
+_CONTEXT_OPENERS = re.compile(r"^(?:when|before|after|while|at the time|lorsque|quand|avant)\b", re.IGNORECASE)
+
+
+def looks_like_list(text: str) -> bool:
+    """A skills or tools list: "Tech stack: Python, Airflow", "Python, PyTorch, SQL"."""
+    if _SKILLS_LABEL.match(text):
+        return True
+    items = [p.strip() for p in re.split(r"[,;|·•/]", text) if p.strip()]
+    return len(items) >= 3 and all(len(p.split()) <= 3 for p in items)
+
+
+def is_result_statement(text: str) -> bool:
+    """A bullet under a job or project that states a result without opening on a verb.
+
+    "Real-time fraud scoring: 12k TPS @ p99 < 40 ms", "Reduction of false positives by 27%",
+    "Mise en place d'une surveillance de la dérive", "Model retraining was moved to weekly".
+    Skills lists, dates, contact lines and context ("When I joined, …") are not.
+    """
+    words = split_words(text)
+    if len(words) < 3 or looks_like_list(text) or is_contact(text) or is_date_only(text):
+        return False
+    if _CONTEXT_OPENERS.match(text) or FLUFF_OPENERS.match(text):
+        return False
+    if NOMINAL_OPENERS.match(fold(text)):
+        return True
+    passive = _PASSIVE.search(text)
+    if passive and is_action_word(passive.group(1)):
+        return True
+    return has_measure(text)
 
 
 # ------------------------------------------------------------------ sentences
@@ -101,7 +160,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of the sentences in `text`."""
     spans: list[tuple[int, int]] = []
     start = 0
-    for m in re.finditer(r"[.!?][\"')\]”’]*\s+(?=[\"'(“‘]?[A-Z0-9])", text):
+    for m in re.finditer(r"[.!?][\"')\]”’]*\s+(?=[\"'(“‘]?[A-Z0-9À-ÖØ-Þ])", text):
         before = text[start:m.start() + 1].split()
         last = before[-1].lower().rstrip(".") if before else ""
         if last in _ABBREVIATIONS or re.fullmatch(r"(?:[a-z]\.)*[a-z]", last) or (

@@ -19,6 +19,7 @@ from interviewer.notes.resumes.lexicon import (
     SECTIONS,
     SEPARATORS,
     ends_sentence,
+    fold,
     ends_with_connector,
     has_role_word,
     is_contact,
@@ -62,7 +63,7 @@ def _heading_kind(text: str) -> str | None:
     words = split_words(text)
     if not words or len(words) > 6 or re.search(r"\d", text):
         return None
-    norm = " ".join(re.sub(r"[^a-z&/ -]", "", text.lower().replace("&", " and ").replace("/", " and ")).split())
+    norm = " ".join(re.sub(r"[^a-z&/ -]", "", fold(text).replace("&", " and ").replace("/", " and ")).split())
     norm = norm.strip(" -:")
     if norm in SECTIONS:
         return SECTIONS[norm]
@@ -158,14 +159,33 @@ def _split_header_parts(text: str) -> list[tuple[str, bool]]:
 
 def _read_header(header: _Header, text: str) -> None:
     starts_with_date = bool(DATE_RANGE.match(text.strip()))
-    for part, after_date in _split_header_parts(text):
+    for part, after_date in _header_pieces(text):
         if has_role_word(part):
             if header.role is None:
                 header.role = _recase(part)
         elif header.employer is None and not (after_date and starts_with_date) and not is_contact(part):
-            # "Google, Mountain View, CA" -> "Google"; "Acme, Inc." stays whole
+            # "Google, Mountain View, CA" -> "Google"; "Acme, Inc." stays whole; "Stripely (Dublin)" -> "Stripely"
             m = re.match(r"^(.+?),\s*(?!(?:inc|ltd|llc|gmbh|plc|corp)\b)", part, re.IGNORECASE)
-            header.employer = _recase(m.group(1) if m else part)
+            employer = re.sub(r"\s*\([^)]*\)?\s*$", "", m.group(1) if m else part).strip()
+            header.employer = _recase(employer or part)
+
+
+def _header_pieces(text: str) -> list[tuple[str, bool]]:
+    """Header parts, with "Lead Data Scientist, Ubuntu Insurance" split into the role and the employer."""
+    out: list[tuple[str, bool]] = []
+    parts = _split_header_parts(text)
+    # Another many-word part may be the employer ("Engineering Manager, Recommendations — Relay Media");
+    # a single word after the separator is a place ("Lead Data Scientist, Ubuntu Insurance — Johannesburg").
+    employer_elsewhere = any(len(p.split()) > 1 and not has_role_word(p) for p, _ in parts[1:])
+    for part, after_date in parts:
+        subparts = [p.strip() for p in part.split(", ")]
+        if (len(subparts) > 1 and not employer_elsewhere and has_role_word(subparts[0])
+                and not any(has_role_word(p) for p in subparts[1:])):
+            out.append((subparts[0], after_date))
+            out.append((", ".join(subparts[1:]), after_date))
+        else:
+            out.append((part, after_date))
+    return out
 
 
 def _looks_like_header(text: str) -> bool:
@@ -175,7 +195,7 @@ def _looks_like_header(text: str) -> bool:
         return False
     if text.count(",") >= 3 and not HAS_YEAR.search(text):
         return False  # a skills list
-    has_date = bool(DATE_RANGE.search(text)) and bool(HAS_YEAR.search(text) or re.search(r"present", text, re.I))
+    has_date = bool(DATE_RANGE.search(text)) and bool(HAS_YEAR.search(text) or re.search(r"\b(?:present|présent|aujourd'hui)\b", text, re.I))
     if ends_sentence(text) and not has_date:
         return False
     if has_date:
