@@ -374,3 +374,18 @@ def join_lines(lines: Sequence[_Line]) -> tuple[str, list[tuple[int, int]]]:
         text += piece
     return text, offsets
 
+
+
+def section_kinds(lines: Sequence[str]) -> set[str]:
+    """The kinds of the section headings in a resume ("experience", "projects", "skip", …)."""
+    kinds: set[str] = set()
+    for line in _to_lines(lines):
+        if not line.text or line.bullet:
+            continue
+        kind = _heading_kind(line.text)
+        inline = _inline_heading(line.text) if kind is None else None
+        if kind is not None:
+            kinds.add(kind)
+        elif inline is not None:
+            kinds.add(inline[0])
+    return kinds
