@@ -164,9 +164,10 @@ def _named_tool(text: str) -> str | None:
     known = [m for m in matches if m.group(0) in KNOWN_TOOLS and m.group(0).lower() not in away]
     camel = [m for i, m in enumerate(matches) if i > 0 and m.group(0) not in _TOOL_STOP and len(m.group(0)) > 2
              and m.group(0).lower() not in away and re.fullmatch(r"[A-Z][a-z]+[A-Z]\w*|[a-z]+[A-Z]\w*", m.group(0))]
-    chosen = (known or camel or [None])[0]
-    if chosen is None:
+    candidates = known or camel
+    if not candidates:
         return None
+    chosen = candidates[0]
     version = _VERSION.match(text, chosen.end())
     return chosen.group(0) + (version.group(0) if version and chosen.group(0) in _VERSIONED else "")
 

@@ -18,10 +18,8 @@ MIN_PDF_CHARS = 200  # less text than this on a PDF resume means the rest is ima
 
 # Function words that only one of the two languages uses much; resumes are terse, so few are needed.
 _STOPWORDS = {
-    "en": frozenset("the and of for with to in on by from at was were i my we our team built led using "
-                    "experience skills education projects".split()),
-    "fr": frozenset("le la les des du de et pour avec sur dans par une un au aux j'ai nous avons ete "
-                    "experience competences formation projets langues".split()),
+    "en": frozenset(["the", "and", "of", "for", "with", "to", "in", "on", "by", "from", "at", "was", "were", "i", "my", "we", "our", "team", "built", "led", "using", "experience", "skills", "education", "projects"]),
+    "fr": frozenset(["le", "la", "les", "des", "du", "de", "et", "pour", "avec", "sur", "dans", "par", "une", "un", "au", "aux", "j'ai", "nous", "avons", "ete", "experience", "competences", "formation", "projets", "langues"]),
 }
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 

@@ -186,7 +186,7 @@ for _kind, _names in {
         career objective|overview|personal statement|introduction|bio|research interests|profil|
         profil professionnel|resume|a propos|objectif|sommaire|presentation""",
     "leadership": """leadership|leadership and community|community|volunteering|volunteer experience|
-        activities|extracurricular activities|leadership experience|benevolat|engagement|
+        activities|extracurricular activities|leadership experience|benevolat|engagement|teaching|enseignement|
         activites""",
     "skip": """education|academic background|qualifications|skills|technical skills|core skills|key skills|
         skills and tools|core competencies|competencies|tools|technologies|tech stack|technical stack|

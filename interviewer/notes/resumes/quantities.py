@@ -19,7 +19,7 @@ _WORD_NUMBER = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twe
                 r"hundred|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|douze|vingt|cent)")
 _CURRENCY = r"(?:[$€£₹¥]|\bRs\.?\s?|\bR(?=\s?\d)|\b(?:USD|EUR|GBP|INR|CAD|VND)\s?)"
 _DIGITS = r"\d+(?:[.,]\d+)*(?:[\u00a0\u202f ]\d{3}(?![\d.,]))*"
-_UNIT = (r"(?:%|\s?(?:pp\b|p\.p\.|percent\b|pour ?cent\b|points?\b|x\b|×|ms\b|milliseconds?\b|s\b|secs?\b|"
+_UNIT = (r"(?:[\u00a0\u202f ]?%|\s?(?:pp\b|p\.p\.|percent\b|pour ?cent\b|points?\b|x\b|×|ms\b|milliseconds?\b|s\b|secs?\b|"
          r"seconds?\b|secondes?\b|min\b|mins\b|minutes?\b|h\b|hrs?\b|hours?\b|heures?\b|days?\b|jours?\b|"
          r"weeks?\b|semaines?\b|months?\b|mois\b|quarters?\b|years?\b|yrs?\b|ans?\b|k\b|K\b|M\b|B\b|bn\b|"
          r"Cr\b|crores?\b|lakhs?\b|L\b|million\b|millions?\b|billion\b|milliards?\b|thousand\b|"

@@ -66,8 +66,8 @@ def score(path: Path) -> Score:
 
 def table(scores: list[Score]) -> str:
     lines = [f"{'resume':32} {'found':>7} {'recall':>7} {'false':>5}"]
-    for s in scores:
-        lines.append(f"{s.path.name:32} {s.found:>3}/{len(s.expected):<3} {s.recall:>7.0%} {len(s.false):>5}")
+    lines.extend(f"{s.path.name:32} {s.found:>3}/{len(s.expected):<3} {s.recall:>7.0%} {len(s.false):>5}"
+                 for s in scores)
     total = sum(len(s.expected) for s in scores)
     found = sum(s.found for s in scores)
     lines.append(f"{'all':32} {found:>3}/{total:<3} {found / max(1, total):>7.1%} "
