@@ -48,6 +48,7 @@ def _unit_claims(unit: Unit) -> list[tuple[str, str, int]]:
     text, offsets = join_lines(unit.lines)
     spans = sentence_spans(text)
     sentences = [text[a:b].strip() for a, b in spans]
+
     def source(a: int, b: int) -> tuple[str, int]:
         picked = [ln for ln, (s, e) in zip(unit.lines, offsets, strict=True) if s < b and e > a]
         return "\n".join(ln.raw.strip() for ln in picked), (picked[0].index if picked else unit.lines[0].index)
@@ -57,7 +58,6 @@ def _unit_claims(unit: Unit) -> list[tuple[str, str, int]]:
     if unit.bullet and unit.kind in RESULT_SECTIONS and not any(is_claim[:2]) and is_result_statement(text):
         # "Real-time fraud scoring: 12k TPS @ p99 < 40 ms": a result stated without a verb up front
         return [(text.strip(), *source(0, len(text)))]
-
 
     if unit.bullet:
         # A bullet is one accomplishment unless each of its sentences opens with an action.

@@ -11,11 +11,14 @@ is rebuilt from positions: the full-width title first, then the left column, the
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 AVG_CHAR_WIDTH = 0.52  # of the font size; a generous average for Latin text, so widths are not underestimated
 MIN_SWITCHES = 6  # drawing-order jumps across the gutter that make a page "interleaved"
+MAX_CANDIDATES = 12  # places tried for the gutter
+MAX_FRAGMENTS = 5000  # a page with more pieces of text than this is not a resume page: keep pypdf's order
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,9 @@ def page_text(page: Any) -> str:
 
 def _gutter(fragments: list[Fragment], width: float) -> tuple[float, float] | None:
     """(x of the gutter, y above which full-width text is allowed) for a two-column page, else None."""
-    starts = sorted({round(f.x) for f in fragments if 0.2 * width < f.x < 0.75 * width})
+    # A column starts many lines at the same x: try only such places (a few), so a dense page stays linear.
+    counts = Counter(round(f.x) for f in fragments if 0.2 * width < f.x < 0.75 * width)
+    starts = sorted(x for x, n in counts.most_common(MAX_CANDIDATES) if n >= 3)
     best: tuple[float, float] | None = None
     best_balance = 0
     for s in starts:
@@ -80,7 +85,7 @@ def _gutter(fragments: list[Fragment], width: float) -> tuple[float, float] | No
 
 def column_order(fragments: list[Fragment], width: float) -> str | None:
     """The text rebuilt column by column, or None if the page is not an interleaved two-column page."""
-    if len(fragments) < 8:
+    if not 8 <= len(fragments) <= MAX_FRAGMENTS:
         return None
     gutter = _gutter(fragments, width)
     if gutter is None:
