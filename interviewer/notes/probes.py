@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from interviewer.notes.kits import Kit
 from interviewer.notes.resumes.model import Claim
-from interviewer.notes.resumes.quantities import find_quantities, primary
+from interviewer.notes.resumes.quantities import find_quantities, primary, time_frame
 from interviewer.notes.topics import topics_for_text
 
 QUOTE_WIDTH = 80
@@ -142,6 +142,8 @@ def _criterion(kit: Kit, wanted: str) -> str:
     return keys[index % len(keys)]
 
 
+_RATE_WORDS = frozenset({"per", "a", "each", "every", "par", "chaque"})  # "per quarter" is a rate, not a period
+
 # A volume that is a load on a running system: "12k TPS", "3M users", "1.5 billion events per day".
 _LOAD = re.compile(r"(?<=TPS)|(?<=QPS)|(?<=RPS)|\s*(?:req/s|rps|qps)\b|\s+(?:[\w-]+\s+){0,2}(?:requests?|queries|"
                    r"events|users|calls|messages|transactions|players|customers|predictions|orders|sessions|"
@@ -210,7 +212,11 @@ def _generated(claim: Claim, kit: Kit, topics: tuple[str, ...]) -> list[ClaimPro
         assert m is not None
         add(f"You wrote '{shorten(text, focus=(m.start(), m.end()))}'. What was it before, and how did you "
             f"measure it?", CLAIM_VERIFICATION, top, 0.95)
-    scale = next((x for x in quantities if x.kind == "scale" and _LOAD.match(text, x.end)), None)
+    frame = time_frame(text)
+    if main is not None and frame is not None and frame.split()[0].lower() not in _RATE_WORDS:  # "within 9 months"
+        add(f"You wrote '{shorten(text, focus=(main.start, main.end))}'. What else changed {frame} that could "
+            f"explain {main.after or main.text}, and how did you rule it out?", CLAIM_VERIFICATION, top, 0.66)
+    scale = next((x for x in quantities if x.kind in ("scale", "count") and _LOAD.match(text, x.end)), None)
     if scale is not None:
         add(f"You wrote '{shorten(text, focus=(scale.start, scale.end))}'. Is {scale.text} the peak or the "
             f"average, and what gave out first as it grew?", PRODUCTION_CONSTRAINTS, top, 0.62)

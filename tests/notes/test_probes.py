@@ -388,3 +388,15 @@ def test_fixture_claims_quote_their_numbers() -> None:
     first = probes_for_claim(oncall, kit)[0]
     assert first.probe_id is None and "'" in first.text
     assert re.search(r"\d", first.text.split("'")[1])
+
+
+def test_time_frame_and_load_probes() -> None:
+    kit = small_kit()
+    roi = [p for p in probes_for_claim(claim("Delivered a 3.1× ROI on the support programme within 9 months.", kit),
+                                       kit, limit=20) if p.probe_id is None]
+    assert any("within 9 months" in p.text and p.criterion == "claim-verification" for p in roi)
+    store = probes_for_claim(claim("Leaderboard store on Redis Cluster, 50M players", kit), kit, limit=20)
+    assert any(p.text.endswith("Is 50M the peak or the average, and what gave out first as it grew?")
+               and p.criterion == "production-constraints" for p in store)
+    dataset = probes_for_claim(claim("Fine-tuned a classifier on 120k support tickets.", kit), kit, limit=20)
+    assert not any("peak or the average" in p.text for p in dataset)  # a data set's size is not a load
