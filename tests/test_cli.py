@@ -272,7 +272,7 @@ def test_claims_json_shape(run_cli):
     claims = json.loads(res.out)
     assert len(claims) >= 8
     for c in claims:
-        assert set(c) == {"text", "source", "section", "topics", "probes", "role", "line"}  # role, line: additions
+        assert set(c) == {"text", "source", "section", "topics", "probes", "role", "dates", "line"}  # 3 additions
         assert len(c["probes"]) >= 3
         assert len({p["criterion"] for p in c["probes"]}) >= 2
         assert all(set(p) == {"text", "criterion", "topic"} for p in c["probes"])

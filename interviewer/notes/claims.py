@@ -101,7 +101,7 @@ def extract_claims(doc_or_text: ResumeDoc | str | Sequence[str], kit: Kit | None
                 continue
             seen.add(key)
             claims.append(Claim(clean, source, unit.section, len(claims), role=unit.role, heading=unit.heading,
-                                line=index + 1))
+                                line=index + 1, dates=unit.dates))
     if kit is not None:
         from interviewer.notes.topics import topics_for_text
 
@@ -119,7 +119,8 @@ def claims_report(path: Path | str, kit: Kit | None = None) -> list[dict[str, An
     """The public JSON shape of `interviewer claims RESUME --format json`.
 
     `[{"text", "source", "section", "topics": [...], "probes": [{"text", "criterion", "topic"}]}]`, plus
-    (additions) `"role"`, the job title the claim was listed under, and `"line"`, its first source line;
+    (additions) `"role"` and `"dates"`, the job title and dates the claim was listed under, and `"line"`,
+    its first source line;
     `kit=None` uses the bundled default kit.
     """
     from interviewer.notes.kits import load_kit
@@ -135,6 +136,7 @@ def claims_report(path: Path | str, kit: Kit | None = None) -> list[dict[str, An
             "probes": [{"text": p.text, "criterion": p.criterion, "topic": p.topic}
                        for p in probes_for_claim(claim, the_kit)],
             "role": claim.role,
+            "dates": claim.dates,
             "line": claim.line,
         }
         for claim in claims_from_file(path, the_kit)

@@ -107,6 +107,7 @@ class Unit:
     kind: str = "other"
     role: str = ""
     heading: str = ""
+    dates: str = ""
 
     @property
     def prose(self) -> bool:
@@ -117,6 +118,7 @@ class Unit:
 class _Header:
     role: str | None = None
     employer: str | None = None
+    dates: str | None = None  # "2021 – present", "janvier 2020 – présent"
     used: bool = False  # a unit has been read under this header
 
     def label(self) -> str:
@@ -159,6 +161,12 @@ def _split_header_parts(text: str) -> list[tuple[str, bool]]:
 
 def _read_header(header: _Header, text: str) -> None:
     starts_with_date = bool(DATE_RANGE.match(text.strip()))
+    if header.dates is None:
+        for m in DATE_RANGE.finditer(text):
+            found = m.group(0).strip(" ()")
+            if HAS_YEAR.search(found):
+                header.dates = found
+                break
     for part, after_date in _header_pieces(text):
         if has_role_word(part):
             if header.role is None:
@@ -253,7 +261,7 @@ def read_units(lines: Sequence[str]) -> list[Unit]:
         nonlocal unit
         close()
         header.used = True
-        unit = Unit([line], line.bullet, section_label(), kind, header.role or "", heading)
+        unit = Unit([line], line.bullet, section_label(), kind, header.role or "", heading, header.dates or "")
 
     def new_header_line(text: str) -> None:
         nonlocal header

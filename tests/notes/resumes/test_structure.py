@@ -35,8 +35,9 @@ Scientifique des données — Assurances Boréal, Québec (janvier 2018 – aujo
 Compétences
 - Python, SQL, Kubernetes
 """)
-    assert [(c.role, c.section, c.heading) for c in claims] == [
-        ("Scientifique des données", "Scientifique des données — Assurances Boréal", "Expérience")]
+    assert [(c.role, c.section, c.heading, c.dates) for c in claims] == [
+        ("Scientifique des données", "Scientifique des données — Assurances Boréal", "Expérience",
+         "janvier 2018 – aujourd'hui")]
 
 
 def test_a_word_containing_present_is_not_a_date() -> None:
