@@ -162,8 +162,8 @@ def _split_header_parts(text: str) -> list[tuple[str, bool]]:
 def _read_header(header: _Header, text: str) -> None:
     starts_with_date = bool(DATE_RANGE.match(text.strip()))
     if header.dates is None:
-        for m in DATE_RANGE.finditer(text):
-            found = m.group(0).strip(" ()")
+        for d in DATE_RANGE.finditer(text):
+            found = d.group(0).strip(" ()")
             if HAS_YEAR.search(found):
                 header.dates = found
                 break
