@@ -304,6 +304,22 @@ def test_claims_of_a_resume_without_claims_say_why(run_cli, tmp_path):
     assert "(0 claims)" in added.out and "no Experience or Projects section" in added.err
 
 
+def test_claims_of_a_scanned_pdf_say_why(run_cli, tmp_path):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    for name, footer in (("scan.pdf", ""), ("scan_with_footer.pdf", "Page 1 of 1")):
+        path = tmp_path / name
+        c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+        c.rect(50, 80, 400, 600, fill=1)  # the scanned page: an image, no text
+        if footer:
+            c.drawString(50, 40, footer)
+        c.save()
+        res = run_cli("claims", str(path))
+        assert res.code == 2
+        assert str(path) in res.err and "scanned image" in res.err and "by hand" in res.err
+
+
 def test_claims_of_a_bad_resume(run_cli, tmp_path):
     empty = tmp_path / "cv.pdf"
     empty.write_bytes(b"%PDF-1.4 broken")

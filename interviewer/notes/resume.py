@@ -109,7 +109,8 @@ def read_resume(path: Path | str) -> ResumeDoc:
     if not any(line.strip() for line in doc.lines):
         if fmt == "pdf":
             raise ResumeError("the PDF has no extractable text (a scanned image?); "
-                              "export it as text or run OCR first", path=p)
+                              "export it as text or run OCR first, or type the claims by hand in the app's setup "
+                              "dialog", path=p)
         raise ResumeError("the file is empty (no text found)", path=p)
     return doc
 
