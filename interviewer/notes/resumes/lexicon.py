@@ -111,6 +111,9 @@ optimise pilote realise redige ecrit mis mise entraine evalue annote etiquete in
 organise concoit developpe augmente diminue accelere conduit coordonne livre publie presente negocie
 recrute implemente modernise refondu refait teste valide industrialise assure contribue participe
 economise divise double triple
+concevoir developper mettre piloter gerer encadrer automatiser deployer optimiser reduire ameliorer migrer
+creer construire analyser animer diriger lancer livrer entrainer evaluer integrer moderniser industrialiser
+concoit pilote gere encadre automatise deploie optimise reduit ameliore migre cree construit analyse anime
 """)
 
 # Nouns that name an action and open a noun-phrase claim, folded:
@@ -197,7 +200,10 @@ for _kind, _names in {
         personal information|links|additional information|invited talks|grants|grants and awards|
         awards and grants|service|professional service|academic service|stack|
         formation|formations|education et formation|diplomes|competences|competences techniques|
-        competences cles|outils|langues|certificats|centres dinteret|interets|loisirs|coordonnees""",
+        competences cles|outils|langues|certificats|centres dinteret|interets|loisirs|coordonnees|
+        technical proficiencies|proficiencies|expertise|areas of expertise|technical expertise|
+        tools and technologies|programming languages|frameworks|software|toolkit|languages and tools|
+        certifications and training|volunteer|hobbies and interests|savoir-faire|logiciels""",
 }.items():
     for _name in _names.split("|"):
         SECTIONS[" ".join(_name.split())] = _kind

@@ -118,6 +118,8 @@ _PASSIVE = re.compile(r"\b(?:was|were|has been|have been|had been|got|a été|on
 _SKILLS_LABEL = re.compile(r"^(?:tech(?:nologies|nology|nical)?(?: stack)?|stack|tools?|environment|environnement|"
                            r"outils|skills|comp[ée]tences|languages?|langages?|keywords|mots[- ]cl[ée]s)\s*:",
                            re.IGNORECASE)
+# "Team size: 4", "Budget: $2M", "Direct reports: 6" - a field and its value, not something done.
+_LABEL_NUMBER = re.compile(r"^[^\W\d][\w '’-]{0,30}:\s*[$€£₹]?[\d.,]+\s*[+%kKMB]?(?:\s+\w+)?\s*[.]?$")
 _CONTEXT_OPENERS = re.compile(r"^(?:when|before|after|while|at the time|lorsque|quand|avant)\b", re.IGNORECASE)
 
 
@@ -139,7 +141,7 @@ def is_result_statement(text: str) -> bool:
     words = split_words(text)
     if len(words) < 3 or looks_like_list(text) or is_contact(text) or is_date_only(text):
         return False
-    if _CONTEXT_OPENERS.match(text) or FLUFF_OPENERS.match(text):
+    if _CONTEXT_OPENERS.match(text) or FLUFF_OPENERS.match(text) or _LABEL_NUMBER.match(text):
         return False
     if NOMINAL_OPENERS.match(fold(text)):
         return True

@@ -303,6 +303,10 @@ def read_units(lines: Sequence[str]) -> list[Unit]:
             if (letters and all(c.isupper() for c in letters) and len(split_words(text)) <= 4
                     and not _looks_like_header(text) and not is_contact(text) and kind != "preamble"):
                 hk = "other"
+        if hk == "achievements" and kind == "experience" and header.label() and line.md_level == 0:
+            close()  # "Key achievements:" under a job labels its bullets; the job goes on
+            prev = line
+            continue
         if hk is not None:
             close()
             kind, heading, header = hk, _recase(text.rstrip(":")), _Header()

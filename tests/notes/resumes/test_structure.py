@@ -82,3 +82,40 @@ def test_two_column_docx_reads_the_sidebar_then_the_main_column() -> None:
     assert lines.index("AGH University, 2016") < lines.index("Profile")
     claims = claims_from_file(FIXTURES / "two_column.docx")
     assert len(claims) == 7 and all("Polish" not in c.text for c in claims)
+
+
+def test_achievements_label_inside_a_job_keeps_the_job() -> None:
+    claims = extract_claims("""WORK EXPERIENCE
+Senior Data Engineer
+Monzo Bank, London | Jan 2021 - Present
+Key achievements:
+- 40% reduction in pipeline costs via spot instances
+Data Engineer
+Ocado | 2017 - 2020
+* Owned ingestion for 300+ sources
+* Team size: 4
+* Budget: $2M annually
+Technical Proficiencies
+- Python (8 years), SQL (10 years)
+""")
+    assert [(c.text, c.section, c.dates) for c in claims] == [
+        ("40% reduction in pipeline costs via spot instances", "Senior Data Engineer — Monzo Bank",
+         "Jan 2021 - Present"),
+        ("Owned ingestion for 300+ sources", "Data Engineer — Ocado", "2017 - 2020"),
+    ]
+
+
+def test_french_infinitive_and_noun_bullets() -> None:
+    claims = extract_claims("""Expériences professionnelles
+Cheffe d'équipe données — Hydro Nord (mars 2019 – actuellement)
+• Piloter la refonte de la plateforme de données (12 pipelines, 3 équipes)
+• Concevoir un modèle de prévision de la demande électrique, erreur réduite de 18 %
+• Encadrement de 5 analystes
+• Outils : Python, Airflow, Snowflake
+""")
+    assert [c.text for c in claims] == [
+        "Piloter la refonte de la plateforme de données (12 pipelines, 3 équipes)",
+        "Concevoir un modèle de prévision de la demande électrique, erreur réduite de 18 %",
+        "Encadrement de 5 analystes",
+    ]
+    assert {c.dates for c in claims} == {"mars 2019 – actuellement"}
