@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 AVG_CHAR_WIDTH = 0.52  # of the font size; a generous average for Latin text, so widths are not underestimated
-MIN_SWITCHES = 6  # drawing-order jumps across the gutter that make a page "interleaved"
+MIN_SWITCHES = 6  # drawing-order jumps across the gutter, going down the page, that make it "interleaved"
 MAX_CANDIDATES = 12  # places tried for the gutter
 MAX_FRAGMENTS = 5000  # a page with more pieces of text than this is not a resume page: keep pypdf's order
 
@@ -60,26 +60,32 @@ def page_text(page: Any) -> str:
     return plain if ordered is None else ordered
 
 
-def _gutter(fragments: list[Fragment], width: float) -> tuple[float, float] | None:
-    """(x of the gutter, y above which full-width text is allowed) for a two-column page, else None."""
+@dataclass(frozen=True)
+class _Gutter:
+    x: float  # where the right column starts
+    top: float  # full-width text above this (a title) is read first
+    bottom: float  # full-width text below this (a footer) is read last
+
+
+def _gutter(fragments: list[Fragment], width: float) -> _Gutter | None:
+    """Where a two-column page splits, or None: no text may cross the gutter between title and footer."""
     # A column starts many lines at the same x: try only such places (a few), so a dense page stays linear.
     counts = Counter(round(f.x) for f in fragments if 0.2 * width < f.x < 0.75 * width)
     starts = sorted(x for x, n in counts.most_common(MAX_CANDIDATES) if n >= 3)
-    best: tuple[float, float] | None = None
+    best: _Gutter | None = None
     best_balance = 0
     for s in starts:
         right = [f for f in fragments if f.x >= s - 1]
         left = [f for f in fragments if f.x < s - 1]
         if len(right) < 4 or len(left) < 4:
             continue
-        top_of_columns = max(f.y for f in right)
-        crossing = [f for f in left if f.right > s - 2 and f.y <= top_of_columns + 0.5]
-        if crossing:
+        top, bottom = max(f.y for f in right), min(f.y for f in right)
+        # the gutter is clear: a bullet and its text, a word and the next, are not two columns
+        if any(f.right > s - max(8.0, f.size) and bottom - 0.5 <= f.y <= top + 0.5 for f in left):
             continue
-        body_left = [f for f in left if f.y <= top_of_columns + 0.5]
-        balance = min(len(body_left), len(right))
+        balance = min(sum(1 for f in left if bottom - 0.5 <= f.y <= top + 0.5), len(right))
         if balance >= 4 and balance > best_balance:
-            best, best_balance = (float(s), top_of_columns), balance
+            best, best_balance = _Gutter(float(s), top, bottom), balance
     return best
 
 
@@ -90,17 +96,20 @@ def column_order(fragments: list[Fragment], width: float) -> str | None:
     gutter = _gutter(fragments, width)
     if gutter is None:
         return None
-    split, top = gutter
-    header = [f for f in fragments if f.y > top + 0.5]
-    body = [f for f in fragments if f.y <= top + 0.5]
-    sides = ["R" if f.x >= split - 1 else "L" for f in sorted(body, key=lambda f: f.order)]
-    switches = sum(1 for a, b in itertools.pairwise(sides) if a != b)
-    if switches < MIN_SWITCHES:
-        return None  # drawn a column (or a table cell) at a time: pypdf's order is already right
-    left = [f for f in body if f.x < split - 1]
-    right = [f for f in body if f.x >= split - 1]
+    header = [f for f in fragments if f.y > gutter.top + 0.5]
+    footer = [f for f in fragments if f.y < gutter.bottom - 0.5 and f.right > gutter.x - 2]
+    body = [f for f in fragments if f not in header and f not in footer]
+    stream = sorted(body, key=lambda f: f.order)
+    switches = [(a, b) for a, b in itertools.pairwise(stream) if (a.x >= gutter.x - 1) != (b.x >= gutter.x - 1)]
+    # Drawn line by line across the page, the order jumps between the columns while going down the page.
+    # Drawn a column (or a table cell) at a time, each jump to the next column goes back up: keep that order.
+    across = sum(1 for a, b in switches if b.y <= a.y + 0.5 * b.size)
+    if across < MIN_SWITCHES or across < 0.8 * len(switches):
+        return None
+    left = [f for f in body if f.x < gutter.x - 1]
+    right = [f for f in body if f.x >= gutter.x - 1]
     lines: list[str] = []
-    for group in (header, left, right):
+    for group in (header, left, right, footer):
         if group:
             lines.extend(_lines(group))
             lines.append("")

@@ -55,6 +55,28 @@ def test_column_order_from_positions() -> None:
     # drawn a column at a time: nothing to fix
     ordered = [Fragment(f.text, f.x, f.y, f.size, i) for i, f in enumerate(left + right)]
     assert column_order(ordered, 600) is None
-    # one full-width line below the title crosses the gutter: not two columns
-    wide = [*numbered, frag("a long line that runs across the whole page from margin to margin", 50, 600, 99)]
+    # one full-width line between the columns' first and last lines crosses the gutter: not two columns
+    wide = [*numbered, frag("a long line that runs across the whole page from margin to margin", 50, 665, 99)]
     assert column_order(wide, 600) is None
+
+
+def test_a_full_width_footer_is_read_after_the_columns() -> None:
+    left = [frag(f"side {i}", 50, 700 - 14 * i, 0) for i in range(6)]
+    right = [frag(f"main {i}", 250, 700 - 14 * i, 0) for i in range(6)]
+    interleaved = [f for pair in zip(left, right, strict=True) for f in pair]
+    footer = frag("Page 1 of 2 — Jane Doe — curriculum vitae, updated in the spring", 50, 40, 0)
+    numbered = [Fragment(f.text, f.x, f.y, f.size, i) for i, f in enumerate([*interleaved, footer])]
+    text = column_order(numbered, 600)
+    assert text is not None
+    assert [ln for ln in text.splitlines() if ln][-1] == footer.text
+    assert [ln for ln in text.splitlines() if ln][:6] == [f"side {i}" for i in range(6)]
+
+
+def test_a_table_drawn_cell_by_cell_keeps_its_rows() -> None:
+    fragments: list[Fragment] = []
+    for row in range(8):
+        top = 760 - 60 * row
+        for x, name in ((50, "role"), (250, "bullet")):
+            fragments.extend(frag(f"{name} {row}.{i}", x, top - 12 * i, 0) for i in range(3))
+    numbered = [Fragment(f.text, f.x, f.y, f.size, i) for i, f in enumerate(fragments)]
+    assert column_order(numbered, 600) is None
