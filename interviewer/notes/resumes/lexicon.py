@@ -203,7 +203,9 @@ for _kind, _names in {
         competences cles|outils|langues|certificats|centres dinteret|interets|loisirs|coordonnees|
         technical proficiencies|proficiencies|expertise|areas of expertise|technical expertise|
         tools and technologies|programming languages|frameworks|software|toolkit|languages and tools|
-        certifications and training|volunteer|hobbies and interests|savoir-faire|logiciels""",
+        certifications and training|volunteer|hobbies and interests|savoir-faire|logiciels|recognition|
+        memberships|professional memberships|affiliations|press|media|conferences|speaking|presentations|
+        workshops|training|trainings|scholarships|distinctions|prix|prix et distinctions|conferences donnees""",
 }.items():
     for _name in _names.split("|"):
         SECTIONS[" ".join(_name.split())] = _kind
