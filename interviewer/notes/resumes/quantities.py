@@ -26,7 +26,7 @@ _UNIT = (r"(?:[\u00a0\u202f ]?%|\s?(?:pp\b|p\.p\.|percent\b|pour ?cent\b|points?
          r"TPS\b|QPS\b|RPS\b|rps\b|qps\b|req/s\b|GB\b|TB\b|PB\b|MB\b|GPUs?\b|nodes?\b))?")
 _UNIT2 = r"(?:\s?(?:TPS|QPS|RPS|rps|qps|GB|TB|PB|MB|USD|EUR|GBP|VND|INR)\b)?"
 QUANTITY = rf"(?:[+\-−]\s?)?{_CURRENCY}?{_DIGITS}{_UNIT}{_UNIT2}"
-_NUMBER_RE = re.compile(rf"(?<![\w@.\-])(?:{QUANTITY}|[×x]\s?{_DIGITS})(?![\w@])|(?<![\w-]){_WORD_NUMBER}\s"
+_NUMBER_RE = re.compile(rf"(?<![\w@.\-+])(?:{QUANTITY}|[×x]\s?{_DIGITS})(?![\w@])|(?<![\w-]){_WORD_NUMBER}\s"
                         r"(?=(?:days?|weeks?|months?|hours?|minutes?|jours|semaines|mois|heures|years?)\b)",
                         re.IGNORECASE)
 _VALUE = rf"(?:{QUANTITY}|{_WORD_NUMBER}\s+\w+)"

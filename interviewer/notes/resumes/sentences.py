@@ -120,6 +120,10 @@ _SKILLS_LABEL = re.compile(r"^(?:tech(?:nologies|nology|nical)?(?: stack)?|stack
                            re.IGNORECASE)
 # "Team size: 4", "Budget: $2M", "Direct reports: 6" - a field and its value, not something done.
 _LABEL_NUMBER = re.compile(r"^[^\W\d][\w '’-]{0,30}:\s*[$€£₹]?[\d.,]+\s*[+%kKMB]?(?:\s+\w+)?\s*[.]?$")
+# "Location: Remote (UTC+1)", "Reporting to: CTO", "Équipe : 8 personnes" - facts about the job.
+_FIELD_LABEL = re.compile(r"^(?:location|lieu|based in|reporting to|reports to|rattach[ée]e? [àa]|team(?: size)?|"
+                          r"[ée]quipe|industry|secteur|domain|contract|contrat|employment type|type de contrat)\s*:",
+                          re.IGNORECASE)
 _CONTEXT_OPENERS = re.compile(r"^(?:when|before|after|while|at the time|lorsque|quand|avant)\b", re.IGNORECASE)
 
 
@@ -141,7 +145,8 @@ def is_result_statement(text: str) -> bool:
     words = split_words(text)
     if len(words) < 3 or looks_like_list(text) or is_contact(text) or is_date_only(text):
         return False
-    if _CONTEXT_OPENERS.match(text) or FLUFF_OPENERS.match(text) or _LABEL_NUMBER.match(text):
+    if (_CONTEXT_OPENERS.match(text) or FLUFF_OPENERS.match(text) or _LABEL_NUMBER.match(text)
+            or _FIELD_LABEL.match(text)):
         return False
     if NOMINAL_OPENERS.match(fold(text)):
         return True

@@ -95,6 +95,8 @@ Ocado | 2017 - 2020
 * Owned ingestion for 300+ sources
 * Team size: 4
 * Budget: $2M annually
+* Location: Remote (UTC+1)
+* Reporting to: VP Engineering, 3 directs
 Technical Proficiencies
 - Python (8 years), SQL (10 years)
 """)
