@@ -48,6 +48,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/latency.py
 	$(BIN)/python bench/wer_set.py
 	$(BIN)/python bench/ui_stall.py
+	$(BIN)/python bench/claims.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

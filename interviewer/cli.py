@@ -750,7 +750,12 @@ def cmd_candidate(args: argparse.Namespace, sv: Services) -> int:
 
     kit = load_kit(args.kit, sv.vault())
     claims = claims_from_file(args.resume, kit)  # a bad resume is refused before anything is stored
-    text = read_resume(args.resume).text
+    doc = read_resume(args.resume)
+    text = doc.text
+    if not claims:  # the candidate is still added: their claims can be typed in the app
+        from interviewer.notes.resumes.diagnosis import why_no_claims
+
+        sv.warn(f"{args.resume}: {why_no_claims(doc)}")
     store = sv.open_store()
     try:
         with store.atomic():
@@ -796,11 +801,14 @@ def cmd_claims(args: argparse.Namespace, sv: Services) -> int:
     from interviewer.notes.kits import load_kit
 
     report = claims_report(args.resume, load_kit(args.kit, sv.vault()))
+    if not report:  # say why (scanned PDF, language, no Experience section) and how to add claims by hand
+        from interviewer.notes.resume import read_resume
+        from interviewer.notes.resumes.diagnosis import no_claims_error
+
+        raise no_claims_error(read_resume(args.resume))
     if args.format == "json":
         sv.print(json.dumps(report, ensure_ascii=False, indent=1))
         return 0
-    if not report:
-        sv.print(f"No claims found in {args.resume}: no statements of what the candidate did.")
     for i, claim in enumerate(report, 1):
         where = f"  [{claim['section']}]" if claim["section"] else ""
         sv.print(f"{i}. {claim['text']}{where}")

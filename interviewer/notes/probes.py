@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from interviewer.notes.claims import Claim
 from interviewer.notes.kits import Kit
+from interviewer.notes.resumes.model import Claim
+from interviewer.notes.resumes.quantities import find_quantities, primary, time_frame
 from interviewer.notes.topics import topics_for_text
 
 QUOTE_WIDTH = 80
@@ -86,17 +87,11 @@ def _wordset(words: str) -> frozenset[str]:
 
 
 
-_NUMBER = re.compile(
-    r"(?:[$£€]\s?)?\d[\d,.]*\s?(?:%|percent\b|x\b|×|ms\b|milliseconds\b|s\b|seconds?\b|minutes?\b|hours?\b|"
-    r"days?\b|weeks?\b|[kKMB]\b|TB\b|GB\b|pp\b|points?\b)?"
-)
-_FROM_TO = re.compile(r"\bfrom\s+(?:[$£€]?\d|two|three|four|five|six|seven|eight|nine|ten)[^.;]{0,40}?\bto\s+"
-                      r"(?:under\s+|below\s+|over\s+|about\s+)?(?:[$£€]?\d|a |an |one|two|three|four|five|six|seven|"
-                      r"eight|nine|ten)[^\s,;.]*(?:\s\w+)?", re.IGNORECASE)
 _MULTIPLIER = re.compile(r"\b(?:halv|doubl|tripl|quadrupl)\w*\b|\b(?:half|twice|double|triple)\b", re.IGNORECASE)
 _CHANGE_VERB = re.compile(r"\b(?:cut|cutting|reduc\w*|lower\w*|increas\w*|improv\w*|rais\w*|lift\w*|boost\w*|"
-                          r"shorten\w*|sav\w*|grew|grow\w*|halv\w*|doubl\w*|tripl\w*|decreas\w*|from)\b",
-                          re.IGNORECASE)
+                          r"shorten\w*|sav\w*|grew|grow\w*|halv\w*|doubl\w*|tripl\w*|decreas\w*|from|up|down|"
+                          r"r[ée]du\w*|hausse|baisse|augment\w*|diminu\w*|[ée]conomis\w*|divis\w*|am[ée]lior\w*)\b|"
+                          r"(?<!\w)[+\-−]\s?\d", re.IGNORECASE)
 _TEAM_WORDS = re.compile(r"\b(?:we|our|us|team|teams|together|collaborat\w*|helped|assisted|contributed|"
                          r"participated|part of|member of|co-\w+|jointly|alongside|with (?:the|a) [\w-]+ team)\b",
                          re.IGNORECASE)
@@ -119,7 +114,8 @@ _SYSTEM = re.compile(
 _TOOL_STOP = frozenset({
     "I", "We", "A", "An", "The", "EU", "US", "UK", "VP", "API", "ML", "AI", "LLM", "SQL", "GPU", "GPUs", "CI",
     "NDCG", "AUC", "MAPE", "SLAs", "SLOs", "SLA", "SLO", "TB", "GB", "ms", "SKUs", "HIPAA", "GDPR", "PII",
-    "CUPED", "OKRs", "PM", "PMs", "CTO", "CEO", "QA", "NLP", "R&D", "PhD",
+    "CUPED", "OKRs", "PM", "PMs", "CTO", "CEO", "QA", "NLP", "R&D", "PhD", "GitHub", "GitLab", "LinkedIn",
+    "YouTube", "McKinsey", "MSc", "BSc",
 })
 KNOWN_TOOLS = _wordset("""
 PyTorch TensorFlow JAX Keras XGBoost LightGBM CatBoost scikit-learn sklearn pandas NumPy Spark PySpark
@@ -128,7 +124,8 @@ Redis PostgreSQL Postgres MySQL BigQuery Snowflake Databricks Redshift dbt S3 Sa
 pgvector Pinecone Weaviate Milvus Qdrant Elasticsearch OpenSearch BM25 Triton vLLM TensorRT ONNX
 LangChain LlamaIndex Evidently Grafana Prometheus Datadog Sentry Vault Go Rust Java Scala Python R Julia
 Tableau Looker FastAPI Flask Django gRPC GraphQL LoRA QLoRA DeepSpeed FSDP Megatron Horovod Llama
-GPT-4 GPT-3.5 Claude Mistral Gemini BERT T5 Whisper CUDA Dataflow Borg Celery RabbitMQ
+GPT-4 GPT-3.5 Claude Mistral Gemini BERT T5 Whisper CUDA Dataflow Borg Celery RabbitMQ DuckDB Polars
+Hive Feast Presto Trino Cassandra MongoDB DynamoDB Lambda Kinesis Pulsar Argo Kubeflow Seldon KServe BentoML
 """)
 
 
@@ -145,29 +142,39 @@ def _criterion(kit: Kit, wanted: str) -> str:
     return keys[index % len(keys)]
 
 
-def _number_focus(text: str) -> tuple[int, int] | None:
-    m = _FROM_TO.search(text)
-    if m:
-        return m.start(), m.end()
-    for m in _NUMBER.finditer(text):
-        if re.search(r"[1-9]", m.group(0)) and not re.fullmatch(r"(?:19|20)\d\d", m.group(0).strip()):
-            return m.start(), m.end()
-    m = _MULTIPLIER.search(text)
-    return (m.start(), m.end()) if m else None
+_RATE_WORDS = frozenset({"per", "a", "each", "every", "par", "chaque"})  # "per quarter" is a rate, not a period
+
+# A volume that is a load on a running system: "12k TPS", "3M users", "1.5 billion events per day".
+_LOAD = re.compile(r"(?<=TPS)|(?<=QPS)|(?<=RPS)|\s*(?:req/s|rps|qps)\b|\s+(?:[\w-]+\s+){0,2}(?:requests?|queries|"
+                   r"events|users|calls|messages|transactions|players|customers|predictions|orders|sessions|"
+                   r"requ[êe]tes|utilisateurs|clients|appels)\b", re.IGNORECASE)
+
+# "moved off pandas", "migrated from Hive to Flink", "replaced Airflow with Dagster", "pandas → Polars":
+# the tool the claim moves away from is not the one to ask "Why X?" about.
+_AWAY_FROM = re.compile(r"\b(?:off|away from|out of|instead of|rather than|from|replac\w*|retir\w*|"
+                        r"decommission\w*|sunset\w*)\s+(?:(?:the|a|an|our|their|legacy|old)\s+)?([A-Za-z][\w+#.-]*)"
+                        r"|([A-Za-z][\w+#.-]*)\s*(?:→|->|⇒|➔)", re.IGNORECASE)
+_VERSION = re.compile(r"\s(?:\d+(?:\.\d+)*)(?:\s\d+(?:\.\d+)?[BMK]\b)?")
 
 
 def _named_tool(text: str) -> str | None:
-    words: list[str] = re.findall(r"[A-Za-z][\w+#.-]*[\w+#]|[A-Za-z]", text)
-    for w in words:
-        if w in KNOWN_TOOLS:
-            return w
-    for i, w in enumerate(words):
-        if i == 0 or w in _TOOL_STOP or len(w) < 2:
-            continue
-        # CamelCase or an acronym in the middle of a sentence: "XGBoost", "FAISS", "Kubeflow"-like names
-        if re.fullmatch(r"[A-Z][a-z]+[A-Z]\w*|[A-Z]{2,6}\d*|[a-z]+[A-Z]\w*", w):
-            return w
-    return None
+    """The technology a claim names, to ask why it was chosen: a known tool or a CamelCase name
+    ("DuckDB", "vLLM"), never one the claim moves away from, nor an all-caps acronym that is not a
+    technology ("ROI", "MTTR", "NDCG")."""
+    away = {(m.group(1) or m.group(2)).lower() for m in _AWAY_FROM.finditer(text)}
+    matches = list(re.finditer(r"[A-Za-z][\w+#.-]*[\w+#]|[A-Za-z]", text))
+    known = [m for m in matches if m.group(0) in KNOWN_TOOLS and m.group(0).lower() not in away]
+    camel = [m for i, m in enumerate(matches) if i > 0 and m.group(0) not in _TOOL_STOP and len(m.group(0)) > 2
+             and m.group(0).lower() not in away and re.fullmatch(r"[A-Z][a-z]+[A-Z]\w*|[a-z]+[A-Z]\w*", m.group(0))]
+    candidates = known or camel
+    if not candidates:
+        return None
+    chosen = candidates[0]
+    version = _VERSION.match(text, chosen.end())
+    return chosen.group(0) + (version.group(0) if version and chosen.group(0) in _VERSIONED else "")
+
+
+_VERSIONED = frozenset({"Llama", "GPT-4", "Mistral", "Gemini", "Claude", "Qwen", "Gemma", "Phi"})
 
 
 def _system(text: str) -> str | None:
@@ -182,20 +189,37 @@ def _system(text: str) -> str | None:
 
 def _generated(claim: Claim, kit: Kit, topics: tuple[str, ...]) -> list[ClaimProbe]:
     text = claim.text
-    top = topics[0] if topics else ""
+    top = topics[0] if topics else ""  # French claims get the English probes of their topics
     out: list[ClaimProbe] = []
 
     def add(body: str, wanted: str, topic: str, score: float) -> None:
         out.append(ClaimProbe(body, _criterion(kit, wanted), topic, None, score))
 
-    focus = _number_focus(text)
-    if focus is not None:
-        q = shorten(text, focus=focus)
-        if _FROM_TO.search(text) or _CHANGE_VERB.search(text) or _MULTIPLIER.search(text):
+    quantities = find_quantities(text)
+    main = primary(quantities)
+    if main is not None:
+        q = shorten(text, focus=(main.start, main.end))
+        if main.kind == "change":
+            add(f"You wrote '{q}'. How were {main.before} and {main.after} measured: the same data, metric "
+                f"and period for both?", CLAIM_VERIFICATION, top, 0.95)
+        elif _CHANGE_VERB.search(text) or _MULTIPLIER.search(text):
             add(f"You wrote '{q}'. What was it before, and how did you measure it?", CLAIM_VERIFICATION, top, 0.95)
         else:
             add(f"You wrote '{q}'. Where does that number come from, and how was it measured?",
                 CLAIM_VERIFICATION, top, 0.9)
+    elif _MULTIPLIER.search(text):
+        m = _MULTIPLIER.search(text)
+        assert m is not None
+        add(f"You wrote '{shorten(text, focus=(m.start(), m.end()))}'. What was it before, and how did you "
+            f"measure it?", CLAIM_VERIFICATION, top, 0.95)
+    frame = time_frame(text)
+    if main is not None and frame is not None and frame.split()[0].lower() not in _RATE_WORDS:  # "within 9 months"
+        add(f"You wrote '{shorten(text, focus=(main.start, main.end))}'. What else changed {frame} that could "
+            f"explain {main.after or main.text}, and how did you rule it out?", CLAIM_VERIFICATION, top, 0.66)
+    scale = next((x for x in quantities if x.kind in ("scale", "count") and _LOAD.match(text, x.end)), None)
+    if scale is not None:
+        add(f"You wrote '{shorten(text, focus=(scale.start, scale.end))}'. Is {scale.text} the peak or the "
+            f"average, and what gave out first as it grew?", PRODUCTION_CONSTRAINTS, top, 0.62)
 
     q = shorten(text)
     people = bool(_PEOPLE_WORDS.search(text)) and not _PRODUCTION_WORDS.search(text)

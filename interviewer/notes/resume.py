@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from interviewer.errors import UserError
+from interviewer.notes.resumes.pdf_layout import page_text
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 SUPPORTED_SUFFIXES = (*TEXT_SUFFIXES, ".pdf", ".docx")
@@ -108,7 +109,8 @@ def read_resume(path: Path | str) -> ResumeDoc:
     if not any(line.strip() for line in doc.lines):
         if fmt == "pdf":
             raise ResumeError("the PDF has no extractable text (a scanned image?); "
-                              "export it as text or run OCR first", path=p)
+                              "export it as text or run OCR first, or type the claims by hand in the app's setup "
+                              "dialog", path=p)
         raise ResumeError("the file is empty (no text found)", path=p)
     return doc
 
@@ -187,7 +189,7 @@ def _pdf_pages_text(raw: bytes, path: Path) -> str:
     parts: list[str] = []
     total = 0
     for page in reader.pages:
-        chunk = page.extract_text() or ""
+        chunk = page_text(page)
         total += len(chunk)
         if total > MAX_TEXT_CHARS:
             raise ResumeError(f"too large for a resume (over {MAX_TEXT_CHARS:,} characters of text)", path=path)

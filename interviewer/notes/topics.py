@@ -285,6 +285,7 @@ KEYWORDS: dict[str, tuple[tuple[str, float], ...]] = {
     "testing": (
         (r"\b(?:unit|integration|regression|contract|end[- ]to[- ]end|smoke|load|property[- ]based) tests?\b", 1.0),
         (r"\btest (?:coverage|suites?|harness(?:es)?|plans?)\b", 1.0),
+        (r"\b(?:dbt|data|schema) tests?\b", 1.0),
         (r"\b(?:pytest|unittest|hypothesis testing)\b", 1.0),
         (r"\bcontinuous integration\b", 1.0),
         (_CASE.format(r"\bCI\b"), 0.6),
@@ -305,6 +306,44 @@ KEYWORDS: dict[str, tuple[tuple[str, float], ...]] = {
 }
 
 
+# The same topics in French resumes (Canadian hiring is bilingual): probes stay in the interview's
+# language, so a French claim gets the English probes of its topics.
+KEYWORDS_FR: dict[str, tuple[tuple[str, float], ...]] = {
+    # French words only: a pattern that also matches English would count an English hit twice.
+    "evaluation": ((r"\bévalu(?:ation|ations|er|ée?s?)\b", 1.0), (r"\bjeux? de test\b", 1.0),
+                   (r"\bmétriques?\b", 0.3)),
+    "retrieval": ((r"\brecherche sémantique\b", 1.0), (r"\b(?:re)?classement\b", 0.8),
+                  (r"\bmoteurs? de recherche\b", 0.8), (r"\bplongements?\b", 1.0),
+                  (r"\bmoteurs? de recommandation\b", 0.8), (r"\brecherche\b", 0.6)),
+    "data-drift": ((r"\bdérives?\b", 1.0), (r"\bchangements? de distribution\b", 1.0)),
+    "labelling": ((r"\bétiquet(?:age|ages|er|ée?s?)\b", 1.0), (r"\bannotateurs?\b", 1.0),
+                  (r"\bfaiblement supervisée?s?\b", 1.0)),
+    "deployment": ((r"\bdéploy(?:ée?s?|er|ons)\b|\bdéploiements?\b", 1.0),
+                   (r"\bmise en production\b|\ben production\b", 0.8)),
+    "security": ((r"\bsécurité\b", 1.0), (r"\bvulnérabilités?\b", 1.0), (r"\bchiffr(?:ement|é|ée|er)s?\b", 0.8)),
+    "data-residency": ((r"\brésidence des données\b", 1.0), (r"\bsouveraineté\b", 1.0), (r"\bloi 25\b", 1.0)),
+    "on-call": ((r"\bastreintes?\b", 1.0), (r"\bpannes?\b", 1.0)),
+    "cost": ((r"\bco[uû]ts?\b", 1.0), (r"\béconomis\w+\b|\béconomies\b", 0.8), (r"\bfrais\b", 0.6)),
+    "latency": ((r"\blatences?\b", 1.0), (r"\btemps de réponse\b", 1.0), (r"\btemps réel\b", 0.6),
+                (r"\b\d+(?:e|ème) centile\b", 1.0)),
+    "rollback": ((r"\bretours? arrière\b", 1.0), (r"\bdéploiements? progressifs?\b", 0.8)),
+    "monitoring": ((r"\bsurveill(?:ance|er|ée?s?)\b", 1.0), (r"\btableaux? de bord\b", 0.8),
+                   (r"\balertes\b|\balerte\b", 0.8)),
+    "training": ((r"\b(?:ré)?entraîn(?:ement|ements|er|ée?s?)\b", 1.0),),
+    "data-quality": ((r"\bqualité des données\b", 1.0), (r"\bnettoyage\b", 0.8), (r"\bdédoublonn\w+\b", 1.0)),
+    "experimentation": ((r"\bexpérimentations?\b", 1.0), (r"\bexpériences? contrôlées\b", 1.0)),
+    "fine-tuning": ((r"\bajustement fin\b|\baffinage\b", 1.0),),
+    "privacy": ((r"\bvie privée\b|\bconfidentialité\b", 1.0), (r"\brenseignements personnels\b", 1.0),
+                (r"\bdonnées personnelles\b", 1.0)),
+    "stakeholders": ((r"\bparties prenantes\b", 1.0), (r"\bprésentée? (?:\w+ ){0,4}(?:au|aux|à la)\b", 0.8)),
+    "scaling": ((r"\bmise à l'échelle\b|\béchelle\b", 1.0), (r"\brequêtes par seconde\b", 1.0),
+                (r"\bmilliards?\b", 0.8)),
+    "testing": ((r"\btests? (?:unitaires|d'intégration|de régression|de charge)\b", 1.0),
+                (r"\bintégration continue\b", 1.0), (r"\bvalidation croisée\b", 0.4)),
+    "legacy-systems": ((r"\bhérités?\b", 0.8),),
+}
+
+
 @dataclass(frozen=True)
 class TopicMatch:
     """One keyword hit: `text[start:end]` is the matched words."""
@@ -319,6 +358,8 @@ class TopicMatch:
 @cache
 def _compiled(topic: str) -> tuple[tuple[re.Pattern[str], float], ...]:
     rules = KEYWORDS.get(topic)
+    if rules is not None:
+        rules = rules + KEYWORDS_FR.get(topic, ())
     if rules is None:  # a slug we have no table for: match its own words
         words = [re.escape(w) for w in re.split(r"[-_\s]+", topic) if w]
         rules = ((r"\b" + r"[- ]?".join(words) + r"s?\b", 1.0),) if words else ()

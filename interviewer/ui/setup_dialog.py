@@ -206,6 +206,17 @@ class SetupDialog(QDialog):
         self.resume_path = path
         self._resume_claims = {c.text: c for c in claims}
         self.claims.setPlainText("\n".join(c.text for c in claims))
+        if not claims:  # say why, and that claims can be typed below
+            from interviewer.notes.resume import read_resume
+            from interviewer.notes.resumes.diagnosis import why_no_claims
+
+            try:
+                reason = why_no_claims(read_resume(path))
+            except UserError as exc:
+                reason = str(exc)
+            self.resume_note.setText(f"{path.name}: {reason}")
+            self.resume_note.setStyleSheet("color: #8a3800;")
+            return
         self.resume_note.setText(f"{len(claims)} claims from {path.name}; edit them below.")
         self.resume_note.setStyleSheet("color: #198038;")
 

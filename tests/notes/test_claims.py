@@ -378,7 +378,10 @@ def test_claims_report_has_exactly_the_public_shape(kit: Kit) -> None:
     assert json.loads(json.dumps(report)) == report
     criteria = {c.key for c in kit.criteria}
     for item in report:
-        assert set(item) == {"text", "source", "section", "topics", "probes"}
+        # the documented shape, plus two additions: the job title and the first source line
+        assert set(item) == {"text", "source", "section", "topics", "probes", "role", "dates", "line"}
+        assert isinstance(item["role"], str) and isinstance(item["line"], int) and item["line"] >= 1
+        assert isinstance(item["dates"], str)
         assert isinstance(item["text"], str) and item["text"]
         assert isinstance(item["topics"], list)
         assert set(item["topics"]) <= set(kit.topics)

@@ -166,8 +166,73 @@ def test_number_probe_quotes_the_number_and_asks_for_the_baseline() -> None:
     assert top.criterion == "claim-verification"
     assert top.text.startswith("You wrote '…")
     assert "from 900 ms to 200 ms" in top.text
-    assert top.text.endswith("What was it before, and how did you measure it?")
+    # the claim states the before value: the probe asks how both were measured, not what it was before
+    assert top.text.endswith("How were 900 ms and 200 ms measured: the same data, metric and period for both?")
     assert top.topic == "latency"
+
+
+def test_number_probe_without_a_baseline_asks_for_it() -> None:
+    kit = small_kit()
+    top = probes_for_claim(claim("Reduced the false-positive rate by 27% with per-merchant thresholds.", kit), kit)[0]
+    assert top.text.endswith("What was it before, and how did you measure it?")
+    assert "by 27%" in top.text
+
+
+# ------------------------------------------------------------------ the misfires of issue 19
+
+def verification(text: str) -> list[str]:
+    kit = small_kit()
+    return [p.text for p in probes_for_claim(claim(text, kit), kit, limit=20) if p.criterion == "claim-verification"]
+
+
+def all_probes(text: str) -> list[str]:
+    kit = small_kit()
+    return [p.text for p in probes_for_claim(claim(text, kit), kit, limit=20)]
+
+
+def test_a_model_name_is_not_the_number_asked_about() -> None:
+    texts = verification("Fine-tuned Llama 3 8B on support tickets for the help centre.")
+    assert not any("before" in t or "number come from" in t for t in texts), texts
+    texts = verification("Fine-tuned Llama 3 8B on support tickets, raising answer acceptance from 0.62 to 0.79.")
+    assert any("0.62 and 0.79" in t and "from 0.62 to 0.79" in t for t in texts), texts
+    assert not any("'…3 8B" in t or "Llama 3 8B'" in t for t in texts)
+
+
+def test_from_to_with_decimals() -> None:
+    texts = verification("Led the re-annotation of a treebank; inter-annotator kappa from 0.58 to 0.74.")
+    assert any("from 0.58 to 0.74" in t and "How were 0.58 and 0.74 measured" in t for t in texts), texts
+
+
+def test_no_why_for_a_tool_the_claim_moves_away_from() -> None:
+    for text in ("Moved feature computation off pandas to Polars, halving the nightly batch.",
+                 "Moved the evaluation pipeline off pandas onto DuckDB.",
+                 "Migrated 140 features from Hive to Flink.",
+                 "Replaced Airflow with Dagster for 300 pipelines.",
+                 "pandas → Polars for the nightly features."):
+        texts = all_probes(text)
+        assert not any(re.search(r"Why (?:pandas|Hive|Airflow)\b", t) for t in texts), texts
+    assert any("Why Polars" in t for t in all_probes("Moved feature computation off pandas to Polars."))
+    assert any("Why Flink" in t for t in all_probes("Migrated 140 features from Hive to Flink."))
+
+
+def test_no_why_for_acronyms_that_are_not_technologies() -> None:
+    for text in ("Delivered a 3.1× ROI on the support-automation programme.",
+                 "Cut MTTR from 45 min to 12 min and hit every KPI in the OKR.",
+                 "Raised NDCG by 4% and AUC to 0.81."):
+        texts = all_probes(text)
+        assert not any(re.search(r"Why [A-Z]{2,}\b", t) for t in texts), texts
+
+
+def test_french_claims_get_the_english_probes_of_their_topics() -> None:
+    kit = small_kit()
+    c = claim("Réduction de la latence de l'API de notation de 850 ms à 120 ms grâce à la mise en cache", kit)
+    assert "latency" in c.topics
+    probes = probes_for_claim(c, kit)
+    assert {"lat-1"} <= {p.probe_id for p in probes}
+    assert any("How were 850 ms and 120 ms measured" in p.text for p in probes)
+    drift = claim("Mise en place d'une surveillance de la dérive des données avec alertes hebdomadaires", kit)
+    assert {"data-drift", "monitoring"} <= set(drift.topics)
+    assert "drift-1" in {p.probe_id for p in probes_for_claim(drift, kit)}
 
 
 def test_we_probe_for_team_work() -> None:
@@ -323,3 +388,15 @@ def test_fixture_claims_quote_their_numbers() -> None:
     first = probes_for_claim(oncall, kit)[0]
     assert first.probe_id is None and "'" in first.text
     assert re.search(r"\d", first.text.split("'")[1])
+
+
+def test_time_frame_and_load_probes() -> None:
+    kit = small_kit()
+    roi = [p for p in probes_for_claim(claim("Delivered a 3.1× ROI on the support programme within 9 months.", kit),
+                                       kit, limit=20) if p.probe_id is None]
+    assert any("within 9 months" in p.text and p.criterion == "claim-verification" for p in roi)
+    store = probes_for_claim(claim("Leaderboard store on Redis Cluster, 50M players", kit), kit, limit=20)
+    assert any(p.text.endswith("Is 50M the peak or the average, and what gave out first as it grew?")
+               and p.criterion == "production-constraints" for p in store)
+    dataset = probes_for_claim(claim("Fine-tuned a classifier on 120k support tickets.", kit), kit, limit=20)
+    assert not any("peak or the average" in p.text for p in dataset)  # a data set's size is not a load
