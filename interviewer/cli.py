@@ -141,6 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the session with its segments, evidence, ratings and claims")
     cli_review.add_export_options(p)
     cli_reports.add_pdf_options(p)
+    p.add_argument("--force", action="store_true", help="replace OUT if it exists (a regular file outside the "
+                                                         "data dir)")
     _common(p)
 
     p = sub.add_parser("kit", help="interview kits: list, new (an editable copy), import, export, validate")
@@ -157,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     k = ksub.add_parser("export", help="write a kit as TOML")
     k.add_argument("kit", help="a kit file, a kit name from `kit list`, or 'default'")
     k.add_argument("-o", "--output", type=Path, required=True)
+    k.add_argument("--force", action="store_true", help="replace OUT if it exists")
     _common(k)
     k = ksub.add_parser("validate", help="check a kit file; errors name the file and line")
     k.add_argument("file", type=Path)
@@ -180,6 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     b = bsub.add_parser("export", help="write sessions (rows and audio, checksummed) to one file")
     b.add_argument("sessions", nargs="+")
     b.add_argument("-o", "--output", type=Path, required=True)
+    b.add_argument("--force", action="store_true", help="replace FILE if it exists")
     _common(b)
     b = bsub.add_parser("import", help="merge a bundle by id; conflicts are reported, never overwritten")
     b.add_argument("file", type=Path)
@@ -592,7 +596,26 @@ def cmd_tag(args: argparse.Namespace, sv: Services) -> int:
     return 0
 
 
+def _checked_outputs(args: argparse.Namespace, sv: Services, names: Sequence[str]) -> None:
+    """Every output path in `args` (attributes `names`) checked before anything is written, replaced by the path
+    to write; the same file named twice is refused."""
+    from interviewer.files import OutputRefusedError, check_output_path
+
+    seen: dict[Path, str] = {}
+    for name in names:
+        value = getattr(args, name, None)
+        if value is None:
+            continue
+        path = check_output_path(value, sv.data_dir.root, force=bool(getattr(args, "force", False)))
+        key = path.resolve()
+        if key in seen:
+            raise OutputRefusedError(f"{path} is named by both --{seen[key]} and --{name}; give each its own file")
+        seen[key] = name
+        setattr(args, name, path)
+
+
 def cmd_export(args: argparse.Namespace, sv: Services) -> int:
+    _checked_outputs(args, sv, ("json", *cli_review.TRANSCRIPT_FORMATS, "pdf"))
     store = sv.open_store()
     try:
         wrote = cli_reports.export_pdf(args, sv, store)
@@ -652,6 +675,7 @@ def cmd_kit(args: argparse.Namespace, sv: Services) -> int:
         sv.print(str(path))
         return 0
     kit = load_kit(_find_kit(sv, args.kit), sv.vault())
+    _checked_outputs(args, sv, ("output",))
     write_file(sv.vault(), args.output, dump_kit(kit).encode("utf-8"))
     sv.print(str(args.output))
     return 0
@@ -704,6 +728,7 @@ def cmd_bundle(args: argparse.Namespace, sv: Services) -> int:
     store = sv.open_store()
     try:
         if args.bundle_command == "export":
+            _checked_outputs(args, sv, ("output",))
             info = export_bundle(store, args.sessions, args.output)
             sv.print(f"{info['bundle']}: {len(info['sessions'])} session(s), {info['audio']} audio file(s)")
             return 0
@@ -821,9 +846,10 @@ def cmd_demo(args: argparse.Namespace, sv: Services) -> int:
 
 def cmd_demo_headless(args: argparse.Namespace, sv: Services) -> int:
     from interviewer.demo import run_headless
+    from interviewer.files import check_output_dir
     from interviewer.transcript import mmss
 
-    out = args.out or (sv.data_dir.exports_dir / "demo")
+    out = check_output_dir(args.out or (sv.data_dir.exports_dir / "demo"), sv.data_dir.root)
     tr = sv.make_transcriber(args.model, args.beam, args.allow_download)
     store = sv.open_store()
     try:

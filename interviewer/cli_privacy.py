@@ -215,8 +215,10 @@ def cmd_erase(args: argparse.Namespace, sv: Services) -> int:
 
 # ---------------------------------------------------------------------------------------------- access
 def cmd_access(args: argparse.Namespace, sv: Services) -> int:
+    from interviewer.files import check_output_dir
     from interviewer.notes.privacy import access_candidate
 
+    args.out = check_output_dir(args.out, sv.data_dir.root)
     store = sv.open_store()
     try:
         target = access_candidate(store, sv.data_dir, args.candidate, args.out)

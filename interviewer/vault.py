@@ -128,7 +128,10 @@ class Vault:
 
     def write_bytes(self, path: Path | str, data: bytes) -> Path:
         """Seal `data` into `path` atomically (temporary file, then rename), readable by the owner only."""
+        from interviewer.files import refuse_special
+
         path = Path(path)
+        refuse_special(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         os.close(fd)

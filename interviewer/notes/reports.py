@@ -58,6 +58,7 @@ from reportlab.platypus import (  # type: ignore[import-untyped, unused-ignore]
 
 from interviewer.config import resource_path
 from interviewer.errors import UserError
+from interviewer.files import refuse_special
 from interviewer.notes.calibration import calibration
 from interviewer.notes.kits import Kit, load_kit, parse_kit
 from interviewer.notes.store import CLAIM_STATUSES, Store
@@ -725,6 +726,7 @@ def write_atomic(out: Path | str, draw: Callable[[Any], None], vault: Vault | No
     out = Path(out).expanduser()
     if out.is_dir():
         raise UserError("is a directory: give a file name for the PDF", path=out)
+    refuse_special(out)
     if vault is not None and inside(out, vault.root):
         buf = io.BytesIO()
         draw(buf)
