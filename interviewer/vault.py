@@ -88,7 +88,12 @@ def _hkdf(key: bytes, info: bytes) -> bytes:
 def _scrypt(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-    return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(passphrase.encode("utf-8"))
+    try:
+        secret = passphrase.encode("utf-8")
+    except UnicodeEncodeError:  # bytes that are not UTF-8 (a terminal or environment in another encoding)
+        raise EncryptionError("the passphrase is not valid UTF-8 text; check the encoding of your terminal or "
+                              f"of ${PASSPHRASE_ENV}") from None
+    return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(secret)
 
 
 def _aead(key: bytes) -> Any:

@@ -34,7 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from statistics import mean
 from typing import Any
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape as _xml_escape
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart  # type: ignore[import-untyped, unused-ignore]
 from reportlab.graphics.shapes import Drawing, String  # type: ignore[import-untyped, unused-ignore]
@@ -55,6 +55,7 @@ from reportlab.platypus import (  # type: ignore[import-untyped, unused-ignore]
     Table,
     TableStyle,
 )
+from reportlab.platypus.doctemplate import LayoutError  # type: ignore[import-untyped, unused-ignore]
 
 from interviewer.config import resource_path
 from interviewer.errors import UserError
@@ -62,8 +63,15 @@ from interviewer.files import refuse_special
 from interviewer.notes.calibration import calibration
 from interviewer.notes.kits import Kit, load_kit, parse_kit
 from interviewer.notes.store import CLAIM_STATUSES, Store
+from interviewer.safetext import safe_text
 from interviewer.transcript import Segment, join_words, mmss
 from interviewer.vault import Vault, inside, write_file
+
+
+def escape(text: str) -> str:
+    """User text for a PDF paragraph: control characters shown escaped (see `interviewer.safetext`), then
+    XML-escaped for reportlab's markup."""
+    return _xml_escape(safe_text(text, newlines=True))
 
 # ============================================================================================ constants
 FONT = "DejaVuSans"
@@ -718,6 +726,10 @@ class _Doc:
         return write_atomic(out, draw, vault)
 
 
+def _short_reason(exc: Exception) -> str:
+    return safe_text(str(exc).split("\n")[0], limit=120)
+
+
 def write_atomic(out: Path | str, draw: Callable[[Any], None], vault: Vault | None = None) -> Path:
     """Call `draw(temp_path)` on a private temp file next to `out`, then rename it over `out`.
 
@@ -729,7 +741,11 @@ def write_atomic(out: Path | str, draw: Callable[[Any], None], vault: Vault | No
     refuse_special(out)
     if vault is not None and inside(out, vault.root):
         buf = io.BytesIO()
-        draw(buf)
+        try:
+            draw(buf)
+        except LayoutError as exc:
+            raise UserError(f"cannot lay out the PDF: some text is too long to fit on a page "
+                            f"({_short_reason(exc)})", path=out) from None
         try:
             return write_file(vault, out, buf.getvalue())
         except OSError as exc:
@@ -743,6 +759,10 @@ def write_atomic(out: Path | str, draw: Callable[[Any], None], vault: Vault | No
     try:
         draw(tmp)
         Path(tmp).replace(out)
+    except LayoutError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise UserError(f"cannot lay out the PDF: some text is too long to fit on a page ({_short_reason(exc)})",
+                        path=out) from None
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise UserError(f"cannot write the PDF: {exc.strerror or exc}", path=out) from None
