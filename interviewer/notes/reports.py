@@ -67,6 +67,12 @@ from interviewer.safetext import safe_text
 from interviewer.transcript import Segment, join_words, mmss
 from interviewer.vault import Vault, inside, write_file
 
+NAME_CHARS = 200  # a name, role or email longer than this is cut in a report: it must fit a heading or a cell
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= NAME_CHARS else text[:NAME_CHARS - 1] + "…"
+
 
 def escape(text: str) -> str:
     """User text for a PDF paragraph: control characters shown escaped (see `interviewer.safetext`), then
@@ -419,8 +425,8 @@ def session_summary(store: Store, session_id: str, *, anonymise: bool = False) -
                     "date": _when(s["started_at"]), "duration_s": round(float(s["duration_s"] or 0), 3),
                     "duration": mmss(float(s["duration_s"] or 0)), "kit": kit.name,
                     "notes": str(s.get("notes") or "").strip()},
-        "candidate": {"id": cand["id"], "name": cand["name"], "email": cand.get("email") or ""},
-        "role": s.get("role") or "",
+        "candidate": {"id": cand["id"], "name": _shown(cand["name"]), "email": _shown(cand.get("email") or "")},
+        "role": _shown(s.get("role") or ""),
         "evaluators": evaluators,
         "taggers": others,
         "consent": consents,
@@ -490,7 +496,7 @@ def comparison(store: Store, role: str) -> dict[str, Any]:
             claims = store.claims(cid)
             counts = Counter(c["status"] for c in claims)
             candidates[cid] = {
-                "id": cid, "name": s["candidate"], "sessions": [], "dates": [],
+                "id": cid, "name": _shown(s["candidate"]), "sessions": [], "dates": [],
                 "scores": {c["key"]: {} for c in criteria},
                 "evidence": {c["key"]: {"supports": 0, "concern": 0} for c in criteria},
                 "claims": {**{k: counts.get(k, 0) for k in CLAIM_STATUSES}, "total": len(claims)},
@@ -696,8 +702,10 @@ class _Doc:
     def __init__(self, *, title: str, footer: str, subject: str, keywords: Sequence[str],
                  pagesize: tuple[float, float] = A4) -> None:
         _register_fonts()
-        self.title, self.footer, self.subject = title, footer, subject
-        self.keywords = list(keywords)
+        # User text (a name) in the metadata and on every page's footer line: escaped, and short enough to fit.
+        self.title, self.subject = safe_text(title, limit=300), safe_text(subject, limit=300)
+        self.footer = safe_text(footer, limit=150)
+        self.keywords = [safe_text(k, limit=300) for k in keywords]
         self.pagesize = pagesize
         self.margin = 17 * mm
         self.width = pagesize[0] - 2 * self.margin
@@ -1411,8 +1419,8 @@ def loop_summary(store: Store, candidate: str, *, anonymise: bool = False) -> di
 
     roles = list(dict.fromkeys(s["role"] for s in sessions if s.get("role")))
     summary: dict[str, Any] = {
-        "candidate": {"id": cid, "name": cand["name"], "email": cand.get("email") or ""},
-        "roles": roles,
+        "candidate": {"id": cid, "name": _shown(cand["name"]), "email": _shown(cand.get("email") or "")},
+        "roles": [_shown(r) for r in roles],
         "dates": list(dict.fromkeys(_day(s["started_at"]) for s in sessions)),
         "evaluators": evaluators,
         "sessions": [{"id": s["id"], "date": _when(s["started_at"]), "evaluator": s.get("evaluator") or "",
