@@ -366,10 +366,14 @@ def _read_only_folder(folder: Path) -> Callable[[], None]:
     if os.name != "posix" or os.geteuid() != 0:
         return lambda: folder.chmod(0o700)
     chattr = shutil.which("chattr")
-    if chattr is None or subprocess.run([chattr, "+i", str(folder)], capture_output=True).returncode != 0:
+    if chattr is None or subprocess.run([chattr, "+i", str(folder)], check=False, capture_output=True).returncode:
         folder.chmod(0o700)
         pytest.skip("running as root on a file system without immutable folders: no folder is read-only")
-    return lambda: (subprocess.run([chattr, "-i", str(folder)], check=True), folder.chmod(0o700))  # type: ignore[func-returns-value]
+
+    def undo() -> None:
+        subprocess.run([chattr, "-i", str(folder)], check=True)
+        folder.chmod(0o700)
+    return undo
 
 
 @pytest.mark.parametrize("fmt", ["--pdf", "--txt", "--json"])

@@ -69,7 +69,10 @@ def check_time(value: object, what: str = "a time") -> float:
 
 
 def check_range(start: object, end: object) -> tuple[float, float]:
-    """A time range of a recording: both ends valid (see `check_time`) and `end` not before `start`."""
+    """A time range of a recording: both ends valid (see `check_time`) and `end` not before `start`. A range
+    reaching back before the recording began (the last 20 s, 5 s in) starts at 0."""
+    if isinstance(start, int | float) and not isinstance(start, bool) and -MAX_TIME_S <= start < 0:
+        start = 0.0
     s, e = check_time(start, "the start"), check_time(end, "the end")
     if e < s:
         raise UserError(f"evidence ends ({e:g}) before it starts ({s:g})")
