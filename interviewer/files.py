@@ -19,11 +19,26 @@ class OutputRefusedError(UserError):
 
 
 def _inside(path: Path, root: Path) -> bool:
+    """`path` (resolved) is `root` or under it: by name, and by identity for a folder reached under another
+    spelling (a case-insensitive file system, a bind mount)."""
     try:
         path.relative_to(root)
     except ValueError:
+        pass
+    else:
+        return True
+    try:
+        area = root.stat()
+    except OSError:
         return False
-    return True
+    for folder in (path, *path.parents):
+        try:
+            st = folder.stat()
+        except OSError:
+            continue
+        if (st.st_dev, st.st_ino) == (area.st_dev, area.st_ino):
+            return True
+    return False
 
 
 def _check_not_data_dir(path: Path, resolved: Path, data_root: Path | str | None) -> None:
@@ -34,7 +49,7 @@ def _check_not_data_dir(path: Path, resolved: Path, data_root: Path | str | None
         return
     for sub in WRITABLE_IN_DATA_DIR:
         area = root / sub
-        if resolved != area and _inside(resolved, area):
+        if resolved != area and _inside(resolved, area) and not area.is_symlink():
             return
     raise OutputRefusedError(f"{path} is inside the data directory {root}, whose files only Interviewer writes; "
                         f"choose a file elsewhere (or in {root / WRITABLE_IN_DATA_DIR[0]})")

@@ -90,3 +90,14 @@ def test_atomic_writers_never_rename_over_a_device_or_folder(tmp_path):
     assert f.read_bytes() == b"data"
     if os.name == "posix":
         assert f.stat().st_mode & 0o777 == 0o600
+
+
+def test_an_exports_folder_that_is_a_link_to_the_data_dir_opens_nothing(dd, tmp_path):
+    dd.exports_dir.rmdir()
+    dd.exports_dir.symlink_to(dd.root)
+    with pytest.raises(OutputRefusedError, match="inside the data directory"):
+        check_output_path(dd.exports_dir / "interviewer.sqlite3", dd.root, force=True)
+    alias = tmp_path / "alias"
+    alias.symlink_to(dd.root)
+    with pytest.raises(OutputRefusedError, match="inside the data directory"):
+        check_output_path(alias / "audio" / "x.wav", dd.root, force=True)
