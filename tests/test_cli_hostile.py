@@ -322,13 +322,22 @@ def test_finding8_a_search_query_that_is_not_utf8_is_one_sentence(run_cli, sessi
         _one_sentence(res.err)
 
 
-def test_finding8_a_passphrase_that_is_not_utf8_is_one_sentence(run_cli, data_dir, tmp_path, monkeypatch):
-    monkeypatch.setenv("INTERVIEWER_PASSPHRASE", b"p\xe4ss".decode("utf-8", "surrogateescape"))
+def test_finding8_a_passphrase_that_is_not_utf8_is_one_sentence(run_cli, tmp_path, monkeypatch):
+    latin1 = b"p\xe4ssphrase of a Latin-1 terminal".decode("utf-8", "surrogateescape")
     fresh = tmp_path / "fresh"
+    monkeypatch.setenv("INTERVIEWER_PASSPHRASE", latin1)
     res = run_cli("init", "--encrypt", "--data-dir", str(fresh))
     assert res.code == 2
     _one_sentence(res.err)
+    assert "UTF-8" in res.err
     assert not (fresh / "encryption.json").exists()
+    locked = tmp_path / "locked"
+    monkeypatch.setenv("INTERVIEWER_PASSPHRASE", "a good passphrase")
+    assert run_cli("init", "--encrypt", "--data-dir", str(locked)).code == 0
+    monkeypatch.setenv("INTERVIEWER_PASSPHRASE", latin1)
+    res = run_cli("sessions", "--data-dir", str(locked))
+    assert res.code == 2
+    _one_sentence(res.err)
 
 
 def test_finding8_search_limit_beyond_any_integer_is_one_sentence(run_cli, session):
@@ -495,3 +504,11 @@ def test_finding9_a_migration_merges_one_name_stored_in_two_forms(data_dir):
         assert len(store.claims(cand)) == 2
     finally:
         store.close()
+
+
+def test_one_file_named_for_two_formats_is_refused(run_cli, session, tmp_path):
+    out = tmp_path / "both.out"
+    res = run_cli("export", session, "--json", str(out), "--md", str(out))
+    assert res.code == 2
+    _one_sentence(res.err)
+    assert not out.exists()
