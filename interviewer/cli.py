@@ -644,8 +644,12 @@ def cmd_export(args: argparse.Namespace, sv: Services) -> int:
         sid = store.resolve_session(args.session)
         wrote = cli_review.export_formats(args, sv, store, sid) or wrote
         if args.json is not None:
-            write_file(store.vault, args.json,
-                       json.dumps(store.export_session(sid), ensure_ascii=False, indent=1).encode("utf-8"))
+            try:  # JSON has no Infinity or NaN: never write a file other programs cannot read
+                text = json.dumps(store.export_session(sid), ensure_ascii=False, indent=1, allow_nan=False)
+            except ValueError:
+                raise UserError(f"session {sid[:8]} holds a number that is not finite; nothing was written",
+                                path=args.json) from None
+            write_file(store.vault, args.json, text.encode("utf-8"))
             sv.say(str(args.json))
             wrote = True
     finally:
