@@ -939,10 +939,16 @@ RECOVER_FIRST = {"import-audio", "sessions", "record", "demo", "search", "refine
 DEBUG_ENV = "INTERVIEWER_DEBUG"  # set to 1: an unexpected error prints its traceback too
 
 
+# String options that name files or devices: a file name need not be UTF-8 (POSIX allows any bytes).
+PATH_LIKE = frozenset({"data_dir", "source", "source2", "model", "kit"})
+
+
 def check_text_args(args: argparse.Namespace) -> None:
     """Text arguments (not paths) must be UTF-8: a terminal in another encoding hands Python bytes it keeps as
     lone surrogates, which SQLite and the PDF writer would choke on later."""
     for name, value in vars(args).items():
+        if name in PATH_LIKE:
+            continue
         for v in value if isinstance(value, list) else [value]:
             if isinstance(v, str):
                 try:

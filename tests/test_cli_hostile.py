@@ -512,3 +512,10 @@ def test_one_file_named_for_two_formats_is_refused(run_cli, session, tmp_path):
     assert res.code == 2
     _one_sentence(res.err)
     assert not out.exists()
+
+
+def test_a_file_name_that_is_not_utf8_is_still_a_file_name(run_cli, session, tmp_path):
+    name = b"caf\xe9.txt".decode("utf-8", "surrogateescape")  # legal on POSIX: file names are bytes
+    res = run_cli("export", session, "--txt", str(tmp_path / name))
+    assert res.code == 0, res.err
+    assert (tmp_path / name).exists()
