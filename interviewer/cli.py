@@ -454,7 +454,7 @@ def cmd_sessions(args: argparse.Namespace, sv: Services) -> int:
     from interviewer.transcript import mmss
 
     sv.say(f"{'id':8}  {'started (UTC)':16}  {'candidate':24}  {'role':20}  {'status':9}  {'length':>7}  "
-             f"{'segs':>5}  {'evid':>4}")
+           f"{'segs':>5}  {'evid':>4}")
     for r in rows:
         sv.say(f"{r['id'][:8]}  {r['started_at'][:16].replace('T', ' '):16}  {cell(r['candidate'], 24)}  "
                f"{cell(r['role'] or '-', 20)}  {cell(r['status'], 9)}  {mmss(r['duration_s']):>7}  "
@@ -680,7 +680,7 @@ def cmd_kit(args: argparse.Namespace, sv: Services) -> int:
     if action == "validate":
         kit = load_kit(args.file, sv.vault())
         sv.say(f"{args.file}: ok — {len(kit.criteria)} criteria, {len(kit.probes)} probes, "
-                 f"{len(kit.topics)} topics")
+               f"{len(kit.topics)} topics")
         return 0
     if action == "list":
         sv.say(f"default (read-only)  {default_kit_path()}")
@@ -876,7 +876,7 @@ def cmd_demo_headless(args: argparse.Namespace, sv: Services) -> int:
     store = sv.open_store()
     try:
         sv.say(f"Demo: replaying the sample interview for Zoë Ðặng through the live pipeline "
-                 f"(speed {args.speed:g}×)…")
+               f"(speed {args.speed:g}×)…")
         summary = run_headless(store, sv.data_dir, tr, out, speed=args.speed, beam=args.beam,
                                progress=lambda seg: sv.say(f"[{mmss(seg.start)}] {seg.speaker}: {seg.text}"))
     finally:
@@ -892,7 +892,7 @@ def cmd_demo_import(args: argparse.Namespace, sv: Services) -> int:
     audio = resource_path("demo", "interview.flac")
     resume = resource_path("demo", "resume.md")
     sv.say(f"Demo: importing the bundled sample interview ({audio.name}) for Zoë Ðặng, "
-             f"Senior ML Engineer, into {sv.data_dir.root}")
+           f"Senior ML Engineer, into {sv.data_dir.root}")
     sid = import_recording(sv, audio=audio, candidate="Zoë Ðặng", role="Senior ML Engineer", consent="verbal",
                            evaluator="Demo Evaluator", model=args.model, beam=args.beam,
                            allow_download=args.allow_download, resume=resume)

@@ -155,7 +155,7 @@ def _retention_text(sv: Services, report: Any, path: Path, *, saved: bool, apply
     policy = report.policy
     if policy.audio_days is None and policy.transcript_days is None:
         sv.say(f"No retention policy in {path}: everything is kept. Set one with --audio-days N and/or "
-                 "--transcript-days N.")
+               "--transcript-days N.")
         return
     sv.say(f"{'Saved the retention policy to' if saved else 'Retention policy in'} {path}: {policy.describe()}.")
     for s in report.skipped:
@@ -199,11 +199,11 @@ def cmd_erase(args: argparse.Namespace, sv: Services) -> int:
         main = ("candidates", "sessions", "segments", "evidence", "ratings", "claims", "consents")
         other = sum(n for t, n in r.items() if t not in main)
         sv.say(f"Erased {_plural(report.candidates, 'candidate')}: {_plural(r.get('sessions', 0), 'session')}, "
-                 f"{_plural(r.get('segments', 0), 'segment')}, {r.get('evidence', 0)} evidence, "
-                 f"{_plural(r.get('ratings', 0), 'rating')}, {_plural(r.get('claims', 0), 'claim')}, "
-                 f"{_plural(r.get('consents', 0), 'consent')}, {_plural(other, 'other record')}, "
-                 f"{_plural(len(report.files), 'file')}, "
-                 f"{_plural(report.audit_entries, 'audit entry', 'audit entries')}.")
+               f"{_plural(r.get('segments', 0), 'segment')}, {r.get('evidence', 0)} evidence, "
+               f"{_plural(r.get('ratings', 0), 'rating')}, {_plural(r.get('claims', 0), 'claim')}, "
+               f"{_plural(r.get('consents', 0), 'consent')}, {_plural(other, 'other record')}, "
+               f"{_plural(len(report.files), 'file')}, "
+               f"{_plural(report.audit_entries, 'audit entry', 'audit entries')}.")
         sv.say(f"Erasure id {report.erasure_id} (recorded in the audit log, with counts only).")
     for item in report.not_removed:
         sv.warn(f"not removed, delete it yourself if it should go: {item}")
@@ -237,7 +237,7 @@ def cmd_access(args: argparse.Namespace, sv: Services) -> int:
                          "sessions": sessions, "audio_files": audio, "audit_entries": len(data["audit_log"])})
     else:
         sv.say(f"Wrote {target}: {_plural(sessions, 'session')}, {_plural(len(audio), 'audio file')}, "
-                 f"{_plural(len(data['audit_log']), 'audit entry', 'audit entries')}.")
+               f"{_plural(len(data['audit_log']), 'audit entry', 'audit entries')}.")
     return 0
 
 
