@@ -9,16 +9,20 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import os
 import shutil
+import sqlite3
 import sys
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
-from interviewer import __version__, cli_privacy, cli_reports, cli_review
+from interviewer import __version__, cli_numbers, cli_privacy, cli_reports, cli_review
 from interviewer.config import DATA_DIR_ENV, DataDir, resolve_data_dir
 from interviewer.errors import UserError
+from interviewer.safetext import cell, safe_text
 from interviewer.transcript import FORMATTERS, Segment
 from interviewer.vault import write_file
 
@@ -42,8 +46,12 @@ class Services:
     def print(self, *args: Any) -> None:
         print(*args, file=self.out, flush=True)
 
+    def say(self, line: str) -> None:
+        """One line for people to read: control characters in it (a name's ESC or newline) shown escaped."""
+        print(safe_text(line), file=self.out, flush=True)
+
     def warn(self, msg: str) -> None:
-        print(f"interviewer: {msg}", file=self.err, flush=True)
+        print(f"interviewer: {safe_text(msg)}", file=self.err, flush=True)
 
 
 def default_evaluator() -> str:
@@ -67,15 +75,22 @@ FILE_BEAM = 5
 def _model_opts(p: argparse.ArgumentParser, beam: int | None) -> None:
     p.add_argument("--model", default=None,
                    help="a CTranslate2 Whisper directory or a model name (default: the bundled tiny.en)")
-    p.add_argument("--beam", type=int, default=beam,
+    p.add_argument("--beam", type=cli_numbers.beam, default=beam,
                    help=f"beam size (default {beam})" if beam else
                    f"beam size (default {LIVE_BEAM} for the live path, {FILE_BEAM} for whole files)")
     p.add_argument("--allow-download", action="store_true",
                    help="allow downloading a named model from the Hugging Face Hub (needs a network)")
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, with a usage error reported like every other error: one line on stderr, exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {safe_text(message, limit=500)} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="interviewer",
         description="Practitioner-led technical interviews, recorded and transcribed offline. "
                     "Without a command, opens the app.")
@@ -93,7 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--realtime", action="store_true",
                    help="replay the file through the live streaming path (with --format jsonl: one line per "
                         "committed segment, tentative updates with \"final\": false)")
-    p.add_argument("--speed", type=float, default=1.0, help=argparse.SUPPRESS)
+    p.add_argument("--speed", type=cli_numbers.speed, default=1.0,
+                   help=argparse.SUPPRESS)
 
     p = sub.add_parser("record", help="record and transcribe a live interview")
     p.add_argument("--source", default="default",
@@ -108,7 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--consent", choices=["verbal", "written"], default=None,
                    help="how the candidate consented to recording (required)")
     p.add_argument("--evaluator", default=None)
-    p.add_argument("--seconds", type=float, default=None, help="stop after this much audio")
+    p.add_argument("--seconds", type=cli_numbers.number(0.0, cli_numbers.MAX_RECORD_S, low_open=True),
+                   default=None, help="stop after this much audio")
     _model_opts(p, beam=LIVE_BEAM)
     _common(p)
 
@@ -126,8 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--consent", action="store_true",
                    help="tag the range as the moment the candidate gave consent out loud (not evidence); prints "
                         "the consent record as JSON")
-    p.add_argument("--start", type=float, required=True, help="seconds from the start of the recording")
-    p.add_argument("--end", type=float, required=True)
+    p.add_argument("--start", type=cli_numbers.seconds_in_recording, required=True,
+                   help="seconds from the start of the recording")
+    p.add_argument("--end", type=cli_numbers.seconds_in_recording, required=True)
     p.add_argument("--claim", default=None, help="claim id")
     p.add_argument("--probe", default=None, help="probe id")
     p.add_argument("--polarity", choices=["supports", "concern"], default="supports")
@@ -141,6 +159,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the session with its segments, evidence, ratings and claims")
     cli_review.add_export_options(p)
     cli_reports.add_pdf_options(p)
+    p.add_argument("--force", action="store_true", help="replace OUT if it exists (a regular file outside the "
+                                                         "data dir)")
     _common(p)
 
     p = sub.add_parser("kit", help="interview kits: list, new (an editable copy), import, export, validate")
@@ -157,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     k = ksub.add_parser("export", help="write a kit as TOML")
     k.add_argument("kit", help="a kit file, a kit name from `kit list`, or 'default'")
     k.add_argument("-o", "--output", type=Path, required=True)
+    k.add_argument("--force", action="store_true", help="replace OUT if it exists")
     _common(k)
     k = ksub.add_parser("validate", help="check a kit file; errors name the file and line")
     k.add_argument("file", type=Path)
@@ -164,7 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("rate", help="score a criterion 1-4 for a session, with evidence or a written reason")
     p.add_argument("session")
     p.add_argument("--criterion", required=True)
-    p.add_argument("--score", type=int, required=True, choices=[1, 2, 3, 4])
+    p.add_argument("--score", type=cli_numbers.whole(1, 4), required=True, choices=[1, 2, 3, 4])
     p.add_argument("--evaluator", required=True)
     p.add_argument("--evidence", nargs="+", default=[], metavar="ID", help="linked evidence ids")
     p.add_argument("--reason", default="", help="why there is no linked evidence")
@@ -180,6 +201,7 @@ def build_parser() -> argparse.ArgumentParser:
     b = bsub.add_parser("export", help="write sessions (rows and audio, checksummed) to one file")
     b.add_argument("sessions", nargs="+")
     b.add_argument("-o", "--output", type=Path, required=True)
+    b.add_argument("--force", action="store_true", help="replace FILE if it exists")
     _common(b)
     b = bsub.add_parser("import", help="merge a bundle by id; conflicts are reported, never overwritten")
     b.add_argument("file", type=Path)
@@ -244,10 +266,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="the whole flow on the bundled sample interview and resume")
     p.add_argument("--headless", action="store_true", help="no window: replay, tag scripted evidence, export")
     p.add_argument("--out", type=Path, default=None, help="with --headless: where to write the session")
-    p.add_argument("--speed", type=float, default=1.0,
+    p.add_argument("--speed", type=cli_numbers.speed, default=1.0,
                    help="replay speed (1 = real time, as a microphone would deliver it)")
     p.add_argument("--screenshot", type=Path, default=None, help=argparse.SUPPRESS)
-    p.add_argument("--screenshot-at", type=float, default=60.0, help=argparse.SUPPRESS)
+    p.add_argument("--screenshot-at", type=cli_numbers.seconds_in_recording, default=60.0, help=argparse.SUPPRESS)
     p.add_argument("--import", dest="import_only", action="store_true",
                    help="store the sample interview as a finished recording and print its transcript")
     _model_opts(p, beam=None)
@@ -431,12 +453,12 @@ def cmd_sessions(args: argparse.Namespace, sv: Services) -> int:
         return 0
     from interviewer.transcript import mmss
 
-    sv.print(f"{'id':8}  {'started (UTC)':16}  {'candidate':24}  {'role':20}  {'status':9}  {'length':>7}  "
-             f"{'segs':>5}  {'evid':>4}")
+    sv.say(f"{'id':8}  {'started (UTC)':16}  {'candidate':24}  {'role':20}  {'status':9}  {'length':>7}  "
+           f"{'segs':>5}  {'evid':>4}")
     for r in rows:
-        sv.print(f"{r['id'][:8]}  {r['started_at'][:16].replace('T', ' '):16}  {r['candidate'][:24]:24}  "
-                 f"{(r['role'] or '-')[:20]:20}  {r['status']:9}  {mmss(r['duration_s']):>7}  "
-                 f"{r['segments']:>5}  {r['evidence']:>4}")
+        sv.say(f"{r['id'][:8]}  {r['started_at'][:16].replace('T', ' '):16}  {cell(r['candidate'], 24)}  "
+               f"{cell(r['role'] or '-', 20)}  {cell(r['status'], 9)}  {mmss(r['duration_s']):>7}  "
+               f"{r['segments']:>5}  {r['evidence']:>4}")
     return 0
 
 
@@ -448,15 +470,15 @@ def cmd_doctor(args: argparse.Namespace, sv: Services) -> int:
         sv.print(json.dumps(info, indent=1, ensure_ascii=False))
     else:
         for section, values in info.items():
-            sv.print(f"{section}:")
+            sv.say(f"{section}:")
             if isinstance(values, dict):
                 for k, v in values.items():
-                    sv.print(f"  {k}: {v}")
+                    sv.say(f"  {k}: {v}")
             elif isinstance(values, list):
                 for v in values:
-                    sv.print(f"  - {v}")
+                    sv.say(f"  - {v}")
             else:
-                sv.print(f"  {values}")
+                sv.say(f"  {values}")
     return 0
 
 
@@ -549,7 +571,7 @@ def cmd_devices(args: argparse.Namespace, sv: Services) -> int:
     if not devices:
         sv.print("No audio input devices found.")
     for d in devices:
-        sv.print(f"[{d.index}] {d.name} ({d.channels} in, {d.default_rate} Hz)")
+        sv.say(f"[{d.index}] {d.name} ({d.channels} in, {d.default_rate} Hz)")
     return 0
 
 
@@ -592,7 +614,26 @@ def cmd_tag(args: argparse.Namespace, sv: Services) -> int:
     return 0
 
 
+def _checked_outputs(args: argparse.Namespace, sv: Services, names: Sequence[str]) -> None:
+    """Every output path in `args` (attributes `names`) checked before anything is written, replaced by the path
+    to write; the same file named twice is refused."""
+    from interviewer.files import OutputRefusedError, check_output_path
+
+    seen: dict[Path, str] = {}
+    for name in names:
+        value = getattr(args, name, None)
+        if value is None:
+            continue
+        path = check_output_path(value, sv.data_dir.root, force=bool(getattr(args, "force", False)))
+        key = path.resolve()
+        if key in seen:
+            raise OutputRefusedError(f"{path} is named by both --{seen[key]} and --{name}; give each its own file")
+        seen[key] = name
+        setattr(args, name, path)
+
+
 def cmd_export(args: argparse.Namespace, sv: Services) -> int:
+    _checked_outputs(args, sv, ("json", *cli_review.TRANSCRIPT_FORMATS, "pdf"))
     store = sv.open_store()
     try:
         wrote = cli_reports.export_pdf(args, sv, store)
@@ -603,9 +644,13 @@ def cmd_export(args: argparse.Namespace, sv: Services) -> int:
         sid = store.resolve_session(args.session)
         wrote = cli_review.export_formats(args, sv, store, sid) or wrote
         if args.json is not None:
-            write_file(store.vault, args.json,
-                       json.dumps(store.export_session(sid), ensure_ascii=False, indent=1).encode("utf-8"))
-            sv.print(str(args.json))
+            try:  # JSON has no Infinity or NaN: never write a file other programs cannot read
+                text = json.dumps(store.export_session(sid), ensure_ascii=False, indent=1, allow_nan=False)
+            except ValueError:
+                raise UserError(f"session {sid[:8]} holds a number that is not finite; nothing was written",
+                                path=args.json) from None
+            write_file(store.vault, args.json, text.encode("utf-8"))
+            sv.say(str(args.json))
             wrote = True
     finally:
         store.close()
@@ -634,26 +679,27 @@ def cmd_kit(args: argparse.Namespace, sv: Services) -> int:
     action = args.kit_command
     if action == "validate":
         kit = load_kit(args.file, sv.vault())
-        sv.print(f"{args.file}: ok — {len(kit.criteria)} criteria, {len(kit.probes)} probes, "
-                 f"{len(kit.topics)} topics")
+        sv.say(f"{args.file}: ok — {len(kit.criteria)} criteria, {len(kit.probes)} probes, "
+               f"{len(kit.topics)} topics")
         return 0
     if action == "list":
-        sv.print(f"default (read-only)  {default_kit_path()}")
+        sv.say(f"default (read-only)  {default_kit_path()}")
         for f in sorted(user_kits_dir(sv.data_dir.root).glob("*.toml")):
-            sv.print(f"{f.stem}  {f}")
+            sv.say(f"{f.stem}  {f}")
         return 0
     if action == "new":
         path = copy_kit(load_kit(args.source, sv.vault()), sv.data_dir.root, args.name, sv.vault())
-        sv.print(str(path))
+        sv.say(str(path))
         return 0
     if action == "import":
         kit = load_kit(args.file, sv.vault())
         path = copy_kit(kit, sv.data_dir.root, kit.name, sv.vault())
-        sv.print(str(path))
+        sv.say(str(path))
         return 0
     kit = load_kit(_find_kit(sv, args.kit), sv.vault())
+    _checked_outputs(args, sv, ("output",))
     write_file(sv.vault(), args.output, dump_kit(kit).encode("utf-8"))
-    sv.print(str(args.output))
+    sv.say(str(args.output))
     return 0
 
 
@@ -687,14 +733,14 @@ def cmd_calibration(args: argparse.Namespace, sv: Services) -> int:
     def fmt(a: float | None) -> str:
         return "n/a (needs two evaluators on the same sessions)" if a is None else f"{a:.3f}"
 
-    sv.print(f"Calibration{' for ' + args.role if args.role else ''}: overall alpha {fmt(report['overall_alpha'])}")
+    sv.say(f"Calibration{' for ' + args.role if args.role else ''}: overall alpha {fmt(report['overall_alpha'])}")
     for key, c in report["criteria"].items():
-        sv.print(f"  {key}: alpha {fmt(c['alpha'])} over {c['units']} sessions, {c['ratings']} ratings")
+        sv.say(f"  {key}: alpha {fmt(c['alpha'])} over {c['units']} sessions, {c['ratings']} ratings")
     for name, e in report["evaluators"].items():
         off = "n/a" if e["offset"] is None else f"{e['offset']:+.2f}"
-        sv.print(f"  {name}: offset from the panel {off} over {e['n']} shared ratings")
+        sv.say(f"  {name}: offset from the panel {off} over {e['n']} shared ratings")
     for f in report["flags"]:
-        sv.print(f"  FLAG {f['evaluator']} gave {f['score']} for {f['criterion']} ({f['candidate']}): {f['reason']}")
+        sv.say(f"  FLAG {f['evaluator']} gave {f['score']} for {f['criterion']} ({f['candidate']}): {f['reason']}")
     return 0
 
 
@@ -704,8 +750,9 @@ def cmd_bundle(args: argparse.Namespace, sv: Services) -> int:
     store = sv.open_store()
     try:
         if args.bundle_command == "export":
+            _checked_outputs(args, sv, ("output",))
             info = export_bundle(store, args.sessions, args.output)
-            sv.print(f"{info['bundle']}: {len(info['sessions'])} session(s), {info['audio']} audio file(s)")
+            sv.say(f"{info['bundle']}: {len(info['sessions'])} session(s), {info['audio']} audio file(s)")
             return 0
         report = import_bundle(store, args.file)
     finally:
@@ -714,9 +761,9 @@ def cmd_bundle(args: argparse.Namespace, sv: Services) -> int:
         sv.print(json.dumps(report.as_dict(), indent=1))
     else:
         added = ", ".join(f"{n} {t}" for t, n in report.added.items()) or "nothing new"
-        sv.print(f"Imported {args.file}: added {added}; {report.audio_added} audio file(s).")
+        sv.say(f"Imported {args.file}: added {added}; {report.audio_added} audio file(s).")
         for c in report.conflicts:
-            sv.print(f"  CONFLICT {c['table']} {c['id']}: differs in {', '.join(c['fields'])} (kept yours)")
+            sv.say(f"  CONFLICT {c['table']} {c['id']}: differs in {', '.join(c['fields'])} (kept yours)")
     return 0
 
 
@@ -732,7 +779,7 @@ def cmd_evaluator(args: argparse.Namespace, sv: Services) -> int:
                 sv.print(json.dumps([{"name": r["name"], "role": r["role"], "shipped": r["shipped"]} for r in rows],
                                     ensure_ascii=False, indent=1))
             for r in rows if args.format == "text" else []:
-                sv.print(f"{r['name']} ({r['role'] or 'no role'}): {', '.join(r['topics'])}")
+                sv.say(f"{r['name']} ({r['role'] or 'no role'}): {', '.join(r['topics'])}")
             return 0
         topics = [t.strip() for t in args.shipped.split(",") if t.strip()]
         eid = panel.add_evaluator(store, load_kit(args.kit, sv.vault()), args.name, role=args.role,
@@ -767,7 +814,7 @@ def cmd_candidate(args: argparse.Namespace, sv: Services) -> int:
                                      "topics": list(c.topics)} for c in claims])
     finally:
         store.close()
-    sv.print(f"{cand} ({len(claims)} claims)")
+    sv.say(f"{cand} ({len(claims)} claims)")
     return 0
 
 
@@ -790,9 +837,9 @@ def cmd_plan(args: argparse.Namespace, sv: Services) -> int:
         sv.print(json.dumps(result, ensure_ascii=False, indent=1))
         return 0
     for a in result["assignments"]:
-        sv.print(f"{a['evaluator']:>16} ← {a['claim'][:100]}  [{', '.join(a['matched'] or a['topics'])}]")
+        sv.say(f"{a['evaluator']:>16} ← {a['claim'][:100]}  [{', '.join(a['matched'] or a['topics'])}]")
     for u in result["unmatched"]:
-        sv.print(f"{'UNMATCHED':>16} ← {u['claim'][:100]}  ({u['message']})")
+        sv.say(f"{'UNMATCHED':>16} ← {u['claim'][:100]}  ({u['message']})")
     return 0
 
 
@@ -811,11 +858,11 @@ def cmd_claims(args: argparse.Namespace, sv: Services) -> int:
         return 0
     for i, claim in enumerate(report, 1):
         where = f"  [{claim['section']}]" if claim["section"] else ""
-        sv.print(f"{i}. {claim['text']}{where}")
+        sv.say(f"{i}. {claim['text']}{where}")
         if claim["topics"]:
-            sv.print(f"   topics: {', '.join(claim['topics'])}")
+            sv.say(f"   topics: {', '.join(claim['topics'])}")
         for p in claim["probes"]:
-            sv.print(f"   - ({p['criterion']}) {p['text']}")
+            sv.say(f"   - ({p['criterion']}) {p['text']}")
     return 0
 
 
@@ -829,16 +876,17 @@ def cmd_demo(args: argparse.Namespace, sv: Services) -> int:
 
 def cmd_demo_headless(args: argparse.Namespace, sv: Services) -> int:
     from interviewer.demo import run_headless
+    from interviewer.files import check_output_dir
     from interviewer.transcript import mmss
 
-    out = args.out or (sv.data_dir.exports_dir / "demo")
+    out = check_output_dir(args.out or (sv.data_dir.exports_dir / "demo"), sv.data_dir.root)
     tr = sv.make_transcriber(args.model, args.beam, args.allow_download)
     store = sv.open_store()
     try:
-        sv.print(f"Demo: replaying the sample interview for Zoë Ðặng through the live pipeline "
-                 f"(speed {args.speed:g}×)…")
+        sv.say(f"Demo: replaying the sample interview for Zoë Ðặng through the live pipeline "
+               f"(speed {args.speed:g}×)…")
         summary = run_headless(store, sv.data_dir, tr, out, speed=args.speed, beam=args.beam,
-                               progress=lambda seg: sv.print(f"[{mmss(seg.start)}] {seg.speaker}: {seg.text}"))
+                               progress=lambda seg: sv.say(f"[{mmss(seg.start)}] {seg.speaker}: {seg.text}"))
     finally:
         store.close()
     sv.print(json.dumps(summary, ensure_ascii=False))
@@ -851,8 +899,8 @@ def cmd_demo_import(args: argparse.Namespace, sv: Services) -> int:
 
     audio = resource_path("demo", "interview.flac")
     resume = resource_path("demo", "resume.md")
-    sv.print(f"Demo: importing the bundled sample interview ({audio.name}) for Zoë Ðặng, "
-             f"Senior ML Engineer, into {sv.data_dir.root}")
+    sv.say(f"Demo: importing the bundled sample interview ({audio.name}) for Zoë Ðặng, "
+           f"Senior ML Engineer, into {sv.data_dir.root}")
     sid = import_recording(sv, audio=audio, candidate="Zoë Ðặng", role="Senior ML Engineer", consent="verbal",
                            evaluator="Demo Evaluator", model=args.model, beam=args.beam,
                            allow_download=args.allow_download, resume=resume)
@@ -896,19 +944,71 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Services], int]] = {
 RECOVER_FIRST = {"import-audio", "sessions", "record", "demo", "search", "refine", "retention", "erase", "access"}
 
 
+DEBUG_ENV = "INTERVIEWER_DEBUG"  # set to 1: an unexpected error prints its traceback too
+
+
+# String options that name files or devices: a file name need not be UTF-8 (POSIX allows any bytes).
+PATH_LIKE = frozenset({"data_dir", "source", "source2", "model", "kit"})
+
+
+def check_text_args(args: argparse.Namespace) -> None:
+    """Text arguments (not paths) must be UTF-8: a terminal in another encoding hands Python bytes it keeps as
+    lone surrogates, which SQLite and the PDF writer would choke on later."""
+    for name, value in vars(args).items():
+        if name in PATH_LIKE:
+            continue
+        for v in value if isinstance(value, list) else [value]:
+            if isinstance(v, str):
+                try:
+                    v.encode("utf-8")
+                except UnicodeEncodeError:
+                    raise UserError(f"the {name.replace('_', ' ')} given is not valid UTF-8 text; check your "
+                                    "terminal's encoding") from None
+
+
+def detail_of(exc: BaseException) -> str:
+    return str(exc).split("\n")[0]
+
+
+def unexpected(exc: BaseException) -> str:
+    """One sentence for an error no command foresaw."""
+    if isinstance(exc, RecursionError):
+        return "the input is nested too deeply to read (a crafted file?); nothing was changed"
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        return f"{where}{exc.strerror or exc}"
+    if isinstance(exc, sqlite3.IntegrityError) or type(exc).__name__ == "IntegrityError":  # sqlcipher3 too
+        return (f"the database refused the change ({detail_of(exc)}): the input refers to records that do not "
+                "exist or breaks one of its rules; nothing was saved")
+    if isinstance(exc, MemoryError):
+        return "out of memory reading the input; nothing was changed"
+    detail = detail_of(exc)
+    return (f"unexpected {type(exc).__name__}{': ' + detail if detail else ''} "
+            f"(set {DEBUG_ENV}=1 to see where)")
+
+
+def report_error(exc: BaseException, err: TextIO) -> int:
+    """Print an error as one line on `err` (the traceback too when $INTERVIEWER_DEBUG is set); the exit status."""
+    if os.environ.get(DEBUG_ENV) and not isinstance(exc, UserError):
+        traceback.print_exception(exc, file=err)
+    message = str(exc) if isinstance(exc, UserError) else unexpected(exc)
+    print(f"interviewer: error: {safe_text(message, limit=2000)}", file=err, flush=True)
+    return exc.exit_code if isinstance(exc, UserError) else 2
+
+
 def execute(args: argparse.Namespace, sv: Services) -> int:
     try:
+        check_text_args(args)
         if args.command in RECOVER_FIRST:
             run_recovery(sv)
         return COMMANDS[args.command](args, sv)
-    except UserError as exc:
-        print(f"interviewer: error: {exc}", file=sv.err, flush=True)
-        return exc.exit_code
     except BrokenPipeError:
         return 0
     except KeyboardInterrupt:
         print("interviewer: interrupted", file=sv.err, flush=True)
         return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: one sentence, never a traceback
+        return report_error(exc, sv.err)
 
 
 def data_dir_from(args: argparse.Namespace) -> DataDir:

@@ -32,12 +32,17 @@ FOREVER = -1
 def _days(text: str) -> int:
     if text.strip().lower() in ("forever", "never"):
         return FOREVER
+    from interviewer.notes.privacy import MAX_RETENTION_DAYS
+
     try:
-        n = int(text)
+        n = int(text.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number of days or 'forever', not {text!r}") from None
     if n < 0:
         raise argparse.ArgumentTypeError(f"days cannot be negative ({n})")
+    if n > MAX_RETENTION_DAYS:
+        raise argparse.ArgumentTypeError(f"at most {MAX_RETENTION_DAYS} days (a hundred years); for longer say "
+                                         "'forever'")
     return n
 
 
@@ -149,18 +154,18 @@ def cmd_retention(args: argparse.Namespace, sv: Services) -> int:
 def _retention_text(sv: Services, report: Any, path: Path, *, saved: bool, applying: bool) -> None:
     policy = report.policy
     if policy.audio_days is None and policy.transcript_days is None:
-        sv.print(f"No retention policy in {path}: everything is kept. Set one with --audio-days N and/or "
-                 "--transcript-days N.")
+        sv.say(f"No retention policy in {path}: everything is kept. Set one with --audio-days N and/or "
+               "--transcript-days N.")
         return
-    sv.print(f"{'Saved the retention policy to' if saved else 'Retention policy in'} {path}: {policy.describe()}.")
+    sv.say(f"{'Saved the retention policy to' if saved else 'Retention policy in'} {path}: {policy.describe()}.")
     for s in report.skipped:
-        sv.print(f"Skipped session {s['session_id'][:8]} ({s['candidate']}): {s['reason']}.")
+        sv.say(f"Skipped session {s['session_id'][:8]} ({s['candidate']}): {s['reason']}.")
     if not report.actions:
         sv.print("Nothing has expired." if report.dry_run else "Nothing to remove.")
         return
     if report.dry_run:
         hint = "" if applying else "; run with --apply to remove it"
-        sv.print(f"Would remove (dry run{hint}):")
+        sv.say(f"Would remove (dry run{hint}):")
     else:
         sv.print("Removed:")
     for a in report.actions:
@@ -170,7 +175,7 @@ def _retention_text(sv: Services, report: Any, path: Path, *, saved: bool, apply
         if a.transcript:
             parts.append(f"transcript ({_plural(a.segments, 'segment')}, {a.evidence} evidence note(s), "
                          f"{_plural(a.ratings, 'rating')}, {_plural(a.notes, 'other note')})")
-        sv.print(f"  {a.session_id[:8]}  {a.candidate}  started {a.started_at[:10]}  {', '.join(parts)}")
+        sv.say(f"  {a.session_id[:8]}  {a.candidate}  started {a.started_at[:10]}  {', '.join(parts)}")
 
 
 # ---------------------------------------------------------------------------------------------- erase
@@ -193,13 +198,13 @@ def cmd_erase(args: argparse.Namespace, sv: Services) -> int:
         r = report.rows
         main = ("candidates", "sessions", "segments", "evidence", "ratings", "claims", "consents")
         other = sum(n for t, n in r.items() if t not in main)
-        sv.print(f"Erased {_plural(report.candidates, 'candidate')}: {_plural(r.get('sessions', 0), 'session')}, "
-                 f"{_plural(r.get('segments', 0), 'segment')}, {r.get('evidence', 0)} evidence, "
-                 f"{_plural(r.get('ratings', 0), 'rating')}, {_plural(r.get('claims', 0), 'claim')}, "
-                 f"{_plural(r.get('consents', 0), 'consent')}, {_plural(other, 'other record')}, "
-                 f"{_plural(len(report.files), 'file')}, "
-                 f"{_plural(report.audit_entries, 'audit entry', 'audit entries')}.")
-        sv.print(f"Erasure id {report.erasure_id} (recorded in the audit log, with counts only).")
+        sv.say(f"Erased {_plural(report.candidates, 'candidate')}: {_plural(r.get('sessions', 0), 'session')}, "
+               f"{_plural(r.get('segments', 0), 'segment')}, {r.get('evidence', 0)} evidence, "
+               f"{_plural(r.get('ratings', 0), 'rating')}, {_plural(r.get('claims', 0), 'claim')}, "
+               f"{_plural(r.get('consents', 0), 'consent')}, {_plural(other, 'other record')}, "
+               f"{_plural(len(report.files), 'file')}, "
+               f"{_plural(report.audit_entries, 'audit entry', 'audit entries')}.")
+        sv.say(f"Erasure id {report.erasure_id} (recorded in the audit log, with counts only).")
     for item in report.not_removed:
         sv.warn(f"not removed, delete it yourself if it should go: {item}")
     if report.mentions_left:
@@ -215,8 +220,10 @@ def cmd_erase(args: argparse.Namespace, sv: Services) -> int:
 
 # ---------------------------------------------------------------------------------------------- access
 def cmd_access(args: argparse.Namespace, sv: Services) -> int:
+    from interviewer.files import check_output_dir
     from interviewer.notes.privacy import access_candidate
 
+    args.out = check_output_dir(args.out, sv.data_dir.root)
     store = sv.open_store()
     try:
         target = access_candidate(store, sv.data_dir, args.candidate, args.out)
@@ -229,8 +236,8 @@ def cmd_access(args: argparse.Namespace, sv: Services) -> int:
         _print_json(sv, {"out": str(args.out), "json": str(target), "candidates": len(data["candidates"]),
                          "sessions": sessions, "audio_files": audio, "audit_entries": len(data["audit_log"])})
     else:
-        sv.print(f"Wrote {target}: {_plural(sessions, 'session')}, {_plural(len(audio), 'audio file')}, "
-                 f"{_plural(len(data['audit_log']), 'audit entry', 'audit entries')}.")
+        sv.say(f"Wrote {target}: {_plural(sessions, 'session')}, {_plural(len(audio), 'audio file')}, "
+               f"{_plural(len(data['audit_log']), 'audit entry', 'audit entries')}.")
     return 0
 
 
@@ -275,7 +282,7 @@ def cmd_init(args: argparse.Namespace, sv: Services) -> int:
     if args.format == "json":
         sv.print(json.dumps({"data_dir": str(root), "encrypted": encrypted, "keyring": bool(args.keyring)}))
     else:
-        sv.print(f"{root}: " + ("encrypted at rest; keep the passphrase safe, without it nothing here can be "
+        sv.say(f"{root}: " + ("encrypted at rest; keep the passphrase safe, without it nothing here can be "
                                 "read" if encrypted else "ready (not encrypted; `init --encrypt` on a new data "
                                 "dir encrypts it)"))
     return 0

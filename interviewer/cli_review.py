@@ -12,7 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from interviewer import cli_numbers
 from interviewer.errors import UserError
+from interviewer.safetext import cell, safe_text
 
 if TYPE_CHECKING:
     from interviewer.cli import Services
@@ -27,22 +29,12 @@ def _data_dir_option(p: argparse.ArgumentParser) -> None:
                         "user data directory)")
 
 
-def _positive(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {n}")
-    return n
-
-
 def register(sub: Any) -> None:
     """Add `search` and `refine` to the subparsers `sub` of the main parser."""
     p = sub.add_parser("search", help="full-text search over every session's transcript")
     p.add_argument("query", help="words that must all appear (a trailing * matches a prefix)")
     p.add_argument("--format", choices=["text", "json"], default="text")
-    p.add_argument("--limit", type=_positive, default=50, help="at most this many matches (default 50)")
+    p.add_argument("--limit", type=cli_numbers.search_limit, default=50, help="at most this many matches (default 50)")
     _data_dir_option(p)
 
     p = sub.add_parser("refine", help="transcribe a session's recording again (a larger beam or model); "
@@ -50,7 +42,7 @@ def register(sub: Any) -> None:
     p.add_argument("session", help="session id (or an unambiguous prefix)")
     p.add_argument("--model", default=None,
                    help="a CTranslate2 Whisper directory or a cached model name (default: the bundled tiny.en)")
-    p.add_argument("--beam", type=_positive, default=5, help="beam size (default 5)")
+    p.add_argument("--beam", type=cli_numbers.beam, default=5, help="beam size (default 5)")
     _data_dir_option(p)
 
 
@@ -75,7 +67,7 @@ def export_formats(args: argparse.Namespace, sv: Services, store: Store, session
         if out is None:
             continue
         write_file(store.vault, Path(out), export_transcript(store, session_id, fmt).encode("utf-8"))
-        sv.print(str(out))
+        sv.say(str(out))
         wrote = True
     return wrote
 
@@ -93,10 +85,10 @@ def cmd_search(args: argparse.Namespace, sv: Services) -> int:
         sv.print(json.dumps([{k: h[k] for k in SEARCH_KEYS} for h in hits], ensure_ascii=False, indent=1))
         return 0
     if not hits:
-        sv.print(f"No matches for {args.query!r}.")
+        sv.say(f"No matches for {args.query!r}.")
         return 0
     for h in hits:
-        sv.print(f"{h['candidate'][:24]:24}  {h['session'][:8]}  {mmss(h['start']):>7}  {h['snippet']}")
+        sv.say(f"{cell(h['candidate'], 24)}  {h['session'][:8]}  {mmss(h['start']):>7}  {safe_text(h['snippet'])}")
     return 0
 
 
@@ -112,7 +104,7 @@ def cmd_refine(args: argparse.Namespace, sv: Services) -> int:
         if session["status"] in ("recording", "paused"):
             raise UserError(f"session {sid[:8]} is still recording; refine it once it has stopped")
         tr = sv.make_transcriber(args.model, args.beam, allow_download=False)
-        sv.print(f"Refining session {sid[:8]} ({session['candidate']}) with {tr.label}, beam {args.beam}…")
+        sv.say(f"Refining session {sid[:8]} ({session['candidate']}) with {tr.label}, beam {args.beam}…")
         report = refine_session(store, sid, tr, beam=args.beam, actor=_actor())
     finally:
         store.close()

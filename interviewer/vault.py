@@ -88,7 +88,12 @@ def _hkdf(key: bytes, info: bytes) -> bytes:
 def _scrypt(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-    return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(passphrase.encode("utf-8"))
+    try:
+        secret = passphrase.encode("utf-8")
+    except UnicodeEncodeError:  # bytes that are not UTF-8 (a terminal or environment in another encoding)
+        raise EncryptionError("the passphrase is not valid UTF-8 text; check the encoding of your terminal or "
+                              f"of ${PASSPHRASE_ENV}") from None
+    return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(secret)
 
 
 def _aead(key: bytes) -> Any:
@@ -128,7 +133,10 @@ class Vault:
 
     def write_bytes(self, path: Path | str, data: bytes) -> Path:
         """Seal `data` into `path` atomically (temporary file, then rename), readable by the owner only."""
+        from interviewer.files import refuse_special
+
         path = Path(path)
+        refuse_special(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         os.close(fd)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from interviewer.errors import UserError
+from interviewer.notes.schema import repair_times
 from interviewer.notes.store import Store
 from interviewer.vault import Vault, is_sealed, read_file, write_file
 
@@ -177,6 +178,7 @@ def import_bundle(store: Store, path: Path) -> ImportReport:
                     report.conflicts.append({"table": table, "id": row["id"], "fields": sorted(differs)})
                 else:
                     report.skipped[table] = report.skipped.get(table, 0) + 1
+        repair_times(store.db)  # a bundle from an older version may carry times no export can draw (Infinity)
     audio_dir.mkdir(parents=True, exist_ok=True)
     for name, blob in data.items():
         if not name.startswith("audio/"):

@@ -111,6 +111,8 @@ def parse_kit(text: str, path: Path | str = "<kit>") -> Kit:
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         raise KitError(f"not valid TOML: {exc}", path=path, line=int(m.group(1)) if m else None) from None
+    except RecursionError:
+        raise KitError("not a kit: arrays or tables nested too deeply", path=path) from None
 
     head = data.get("kit")
     if not isinstance(head, dict):

@@ -537,6 +537,9 @@ class RetentionPolicy:
         return f"{one('audio', self.audio_days)}; {one('transcripts', self.transcript_days)}"
 
 
+MAX_RETENTION_DAYS = 36_500  # a hundred years: longer is 'forever'
+
+
 def policy_path(data_dir: DataDir | Path) -> Path:
     return _dd(data_dir).root / POLICY_FILE
 
@@ -561,14 +564,16 @@ def load_policy(data_dir: DataDir | Path) -> RetentionPolicy:
         v = data.get(key)
         if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 0):
             raise UserError(f"{key} must be a whole number of days (0 or more), not {v!r}", path=path)
-        values[key] = v
+        # Repaired, not refused: an older version saved any number, and more days than a century keep
+        # everything exactly as 'forever' does (nothing of it can expire).
+        values[key] = None if v is not None and v > MAX_RETENTION_DAYS else v
     return RetentionPolicy(audio_days=values["audio_days"], transcript_days=values["transcript_days"])
 
 
 def save_policy(data_dir: DataDir | Path, policy: RetentionPolicy) -> Path:
     for key, v in policy.to_dict().items():
-        if v is not None and (isinstance(v, bool) or v < 0):
-            raise UserError(f"{key} must be a whole number of days (0 or more), not {v!r}")
+        if v is not None and (isinstance(v, bool) or not 0 <= v <= MAX_RETENTION_DAYS):
+            raise UserError(f"{key} must be a whole number of days from 0 to {MAX_RETENTION_DAYS}, not {v!r}")
     lines = ["# Interviewer retention policy. Apply it with `interviewer retention --apply`.",
              "# A missing setting keeps that data forever."]
     for key, what in (("audio_days", "audio files"), ("transcript_days", "transcripts, notes and ratings")):

@@ -34,7 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from statistics import mean
 from typing import Any
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape as _xml_escape
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart  # type: ignore[import-untyped, unused-ignore]
 from reportlab.graphics.shapes import Drawing, String  # type: ignore[import-untyped, unused-ignore]
@@ -55,14 +55,29 @@ from reportlab.platypus import (  # type: ignore[import-untyped, unused-ignore]
     Table,
     TableStyle,
 )
+from reportlab.platypus.doctemplate import LayoutError  # type: ignore[import-untyped, unused-ignore]
 
 from interviewer.config import resource_path
 from interviewer.errors import UserError
+from interviewer.files import refuse_special
 from interviewer.notes.calibration import calibration
 from interviewer.notes.kits import Kit, load_kit, parse_kit
 from interviewer.notes.store import CLAIM_STATUSES, Store
+from interviewer.safetext import safe_text
 from interviewer.transcript import Segment, join_words, mmss
 from interviewer.vault import Vault, inside, write_file
+
+NAME_CHARS = 200  # a name, role or email longer than this is cut in a report: it must fit a heading or a cell
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= NAME_CHARS else text[:NAME_CHARS - 1] + "…"
+
+
+def escape(text: str) -> str:
+    """User text for a PDF paragraph: control characters shown escaped (see `interviewer.safetext`), then
+    XML-escaped for reportlab's markup."""
+    return _xml_escape(safe_text(text, newlines=True))
 
 # ============================================================================================ constants
 FONT = "DejaVuSans"
@@ -410,8 +425,8 @@ def session_summary(store: Store, session_id: str, *, anonymise: bool = False) -
                     "date": _when(s["started_at"]), "duration_s": round(float(s["duration_s"] or 0), 3),
                     "duration": mmss(float(s["duration_s"] or 0)), "kit": kit.name,
                     "notes": str(s.get("notes") or "").strip()},
-        "candidate": {"id": cand["id"], "name": cand["name"], "email": cand.get("email") or ""},
-        "role": s.get("role") or "",
+        "candidate": {"id": cand["id"], "name": _shown(cand["name"]), "email": _shown(cand.get("email") or "")},
+        "role": _shown(s.get("role") or ""),
         "evaluators": evaluators,
         "taggers": others,
         "consent": consents,
@@ -481,7 +496,7 @@ def comparison(store: Store, role: str) -> dict[str, Any]:
             claims = store.claims(cid)
             counts = Counter(c["status"] for c in claims)
             candidates[cid] = {
-                "id": cid, "name": s["candidate"], "sessions": [], "dates": [],
+                "id": cid, "name": _shown(s["candidate"]), "sessions": [], "dates": [],
                 "scores": {c["key"]: {} for c in criteria},
                 "evidence": {c["key"]: {"supports": 0, "concern": 0} for c in criteria},
                 "claims": {**{k: counts.get(k, 0) for k in CLAIM_STATUSES}, "total": len(claims)},
@@ -687,8 +702,10 @@ class _Doc:
     def __init__(self, *, title: str, footer: str, subject: str, keywords: Sequence[str],
                  pagesize: tuple[float, float] = A4) -> None:
         _register_fonts()
-        self.title, self.footer, self.subject = title, footer, subject
-        self.keywords = list(keywords)
+        # User text (a name) in the metadata and on every page's footer line: escaped, and short enough to fit.
+        self.title, self.subject = safe_text(title, limit=300), safe_text(subject, limit=300)
+        self.footer = safe_text(footer, limit=150)
+        self.keywords = [safe_text(k, limit=300) for k in keywords]
         self.pagesize = pagesize
         self.margin = 17 * mm
         self.width = pagesize[0] - 2 * self.margin
@@ -717,6 +734,10 @@ class _Doc:
         return write_atomic(out, draw, vault)
 
 
+def _short_reason(exc: Exception) -> str:
+    return safe_text(str(exc).split("\n")[0], limit=120)
+
+
 def write_atomic(out: Path | str, draw: Callable[[Any], None], vault: Vault | None = None) -> Path:
     """Call `draw(temp_path)` on a private temp file next to `out`, then rename it over `out`.
 
@@ -725,9 +746,14 @@ def write_atomic(out: Path | str, draw: Callable[[Any], None], vault: Vault | No
     out = Path(out).expanduser()
     if out.is_dir():
         raise UserError("is a directory: give a file name for the PDF", path=out)
+    refuse_special(out)
     if vault is not None and inside(out, vault.root):
         buf = io.BytesIO()
-        draw(buf)
+        try:
+            draw(buf)
+        except LayoutError as exc:
+            raise UserError(f"cannot lay out the PDF: some text is too long to fit on a page "
+                            f"({_short_reason(exc)})", path=out) from None
         try:
             return write_file(vault, out, buf.getvalue())
         except OSError as exc:
@@ -741,6 +767,10 @@ def write_atomic(out: Path | str, draw: Callable[[Any], None], vault: Vault | No
     try:
         draw(tmp)
         Path(tmp).replace(out)
+    except LayoutError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise UserError(f"cannot lay out the PDF: some text is too long to fit on a page ({_short_reason(exc)})",
+                        path=out) from None
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise UserError(f"cannot write the PDF: {exc.strerror or exc}", path=out) from None
@@ -1389,8 +1419,8 @@ def loop_summary(store: Store, candidate: str, *, anonymise: bool = False) -> di
 
     roles = list(dict.fromkeys(s["role"] for s in sessions if s.get("role")))
     summary: dict[str, Any] = {
-        "candidate": {"id": cid, "name": cand["name"], "email": cand.get("email") or ""},
-        "roles": roles,
+        "candidate": {"id": cid, "name": _shown(cand["name"]), "email": _shown(cand.get("email") or "")},
+        "roles": [_shown(r) for r in roles],
         "dates": list(dict.fromkeys(_day(s["started_at"]) for s in sessions)),
         "evaluators": evaluators,
         "sessions": [{"id": s["id"], "date": _when(s["started_at"]), "evaluator": s.get("evaluator") or "",

@@ -9,7 +9,9 @@ Never edit a released migration: append a new one.
 
 from __future__ import annotations
 
+import math
 import sqlite3
+import unicodedata
 from collections.abc import Callable
 
 from sqlite_utils import Database
@@ -332,6 +334,82 @@ def _migration_6(db: Database) -> None:
     _run(db, MIGRATION_6)
 
 
+# 7: bad values from older versions (or bundles from them) repaired so that no export can crash on them:
+# evidence ranges, spoken-consent moments and probe times that are not finite or lie outside 0..MAX_TIME_S are
+# clamped to the session; candidate and role names normalised to NFC, and a candidate whose name differs from
+# another's only by Unicode composition ("Zoë" typed precomposed or as e + combining diaeresis) merged into
+# the older record.
+MAX_TIME_S = 7 * 24 * 3600.0  # a moment in a recording: never more than a week in
+
+
+def _finite_in(value: object, hi: float) -> bool:
+    return isinstance(value, int | float) and math.isfinite(value) and 0.0 <= value <= hi
+
+
+def _clamp(value: object, lo: float, hi: float) -> float:
+    if not isinstance(value, int | float) or math.isnan(value):
+        return lo
+    return float(min(max(value, lo), hi))
+
+
+def repair_times(db: Database) -> int:
+    """Clamp every stored time that is not finite or lies outside 0..MAX_TIME_S (evidence start/end, a
+    consent's spoken moment, when a probe was asked) to the session's length; returns how many rows changed.
+    Used by migration 7 and after importing rows written elsewhere."""
+    def bad(column: str) -> str:
+        return f"NOT ({column} >= 0 AND {column} <= {MAX_TIME_S!r})"
+
+    def ends(session_id: str) -> float:
+        row = db.execute('SELECT (SELECT duration_s FROM sessions WHERE id = ?), '
+                         '(SELECT max("end") FROM segments WHERE session_id = ?)', [session_id, session_id]).fetchone()
+        known = [v for v in row if _finite_in(v, MAX_TIME_S)]
+        return float(max(known, default=0.0))
+
+    changed = 0
+    for eid, sid, start, end in db.execute(
+            f'SELECT id, session_id, start, "end" FROM evidence WHERE {bad("start")} OR {bad(chr(34) + "end" + chr(34))} '
+            'OR "end" < start').fetchall():
+        limit = ends(sid)
+        s = start if _finite_in(start, MAX_TIME_S) else _clamp(start, 0.0, limit)
+        e = end if _finite_in(end, MAX_TIME_S) else _clamp(end, 0.0, max(limit, s))
+        db.execute('UPDATE evidence SET start = ?, "end" = ? WHERE id = ?', [s, max(s, e), eid])
+        changed += 1
+    for (cid,) in db.execute(f"SELECT id FROM consents WHERE (spoken_start IS NOT NULL AND {bad('spoken_start')}) "
+                             f"OR (spoken_end IS NOT NULL AND {bad('spoken_end')})").fetchall():
+        db.execute("UPDATE consents SET spoken_start = NULL, spoken_end = NULL, spoken_quote = NULL WHERE id = ?",
+                   [cid])
+        changed += 1
+    for pid, sid, at in db.execute(f"SELECT id, session_id, at_s FROM probe_asks WHERE {bad('at_s')}").fetchall():
+        db.execute("UPDATE probe_asks SET at_s = ? WHERE id = ?", [_clamp(at, 0.0, ends(sid)), pid])
+        changed += 1
+    return changed
+
+
+def _normalise_names(db: Database) -> None:
+    for rid, name in db.execute("SELECT id, name FROM roles").fetchall():
+        nfc = unicodedata.normalize("NFC", name)
+        if nfc != name and not db.execute("SELECT 1 FROM roles WHERE name = ?", [nfc]).fetchone():
+            db.execute("UPDATE roles SET name = ? WHERE id = ?", [nfc, rid])
+    tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()]
+    referring = [t for t in tables if t != "candidates"
+                 and any(c[1] == "candidate_id" for c in db.execute(f'PRAGMA table_info("{t}")').fetchall())]
+    keep: dict[str, str] = {}
+    for cid, name in db.execute("SELECT id, name FROM candidates ORDER BY created_at, id").fetchall():
+        nfc = unicodedata.normalize("NFC", name)
+        if nfc != name:
+            db.execute("UPDATE candidates SET name = ? WHERE id = ?", [nfc, cid])
+        first = keep.setdefault(nfc, cid)
+        if first != cid:  # one person under two spellings of one name: their rows go to the older record
+            for t in referring:
+                db.execute(f'UPDATE "{t}" SET candidate_id = ? WHERE candidate_id = ?', [first, cid])
+            db.execute("DELETE FROM candidates WHERE id = ?", [cid])
+
+
+def _migration_7(db: Database) -> None:
+    repair_times(db)
+    _normalise_names(db)
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [_migration_1, _migration_2, _migration_3, _migration_4,
-                                                _migration_5, _migration_6]
+                                                _migration_5, _migration_6, _migration_7]
 SCHEMA_VERSION = len(MIGRATIONS)

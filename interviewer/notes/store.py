@@ -12,9 +12,11 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import sqlite3
 import threading
+import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -27,7 +29,7 @@ from sqlite_utils.db import Table
 
 from interviewer.errors import DatabaseError, UserError
 from interviewer.notes.kits import Kit
-from interviewer.notes.schema import MIGRATIONS, SCHEMA_VERSION
+from interviewer.notes.schema import MAX_TIME_S, MIGRATIONS, SCHEMA_VERSION
 from interviewer.transcript import Segment, Word, words_in_range
 from interviewer.vault import EncryptionError, PassphraseRequiredError, Vault, is_encrypted
 
@@ -55,6 +57,31 @@ DEFAULT_NOTICE = (
 )
 
 Clock = Callable[[], datetime]
+
+
+def check_time(value: object, what: str = "a time") -> float:
+    """A moment in a recording, in seconds: finite, from 0 to MAX_TIME_S (a week), else a UserError."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise UserError(f"{what} must be a finite number of seconds, not {value!r}")
+    if not 0 <= value <= MAX_TIME_S:
+        raise UserError(f"{what} must be between 0 and {MAX_TIME_S:.0f} seconds, not {value:g}")
+    return float(value)
+
+
+def check_range(start: object, end: object) -> tuple[float, float]:
+    """A time range of a recording: both ends valid (see `check_time`) and `end` not before `start`. A range
+    reaching back before the recording began (the last 20 s, 5 s in) starts at 0."""
+    if isinstance(start, int | float) and not isinstance(start, bool) and -MAX_TIME_S <= start < 0:
+        start = 0.0
+    s, e = check_time(start, "the start"), check_time(end, "the end")
+    if e < s:
+        raise UserError(f"evidence ends ({e:g}) before it starts ({s:g})")
+    return s, e
+
+
+def normal_name(name: str) -> str:
+    """A person's or role's name as stored and looked up: NFC (one spelling for "Zoë" composed or not), trimmed."""
+    return unicodedata.normalize("NFC", name).strip()
 
 
 def utc_now() -> datetime:
@@ -267,7 +294,7 @@ class Store:
     # ------------------------------------------------------------------ people and kits
     def get_or_create_candidate(self, name: str, *, email: str | None = None,
                                 resume_path: str | None = None, resume_text: str | None = None) -> str:
-        name = name.strip()
+        name = normal_name(name)
         if not name:
             raise UserError("a candidate needs a name")
         with self.atomic():
@@ -285,7 +312,8 @@ class Store:
 
     def find_candidate(self, name: str) -> dict[str, Any] | None:
         with self._lock:
-            rows = list(self.t("candidates").rows_where("name = ? COLLATE NOCASE", [name.strip()], limit=1))
+            rows = list(self.t("candidates").rows_where("name = ? COLLATE NOCASE", [normal_name(name)],
+                                                        order_by="created_at", limit=1))
         return rows[0] if rows else None
 
     def candidate(self, candidate_id: str) -> dict[str, Any]:
@@ -293,7 +321,7 @@ class Store:
             return dict(self.t("candidates").get(candidate_id))
 
     def get_or_create_role(self, name: str) -> str:
-        name = name.strip()
+        name = normal_name(name)
         with self.atomic():
             rows = list(self.t("roles").rows_where("name = ? COLLATE NOCASE", [name], limit=1))
             if rows:
@@ -655,8 +683,7 @@ class Store:
                      polarity: str = "supports", note: str = "", quote: str | None = None) -> str:
         if polarity not in POLARITIES:
             raise UserError(f"polarity must be one of: {', '.join(POLARITIES)}")
-        if end < start:
-            raise UserError(f"evidence ends ({end}) before it starts ({start})")
+        start, end = check_range(start, end)
         eid = new_id()
         with self.atomic():
             if quote is None:
@@ -687,6 +714,9 @@ class Store:
             raise UserError(f"polarity must be one of: {', '.join(POLARITIES)}")
         with self.atomic():
             old = dict(self.t("evidence").get(evidence_id))
+            if "start" in fields or "end" in fields:
+                fields["start"], fields["end"] = check_range(fields.get("start", old["start"]),
+                                                             fields.get("end", old["end"]))
             self.t("evidence").update(evidence_id, fields)
             self.audit(actor, "evidence.update", "evidence", evidence_id,
                        old={k: old[k] for k in fields}, new=fields)
@@ -700,6 +730,7 @@ class Store:
     # ------------------------------------------------------------------ probes asked
     def add_probe_ask(self, *, session_id: str, probe_key: str, probe_text: str, at_s: float,
                       claim_id: str | None = None) -> str:
+        at_s = check_time(at_s, "the moment a probe was asked")
         pid = new_id()
         with self.atomic():
             self.t("probe_asks").insert({"id": pid, "session_id": session_id, "probe_key": probe_key,
@@ -813,7 +844,8 @@ class Store:
     def mark_spoken_consent(self, session_id: str, start: float, end: float, *, actor: str) -> dict[str, Any]:
         """Tag the moment on the recording where the candidate consented out loud: stored on the session's
         consent record with the words said then (from the committed transcript)."""
-        if end <= start or start < 0:
+        start, end = check_time(start, "the start"), check_time(end, "the end")
+        if end <= start:
             raise UserError(f"the consent moment needs 0 <= start < end (got {start:g}..{end:g})")
         with self.atomic():
             rows = sorted(self.consents(session_id), key=lambda c: c["confirmed_at"])

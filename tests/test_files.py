@@ -1,0 +1,103 @@
+"""`interviewer.files`: the one rule for files written where the user said, and atomic writing."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from interviewer.config import DataDir
+from interviewer.files import OutputRefusedError, check_output_dir, check_output_path, write_bytes_atomic
+
+
+@pytest.fixture
+def dd(tmp_path: Path) -> DataDir:
+    d = DataDir(tmp_path / "data").ensure()
+    d.db_path.write_bytes(b"SQLite format 3\x00")
+    return d
+
+
+def test_a_new_file_outside_the_data_dir_is_fine(dd, tmp_path):
+    assert check_output_path(tmp_path / "x" / "report.pdf", dd.root) == tmp_path / "x" / "report.pdf"
+    assert check_output_path(dd.exports_dir / "report.pdf", dd.root) == dd.exports_dir / "report.pdf"
+
+
+def test_home_is_expanded(dd, monkeypatch, tmp_path):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert check_output_path("~/r.pdf", dd.root) == tmp_path / "r.pdf"
+
+
+@pytest.mark.parametrize("rel", ["interviewer.sqlite3", "interviewer.sqlite3-wal", "audio/a.wav", "backups/b",
+                                 "kits/k.toml", "encryption.json", "new.txt", "", "exports",
+                                 "exports/../interviewer.sqlite3"])
+def test_the_data_dirs_own_files_are_refused_even_with_force(dd, rel):
+    with pytest.raises(OutputRefusedError, match="inside the data directory"):
+        check_output_path(dd.root / rel if rel else dd.root, dd.root, force=True)
+
+
+def test_a_symlink_is_refused_wherever_it_points(dd, tmp_path):
+    (tmp_path / "real").write_text("x")
+    for target in (dd.db_path, tmp_path / "real", tmp_path / "missing"):
+        link = tmp_path / f"link-{target.name}"
+        link.symlink_to(target)
+        with pytest.raises(OutputRefusedError):
+            check_output_path(link, dd.root, force=True)
+
+
+def test_the_app_replaces_an_existing_file_with_force_after_its_dialog(dd, tmp_path):
+    f = tmp_path / "old.pdf"
+    f.write_text("old")
+    with pytest.raises(OutputRefusedError) as exc:
+        check_output_path(f, dd.root)
+    assert str(exc.value) == f"{f} exists; use --force to replace it"
+    assert exc.value.exit_code == 2
+    assert check_output_path(f, dd.root, force=True) == f
+
+
+def test_devices_folders_and_files_as_folders_are_refused(dd, tmp_path):
+    (tmp_path / "file").write_text("x")
+    cases = [tmp_path, tmp_path / "file" / "under.txt"]
+    cases += [Path(p) for p in ("/dev/null", "/dev/full") if Path(p).exists()]
+    for path in cases:
+        with pytest.raises(OutputRefusedError):
+            check_output_path(path, dd.root, force=True)
+
+
+def test_without_a_data_dir_only_the_file_rules_apply(tmp_path):
+    assert check_output_path(tmp_path / "n.txt", None) == tmp_path / "n.txt"
+    with pytest.raises(OutputRefusedError):
+        check_output_path(tmp_path, None)
+
+
+def test_folders_for_several_files(dd, tmp_path):
+    assert check_output_dir(tmp_path / "new", dd.root) == tmp_path / "new"
+    assert check_output_dir(dd.exports_dir / "sar", dd.root) == dd.exports_dir / "sar"
+    (tmp_path / "f").write_text("x")
+    for bad in (dd.root, dd.audio_dir / "x", tmp_path / "f"):
+        with pytest.raises(OutputRefusedError):
+            check_output_dir(bad, dd.root)
+
+
+def test_atomic_writers_never_rename_over_a_device_or_folder(tmp_path):
+    with pytest.raises(OutputRefusedError):
+        write_bytes_atomic(tmp_path, b"x")
+    if Path("/dev/full").exists():
+        with pytest.raises(OutputRefusedError):
+            write_bytes_atomic("/dev/full", b"x")
+        assert Path("/dev/full").is_char_device()
+    f = write_bytes_atomic(tmp_path / "ok.bin", b"data")
+    assert f.read_bytes() == b"data"
+    if os.name == "posix":
+        assert f.stat().st_mode & 0o777 == 0o600
+
+
+def test_an_exports_folder_that_is_a_link_to_the_data_dir_opens_nothing(dd, tmp_path):
+    dd.exports_dir.rmdir()
+    dd.exports_dir.symlink_to(dd.root)
+    with pytest.raises(OutputRefusedError, match="inside the data directory"):
+        check_output_path(dd.exports_dir / "interviewer.sqlite3", dd.root, force=True)
+    alias = tmp_path / "alias"
+    alias.symlink_to(dd.root)
+    with pytest.raises(OutputRefusedError, match="inside the data directory"):
+        check_output_path(alias / "audio" / "x.wav", dd.root, force=True)
