@@ -128,10 +128,12 @@ class Vault:
 
     def write_bytes(self, path: Path | str, data: bytes) -> Path:
         """Seal `data` into `path` atomically (temporary file, then rename), readable by the owner only."""
+        from interviewer.files import TEMP_SUFFIX, private_dir, try_lock
+
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        os.close(fd)
+        private_dir(path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+        try_lock(fd)  # held until the rename: the start-up sweep leaves it alone
         try:
             with self.open(tmp, "wb") as f:
                 f.write(data)
@@ -141,6 +143,8 @@ class Vault:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        finally:
+            os.close(fd)
         return path
 
     def reader(self, path: Path | str) -> IO[bytes]:
@@ -480,11 +484,9 @@ class SealedFile(io.RawIOBase):
 
 # ------------------------------------------------------------------------------------------ helpers
 def inside(path: Path, root: Path) -> bool:
-    try:
-        Path(path).resolve().relative_to(Path(root).resolve())
-    except ValueError:
-        return False
-    return True
+    from interviewer.files import inside as _inside
+
+    return _inside(path, root)
 
 
 def read_file(vault: Vault | None, path: Path | str) -> bytes:

@@ -221,8 +221,8 @@ def save_kit_file(kit: Kit, path: Path, vault: Vault | None = None) -> Path:
                        path=path)
     text = dump_kit(kit)
     parse_kit(text, path)  # never write a kit that would not load back
-    # In an encrypted data dir a kit is sealed like the rest (own probes may quote a resume).
-    return write_file(vault, path, text.encode("utf-8"), private=False)
+    # In an encrypted data dir a kit is sealed like the rest (own probes may quote a resume); owner-only.
+    return write_file(vault, path, text.encode("utf-8"))
 
 
 def copy_kit(source: Kit, data_root: Path, name: str, vault: Vault | None = None) -> Path:

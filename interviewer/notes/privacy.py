@@ -37,7 +37,7 @@ from sqlite_utils import Database
 
 from interviewer.config import DataDir
 from interviewer.errors import UserError
-from interviewer.files import write_text_atomic
+from interviewer.files import OutsideDataDirError, data_path, inside, write_text_atomic
 from interviewer.notes.schema import MIGRATION_1, statements
 from interviewer.notes.store import DB_ERRORS, Store
 from interviewer.vault import Vault, is_sealed, read_file, write_file
@@ -79,14 +79,13 @@ def _rel(path: Path, root: Path) -> str:
 
 
 def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.resolve().relative_to(root.resolve())
-    except ValueError:
-        return False
-    return True
+    """The data dir's one rule for stored paths (`interviewer.files.inside`, symlinks followed)."""
+    return inside(path, root)
 
 
 def _resolve(store: Store, p: str | None) -> Path | None:
+    """A stored path as it names a file, NOT checked: only for deciding what to remove (never read or copied
+    unless `_inside` says so) and for naming it in a report."""
     if not p:
         return None
     path = Path(p)
@@ -1047,10 +1046,14 @@ def access_candidate(store: Store, data_dir: DataDir | Path, name: str, out_dir:
                 s = export["session"]
                 sid = str(s["id"])
                 for track, key in enumerate(("audio_path", "audio_path2"), 1):
-                    src = _resolve(store, s.get(key))
+                    item: dict[str, Any] = {"session_id": sid, "track": track, "file": None}
+                    try:
+                        src = data_path(store.root, s.get(key), what=f"recording of session {sid[:8]}")
+                    except OutsideDataDirError as exc:  # never copied out: it is not this data dir's file
+                        audio_index.append({**item, "refused": str(exc)})
+                        continue
                     if src is None:
                         continue
-                    item: dict[str, Any] = {"session_id": sid, "track": track, "file": None}
                     if src.is_file():
                         dest = Path("audio") / (src.name if src.name.startswith(sid) else f"{sid}-{src.name}")
                         copies.append((src, out_dir / dest))
