@@ -312,7 +312,7 @@ MUTATION = st.one_of(
               st.sampled_from(COLUMNS), HOSTILE_VALUES),
     st.tuples(st.just("drop_row"), st.sampled_from(["sessions", "candidates", "kits", "criteria", "segments"])),
     st.tuples(st.just("member"), st.one_of(st.sampled_from(HOSTILE_NAMES), st.text(
-        st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12)),
+        st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1, max_size=12)),
               st.binary(max_size=64)),
     st.tuples(st.just("drop_member"), st.sampled_from(["rows.json", "audio"])),
     st.tuples(st.just("manifest"), st.sampled_from(["format", "version", "checksums", "sessions"]), HOSTILE_VALUES),
