@@ -821,9 +821,12 @@ def _expire_transcript(store: Store, action: RetentionAction, entries: Sequence[
     db = store.db
     with store.atomic():
         owned, _ = _owned(db, {"sessions": {sid}})
+        # The session's consent records belong to the candidate too (so `_owned` leaves them), but their spoken
+        # quote is what was said in this session: the entries about them lose it as well.
+        consents = {str(c) for (c,) in db.execute("SELECT id FROM consents WHERE session_id = ?", [sid])}
         texts = {str(t).strip() for (t,) in db.execute("SELECT text FROM segments WHERE session_id = ?", [sid])}
         about = _entries_about(
-            entries, row_ids=set().union(*owned.values()), owned_tables=tables,
+            entries, row_ids=set().union(*owned.values()) | consents, owned_tables=tables,
             texts={t for t in texts if len(t) >= _MIN_LINK_TEXT}, live_ids=live_ids,
             named=[e.id for e in entries if sid in f"{e.old} {e.new}"])
         # Copies of the text in the audit log: the entries about this session's rows lose their text.
