@@ -79,4 +79,4 @@ def test_private_open_and_atomic_writes_are_0600_whatever_the_umask(tmp_path):
     assert stat.S_IMODE((tmp_path / "a").stat().st_mode) == 0o600
     assert stat.S_IMODE((tmp_path / "new" / "b").stat().st_mode) == 0o600
     assert stat.S_IMODE((tmp_path / "new").stat().st_mode) == 0o700
-    assert not [p for p in Path(tmp_path).rglob(".*")]  # no temporary file left
+    assert not list(Path(tmp_path).rglob(".*"))  # no temporary file left
