@@ -7,6 +7,7 @@ transcribe the audio after the last committed segment, store it, and mark the se
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,7 +46,12 @@ def recover_all(store: Store, data_dir: DataDir, make_transcriber: Callable[[], 
     if not todo:
         return []
     transcriber = make_transcriber()
-    return [recover_one(store, row, transcriber) for row in todo]
+    results = []
+    for row in todo:
+        results.append(recover_one(store, row, transcriber))
+        with suppress(OSError):  # the dead process's lock file: nobody holds it (see `pending`)
+            (data_dir.audio_dir / f"{row['id']}.lock").unlink(missing_ok=True)
+    return results
 
 
 def recover_one(store: Store, row: dict[str, Any], transcriber: Any) -> Recovered:
