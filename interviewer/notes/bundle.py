@@ -287,6 +287,9 @@ class _Bundle:
                 if not isinstance(value, str) or not _AUDIO_MEMBER.fullmatch(value):
                     raise _refuse(path, f"is refused: {where}, which is not a recording in a data dir's audio "
                                         "folder")
+                if not value.removeprefix("audio/").startswith(s["id"]):  # the app names recordings by session
+                    raise _refuse(path, f"is refused: {where}, which is not named after the session (it could "
+                                        "be another session's recording)")
                 try:
                     data_path(data_root, value)
                 except OutsideDataDirError:

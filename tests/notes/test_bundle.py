@@ -113,6 +113,16 @@ def test_finding_2_an_audio_path_outside_the_data_dir_is_refused(corpus, target,
     assert snapshot(dd, store) == before
 
 
+def test_finding_2_a_session_cannot_claim_another_sessions_recording(corpus, target):
+    dd, store = target
+    mine = synthetic_session(store, candidate="Local", segments=2, evidence=0, audio_dir=dd.audio_dir,
+                             seconds_per_segment=1.0)
+    before = snapshot(dd, store)
+    message = refused(store, corpus.audio_path(f"audio/{mine}.wav"))
+    assert "not named after the session" in message
+    assert snapshot(dd, store) == before
+
+
 def test_finding_2_a_symlink_in_audio_cannot_lead_out(corpus, target, tmp_path):
     dd, store = target
     secret = tmp_path / "secret.wav"
