@@ -393,25 +393,25 @@ def import_recording(sv: Services, *, audio: Path, candidate: str, role: str | N
             resume_text = read_resume(resume).text
             claims = [{"text": c.text, "source": c.source, "section": c.section, "topics": c.topics}
                       for c in claims_from_file(resume, kit)]
-        with store.atomic():
-            cand = store.get_or_create_candidate(candidate, resume_path=str(resume) if resume else None,
-                                                 resume_text=resume_text)
-            if claims and not store.claims(cand):
-                store.add_claims(cand, claims)
-            role_id = store.get_or_create_role(role) if role else None
-            kit_id = store.save_kit(kit, kit_path.read_text(encoding="utf-8"))
-            sid = new_id()
-            rel = Path("audio") / f"{sid}{_audio_suffix(audio)}"
-            # Linked from the start: if the import is killed, recovery finishes it from the copied audio, or
-            # marks it failed ("stopped before its audio was copied"), never a 0 s "recovered" session.
-            store.create_session(candidate_id=cand, role_id=role_id, kit_id=kit_id, evaluator=evaluator,
-                                 status="recording", sample_rate=16000, model=tr.label, origin="import",
-                                 audio_path=rel.as_posix(), session_id=sid)
-            store.record_consent(candidate_id=cand, session_id=sid, method=consent, confirmed_by=evaluator)
+        sid = new_id()
+        rel = Path("audio") / f"{sid}{_audio_suffix(audio)}"
         lock = SessionLock(sv.data_dir.audio_dir / f"{sid}.lock")  # recovery in another process keeps away
         private_dir(sv.data_dir.audio_dir)
         lock.acquire()
         try:
+            with store.atomic():
+                cand = store.get_or_create_candidate(candidate, resume_path=str(resume) if resume else None,
+                                                     resume_text=resume_text)
+                if claims and not store.claims(cand):
+                    store.add_claims(cand, claims)
+                role_id = store.get_or_create_role(role) if role else None
+                kit_id = store.save_kit(kit, kit_path.read_text(encoding="utf-8"))
+                # Linked from the start: if the import is killed, recovery finishes it from the copied audio,
+                # or marks it failed ("stopped before its audio was copied"), never a 0 s "recovered" session.
+                store.create_session(candidate_id=cand, role_id=role_id, kit_id=kit_id, evaluator=evaluator,
+                                     status="recording", sample_rate=16000, model=tr.label, origin="import",
+                                     audio_path=rel.as_posix(), session_id=sid)
+                store.record_consent(candidate_id=cand, session_id=sid, method=consent, confirmed_by=evaluator)
             _copy_in(audio, sv.data_dir.root / rel, store.vault)
             result = tr.transcribe_file(sv.data_dir.root / rel, beam_size=beam, vault=store.vault)
             with store.atomic():
