@@ -175,9 +175,9 @@ def create_vault(root: Path, passphrase: str, *, n: int = 2**15, r: int = 8, p: 
     wrapped = _aead(kek).encrypt(nonce, data_key, SCHEME.encode())
     doc = {"scheme": SCHEME, "kdf": "scrypt", "n": n, "r": r, "p": p, "salt": salt.hex(), "nonce": nonce.hex(),
            "wrapped": wrapped.hex(), "created": datetime.now(UTC).isoformat(timespec="seconds")}
-    root.mkdir(parents=True, exist_ok=True)
-    from interviewer.files import write_text_atomic
+    from interviewer.files import private_dir, write_text_atomic
 
+    private_dir(root)
     write_text_atomic(kf, json.dumps(doc, indent=1) + "\n")
     return Vault(root, data_key)
 

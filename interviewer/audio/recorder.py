@@ -25,7 +25,7 @@ import numpy as np
 
 from interviewer.audio.decode import SAMPLE_RATE, Float32Array
 from interviewer.errors import AudioError
-from interviewer.files import private_open
+from interviewer.files import private_dir, private_open
 
 HEADROOM_S = 30 * 60  # refuse to start with less free disk than 30 minutes of audio per track
 DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
@@ -94,7 +94,7 @@ class Recorder:
         self.error: Exception | None = None
         self._lock = threading.Lock()
         self._closed = False
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(self.path.parent)
         try:
             self._file: Any = (opener or plain_open)(self.path, "xb")
         except FileExistsError:

@@ -150,7 +150,7 @@ def export_bundle(store: Store, session_ids: Sequence[str], out: Path) -> dict[s
     manifest = {"format": FORMAT, "version": VERSION, "sessions": sids,
                 "checksums": {name: _sha256(data) for name, data in members.items()}}
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(out.parent)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
         z.writestr("manifest.json", json.dumps(manifest, indent=1))

@@ -151,7 +151,7 @@ class Store:
                                      "or type it when asked) to open it", path=self.root)
         self.vault = vault
         preflight(self.path, verify=verify, vault=vault)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(self.path.parent)
         try:
             conn = connect(self.path, vault)
         except DB_ERRORS as exc:
