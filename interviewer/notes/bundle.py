@@ -31,6 +31,7 @@ import math
 import re
 import shutil
 import zipfile
+import zlib
 from collections.abc import Sequence
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
@@ -315,7 +316,7 @@ class _Bundle:
 
 
 _ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, KeyError, TypeError,
-               NotImplementedError, RuntimeError, UnicodeDecodeError, OverflowError, __import__("zlib").error)
+               NotImplementedError, RuntimeError, UnicodeDecodeError, OverflowError, zlib.error)
 
 
 def _file_digest(vault: Vault | None, path: Path) -> str:
@@ -360,11 +361,13 @@ def import_bundle(store: Store, path: Path, *, limits: Limits | None = None) -> 
             bundle.check_manifest()
             bundle.check_rows(store.root)
             staged = _stage_audio(stack, bundle, store, audio_dir, report)
-        except UserError:
-            raise
-        except (OSError, *_ZIP_ERRORS) as exc:
-            if isinstance(exc, OSError) and not isinstance(exc, zipfile.BadZipFile) and exc.filename:
-                raise _refuse(Path(exc.filename), f"cannot be written: {exc.strerror or exc}") from None
+        except UserError as exc:
+            if str(exc).endswith("nothing was imported"):
+                raise
+            raise _refuse(path, f"is refused: {exc}") from None  # e.g. a recording here that cannot be read
+        except OSError as exc:  # the disk, not the bundle
+            raise _refuse(path, f"could not be unpacked into {audio_dir}: {exc.strerror or exc}") from None
+        except _ZIP_ERRORS as exc:
             raise _refuse(path, f"is damaged or not a bundle ({exc})") from None
         _merge(store, bundle, staged, report)
     return report

@@ -4,6 +4,7 @@ tests/fixtures/hostile_bundles.py; a hypothesis fuzzer mutates a real bundle."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -222,7 +223,7 @@ def test_finding_4_a_failed_extraction_removes_its_temporary_files(corpus, targe
     members = dict(corpus.members)
     members[corpus.audio] = b"RIFF" + bytes(100)
     doc = dict(corpus.manifest)
-    doc["checksums"] = {n: "0" * 64 if n == corpus.audio else __import__("hashlib").sha256(d).hexdigest()
+    doc["checksums"] = {n: "0" * 64 if n == corpus.audio else hashlib.sha256(d).hexdigest()
                         for n, d in members.items()}
     bad = write_bundle(corpus.valid.with_name("bad-audio.bundle"), members.items(), manifest=doc, checksums=False)
     before = snapshot(dd, store)
@@ -365,8 +366,6 @@ def _mutate(corpus: Corpus, out: Path, mutations: list[tuple[Any, ...]]) -> Path
         members["rows.json"] = json.dumps(rows, allow_nan=True).encode()
     items = [*members.items(), *extra]
     if "checksums" not in manifest:
-        import hashlib
-
         manifest["checksums"] = {n: "0" * 64 if n in bad else hashlib.sha256(d).hexdigest() for n, d in items}
     return write_bundle(out, items, manifest=manifest, checksums=False)
 
