@@ -1059,7 +1059,9 @@ def _file_text(path: Path, vault: Vault | None) -> str:
                                      if not i.filename.startswith("audio/") and i.file_size <= _MAX_TEXT_MEMBER)
             except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError, RuntimeError):
                 f.seek(0)
-        raw = f.read()
+        raw = f.read(_MAX_TEXT_MEMBER + 1)
+        if len(raw) > _MAX_TEXT_MEMBER:
+            raise UserError("is too large to look inside", path=path)
     text = raw.decode("utf-8", errors="replace")
     if head[:5] == b"%PDF-":
         from interviewer.notes.resume import _pdf_text  # the hardened reader for untrusted PDFs
