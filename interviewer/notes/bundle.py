@@ -64,7 +64,7 @@ class Limits:
 
     entries: int = 1000
     manifest_bytes: int = 1 << 20
-    rows_bytes: int = 512 << 20
+    rows_bytes: int = 64 << 20  # a 3-hour interview's rows are a few MB
     entry_bytes: int = 8 << 30  # one recording: 3 hours of 48 kHz stereo WAV is 2 GiB
     total_bytes: int = 16 << 30
     ratio: int = 100  # declared / compressed size of a member larger than `ratio_floor`
