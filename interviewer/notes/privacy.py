@@ -2,10 +2,12 @@
 
 * Retention (`retention.toml` in the data dir): audio is deleted `audio_days` after a session started, what
   was said `transcript_days` after (segments and ratings deleted; evidence quotes and notes, the session's
-  notes, failure stories and scenario quotes blanked; the evidence tags themselves stay). A session that is
-  recording is never touched.
+  notes, failure stories, scenario quotes and the words of a spoken consent blanked; the evidence tags
+  themselves stay; exports and bundles written anywhere in the data dir that hold the transcript removed). A
+  session that is recording is never touched.
 * Erasure removes every trace of one candidate: their rows in every table (found through the schema's
-  foreign keys, so tables added by later migrations are covered), audio, exports that mention them, the
+  foreign keys, so tables added by later migrations are covered), audio, every file users wrote in the data
+  dir that mentions them (exports, PDFs, bundles: `user_files`), the
   full-text index, the audit entries about them (those about rows deleted long ago too), and the bytes
   SQLite would otherwise keep in free pages and the WAL.
 * Subject access writes everything held on one candidate into a directory: JSON and copies of the audio.
