@@ -10,6 +10,7 @@ import argparse
 import getpass
 import json
 import os
+import re
 import shutil
 import sqlite3
 import sys
@@ -22,6 +23,7 @@ from typing import Any, NoReturn, TextIO
 from interviewer import __version__, cli_numbers, cli_privacy, cli_reports, cli_review
 from interviewer.config import DATA_DIR_ENV, DataDir, resolve_data_dir
 from interviewer.errors import UserError
+from interviewer.files import private_dir, temp_file
 from interviewer.safetext import cell, safe_text
 from interviewer.transcript import FORMATTERS, Segment
 from interviewer.vault import write_file
@@ -353,7 +355,7 @@ def cmd_transcribe(args: argparse.Namespace, sv: Services) -> int:
     from interviewer.audio.decode import decode_file
 
     # Decode first: a bad file is reported before a model is loaded.
-    decode_file(args.audio)
+    shortfall = _check_audio(args.audio, decode_file(args.audio))
     if args.beam is None:
         args.beam = LIVE_BEAM if args.realtime else FILE_BEAM
     tr = sv.make_transcriber(args.model, args.beam, args.allow_download)
@@ -365,7 +367,19 @@ def cmd_transcribe(args: argparse.Namespace, sv: Services) -> int:
     if result.truncated:
         sv.warn(f"{args.audio}: truncated ({result.problem}); transcribed the {result.duration_s:.1f} s "
                 "that could be decoded")
+    elif shortfall:
+        sv.warn(f"{args.audio} is truncated: {shortfall}; transcribed the {result.duration_s:.1f} s that are")
     return 0
+
+
+def _check_audio(path: Path, decoded: Any) -> str:
+    """Refuse a file without a single sample; return how a truncated WAV falls short ("" if it does not)."""
+    from interviewer.audio.decode import wav_shortfall
+
+    shortfall = wav_shortfall(path)
+    if not len(decoded.samples):
+        raise UserError("has no audio" + (f" (it is truncated: {shortfall})" if shortfall else ""), path=path)
+    return shortfall
 
 
 def _require_consent(consent: str | None) -> str:
@@ -381,8 +395,11 @@ def import_recording(sv: Services, *, audio: Path, candidate: str, role: str | N
     """Copy a recording into the data dir, transcribe it and store it as a complete session."""
     from interviewer.audio.decode import decode_file
     from interviewer.notes.kits import default_kit_path, load_kit
+    from interviewer.notes.store import new_id
+    from interviewer.session import SessionLock
 
     decoded = decode_file(audio)
+    shortfall = _check_audio(audio, decoded)
     tr = sv.make_transcriber(model, beam, allow_download)
     kit_path = default_kit_path()
     kit = load_kit(kit_path)
@@ -397,34 +414,61 @@ def import_recording(sv: Services, *, audio: Path, candidate: str, role: str | N
             resume_text = read_resume(resume).text
             claims = [{"text": c.text, "source": c.source, "section": c.section, "topics": c.topics}
                       for c in claims_from_file(resume, kit)]
-        with store.atomic():
-            cand = store.get_or_create_candidate(candidate, resume_path=str(resume) if resume else None,
-                                                 resume_text=resume_text)
-            if claims and not store.claims(cand):
-                store.add_claims(cand, claims)
-            role_id = store.get_or_create_role(role) if role else None
-            kit_id = store.save_kit(kit, kit_path.read_text(encoding="utf-8"))
-            sid = store.create_session(candidate_id=cand, role_id=role_id, kit_id=kit_id, evaluator=evaluator,
-                                       status="recording", sample_rate=16000, model=tr.label, origin="import")
-            store.record_consent(candidate_id=cand, session_id=sid, method=consent, confirmed_by=evaluator)
-        rel = Path("audio") / f"{sid}{audio.suffix.lower() or '.audio'}"
-        sv.data_dir.audio_dir.mkdir(parents=True, exist_ok=True)
-        if store.vault is not None:  # sealed as it is copied: the plaintext never lands in the data dir
-            with audio.open("rb") as src, store.vault.open(sv.data_dir.root / rel, "xb") as dst:
-                shutil.copyfileobj(src, dst, 1 << 20)
-        else:
-            shutil.copyfile(audio, sv.data_dir.root / rel)
-        result = tr.transcribe_file(sv.data_dir.root / rel, beam_size=beam, vault=store.vault)
-        with store.atomic():
-            store.add_segments(sid, result.segments)
-            store.update_session(sid, status="complete", audio_path=rel.as_posix(),
-                                 duration_s=decoded.duration_s, ended_at=store.now())
+        sid = new_id()
+        rel = Path("audio") / f"{sid}{_audio_suffix(audio)}"
+        lock = SessionLock(sv.data_dir.audio_dir / f"{sid}.lock")  # recovery in another process keeps away
+        private_dir(sv.data_dir.audio_dir)
+        lock.acquire()
+        try:
+            with store.atomic():
+                cand = store.get_or_create_candidate(candidate, resume_path=str(resume) if resume else None,
+                                                     resume_text=resume_text)
+                if claims and not store.claims(cand):
+                    store.add_claims(cand, claims)
+                role_id = store.get_or_create_role(role) if role else None
+                kit_id = store.save_kit(kit, kit_path.read_text(encoding="utf-8"))
+                # Linked from the start: if the import is killed, recovery finishes it from the copied audio,
+                # or marks it failed ("stopped before its audio was copied"), never a 0 s "recovered" session.
+                store.create_session(candidate_id=cand, role_id=role_id, kit_id=kit_id, evaluator=evaluator,
+                                     status="recording", sample_rate=16000, model=tr.label, origin="import",
+                                     audio_path=rel.as_posix(), session_id=sid)
+                store.record_consent(candidate_id=cand, session_id=sid, method=consent, confirmed_by=evaluator)
+            _copy_in(audio, sv.data_dir.root / rel, store.vault)
+            result = tr.transcribe_file(sv.data_dir.root / rel, beam_size=beam, vault=store.vault)
+            with store.atomic():
+                store.add_segments(sid, result.segments)
+                store.update_session(sid, status="complete", duration_s=decoded.duration_s, ended_at=store.now())
+        finally:
+            lock.release()
         if result.truncated:
             sv.warn(f"{audio}: truncated ({result.problem}); stored the {result.duration_s:.1f} s that could "
                     "be decoded")
+        elif shortfall:
+            sv.warn(f"{audio} is truncated: {shortfall}; stored the {result.duration_s:.1f} s that are")
         return sid
     finally:
         store.close()
+
+
+def _audio_suffix(audio: Path) -> str:
+    suffix = audio.suffix.lower()
+    return suffix if re.fullmatch(r"\.[a-z0-9]{1,8}", suffix) else ".audio"
+
+
+def _copy_in(src: Path, target: Path, vault: Vault | None) -> None:
+    """Copy a recording into the data dir through a locked, owner-only temporary file renamed into place (a
+    killed copy leaves nothing that the next start does not sweep); sealed as it is copied in an encrypted
+    data dir, so the plaintext never lands there."""
+    with temp_file(target.parent, target.name) as (tmp, fd), src.open("rb") as f:
+        if vault is not None:
+            with vault.open(tmp, "wb") as dst:
+                shutil.copyfileobj(f, dst, 1 << 20)
+        else:
+            with open(fd, "wb", closefd=False) as dst:
+                shutil.copyfileobj(f, dst, 1 << 20)
+                dst.flush()
+                os.fsync(fd)
+        tmp.replace(target)
 
 
 def cmd_import_audio(args: argparse.Namespace, sv: Services) -> int:

@@ -175,6 +175,8 @@ def _retention_text(sv: Services, report: Any, path: Path, *, saved: bool, apply
         if a.transcript:
             parts.append(f"transcript ({_plural(a.segments, 'segment')}, {a.evidence} evidence note(s), "
                          f"{_plural(a.ratings, 'rating')}, {_plural(a.notes, 'other note')})")
+        if a.exports:
+            parts.append(f"{_plural(len(a.exports), 'export')} holding the transcript ({', '.join(a.exports)})")
         sv.say(f"  {a.session_id[:8]}  {a.candidate}  started {a.started_at[:10]}  {', '.join(parts)}")
 
 
@@ -270,6 +272,12 @@ def cmd_init(args: argparse.Namespace, sv: Services) -> int:
     if args.encrypt and not vault.is_encrypted(root):
         passphrase = _new_passphrase(PASSPHRASE_ENV, "passphrase")
         vault.create_vault(root, passphrase)
+        if args.keyring:
+            vault.save_to_keyring(root, passphrase)
+    elif args.encrypt:
+        # Already encrypted: say so only if the passphrase given opens it (a wrong one is refused, exit 2).
+        passphrase = vault.resolve_passphrase(root, vault.interactive_prompt())
+        vault.unlock(root, passphrase)
         if args.keyring:
             vault.save_to_keyring(root, passphrase)
     elif args.keyring:

@@ -57,8 +57,19 @@ class DataDir:
         return self.root / "exports"
 
     def ensure(self) -> DataDir:
+        """Create the layout (0700), and remove temporary files a killed process left behind."""
+        from interviewer.files import private_dir, sweep_temp_files
+
         for d in (self.root, self.audio_dir, self.exports_dir):
-            d.mkdir(parents=True, exist_ok=True)
+            private_dir(d)
             if os.name == "posix":
                 d.chmod(0o700)
+        sweep_temp_files(self.root)
         return self
+
+    def path(self, value: str | os.PathLike[str] | None, *, what: str = "path") -> Path | None:
+        """A path read from a bundle, a kit or the database, resolved inside this data dir or refused
+        (`interviewer.files.data_path`)."""
+        from interviewer.files import data_path
+
+        return data_path(self.root, value, what=what)

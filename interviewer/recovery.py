@@ -7,6 +7,7 @@ transcribe the audio after the last committed segment, store it, and mark the se
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from interviewer.audio.decode import SAMPLE_RATE, decode_file
 from interviewer.audio.recorder import repair_wav
 from interviewer.config import DataDir
 from interviewer.errors import UserError
+from interviewer.files import data_path
 from interviewer.notes.store import Store
 from interviewer.session import is_locked
 
@@ -44,40 +46,66 @@ def recover_all(store: Store, data_dir: DataDir, make_transcriber: Callable[[], 
     if not todo:
         return []
     transcriber = make_transcriber()
-    return [recover_one(store, row, transcriber) for row in todo]
+    results = []
+    for row in todo:
+        results.append(recover_one(store, row, transcriber))
+        with suppress(OSError):  # the dead process's lock file: nobody holds it (see `pending`)
+            (data_dir.audio_dir / f"{row['id']}.lock").unlink(missing_ok=True)
+    return results
 
 
 def recover_one(store: Store, row: dict[str, Any], transcriber: Any) -> Recovered:
+    """Finish one session. A recording the app wrote (WAV) has its header repaired first; an imported file
+    (`import-audio` killed after the copy) is used as it is. A session with no audio at all is marked `failed`
+    with the reason in the audit log, never `recovered` with 0 s."""
     sid = row["id"]
+    imported = row.get("origin") == "import"
     tracks: list[tuple[Path, str]] = []
     speakers = [s for s in (row.get("speakers") or "").split(",") if s] or [""]
-    for i, key in enumerate(("audio_path", "audio_path2")):
-        rel = row.get(key)
-        if rel:
-            tracks.append((store.root / rel, speakers[i] if i < len(speakers) else ""))
     duration = 0.0
     added = 0
     problem = ""
+    for i, key in enumerate(("audio_path", "audio_path2")):
+        try:
+            path = data_path(store.root, row.get(key), what="recording")
+        except UserError as exc:
+            problem = str(exc)
+            continue
+        if path is not None:
+            tracks.append((path, speakers[i] if i < len(speakers) else ""))
+    if not tracks and not problem:
+        problem = "no recording was linked to it (the program stopped before any audio was saved)"
     last_end = store.last_segment_end(sid)
     for path, speaker in tracks:
         if not path.exists():
-            problem = f"{path}: the recording is missing"
+            problem = (f"{path}: the import was stopped before its audio was copied; import the file again"
+                       if imported else f"{path}: the recording is missing")
             continue
         try:
-            frames = repair_wav(path, vault=store.vault)
+            if imported:
+                audio = decode_file(path, vault=store.vault).samples
+                frames = len(audio)
+            else:
+                frames = repair_wav(path, vault=store.vault)
+                audio = decode_file(path, vault=store.vault).samples
         except UserError as exc:
             problem = str(exc)
             continue
         duration = max(duration, frames / SAMPLE_RATE)
         track_last = max((s.end for s in store.segments(sid) if s.speaker == speaker), default=0.0) \
             if len(tracks) > 1 else last_end
-        audio = decode_file(path, vault=store.vault).samples
         tail = audio[int(track_last * SAMPLE_RATE):]
         segs = transcriber.transcribe_array(tail, offset=track_last, speaker=speaker, vad=True,
                                             word_timestamps=True) if len(tail) > SAMPLE_RATE // 4 else []
         segs = [s for s in segs if s.end > track_last + 0.05]
         store.add_segments(sid, segs)
         added += len(segs)
-    store.update_session(sid, status="failed" if problem and not duration else "recovered",
-                         duration_s=max(duration, store.last_segment_end(sid)), ended_at=store.now())
+    if duration <= 0 and not problem:
+        problem = "its recording holds no audio"
+    failed = bool(problem) and duration <= 0
+    with store.atomic():
+        store.update_session(sid, status="failed" if failed else "recovered",
+                             duration_s=max(duration, store.last_segment_end(sid)), ended_at=store.now())
+        if failed:
+            store.audit("recovery", "session.failed", "sessions", sid, new={"reason": problem})
     return Recovered(sid, row["candidate"], duration, added, problem)

@@ -43,10 +43,9 @@ def session_tracks(store: Store, session: dict[str, Any]) -> list[tuple[Path, st
     first = store.audio_file(session)
     if first is not None:
         paths.append(first)
-    second = session.get("audio_path2")
-    if second:
-        p = Path(second)
-        paths.append(p if p.is_absolute() else store.root / p)
+    second = store.audio_file(session, "audio_path2")
+    if second is not None:
+        paths.append(second)
     if not paths:
         raise UserError(f"session {session['id'][:8]} has no recording to transcribe again")
     if len(paths) == 1 and not any(speakers):

@@ -24,6 +24,7 @@ from interviewer.audio.sources import AudioSource
 from interviewer.audio.streaming import StreamConfig, StreamingTranscriber
 from interviewer.config import DataDir
 from interviewer.errors import AudioError, UserError
+from interviewer.files import private_open
 from interviewer.notes.store import Store
 from interviewer.transcript import Segment
 
@@ -73,7 +74,7 @@ class SessionLock:
         self._f: Any = None
 
     def acquire(self) -> bool:
-        self._f = self.path.open("a+b")
+        self._f = private_open(self.path, "a+b")
         try:
             if os.name == "nt":  # pragma: no cover - Windows
                 import msvcrt

@@ -133,13 +133,13 @@ class Vault:
 
     def write_bytes(self, path: Path | str, data: bytes) -> Path:
         """Seal `data` into `path` atomically (temporary file, then rename), readable by the owner only."""
-        from interviewer.files import refuse_special
+        from interviewer.files import TEMP_SUFFIX, private_dir, refuse_special, try_lock
 
         path = Path(path)
         refuse_special(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        os.close(fd)
+        private_dir(path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+        try_lock(fd)  # held until the rename: the start-up sweep leaves it alone
         try:
             with self.open(tmp, "wb") as f:
                 f.write(data)
@@ -149,6 +149,8 @@ class Vault:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        finally:
+            os.close(fd)
         return path
 
     def reader(self, path: Path | str) -> IO[bytes]:
@@ -179,9 +181,9 @@ def create_vault(root: Path, passphrase: str, *, n: int = 2**15, r: int = 8, p: 
     wrapped = _aead(kek).encrypt(nonce, data_key, SCHEME.encode())
     doc = {"scheme": SCHEME, "kdf": "scrypt", "n": n, "r": r, "p": p, "salt": salt.hex(), "nonce": nonce.hex(),
            "wrapped": wrapped.hex(), "created": datetime.now(UTC).isoformat(timespec="seconds")}
-    root.mkdir(parents=True, exist_ok=True)
-    from interviewer.files import write_text_atomic
+    from interviewer.files import private_dir, write_text_atomic
 
+    private_dir(root)
     write_text_atomic(kf, json.dumps(doc, indent=1) + "\n")
     return Vault(root, data_key)
 
@@ -488,11 +490,9 @@ class SealedFile(io.RawIOBase):
 
 # ------------------------------------------------------------------------------------------ helpers
 def inside(path: Path, root: Path) -> bool:
-    try:
-        Path(path).resolve().relative_to(Path(root).resolve())
-    except ValueError:
-        return False
-    return True
+    from interviewer.files import inside as _inside
+
+    return _inside(path, root)
 
 
 def read_file(vault: Vault | None, path: Path | str) -> bytes:

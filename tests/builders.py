@@ -52,7 +52,7 @@ def synthetic_session(store: Store, *, candidate: str = "Ann", role: str = "MLE"
     duration = segments * seconds_per_segment
     keys = [c.key for c in kit.criteria]
     for j in range(evidence):
-        a = rng.uniform(0, duration - 20)
+        a = rng.uniform(0, max(0.0, duration - 20))
         store.add_evidence(session_id=sid, start=a, end=a + rng.uniform(5, 20), criterion=keys[j % len(keys)],
                            evaluator="Ada", polarity="concern" if j % 3 == 0 else "supports")
     updates: dict[str, object] = {"duration_s": duration}

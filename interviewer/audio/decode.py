@@ -128,3 +128,42 @@ def decode_file(path: Path | str, *, sample_rate: int = SAMPLE_RATE, vault: Any 
     if truncated and not problem:
         problem = f"the file is cut short: {got:.1f} s of the {declared:.1f} s its header declares"
     return DecodedAudio(samples, sample_rate, declared, truncated, problem)
+
+
+def wav_shortfall(path: Path | str) -> str:
+    """For a RIFF/WAVE file whose data chunk declares more bytes than the file holds (a truncated or header-only
+    WAV, which FFmpeg silently measures by its size): what is missing, as a sentence; "" otherwise (other formats
+    and unreadable files included: decoding reports those)."""
+    path = Path(path)
+    try:
+        with path.open("rb") as f:
+            head = f.read(12)
+            if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+                return ""
+            size = path.stat().st_size
+            rate = align = 0
+            while True:
+                chunk = f.read(8)
+                if len(chunk) < 8:
+                    return "its header ends before the audio starts" if not rate else ""
+                cid, length = chunk[:4], int.from_bytes(chunk[4:], "little")
+                if cid == b"fmt ":
+                    fmt = f.read(length)
+                    if len(fmt) >= 14:
+                        rate = int.from_bytes(fmt[4:8], "little")
+                        align = int.from_bytes(fmt[12:14], "little")
+                    f.seek(length % 2, 1)
+                    continue
+                if cid == b"data":
+                    if length in (0, 0xFFFFFFFF):  # no size given (a stream): nothing to compare
+                        return ""
+                    have = size - f.tell()
+                    if have >= length:
+                        return ""
+                    if rate and align:
+                        return (f"{have / (rate * align):.1f} s of the {length / (rate * align):.1f} s its header "
+                                "declares are in the file")
+                    return f"{have} of the {length} bytes of audio its header declares are in the file"
+                f.seek(length + length % 2, 1)
+    except OSError:
+        return ""

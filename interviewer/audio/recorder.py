@@ -25,6 +25,7 @@ import numpy as np
 
 from interviewer.audio.decode import SAMPLE_RATE, Float32Array
 from interviewer.errors import AudioError
+from interviewer.files import private_dir, private_open
 
 HEADROOM_S = 30 * 60  # refuse to start with less free disk than 30 minutes of audio per track
 DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
@@ -71,6 +72,8 @@ Opener = Callable[[Path, str], Any]  # a binary file: plain, or a vault's Sealed
 
 
 def plain_open(path: Path, mode: str) -> Any:
+    if mode in ("xb", "wb"):  # a new recording: owner-only from the moment it exists
+        return private_open(path, mode)
     return path.open(mode, buffering=0)
 
 
@@ -91,7 +94,7 @@ class Recorder:
         self.error: Exception | None = None
         self._lock = threading.Lock()
         self._closed = False
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(self.path.parent)
         try:
             self._file: Any = (opener or plain_open)(self.path, "xb")
         except FileExistsError:

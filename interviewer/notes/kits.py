@@ -32,6 +32,7 @@ from typing import Any
 
 from interviewer.config import resource_path
 from interviewer.errors import KitError
+from interviewer.files import data_path
 from interviewer.vault import Vault, read_file, write_file
 
 CRITERION_KEY = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -223,14 +224,15 @@ def save_kit_file(kit: Kit, path: Path, vault: Vault | None = None) -> Path:
                        path=path)
     text = dump_kit(kit)
     parse_kit(text, path)  # never write a kit that would not load back
-    # In an encrypted data dir a kit is sealed like the rest (own probes may quote a resume).
-    return write_file(vault, path, text.encode("utf-8"), private=False)
+    # In an encrypted data dir a kit is sealed like the rest (own probes may quote a resume); owner-only.
+    return write_file(vault, path, text.encode("utf-8"))
 
 
 def copy_kit(source: Kit, data_root: Path, name: str, vault: Vault | None = None) -> Path:
     """An editable copy of a kit in the data dir's kits folder, renamed."""
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "kit"
-    path = user_kits_dir(data_root) / f"{slug}.toml"
+    path = data_path(data_root, user_kits_dir(data_root) / f"{slug}.toml", what="kit file")  # no symlink out
+    assert path is not None
     if path.exists():
         raise KitError("a kit with this name already exists", path=path)
     renamed = Kit(name, source.version, source.topics, source.criteria, source.probes, source.description,

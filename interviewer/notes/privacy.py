@@ -2,10 +2,12 @@
 
 * Retention (`retention.toml` in the data dir): audio is deleted `audio_days` after a session started, what
   was said `transcript_days` after (segments and ratings deleted; evidence quotes and notes, the session's
-  notes, failure stories and scenario quotes blanked; the evidence tags themselves stay). A session that is
-  recording is never touched.
+  notes, failure stories, scenario quotes and the words of a spoken consent blanked; the evidence tags
+  themselves stay; exports and bundles written anywhere in the data dir that hold the transcript removed). A
+  session that is recording is never touched.
 * Erasure removes every trace of one candidate: their rows in every table (found through the schema's
-  foreign keys, so tables added by later migrations are covered), audio, exports that mention them, the
+  foreign keys, so tables added by later migrations are covered), audio, every file users wrote in the data
+  dir that mentions them (exports, PDFs, bundles: `user_files`), the
   full-text index, the audit entries about them (those about rows deleted long ago too), and the bytes
   SQLite would otherwise keep in free pages and the WAL.
 * Subject access writes everything held on one candidate into a directory: JSON and copies of the audio.
@@ -26,6 +28,7 @@ import secrets
 import shutil
 import tomllib
 import unicodedata
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -37,7 +40,7 @@ from sqlite_utils import Database
 
 from interviewer.config import DataDir
 from interviewer.errors import UserError
-from interviewer.files import write_text_atomic
+from interviewer.files import TEMP_SUFFIX, OutsideDataDirError, data_path, inside, write_text_atomic
 from interviewer.notes.schema import MIGRATION_1, statements
 from interviewer.notes.store import DB_ERRORS, Store
 from interviewer.vault import Vault, is_sealed, read_file, write_file
@@ -48,7 +51,7 @@ ERASURE_ACTOR = "erasure"
 ACCESS_FORMAT = "interviewer-subject-access"
 
 # Keys of audit-log JSON that hold transcript text; retention blanks them for expired sessions.
-_TEXT_KEYS = ("quote", "note", "notes", "reason", "text", "words")
+_TEXT_KEYS = ("quote", "note", "notes", "reason", "text", "words", "spoken_quote")
 _CHUNK = 500  # bound on SQL parameters per statement
 
 
@@ -79,14 +82,13 @@ def _rel(path: Path, root: Path) -> str:
 
 
 def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.resolve().relative_to(root.resolve())
-    except ValueError:
-        return False
-    return True
+    """The data dir's one rule for stored paths (`interviewer.files.inside`, symlinks followed)."""
+    return inside(path, root)
 
 
 def _resolve(store: Store, p: str | None) -> Path | None:
+    """A stored path as it names a file, NOT checked: only for deciding what to remove (never read or copied
+    unless `_inside` says so) and for naming it in a report."""
     if not p:
         return None
     path = Path(p)
@@ -599,6 +601,7 @@ class RetentionAction:
     ratings: int = 0
     notes: int = 0
     audit_redacted: int = 0
+    exports: list[str] = field(default_factory=list)  # files in the data dir holding the transcript
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -613,7 +616,7 @@ class RetentionAction:
         return {"session_id": self.session_id, "candidate": self.candidate, "started_at": self.started_at,
                 "what": self.what, "audio_files": list(self.audio_files), "segments": self.segments,
                 "evidence": self.evidence, "ratings": self.ratings, "notes": self.notes,
-                "audit_redacted": self.audit_redacted,
+                "audit_redacted": self.audit_redacted, "exports": list(self.exports),
                 "errors": list(self.errors)}
 
 
@@ -638,7 +641,8 @@ class RetentionReport:
                            "segments": sum(a.segments for a in self.actions),
                            "evidence": sum(a.evidence for a in self.actions),
                            "ratings": sum(a.ratings for a in self.actions),
-                           "notes": sum(a.notes for a in self.actions)},
+                           "notes": sum(a.notes for a in self.actions),
+                           "exports": sum(len(a.exports) for a in self.actions)},
                 "errors": self.errors, "scrubbed": self.scrubbed}
 
 
@@ -658,6 +662,25 @@ def apply_retention(store: Store, data_dir: DataDir | Path, *, now: datetime, dr
     report = RetentionReport(policy=policy, now=now.astimezone(UTC).isoformat(timespec="seconds"),
                              dry_run=dry_run)
     keep_all = policy.audio_days is None and policy.transcript_days is None
+    texts: dict[Path, str] | None = None
+
+    def copies_of(sid: str) -> list[Path]:
+        """Files written in the data dir (exports, bundles) that hold this session's transcript: its id, or the
+        text of one of its segments, evidence quotes or spoken consent (whitespace and case aside)."""
+        nonlocal texts
+        if texts is None:
+            texts = {}
+            for path in user_files(dd):
+                if path.is_symlink():
+                    continue
+                with suppress(OSError, UserError):
+                    texts[path] = " ".join(_file_text(path, store.vault).split()).casefold()
+        needles = {sid.casefold()} | {" ".join(str(t).split()).casefold() for (t,) in store.db.execute(
+            "SELECT text FROM segments WHERE session_id = ? UNION SELECT quote FROM evidence WHERE session_id = ? "
+            "UNION SELECT spoken_quote FROM consents WHERE session_id = ?", [sid, sid, sid]) if t}
+        needles = {n for n in needles if len(n) >= _MIN_LINK_TEXT}
+        return [p for p, text in texts.items() if any(n in text for n in needles)]
+
     with _writer(store):
         rows = [] if keep_all else list(store.db.query(
             "SELECT s.id, c.name AS candidate, s.status, s.started_at, s.audio_path, s.audio_path2 "
@@ -672,8 +695,10 @@ def apply_retention(store: Store, data_dir: DataDir | Path, *, now: datetime, dr
                 continue
             tracks = {k: p for k in ("audio_path", "audio_path2") if (p := _resolve(store, r[k])) is not None}
             audio_due = _due(started, policy.audio_days, now) and bool(tracks)
-            counts = _transcript(store.db, r["id"]) if _due(started, policy.transcript_days, now) else {}
-            text_due = any(counts.values())
+            transcript_due = _due(started, policy.transcript_days, now)
+            counts = _transcript(store.db, r["id"]) if transcript_due else {}
+            copies = copies_of(r["id"]) if transcript_due else []
+            text_due = any(counts.values()) or bool(copies)
             if not (audio_due or text_due):
                 continue
             if r["status"] == "recording" or _is_locked(dd.audio_dir / f"{r['id']}.lock"):
@@ -687,6 +712,7 @@ def apply_retention(store: Store, data_dir: DataDir | Path, *, now: datetime, dr
                 action.transcript = True
                 action.segments, action.evidence = counts["segments"], counts["evidence"]
                 action.ratings, action.notes = counts["ratings"], counts["notes"]
+                action.exports = [_rel(p, dd.root) for p in copies]
             todo.append((action, tracks if audio_due else {}))
             report.actions.append(action)
         if dry_run:
@@ -703,6 +729,7 @@ def apply_retention(store: Store, data_dir: DataDir | Path, *, now: datetime, dr
                 if tracks:
                     _expire_audio(store, dd, action, tracks)
                 if action.transcript:
+                    _expire_copies(dd, action)
                     _expire_transcript(store, action, entries, tables, live_ids)
             if any(a.transcript for a, _ in todo):
                 # Merge the FTS index so deleted terms leave it, then rewrite the file: pages freed earlier
@@ -716,6 +743,21 @@ def apply_retention(store: Store, data_dir: DataDir | Path, *, now: datetime, dr
                 with suppress(OSError):
                     _shred(p)
     return report
+
+
+def _expire_copies(dd: DataDir, action: RetentionAction) -> None:
+    """Remove the exports and bundles in the data dir that hold the expired transcript."""
+    removed = []
+    for rel in action.exports:
+        path = dd.root / rel
+        try:
+            if path.exists() or path.is_symlink():
+                _shred(path)
+            removed.append(rel)
+        except OSError as exc:
+            action.errors.append(f"{rel}: {exc.strerror or exc}")
+    action.exports = removed
+    _remove_empty_parents([dd.root / r for r in removed if _inside(dd.root / r, dd.exports_dir)], dd.exports_dir)
 
 
 def _expire_audio(store: Store, dd: DataDir, action: RetentionAction, tracks: dict[str, Path]) -> None:
@@ -768,6 +810,10 @@ def _transcript(db: Database, sid: str, *, delete: bool = False) -> dict[str, in
         notes += run("SELECT count(*) FROM failure_stories WHERE session_id = ? AND fields NOT IN ('{}', '')",
                      "UPDATE failure_stories SET fields = '{}' WHERE session_id = ? AND fields NOT IN ('{}', '')",
                      [sid])
+    if "spoken_quote" in _columns(db, "consents"):  # the words of a spoken consent are what was said
+        notes += run("SELECT count(*) FROM consents WHERE session_id = ? AND coalesce(spoken_quote, '') != ''",
+                     "UPDATE consents SET spoken_quote = '' WHERE session_id = ? "
+                     "AND coalesce(spoken_quote, '') != ''", [sid])
     if {"constraint_ticks", "scenario_uses"} <= tables:
         where = "quote != '' AND scenario_use_id IN (SELECT id FROM scenario_uses WHERE session_id = ?)"
         notes += run(f"SELECT count(*) FROM constraint_ticks WHERE {where}",
@@ -782,9 +828,12 @@ def _expire_transcript(store: Store, action: RetentionAction, entries: Sequence[
     db = store.db
     with store.atomic():
         owned, _ = _owned(db, {"sessions": {sid}})
+        # The session's consent records belong to the candidate too (so `_owned` leaves them), but their spoken
+        # quote is what was said in this session: the entries about them lose it as well.
+        consents = {str(c) for (c,) in db.execute("SELECT id FROM consents WHERE session_id = ?", [sid])}
         texts = {str(t).strip() for (t,) in db.execute("SELECT text FROM segments WHERE session_id = ?", [sid])}
         about = _entries_about(
-            entries, row_ids=set().union(*owned.values()), owned_tables=tables,
+            entries, row_ids=set().union(*owned.values()) | consents, owned_tables=tables,
             texts={t for t in texts if len(t) >= _MIN_LINK_TEXT}, live_ids=live_ids,
             named=[e.id for e in entries if sid in f"{e.old} {e.new}"])
         # Copies of the text in the audit log: the entries about this session's rows lose their text.
@@ -914,7 +963,7 @@ def erase_candidate(store: Store, data_dir: DataDir | Path, name: str) -> Erasur
             for p in sorted(dd.audio_dir.iterdir()):
                 if any(p.name.startswith(s) for s in sids) and not p.is_dir():
                     files[p] = None
-        for p in _mentioning_files(dd.exports_dir, subject.mentions, store.vault):
+        for p in _mentioning_files(dd, subject.mentions, store.vault):  # exports, bundles, any copy written here
             files[p] = None
         # Automatic database backups hold the candidate as they were: they go too (a new one is made later).
         if (dd.root / "backups").is_dir():
@@ -972,22 +1021,74 @@ def erase_candidate(store: Store, data_dir: DataDir | Path, name: str) -> Erasur
                          mentions_left=[f"{m['table']} {m['id']} {m['column']}" for m in left])
 
 
-def _mentioning_files(folder: Path, mentions: _Mentions, vault: Vault | None = None) -> list[Path]:
-    """Files under `folder` whose path (relative to it) or UTF-8 text mentions the candidate."""
-    found: list[Path] = []
-    if not folder.is_dir():
-        return found
-    for path in sorted(folder.rglob("*")):
-        if path.is_dir() and not path.is_symlink():
+# What the app itself keeps in the data dir; every other file there is something a user wrote (an export, a
+# bundle, a PDF, a copy): erasure and retention look inside those.
+_APP_FILES = {"encryption.json", POLICY_FILE}
+_APP_DIRS = {"audio", "backups", "kits"}
+_MAX_TEXT_MEMBER = 256 << 20
+
+
+def user_files(data_dir: DataDir | Path) -> list[Path]:
+    """Files in the data dir that the app does not keep for itself: exports, bundles and copies written there
+    (the database and its journals, recordings, backups, kits, the key and policy files are not; nor are
+    temporary files, which the next start sweeps)."""
+    dd = _dd(data_dir)
+    db = dd.db_path.name
+    out: list[Path] = []
+    if not dd.root.is_dir():
+        return out
+    for path in sorted(dd.root.rglob("*")):
+        rel = path.relative_to(dd.root)
+        if rel.parts[0] in _APP_DIRS or (path.is_dir() and not path.is_symlink()):
             continue
-        rel = path.relative_to(folder).as_posix()
-        if mentions.path(rel):
+        if len(rel.parts) == 1 and (path.name in _APP_FILES or path.name.startswith(db)):
+            continue
+        if path.name.startswith(".") and path.name.endswith(TEMP_SUFFIX):
+            continue
+        out.append(path)
+    return out
+
+
+def _file_text(path: Path, vault: Vault | None) -> str:
+    """The text a file holds, for finding what it is about: a zip's (a bundle's) members but its audio, a PDF's
+    extracted text, else its bytes as UTF-8; sealed files are read through the vault. OSError or UserError when
+    it cannot be read."""
+    sealed = is_sealed(path)
+    with (vault.reader(path) if sealed and vault is not None else path.open("rb")) as f:
+        if sealed and vault is None:
+            raise UserError("is encrypted", path=path)
+        head = f.read(8)
+        f.seek(0)
+        if head[:4] == b"PK\x03\x04":
+            try:
+                with zipfile.ZipFile(f) as z:
+                    return "\n".join(z.read(i).decode("utf-8", errors="replace") for i in z.infolist()
+                                     if not i.filename.startswith("audio/") and i.file_size <= _MAX_TEXT_MEMBER)
+            except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError, RuntimeError):
+                f.seek(0)
+        raw = f.read(_MAX_TEXT_MEMBER + 1)
+        if len(raw) > _MAX_TEXT_MEMBER:
+            raise UserError("is too large to look inside", path=path)
+    text = raw.decode("utf-8", errors="replace")
+    if head[:5] == b"%PDF-":
+        from interviewer.notes.resume import _pdf_text  # the hardened reader for untrusted PDFs
+
+        text += "\n" + _pdf_text(raw, path)
+    return text
+
+
+def _mentioning_files(data_dir: DataDir, mentions: _Mentions, vault: Vault | None = None) -> list[Path]:
+    """Files users wrote in the data dir (`user_files`) whose path or text mentions the candidate."""
+    found: list[Path] = []
+    for path in user_files(data_dir):
+        rel = path.relative_to(data_dir.root).as_posix()
+        if mentions.path(rel.removeprefix("exports/")):
             found.append(path)
             continue
         if path.is_symlink():
             continue
         try:
-            text = read_file(vault, path).decode("utf-8", errors="replace")
+            text = _file_text(path, vault)
         except (OSError, UserError):
             found.append(path)  # cannot tell: removing is the safe side
             continue
@@ -1052,10 +1153,14 @@ def access_candidate(store: Store, data_dir: DataDir | Path, name: str, out_dir:
                 s = export["session"]
                 sid = str(s["id"])
                 for track, key in enumerate(("audio_path", "audio_path2"), 1):
-                    src = _resolve(store, s.get(key))
+                    item: dict[str, Any] = {"session_id": sid, "track": track, "file": None}
+                    try:
+                        src = data_path(store.root, s.get(key), what=f"recording of session {sid[:8]}")
+                    except OutsideDataDirError as exc:  # never copied out: it is not this data dir's file
+                        audio_index.append({**item, "refused": str(exc)})
+                        continue
                     if src is None:
                         continue
-                    item: dict[str, Any] = {"session_id": sid, "track": track, "file": None}
                     if src.is_file():
                         dest = Path("audio") / (src.name if src.name.startswith(sid) else f"{sid}-{src.name}")
                         copies.append((src, out_dir / dest))
@@ -1131,5 +1236,5 @@ def restrict_permissions(data_dir: DataDir | Path) -> int:
 __all__ = [
     "ACCESS_FORMAT", "POLICY_FILE", "ErasureReport", "RetentionAction", "RetentionPolicy", "RetentionReport",
     "access_candidate", "apply_retention", "erase_candidate", "load_policy", "match_candidates", "policy_path",
-    "restrict_permissions", "save_policy",
+    "restrict_permissions", "save_policy", "user_files",
 ]

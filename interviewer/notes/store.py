@@ -28,6 +28,7 @@ from sqlite_utils import Database
 from sqlite_utils.db import Table
 
 from interviewer.errors import DatabaseError, UserError
+from interviewer.files import OutsideDataDirError, data_path, private_dir
 from interviewer.notes.kits import Kit
 from interviewer.notes.schema import MAX_TIME_S, MIGRATIONS, SCHEMA_VERSION
 from interviewer.transcript import Segment, Word, words_in_range
@@ -177,7 +178,7 @@ class Store:
                                      "or type it when asked) to open it", path=self.root)
         self.vault = vault
         preflight(self.path, verify=verify, vault=vault)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(self.path.parent)
         try:
             conn = connect(self.path, vault)
         except DB_ERRORS as exc:
@@ -258,7 +259,7 @@ class Store:
     def backup(self, target: Path | str) -> Path:
         """A consistent copy through SQLite's online backup API, safe while writes go on."""
         target = Path(target)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(target.parent)
         tmp = target.with_name(f".{target.name}.tmp")
         tmp.unlink(missing_ok=True)
         dest = connect(tmp, self.vault)
@@ -574,12 +575,13 @@ class Store:
             raise UserError(f"session id {ref!r} is ambiguous: give more characters")
         return str(rows[0])
 
-    def audio_file(self, session: dict[str, Any]) -> Path | None:
-        p = session.get("audio_path")
-        if not p:
+    def audio_file(self, session: dict[str, Any], key: str = "audio_path") -> Path | None:
+        """The session's recording (track 1, or `key="audio_path2"`), inside the data dir; None when there is
+        none, or when the stored path leads outside the data dir (never read: see `interviewer.files.data_path`)."""
+        try:
+            return data_path(self.root, session.get(key), what="recording")
+        except OutsideDataDirError:
             return None
-        path = Path(p)
-        return path if path.is_absolute() else self.root / path
 
     def sessions(self, *, status: str | None = None) -> list[dict[str, Any]]:
         """Every session in the public JSON shape of `interviewer sessions --format json`."""
