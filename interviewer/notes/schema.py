@@ -302,6 +302,12 @@ ALTER TABLE consents ADD COLUMN spoken_end REAL;
 ALTER TABLE consents ADD COLUMN spoken_quote TEXT;
 """
 
+# 7: a live session whose polishing (second pass, consolidation) was put off because the machine was busy:
+# the catch-up after Stop (interviewer.catchup) clears it; a start after an interrupted catch-up resumes it.
+MIGRATION_7 = """
+ALTER TABLE sessions ADD COLUMN catch_up INTEGER NOT NULL DEFAULT 0;
+"""
+
 
 def _run(db: Database, script: str) -> None:
     for stmt in statements(script):
@@ -332,6 +338,10 @@ def _migration_6(db: Database) -> None:
     _run(db, MIGRATION_6)
 
 
+def _migration_7(db: Database) -> None:
+    _run(db, MIGRATION_7)
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [_migration_1, _migration_2, _migration_3, _migration_4,
-                                                _migration_5, _migration_6]
+                                                _migration_5, _migration_6, _migration_7]
 SCHEMA_VERSION = len(MIGRATIONS)
