@@ -303,8 +303,12 @@ def _segment_line(seg: Segment, final: bool = True) -> dict[str, Any]:
 def cmd_transcribe_realtime(args: argparse.Namespace, sv: Services, tr: Transcriber) -> int:
     import threading
 
+    from interviewer.audio.catchup import give_back
+    from interviewer.audio.pace import LoadStatus
     from interviewer.audio.sources import FileSource
     from interviewer.audio.streaming import StreamConfig, StreamingTranscriber
+    from interviewer.catchup import CATCH_UP_BEAM
+    from interviewer.session import measured_pace
 
     emit = JsonLines(sv.out)
     source = FileSource(args.audio, speed=args.speed)
@@ -327,8 +331,13 @@ def cmd_transcribe_realtime(args: argparse.Namespace, sv: Services, tr: Transcri
         if args.format == "jsonl":  # index: which "final" line (counted from 0) this one replaces
             emit({**_segment_line(seg), "revised": True, "index": index})
 
+    def on_load(status: LoadStatus) -> None:
+        if args.format == "jsonl":
+            emit(status.to_event())
+
+    pace = measured_pace(tr, on_load)
     stream = StreamingTranscriber(tr, speaker=source.name, on_commit=on_commit, on_tentative=on_tentative,
-                                  on_revise=on_revise, config=StreamConfig(beam_size=args.beam))
+                                  on_revise=on_revise, config=StreamConfig(beam_size=args.beam), pace=pace)
 
     def on_end(error: Exception | None) -> None:
         if error:
@@ -337,18 +346,40 @@ def cmd_transcribe_realtime(args: argparse.Namespace, sv: Services, tr: Transcri
 
     if args.format == "jsonl":
         emit({"event": "start"})
+        pace.announce()
     source.start(stream.feed, on_end)
     try:
         done.wait()
     finally:
         source.stop()
         stream.finish()
+    if stream.needs_catch_up and not errors:
+        # What the busy machine put off: the file transcribed whole, its words given back to the lines.
+        progress = CatchUpProgress(emit if args.format == "jsonl" else None)
+        progress(0.0)
+        whole = tr.transcribe_file(args.audio, beam_size=CATCH_UP_BEAM, speaker=source.name, progress=progress)
+        for index, seg in sorted(give_back(segments, list(whole.segments)).items()):  # one track: time order
+            on_revise(index, seg)
+        progress(1.0)
     if args.format != "jsonl":
         sv.out.write(FORMATTERS[args.format](segments))
         sv.out.flush()
     if errors:
         raise UserError(f"replay stopped: {errors[0]}", path=args.audio)
     return 0
+
+
+class CatchUpProgress:
+    """`{"event": "catch-up", "progress": F}` lines while what was put off is done after the end (every 5 %)."""
+
+    def __init__(self, emit: Callable[[dict[str, Any]], None] | None) -> None:
+        self.emit = emit
+        self.last = -1.0
+
+    def __call__(self, fraction: float) -> None:
+        if self.emit is not None and (fraction >= 1.0 or fraction - self.last >= 0.05):
+            self.last = fraction
+            self.emit({"event": "catch-up", "progress": round(min(1.0, fraction), 3)})
 
 
 def cmd_transcribe(args: argparse.Namespace, sv: Services) -> int:
@@ -531,6 +562,7 @@ def cmd_record(args: argparse.Namespace, sv: Services) -> int:
     import threading
 
     from interviewer.audio.sources import open_source
+    from interviewer.refine import Cancelled
     from interviewer.session import Listener, LiveSession, SessionSpec, Track
 
     consent = _require_consent(args.consent)
@@ -555,7 +587,8 @@ def cmd_record(args: argparse.Namespace, sv: Services) -> int:
         sv.warn(msg)
 
     listener = Listener(started=lambda sid: emit({"event": "start", "session": sid}), segment=on_segment,
-                        revised=on_revised, stopped=lambda reason: stopped.set(), error=on_error)
+                        revised=on_revised, stopped=lambda reason: stopped.set(), error=on_error,
+                        load=lambda status: emit(status.to_event()))
     from interviewer.audio.streaming import StreamConfig
 
     session = LiveSession(store=store, data_dir=sv.data_dir, transcriber=tr, tracks=tracks,
@@ -563,7 +596,12 @@ def cmd_record(args: argparse.Namespace, sv: Services) -> int:
                                            evaluator=args.evaluator or default_evaluator()),
                           listener=listener, config=StreamConfig(beam_size=args.beam))
 
+    cancel_catch_up = threading.Event()
+
     def on_signal(signum: int, frame: Any) -> None:
+        if session.state == "stopped":
+            cancel_catch_up.set()  # a second Ctrl-C during the catch-up: it goes on at the next start
+            return
         threading.Thread(target=session.stop, args=(f"signal {signum}",), daemon=True).start()
 
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
@@ -573,6 +611,13 @@ def cmd_record(args: argparse.Namespace, sv: Services) -> int:
             if args.seconds is not None and session.elapsed_s >= args.seconds:
                 session.stop("--seconds reached")
         session.wait()
+        if session.needs_catch_up:
+            progress = CatchUpProgress(emit)
+            progress(0.0)
+            try:
+                session.catch_up(progress=progress, cancel=cancel_catch_up, on_revised=on_revised)
+            except Cancelled as exc:
+                sv.warn(str(exc))
     finally:
         for s, h in previous.items():
             signal.signal(s, h)
@@ -585,10 +630,23 @@ def cmd_record(args: argparse.Namespace, sv: Services) -> int:
 
 
 def cmd_recover(args: argparse.Namespace, sv: Services) -> int:
+    from interviewer.catchup import catch_up_session, pending
+
     results = run_recovery(sv, model=args.model, quiet=True)
     for r in results:
         sv.print(r.message())
-    if not results:
+    store = sv.open_store()
+    try:
+        todo = pending(store)
+        if todo:
+            tr = sv.make_transcriber(args.model, 5, allow_download=False)
+        for sid in todo:
+            done = catch_up_session(store, sid, tr)
+            sv.print(f"caught up session {sid[:8]}: the whole recording transcribed again, "
+                     f"{done.revised} line(s) improved")
+    finally:
+        store.close()
+    if not results and not todo:
         sv.print("Nothing to recover.")
     return 0
 

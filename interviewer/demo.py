@@ -163,6 +163,8 @@ def run_headless(store: Store, data_dir: DataDir, transcriber: Any, out: Path, *
         listener=listener, config=StreamConfig(beam_size=beam))
     sid = session.start()
     done.wait()
+    session.wait()
+    session.catch_up()  # what a busy machine put off (quotes of the scripted evidence re-read after it)
     tagger.due(float("inf"))
     ratings = tagger.rate()
     out.mkdir(parents=True, exist_ok=True)

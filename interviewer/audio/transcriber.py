@@ -15,6 +15,7 @@ import numpy as np
 
 from interviewer.audio.decode import SAMPLE_RATE, Float32Array, decode_file
 from interviewer.audio.models import ResolvedModel, cpu_threads, resolve_model
+from interviewer.audio.priority import build_low_priority
 from interviewer.errors import ModelError
 from interviewer.transcript import Segment, Word
 
@@ -51,6 +52,10 @@ class TranscriberOptions:
     # slow (7.9 ms, not 3.7 ms; beam 5 four times as slow): its matrices are too small to share out.
     decoder_threads: int = 1
     language: str | None = None
+    # Siblings (previews, second pass, consolidation: work that can wait) load their decoders and one
+    # encoder of their own at low OS priority (see interviewer.audio.priority), so the first pass's
+    # decodes take the cores first. False: they share this transcriber's encoder at normal priority.
+    optional_low_priority: bool = True
 
 
 HOP = 160  # samples per log-mel frame: Whisper's seek counts these
@@ -95,6 +100,8 @@ class Transcriber:
     The encoder runs on all the cores and the decoder on `decoder_threads` (see `TranscriberOptions`): two
     CTranslate2 instances of the model, the first used only to encode (see `Encoder`)."""
 
+    measures_speed = True  # a live session times a decode of it at start (interviewer.audio.pace.probe_speed)
+
     def __init__(self, model: ResolvedModel | None = None, options: TranscriberOptions | None = None,
                  encoder: Encoder | None = None) -> None:
         self.model_info = model or resolve_model(None)
@@ -110,6 +117,7 @@ class Transcriber:
             raise ModelError(f"cannot load the model: {exc}", path=self.model_info.path) from None
         self._lock = threading.Lock()
         self._siblings: dict[str, Transcriber] = {}  # see sibling()
+        self._optional_encoder: Encoder | None = None  # the siblings' own, at low priority
         self.multilingual = bool(self._model.model.is_multilingual)
         self._model.encode = self.encoder  # faster-whisper calls it under our lock, with the mel input
 
@@ -123,11 +131,20 @@ class Transcriber:
         return self.options.language or (None if self.multilingual else "en")
 
     def sibling(self, role: str) -> Transcriber:
-        """Another decoder of the same model for `role`, sharing this one's encoder, loaded once: the live
-        path decodes previews and second passes on their own, beside the commits, so none holds up another."""
+        """Another decoder of the same model for `role`, loaded once: the live path decodes previews and
+        second passes on their own, beside the commits, so none holds up another. Siblings do work that can
+        wait: with `optional_low_priority` they are loaded at low OS priority and share one encoder of their
+        own (also low priority), so neither their decoding nor their encoding holds up the first pass."""
         with self._lock:
             if role not in self._siblings:
-                self._siblings[role] = Transcriber(self.model_info, self.options, encoder=self.encoder)
+                if self.options.optional_low_priority:
+                    if self._optional_encoder is None:
+                        self._optional_encoder = build_low_priority(lambda: Encoder(self.model_info, self.options))
+                    encoder = self._optional_encoder
+                    self._siblings[role] = build_low_priority(
+                        lambda: Transcriber(self.model_info, self.options, encoder=encoder))
+                else:
+                    self._siblings[role] = Transcriber(self.model_info, self.options, encoder=self.encoder)
             return self._siblings[role]
 
     def second_pass(self) -> Transcriber:

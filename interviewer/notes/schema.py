@@ -304,6 +304,12 @@ ALTER TABLE consents ADD COLUMN spoken_end REAL;
 ALTER TABLE consents ADD COLUMN spoken_quote TEXT;
 """
 
+# 8: a live session whose polishing (second pass, consolidation) was put off because the machine was busy:
+# the catch-up after Stop (interviewer.catchup) clears it; a start after an interrupted catch-up resumes it.
+MIGRATION_8 = """
+ALTER TABLE sessions ADD COLUMN catch_up INTEGER NOT NULL DEFAULT 0;
+"""
+
 
 def _run(db: Database, script: str) -> None:
     for stmt in statements(script):
@@ -410,6 +416,11 @@ def _migration_7(db: Database) -> None:
     _normalise_names(db)
 
 
+def _migration_8(db: Database) -> None:
+    if "catch_up" not in {c[1] for c in db.execute("PRAGMA table_info(sessions)").fetchall()}:
+        _run(db, MIGRATION_8)
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [_migration_1, _migration_2, _migration_3, _migration_4,
-                                                _migration_5, _migration_6, _migration_7]
+                                                _migration_5, _migration_6, _migration_7, _migration_8]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -660,6 +660,13 @@ class Store:
             for seg in segments:
                 self.add_segment(session_id, seg)
 
+    def sessions_to_catch_up(self) -> list[str]:
+        """Live sessions whose polishing was put off and not yet caught up (see interviewer.catchup)."""
+        with self._lock:
+            return [r[0] for r in self.db.execute(
+                "SELECT id FROM sessions WHERE catch_up = 1 AND status IN ('complete', 'recovered') "
+                "ORDER BY started_at").fetchall()]
+
     def segment_rows(self, session_id: str) -> list[dict[str, Any]]:
         with self._lock:
             rows = list(self.t("segments").rows_where("session_id = ?", [session_id], order_by="start"))
