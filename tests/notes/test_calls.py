@@ -172,3 +172,22 @@ def test_migration_turns_earlier_asks_and_scenario_uses_into_calls(tmp_path):
         assert json.loads(json.dumps(new.export_session(sid)))["judgment_calls"][0]["probe_ask_id"] == "a1"
     finally:
         new.close()
+
+
+def test_comparison_pdf_board_section_shows_the_same(store, tmp_path):
+    from pypdf import PdfReader
+
+    from interviewer.notes.reports import compare_pdf
+
+    three_candidates(store)
+    out = compare_pdf(store, ROLE, tmp_path / "compare.pdf")
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(out).pages)
+    board = text[text.index("Judgment calls side by side"):]
+    assert "Retrieval failures: fix or accept?" in board and "sc-06" in board
+    for words in ANSWERS.values():
+        assert words in board  # each candidate's answer, in their own words
+    assert QUESTION not in board and THANKS not in board
+    for name in ANSWERS:
+        assert name in board
+    assert "Ada 4" in board and "Ben 2" in board and "split by 2" in board and "the panel splits" in board
+    assert "over 3 answers" in board and "too few" in board

@@ -173,6 +173,12 @@ def build_role(store: Store, clock: Clock | None = None) -> dict[str, dict[str, 
                            reason="no latency claim was probed")
                 store.rate(session_id=sid, criterion=crit, evaluator="Bo", score=bo,
                            reason="claims came up only in passing")
+        # Each answer to the judgment probe is scored on its own (the calibration board), as the session was.
+        for call in store.calls(sid):
+            if call["key"] == "jd-01":
+                ada, bo = p["scores"]["judgment"]
+                store.rate_call(call["id"], evaluator="Ada", score=ada, evidence_ids=[ev["jd-01"]])
+                store.rate_call(call["id"], evaluator="Bo", score=bo, reason="same reading as the session score")
         if "cv-02" in ev:
             status = "verified" if p["scores"]["claim-verification"][0] >= 3 else "contradicted"
             store.set_claim_status(claim_ids[0], status, actor="Ada", evidence_id=ev["cv-02"])
@@ -320,6 +326,7 @@ def test_comparison_data(store):
     assert data["candidates"][1]["claims"]["contradicted"] == 1
     probes = {p["key"]: p for p in data["probes"]}
     assert set(probes) == {"cv-02", "jd-01", "fa-01", "pc-01"}  # sc-02 was asked to one candidate only
+    assert [a["scores"] for a in probes["cv-02"]["answers"]] == [{}, {}]  # scores of the answer, not the session
     assert [a["candidate"] for a in probes["cv-02"]["answers"]] == ["Zoë Ðặng", "Ravi Menon"]
     jd = probes["jd-01"]
     assert jd["criterion"] == "judgment"
