@@ -118,8 +118,8 @@ def _sessions(store: Store, role: str | None) -> list[dict[str, Any]]:
     return [store.session(r["id"]) for r in rows]
 
 
-def _answers_by_key(store: Store, role: str | None) -> tuple[list[dict[str, Any]], dict[str, Kit],
-                                                              dict[tuple[str, str], list[dict[str, Any]]]]:
+def _answers_by_key(store: Store, role: str | None, only: set[str] | None = None
+                    ) -> tuple[list[dict[str, Any]], dict[str, Kit], dict[tuple[str, str], list[dict[str, Any]]]]:
     sessions = _sessions(store, role)
     kits: dict[str, Kit] = {}
     groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
@@ -130,6 +130,8 @@ def _answers_by_key(store: Store, role: str | None) -> tuple[list[dict[str, Any]
             continue
         segs = store.segments(s["id"])
         for c in calls:
+            if only is not None and c["id"] not in only:
+                continue
             a = call_answer(store, c, segs)
             a.update(candidate=s["candidate"], candidate_id=s["candidate_id"], started_at=s["started_at"],
                      kit_id=s.get("kit_id") or "")
@@ -217,13 +219,14 @@ def _alpha(units: list[str], score: dict[str, dict[str, int]]) -> dict[str, Any]
     return {"alpha": alpha, "items": items, "evaluators": coders, "warning": warning}
 
 
-def by_call(store: Store, role: str | None = None) -> dict[str, Any]:
+def by_call(store: Store, role: str | None = None, *, only: Sequence[str] | None = None) -> dict[str, Any]:
     """Agreement on judgment calls: `{"calls": [...], "criteria": {...}, "evaluators": {...}, "splits": [...]}`.
 
     `calls[i]`: `{"call": its text, "key", "kind", "criterion", "alpha", "items", "warning", "scores":
     [{"call": id, "candidate", "session", "scores": {EVALUATOR: N}, "spread"}]}`, one per call key (the same
-    probe or card across candidates); `items` is the number of answers with two or more scores."""
-    _, kits, groups = _answers_by_key(store, role)
+    probe or card across candidates); `items` is the number of answers with two or more scores. `only`: just
+    these calls (a calibration exercise's clips)."""
+    _, kits, groups = _answers_by_key(store, role, None if only is None else set(only))
     score: dict[str, dict[str, int]] = {}
     crit_units: dict[str, list[str]] = defaultdict(list)
     calls = []
@@ -278,3 +281,26 @@ def merge_into_calibration(report: dict[str, Any], calls_report: dict[str, Any])
         slot["call_n"] = e["n"]
     out["evaluators"] = evaluators
     return out
+
+
+# ============================================================================================ for windows
+def choices(kit: Kit) -> list[tuple[str, str, str]]:
+    """What a stretch of an interview can be the answer to: (kind, key, label) for each scenario card and
+    probe of the kit, cards first."""
+    out = [("scenario", k, f"Scenario {k}: {c.get('title') or k}") for k, c in _scenarios(kit).items()]
+    out += [("probe", p.id, f"Probe {p.id} [{p.criterion}]: {p.text}") for p in kit.probes]
+    return out
+
+
+def anchors_for(kit: Kit, call: dict[str, Any]) -> dict[int, str]:
+    """The anchors a call is scored against: its scenario card's own, else its criterion's."""
+    if call["kind"] == "scenario":
+        card = _scenarios(kit).get(call["key"], {})
+        own = card.get("anchors")
+        if isinstance(own, dict) and own:
+            return {int(k): str(v) for k, v in own.items()}
+    crit = call.get("criterion")
+    for c in kit.criteria:
+        if c.key == crit:
+            return dict(c.anchors)
+    return {}

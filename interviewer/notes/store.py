@@ -913,6 +913,12 @@ class Store:
             self.audit(actor, "call.delete", "judgment_calls", call_id, old=row)
         return row
 
+    def restore_call(self, row: dict[str, Any], *, actor: str) -> None:
+        """Put back a call exactly as it was (redo after an undo)."""
+        with self.atomic():
+            self.t("judgment_calls").insert(dict(row))
+            self.audit(actor, "call.restore", "judgment_calls", row["id"], new=row)
+
     def call(self, call_id: str) -> dict[str, Any]:
         with self._lock:
             rows = list(self.t("judgment_calls").rows_where("id = ?", [call_id], limit=1))
