@@ -191,3 +191,11 @@ def test_comparison_pdf_board_section_shows_the_same(store, tmp_path):
         assert name in board
     assert "Ada 4" in board and "Ben 2" in board and "split by 2" in board and "the panel splits" in board
     assert "over 3 answers" in board and "too few" in board
+
+
+def test_alpha_is_undefined_without_variation_among_paired_scores():
+    from interviewer.notes.calibration import ordinal_alpha
+
+    nan = float("nan")
+    assert ordinal_alpha([[3.0, 1.0, 4.0], [3.0, nan, nan]]) is None  # one shared answer, scored alike
+    assert ordinal_alpha([[3.0, 1.0, 4.0], [3.0, 2.0, 4.0]]) is not None
