@@ -1009,7 +1009,8 @@ def _remove_empty_parents(removed: Iterable[Path], top: Path) -> None:
 
 # ============================================================================================ subject access
 # Tables `Store.export_session` and the candidate part of candidate.json already give in full.
-_EXPORTED = {"candidates", "sessions", "claims", "segments", "evidence", "ratings", "consents", "probe_asks"}
+_EXPORTED = {"candidates", "sessions", "claims", "segments", "evidence", "ratings", "consents", "probe_asks",
+             "judgment_calls", "call_ratings"}
 
 
 def access_candidate(store: Store, data_dir: DataDir | Path, name: str, out_dir: Path) -> Path:

@@ -199,3 +199,27 @@ def test_alpha_is_undefined_without_variation_among_paired_scores():
     nan = float("nan")
     assert ordinal_alpha([[3.0, 1.0, 4.0], [3.0, nan, nan]]) is None  # one shared answer, scored alike
     assert ordinal_alpha([[3.0, 1.0, 4.0], [3.0, 2.0, 4.0]]) is not None
+
+
+def test_calls_and_their_scores_travel_in_bundles_and_are_erased_with_the_candidate(store, tmp_path):
+    from interviewer.config import DataDir
+    from interviewer.notes.bundle import export_bundle, import_bundle
+    from interviewer.notes.privacy import access_candidate, erase_candidate
+
+    ids = three_candidates(store)
+    sid = store.call(ids["Ann"])["session_id"]
+    export_bundle(store, [sid], tmp_path / "ann.zip")
+    other = Store(tmp_path / "other" / "interviewer.sqlite3")
+    try:
+        report = import_bundle(other, tmp_path / "ann.zip")
+        assert report.added["judgment_calls"] == 1 and report.added["call_ratings"] == 2
+        assert {r["evaluator"]: r["score"] for r in other.call_ratings(ids["Ann"])} == {"Ada": 3, "Ben": 3}
+    finally:
+        other.close()
+    held = access_candidate(store, DataDir(store.root), "Ann", tmp_path / "access")
+    text = held.read_text(encoding="utf-8")
+    assert ids["Ann"] in text and "weighed the noise against the cost" in text  # subject access covers them
+    erase_candidate(store, DataDir(store.root), "Ann")
+    assert store.db.execute("SELECT count(*) FROM judgment_calls WHERE id = ?", [ids["Ann"]]).fetchone()[0] == 0
+    assert store.db.execute("SELECT count(*) FROM call_ratings WHERE call_id = ?", [ids["Ann"]]).fetchone()[0] == 0
+    assert [a["candidate"] for a in calls.board(store, ROLE)[0]["answers"]] == ["Bo", "Cy"]
