@@ -3,6 +3,7 @@
     interviewer ask SESSION (--probe KEY | --scenario KEY) --start S [--end E]   prints the call's id
     interviewer rate-call CALL --score N --evaluator NAME (--evidence ID... | --reason TEXT)
     interviewer calls --role ROLE [--format json]                               the calibration board
+    interviewer core --role ROLE [--probe KEY...] [--scenario KEY...]          a role's shared core
 
 Wired into `interviewer.cli` with `register(sub)` and `COMMANDS`; `cmd_calibration` calls `by_call_report`.
 """
@@ -63,6 +64,15 @@ def register(sub: Any) -> None:
     p = sub.add_parser("calls", help="the calibration board: every judgment call asked to two or more candidates "
                                      "of a role, the answers side by side with every evaluator's score")
     p.add_argument("--role", required=True)
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    _data_dir_option(p)
+
+
+    p = sub.add_parser("core", help="a role's shared core: the judgment calls every candidate gets (shown in the "
+                                    "live window until asked); with --probe/--scenario sets it, else prints it")
+    p.add_argument("--role", required=True)
+    p.add_argument("--probe", nargs="+", default=[], metavar="KEY", help="probe ids from the kit")
+    p.add_argument("--scenario", nargs="+", default=[], metavar="KEY", help="scenario card ids from the kit")
     p.add_argument("--format", choices=["text", "json"], default="text")
     _data_dir_option(p)
 
@@ -130,6 +140,32 @@ def cmd_calls(args: argparse.Namespace, sv: Services) -> int:
     return 0
 
 
+def cmd_core(args: argparse.Namespace, sv: Services) -> int:
+    from interviewer.cli import default_evaluator
+    from interviewer.notes.calls import core_items, set_core
+    from interviewer.notes.kits import load_kit
+
+    if not args.role.strip():
+        raise UserError("--role needs a name")
+    kit = load_kit()
+    store = sv.open_store()
+    try:
+        items = [("scenario", k.strip()) for k in args.scenario] + [("probe", k.strip()) for k in args.probe]
+        if items:
+            set_core(store, args.role, kit, items, actor=default_evaluator())
+        rows = core_items(store, args.role, kit)
+    finally:
+        store.close()
+    if args.format == "json":
+        sv.print(json.dumps(rows, ensure_ascii=False, indent=1))
+    elif not rows:
+        sv.print(f"No shared core for {args.role!r} yet: give --probe KEY... and/or --scenario KEY...")
+    else:
+        for r in rows:
+            sv.print(f"{r['kind']} {r['key']} [{r['criterion'] or 'no criterion'}]: {r['text']}")
+    return 0
+
+
 def by_call_report(store: Any, role: str | None, report: dict[str, Any]) -> dict[str, Any]:
     from interviewer.notes.calls import by_call, merge_into_calibration
 
@@ -149,4 +185,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Services], int]] = {
     "ask": cmd_ask,
     "rate-call": cmd_rate_call,
     "calls": cmd_calls,
+    "core": cmd_core,
 }

@@ -68,3 +68,14 @@ def test_ask_and_rate_call_refuse_bad_input_in_one_line(run_cli, data_dir):
     cid = run_cli("ask", sid, "--probe", "jd-04", "--start", "10", "--end", "30").out.strip()
     r = run_cli("rate-call", cid, "--score", "3", "--evaluator", "Ada")
     assert r.code == 2 and "written reason" in r.err
+
+
+def test_core_sets_and_prints_a_roles_shared_core(run_cli):
+    r = run_cli("core", "--role", ROLE, "--scenario", "sc-06", "sc-09", "--probe", "jd-04", "--format", "json")
+    assert r.code == 0, r.err
+    assert [(x["kind"], x["key"], x["criterion"]) for x in json.loads(r.out)] == [
+        ("scenario", "sc-06", "judgment"), ("scenario", "sc-09", "judgment"), ("probe", "jd-04", "judgment")]
+    assert "sc-09" in run_cli("core", "--role", ROLE.lower()).out
+    bad = run_cli("core", "--role", ROLE, "--scenario", "sc-99")
+    assert bad.code == 2 and "no scenario card 'sc-99'" in bad.err
+    assert "sc-06" in run_cli("core", "--role", ROLE).out  # a refused change leaves the core as it was

@@ -304,3 +304,47 @@ def anchors_for(kit: Kit, call: dict[str, Any]) -> dict[int, str]:
         if c.key == crit:
             return dict(c.anchors)
     return {}
+
+
+# ============================================================================================ a role's shared core
+def core_items(store: Store, role: str, kit: Kit) -> list[dict[str, Any]]:
+    """The role's shared core (`Store.role_core`), each with its text and criterion from the kit."""
+    cards = _scenarios(kit)
+    probes = {p.id: p for p in kit.probes}
+    out = []
+    for item in store.role_core(role):
+        kind, key = item["kind"], item["key"]
+        crit: str | None
+        if kind == "probe" and key in probes:
+            text, crit = probes[key].text, probes[key].criterion
+        elif kind == "scenario" and key in cards:
+            text, crit = str(cards[key].get("title") or key), str(cards[key].get("criterion") or "") or None
+        else:
+            text, crit = key, None
+        out.append({"kind": kind, "key": key, "text": text, "criterion": crit})
+    return out
+
+
+def set_core(store: Store, role: str, kit: Kit, items: Sequence[tuple[str, str]], *, actor: str) -> None:
+    """Fix the judgment calls every candidate for the role gets, from the kit's probes and scenario cards."""
+    cards = _scenarios(kit)
+    probes = {p.id for p in kit.probes}
+    for kind, key in items:
+        if (kind == "probe" and key not in probes) or (kind == "scenario" and key not in cards):
+            raise UserError(f"no {'probe' if kind == 'probe' else 'scenario card'} {key!r} in the kit {kit.name!r}")
+    store.set_role_core(role, items, actor=actor)
+
+
+def core_status(store: Store, role: str, kit: Kit, session_id: str | None) -> list[dict[str, Any]]:
+    """The role's core calls, each marked `asked` when this session has a call for it."""
+    asked = {(c["kind"], c["key"]) for c in store.calls(session_id)} if session_id else set()
+    return [{**item, "asked": (item["kind"], item["key"]) in asked} for item in core_items(store, role, kit)]
+
+
+def time_per_criterion(store: Store, session_id: str) -> dict[str, float]:
+    """Seconds of the interview spent on each criterion's judgment calls (their answer spans)."""
+    out: dict[str, float] = defaultdict(float)
+    for c in store.calls(session_id):
+        start, end = store.call_span(c)
+        out[c["criterion"] or "(none)"] += max(0.0, end - start)
+    return dict(out)
