@@ -19,6 +19,7 @@ from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -112,7 +113,7 @@ class BoardWidget(QWidget):
                 score_item.setForeground(QColor(SPLIT_COLOUR))
             for i, item in enumerate((span, quote, score_item)):
                 self.table.setItem(i, j, item)
-            self.table.setColumnWidth(j, 320)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.resizeRowsToContents()
 
     def play(self, col: int) -> None:
