@@ -91,6 +91,9 @@ def ask(store: Store, session_id: str, *, kind: str, key: str, start: float, end
         text, criterion = str(cards[key].get("title") or key), str(cards[key].get("criterion") or "") or None
     else:
         raise UserError(f"a judgment call is a probe or a scenario, not {kind!r}")
+    duration = float(session.get("duration_s") or 0.0)
+    if duration > 0 and start > duration:
+        raise UserError(f"the call starts at {start:g} s, after the end of the recording ({duration:g} s)")
     if claim_id is not None and claim_id not in {c["id"] for c in store.claims(session["candidate_id"])}:
         raise UserError(f"no claim {claim_id!r} for this session's candidate")
     return store.add_call(session_id=session_id, kind=kind, key=key, text=text, criterion=criterion, start=start,

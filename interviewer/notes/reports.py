@@ -1321,9 +1321,15 @@ def loop_summary(store: Store, candidate: str, *, anonymise: bool = False) -> di
     the_plan = panel.plan(store, kit, cid)
     planned = {a["claim_id"]: a["evaluator"] for a in the_plan["assignments"]}
     claims = []
+    depth: dict[str, int] = {}  # how deep the follow-ups went on each claim: 0 the claim, 1 first follow-up...
+    for s in sessions:
+        for call in store.calls(s["id"]):
+            if call["claim_id"]:
+                depth[call["claim_id"]] = max(depth.get(call["claim_id"], -1), int(call["depth"]))
     for claim in store.claims(cid):
         settled, change = _settling_evidence(store, claim, by_id, items)
         claims.append({"id": claim["id"], "text": claim["text"], "status": claim["status"],
+                       "follow_ups": depth.get(claim["id"]),
                        "probed_by": planned.get(claim["id"]) or "", "evidence": settled,
                        "settled_by": (change or {}).get("actor") or "", "settled_at": (change or {}).get("at") or ""})
     claim_counts = Counter(c["status"] for c in claims)
@@ -1442,8 +1448,13 @@ def _loop_claims_table(data: dict[str, Any], st: dict[str, Any], width: float) -
             settle += (f'<br/><font size="7.5" color="#525252">set by {escape(c["settled_by"])}, '
                        f"{escape(_when(c['settled_at']))}</font>")
         who = escape(c["probed_by"]) if c["probed_by"] else '<font color="#525252">nobody on the panel</font>'
+        status = _status(c["status"])
+        if c.get("follow_ups") is not None:
+            n = c["follow_ups"]
+            status += (f'<br/><font size="7.5" color="#525252">'
+                       f'{"asked, no follow-up" if n == 0 else f"{n} follow-up" + ("s" if n > 1 else "")}</font>')
         rows.append([_p(str(i), st["cell"]), _p(c["text"], st["cell"]), Paragraph(who, st["cell"]),
-                     Paragraph(_status(c["status"]), st["cell"]), Paragraph(settle, st["cell"])])
+                     Paragraph(status, st["cell"]), Paragraph(settle, st["cell"])])
     return _grid(rows, [18, 0.32 * width, 70, 62, width - 150 - 0.32 * width])
 
 

@@ -223,3 +223,24 @@ def test_calls_and_their_scores_travel_in_bundles_and_are_erased_with_the_candid
     assert store.db.execute("SELECT count(*) FROM judgment_calls WHERE id = ?", [ids["Ann"]]).fetchone()[0] == 0
     assert store.db.execute("SELECT count(*) FROM call_ratings WHERE call_id = ?", [ids["Ann"]]).fetchone()[0] == 0
     assert [a["candidate"] for a in calls.board(store, ROLE)[0]["answers"]] == ["Bo", "Cy"]
+
+
+def test_the_loop_report_says_how_deep_the_follow_ups_went_on_each_claim(store, tmp_path):
+    from pypdf import PdfReader
+
+    from interviewer.notes.reports import loop_pdf, loop_summary
+
+    sid = _session(store, "Ann")
+    cand = store.session(sid)["candidate_id"]
+    deep, shallow, _untouched = store.add_claims(cand, [{"text": "Cut latency by half"}, {"text": "Led on-call"},
+                                                        {"text": "Wrote the eval harness"}])
+    for at, key in ((5.0, "cv-02"), (12.0, "cv-13"), (20.0, "cv-10")):
+        store.add_probe_ask(session_id=sid, probe_key=key, probe_text=key, at_s=at, claim_id=deep)
+    calls.ask(store, sid, kind="probe", key="fa-14", start=25.0, claim_id=shallow)
+    with pytest.raises(UserError, match="after the end of the recording"):
+        calls.ask(store, sid, kind="probe", key="fa-14", start=400.0)
+    data = loop_summary(store, "Ann")
+    assert [c["follow_ups"] for c in data["claims"]] == [2, 0, None]
+    text = " ".join(" ".join((p.extract_text() or "").split())
+                    for p in PdfReader(loop_pdf(store, "Ann", tmp_path / "loop.pdf")).pages)
+    assert "2 follow-ups" in text and "asked, no follow-up" in text
