@@ -549,6 +549,7 @@ def calibration_summary(store: Store, role: str | None) -> dict[str, Any]:
     flags = [{**f, "criterion_name": names.get(f["criterion"], f["criterion"])} for f in report["flags"]]
     return {"role": role or "all roles", "overall_alpha": report["overall_alpha"], "criteria": rows,
             "evaluators": report["evaluators"], "flags": flags, "sessions": len(sessions),
+            "by_call": by_call(store, role),
             "ratings": sum(e["ratings"] for e in report["evaluators"].values())}
 
 
@@ -1228,6 +1229,7 @@ def calibration_story(data: dict[str, Any], width: float) -> list[Any]:
     story += [_grid(rows, [width - 3 * 90, 90, 90, 90]), Spacer(1, 8),
               offset_chart(data["evaluators"], width)]
 
+    story += _calls_agreement(data.get("by_call") or {}, st, width)
     story += _section_heading("Flags", "#161616", st, "ratings whose linked evidence points the other way")
     if not data["flags"]:
         story.append(_p("None: every score agrees in direction with the evidence linked to it.", st["small"]))
@@ -1238,6 +1240,25 @@ def calibration_story(data: dict[str, Any], width: float) -> list[Any]:
                          _p(f["criterion_name"], st["cell"]), _p(str(f["score"]), st["cellb"]),
                          _p(f["reason"], st["cell"])])
         story.append(_grid(rows, [80, 110, 110, 40, width - 340]))
+    return story
+
+
+def _calls_agreement(report: dict[str, Any], st: dict[str, Any], width: float) -> list[Any]:
+    """Agreement on each judgment call (the same probe or card across candidates) and the debrief's agenda."""
+    story = _section_heading("Agreement on judgment calls", "#161616", st,
+                             "each call's answers scored by two or more evaluators (Krippendorff's α, ordinal)")
+    if not report.get("calls"):
+        return [*story, _p("No judgment call has been scored yet (interviewer rate-call, or the review window).",
+                           st["small"])]
+    rows: list[list[Any]] = [[_p(h, st["cellb"]) for h in ("Call", "α", "Answers", "Note")]]
+    rows += [[_p(f"{c['kind']} {c['key']}: {_shorten(c['call'], 90)}", st["cell"]),
+              _p("n/a" if c["alpha"] is None else f"{c['alpha']:.2f}", st["cellb"]),
+              _p(str(c["items"]), st["cell"]), _p(c["warning"] or "", st["small"])] for c in report["calls"]]
+    story.append(_grid(rows, [0.42 * width, 40, 50, width - 0.42 * width - 90]))
+    splits = report.get("splits") or []
+    story.append(_p("Where the panel splits most (the debrief's agenda): " + (
+        "; ".join(f"{s['key']} {s['candidate']} ({', '.join(f'{e} {v}' for e, v in s['scores'].items())})"
+                  for s in splits[:8]) if splits else "nowhere by two points or more."), st["small"]))
     return story
 
 

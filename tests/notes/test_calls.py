@@ -244,3 +244,17 @@ def test_the_loop_report_says_how_deep_the_follow_ups_went_on_each_claim(store, 
     text = " ".join(" ".join((p.extract_text() or "").split())
                     for p in PdfReader(loop_pdf(store, "Ann", tmp_path / "loop.pdf")).pages)
     assert "2 follow-ups" in text and "asked, no follow-up" in text
+
+
+def test_calibration_pdf_shows_agreement_per_call_and_the_debriefs_agenda(store, tmp_path):
+    from pypdf import PdfReader
+
+    from interviewer.notes.reports import calibration_pdf
+
+    three_candidates(store)
+    out = calibration_pdf(store, ROLE, tmp_path / "calibration.pdf")
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(out).pages)
+    section = text[text.index("Agreement on judgment calls"):]
+    alpha = calls.by_call(store, ROLE)["calls"][0]["alpha"]
+    assert f"scenario sc-06: Retrieval failures: fix or accept? {alpha:.2f} 3" in section
+    assert "the debrief's agenda): sc-06 Bo (Ada 4, Ben 2)" in section
