@@ -637,7 +637,7 @@ def cmd_kit(args: argparse.Namespace, sv: Services) -> int:
     if action == "validate":
         kit = load_kit(args.file, sv.vault())
         sv.print(f"{args.file}: ok — {len(kit.criteria)} criteria, {len(kit.probes)} probes, "
-                 f"{len(kit.topics)} topics")
+                 f"{len(kit.topics)} topics, {len(kit.extra.get('scenarios', []))} scenario cards")
         return 0
     if action == "list":
         sv.print(f"default (read-only)  {default_kit_path()}")

@@ -79,3 +79,11 @@ def test_core_sets_and_prints_a_roles_shared_core(run_cli):
     bad = run_cli("core", "--role", ROLE, "--scenario", "sc-99")
     assert bad.code == 2 and "no scenario card 'sc-99'" in bad.err
     assert "sc-06" in run_cli("core", "--role", ROLE).out  # a refused change leaves the core as it was
+
+
+def test_the_default_kit_validates_with_its_scenario_cards(run_cli):
+    from interviewer.notes.kits import default_kit_path
+
+    r = run_cli("kit", "validate", str(default_kit_path()))
+    assert r.code == 0, r.err
+    assert r.out.strip().endswith("23 topics, 9 scenario cards")

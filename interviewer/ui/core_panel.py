@@ -1,6 +1,7 @@
 """The live window's "Core calls" tab: the role's shared core of judgment calls (`interviewer core`), which
 are still to ask in this interview, and the time spent so far on each criterion's calls, so judgment can
-take the larger part of the interview. Refreshed every two seconds from the store (small reads)."""
+take the larger part of the interview. Refreshed every two seconds from the store (small reads) while the
+tab is on screen."""
 
 from __future__ import annotations
 
@@ -37,8 +38,17 @@ class CorePanel(QWidget):
         lay.addWidget(self.times)
         self.timer = QTimer(self)
         self.timer.setInterval(2000)
-        self.timer.timeout.connect(self.refresh)
+        self.timer.timeout.connect(self._tick)
         self.timer.start()
+        self.refresh()
+
+    def _tick(self) -> None:
+        """Only while the tab is on screen (a closed window, or another tab, reads nothing)."""
+        if self.isVisible() and self.live.isVisible():
+            self.refresh()
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
         self.refresh()
 
     def _role(self) -> str | None:
@@ -70,6 +80,8 @@ class CorePanel(QWidget):
         times = time_per_criterion(w.store, w.session_id) if w.session_id else {}
         total = sum(times.values())
         names = {c.key: c.name for c in w.kit.criteria}
-        self.times.setText("\n".join(f"{names.get(k, k)}: {mmss(v)} ({round(100 * v / total)} %)"
-                                     for k, v in sorted(times.items(), key=lambda kv: -kv[1])) if total else
-                           "No judgment call asked yet.")
+        lines = [f"{names.get(k, k)}: {mmss(v)} ({round(100 * v / total)} %)"
+                 for k, v in sorted(times.items(), key=lambda kv: -kv[1])]
+        if total and times.get("judgment", 0.0) * 2 < total:
+            lines.append("Judgment has less than half of the time so far; the method gives it the larger part.")
+        self.times.setText("\n".join(lines) if total else "No judgment call asked yet.")

@@ -126,6 +126,7 @@ def test_default_kit_has_the_methods_four_judgment_calls_as_scenario_cards():
         assert {"imperfect-data", "stakeholder-pressure", "legacy-system"} <= kinds, key
         assert kinds <= set(panel.CONSTRAINT_KEYS)
         assert sorted(card["anchors"]) == ["1", "2", "3", "4"]
+    assert len(cards) >= 9
     fa = kit.criterion("failure-archaeology")
     assert "first hypothesis" in fa.anchors[3] and "did not see coming" in fa.anchors[4]
     assert "every field" not in fa.definition

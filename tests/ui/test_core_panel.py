@@ -69,3 +69,21 @@ def test_core_calls_still_to_ask_and_time_per_criterion(qtbot, live):
     panel.refresh()
     assert panel.summary.text() == f"Every core call of {ROLE} has been asked."
     assert "Judgment:" in panel.times.text() and "100 %" in panel.times.text()
+    assert "less than half" not in panel.times.text()
+    calls.ask(store, win.session_id, kind="probe", key="cv-01", start=1.0, end=200.0)  # a long claim probe
+    panel.refresh()
+    assert "Claim verification: 03:19" in panel.times.text()
+    assert "Judgment has less than half of the time so far" in panel.times.text()
+
+
+def test_core_panel_reads_nothing_while_off_screen(qtbot, live, monkeypatch):
+    win, _store = live
+    panel = win.core_panel
+    refreshed = []
+    monkeypatch.setattr(panel, "refresh", lambda: refreshed.append(1))
+    win.middle.setCurrentWidget(panel)
+    panel._tick()
+    assert refreshed == [1]
+    win.hide()  # a closed window's timer must not touch a store that may be closed by now
+    panel._tick()
+    assert refreshed == [1]
