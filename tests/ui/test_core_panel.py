@@ -82,6 +82,8 @@ def test_core_panel_reads_nothing_while_off_screen(qtbot, live, monkeypatch):
     refreshed = []
     monkeypatch.setattr(panel, "refresh", lambda: refreshed.append(1))
     win.middle.setCurrentWidget(panel)
+    assert refreshed == [1]  # shown: refreshed at once
+    refreshed.clear()
     panel._tick()
     assert refreshed == [1]
     win.hide()  # a closed window's timer must not touch a store that may be closed by now
