@@ -408,6 +408,7 @@ class Store:
             row = dict(self.t("claims").get(claim_id))
             self.db.execute("UPDATE evidence SET claim_id = NULL WHERE claim_id = ?", [claim_id])
             self.db.execute("UPDATE probe_asks SET claim_id = NULL WHERE claim_id = ?", [claim_id])
+            self.db.execute("UPDATE judgment_calls SET claim_id = NULL WHERE claim_id = ?", [claim_id])
             self.db.execute("DELETE FROM claim_probes WHERE claim_id = ?", [claim_id])
             self.t("claims").delete(claim_id)
             self._renumber(row["candidate_id"], self._ids_in_order(row["candidate_id"]))
@@ -441,6 +442,7 @@ class Store:
                                              "topics": old["topics"]} for t in texts])
             self.db.execute("UPDATE evidence SET claim_id = ? WHERE claim_id = ?", [new_ids[0], claim_id])
             self.db.execute("UPDATE probe_asks SET claim_id = ? WHERE claim_id = ?", [new_ids[0], claim_id])
+            self.db.execute("UPDATE judgment_calls SET claim_id = ? WHERE claim_id = ?", [new_ids[0], claim_id])
             self.db.execute("UPDATE claim_probes SET claim_id = ? WHERE claim_id = ?", [new_ids[0], claim_id])
             self.t("claims").update(new_ids[0], {"status": old["status"]})
             self.t("claims").delete(claim_id)
@@ -465,6 +467,7 @@ class Store:
             for r in rows[1:]:
                 self.db.execute("UPDATE evidence SET claim_id = ? WHERE claim_id = ?", [keep, r["id"]])
                 self.db.execute("UPDATE probe_asks SET claim_id = ? WHERE claim_id = ?", [keep, r["id"]])
+                self.db.execute("UPDATE judgment_calls SET claim_id = ? WHERE claim_id = ?", [keep, r["id"]])
                 self.db.execute("UPDATE claim_probes SET claim_id = ? WHERE claim_id = ?", [keep, r["id"]])
                 self.t("claims").delete(r["id"])
             self.t("claims").update(keep, {"text": merged, "topics": _dumps(topics), "updated_at": self.now()})

@@ -258,3 +258,15 @@ def test_calibration_pdf_shows_agreement_per_call_and_the_debriefs_agenda(store,
     alpha = calls.by_call(store, ROLE)["calls"][0]["alpha"]
     assert f"scenario sc-06: Retrieval failures: fix or accept? {alpha:.2f} 3" in section
     assert "the debrief's agenda): sc-06 Bo (Ada 4, Ben 2)" in section
+
+
+def test_editing_the_claim_ledger_keeps_the_calls_that_follow_a_claim_up(store):
+    sid = _session(store, "Ann")
+    cand = store.session(sid)["candidate_id"]
+    a, b, c = store.add_claims(cand, [{"text": "Cut latency"}, {"text": "Led on-call"}, {"text": "Wrote evals"}])
+    for at, claim in ((5.0, a), (8.0, b), (11.0, c)):
+        store.add_probe_ask(session_id=sid, probe_key="cv-02", probe_text="baseline?", at_s=at, claim_id=claim)
+    [first, *_] = store.split_claim(a, ["Cut latency", "by half"], actor="Ada")
+    keep = store.merge_claims([first, b], actor="Ada")
+    store.delete_claim(c, actor="Ada")
+    assert [x["claim_id"] for x in store.calls(sid)] == [keep, keep, None]
