@@ -755,6 +755,10 @@ def _transcript(db: Database, sid: str, *, delete: bool = False) -> dict[str, in
                            "AND (quote != '' OR note != '')", [sid]),
            "ratings": run("SELECT count(*) FROM ratings WHERE session_id = ?",
                           "DELETE FROM ratings WHERE session_id = ?", [sid])}
+    if {"call_ratings", "judgment_calls"} <= tables:  # scores of judgment calls carry written reasons too
+        where = "call_id IN (SELECT id FROM judgment_calls WHERE session_id = ?)"
+        out["ratings"] += run(f"SELECT count(*) FROM call_ratings WHERE {where}",
+                              f"DELETE FROM call_ratings WHERE {where}", [sid])
     notes = 0
     if "notes" in _columns(db, "sessions"):
         notes += run("SELECT count(*) FROM sessions WHERE id = ? AND notes != ''",

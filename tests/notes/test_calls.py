@@ -270,3 +270,20 @@ def test_editing_the_claim_ledger_keeps_the_calls_that_follow_a_claim_up(store):
     keep = store.merge_claims([first, b], actor="Ada")
     store.delete_claim(c, actor="Ada")
     assert [x["claim_id"] for x in store.calls(sid)] == [keep, keep, None]
+
+
+def test_retention_of_a_transcript_also_removes_the_written_scores_of_its_calls(store):
+    from datetime import UTC, datetime, timedelta
+
+    from interviewer.config import DataDir
+    from interviewer.notes.privacy import RetentionPolicy, apply_retention
+
+    ids = three_candidates(store)
+    later = datetime.now(UTC) + timedelta(days=200)
+    report = apply_retention(store, DataDir(store.root), now=later, dry_run=False,
+                             policy=RetentionPolicy(audio_days=None, transcript_days=90))
+    assert report.actions
+    for cid in ids.values():
+        assert store.call_ratings(cid) == []  # "weighed the noise against the cost" is gone with the transcript
+        assert store.call(cid)["key"] == SCENARIO  # the call itself (what was asked, when) stays
+    assert not any("weighed the noise" in (e["new"] or "") for e in store.audit_entries())
