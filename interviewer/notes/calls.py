@@ -127,7 +127,8 @@ def _answers_by_key(store: Store, role: str | None, only: set[str] | None = None
     kits: dict[str, Kit] = {}
     groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for s in sessions:
-        kits.setdefault(s.get("kit_id") or "", session_kit(store, s))
+        if (s.get("kit_id") or "") not in kits:
+            kits[s.get("kit_id") or ""] = session_kit(store, s)
         calls = store.calls(s["id"])
         if not calls:
             continue
