@@ -164,6 +164,7 @@ class CalibrationExercise(QMainWindow):
         self.player: Any = None
         self._player_session: str | None = None
         self._stop_at: float | None = None
+        self._pending: float | None = None
         self.setWindowTitle(f"Calibration exercise — {evaluator}")
         base = QFont(self.font())
         base.setPointSize(12)
@@ -209,6 +210,10 @@ class CalibrationExercise(QMainWindow):
         self.result = QLabel("")
         self.result.setWordWrap(True)
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.result.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.prompt = QLabel("")
+        self.prompt.setWordWrap(True)
+        self.prompt.setStyleSheet("color: #525252;")
         nav = QHBoxLayout()
         nav.addWidget(prev_btn)
         nav.addWidget(self.progress, 1)
@@ -220,6 +225,7 @@ class CalibrationExercise(QMainWindow):
         lay = QVBoxLayout(central)
         lay.addLayout(nav)
         lay.addWidget(self.title)
+        lay.addWidget(self.prompt)
         lay.addWidget(self.quote)
         lay.addWidget(self.play_btn)
         lay.addLayout(anchors)
@@ -248,6 +254,10 @@ class CalibrationExercise(QMainWindow):
         self.progress.setText(f"Clip {self.index + 1} of {len(self.call_ids)} · {session['candidate']} · "
                               f"{mmss(answer['span_start'])}–{mmss(answer['span_end'])}")
         self.title.setText(f"{call['kind'].capitalize()} {call['key']}: {call['text']}")
+        card = next((c for c in kit.extra.get("scenarios", []) if isinstance(c, dict) and c.get("id") == call["key"]),
+                    None) if call["kind"] == "scenario" else None
+        self.prompt.setText(str(card.get("prompt") or "") if card else "")
+        self.prompt.setVisible(bool(card))
         self.quote.setText(f"“{answer['quote']}”" if answer["quote"] else "(nothing transcribed)")
         anchors = anchors_for(kit, call)
         for s, label in self.anchor_labels.items():
@@ -308,13 +318,29 @@ class CalibrationExercise(QMainWindow):
                 self.player.stop()
             self.player = AudioPlayer(self.store.audio_file(session), self, vault=self.store.vault)
             self.player.position_changed.connect(self._position)
+            self.player.player.mediaStatusChanged.connect(self._loaded)
             self._player_session = session["id"]
         notice = self.player.notice()
         if notice:
             self.message.setText(notice)
         start, end = self.store.call_span(call)
         self._stop_at = end
-        self.player.play_from(start)
+        if self._ready():
+            self.player.play_from(start)
+        else:  # a seek before the recording has loaded is ignored: play once it has
+            self._pending = start
+
+    def _ready(self) -> bool:
+        from PySide6.QtMultimedia import QMediaPlayer
+
+        status = self.player.player.mediaStatus() if self.player is not None else None
+        return status in (QMediaPlayer.MediaStatus.LoadedMedia, QMediaPlayer.MediaStatus.BufferedMedia,
+                          QMediaPlayer.MediaStatus.EndOfMedia)
+
+    def _loaded(self, *_status: Any) -> None:
+        if self._pending is not None and self.player is not None and self._ready():
+            start, self._pending = self._pending, None
+            self.player.play_from(start)
 
     def _position(self, t: float) -> None:
         if self._stop_at is not None and t >= self._stop_at and self.player is not None:

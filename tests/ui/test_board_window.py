@@ -77,3 +77,19 @@ def test_the_exercise_hides_other_scores_until_the_evaluator_has_scored(qtbot, s
     assert f"scenario {SCENARIO}: alpha" in result and "over 3 answers" in result and "too few" in result
     assert "Split on sc-06 (Bo): Ada 3, Ben 1" in result
     assert {r["evaluator"] for r in store.call_ratings(ids["Cy"])} == {"Ada", "Ben"}
+
+
+def test_the_exercise_plays_the_clip_and_stops_at_the_end_of_the_answer(qtbot, store, data_dir):
+    from PySide6.QtMultimedia import QMediaPlayer
+
+    from tests.builders import synthetic_session
+
+    sid = synthetic_session(store, segments=10, evidence=0, audio_dir=data_dir.audio_dir)
+    cid = calls.ask(store, sid, kind="probe", key="jd-04", start=10.0, end=12.0)
+    ex = CalibrationExercise(store, [cid], "Ada")
+    qtbot.addWidget(ex)
+    ex.play()
+    qtbot.waitUntil(lambda: ex.player.position_s >= 10.0, timeout=10_000)
+    qtbot.waitUntil(lambda: ex.player.player.playbackState() == QMediaPlayer.PlaybackState.PausedState,
+                    timeout=15_000)
+    assert ex.player.position_s >= 12.0
