@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
-from interviewer import __version__, cli_numbers, cli_privacy, cli_reports, cli_review
+from interviewer import __version__, cli_calls, cli_numbers, cli_privacy, cli_reports, cli_review
 from interviewer.config import DATA_DIR_ENV, DataDir, resolve_data_dir
 from interviewer.errors import UserError
 from interviewer.files import private_dir, temp_file
@@ -196,6 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("calibration", help="agreement between evaluators (Krippendorff's alpha), leniency, flags")
     p.add_argument("--role", default=None)
     p.add_argument("--format", choices=["text", "json"], default="text")
+    cli_calls.add_calibration_options(p)
     _common(p)
 
     p = sub.add_parser("bundle", help="move sessions between laptops")
@@ -241,6 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_review.register(sub)
     cli_privacy.register(sub)
+    cli_calls.register(sub)
 
     p = sub.add_parser("claims", help="a resume's claims, with topics and probing prompts")
     p.add_argument("resume", type=Path, help=".txt, .md, .pdf or .docx")
@@ -782,7 +784,7 @@ def cmd_kit(args: argparse.Namespace, sv: Services) -> int:
     if action == "validate":
         kit = load_kit(args.file, sv.vault())
         sv.say(f"{args.file}: ok — {len(kit.criteria)} criteria, {len(kit.probes)} probes, "
-               f"{len(kit.topics)} topics")
+               f"{len(kit.topics)} topics, {len(kit.extra.get('scenarios', []))} scenario cards")
         return 0
     if action == "list":
         sv.say(f"default (read-only)  {default_kit_path()}")
@@ -826,6 +828,8 @@ def cmd_calibration(args: argparse.Namespace, sv: Services) -> int:
     store = sv.open_store()
     try:
         report = calibration(store, args.role)
+        if getattr(args, "by_call", False):
+            report = cli_calls.by_call_report(store, args.role, report)
     finally:
         store.close()
     if args.format == "json":
@@ -843,6 +847,7 @@ def cmd_calibration(args: argparse.Namespace, sv: Services) -> int:
         sv.say(f"  {name}: offset from the panel {off} over {e['n']} shared ratings")
     for f in report["flags"]:
         sv.say(f"  FLAG {f['evaluator']} gave {f['score']} for {f['criterion']} ({f['candidate']}): {f['reason']}")
+    cli_calls.print_by_call(sv, report)
     return 0
 
 
@@ -1040,6 +1045,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Services], int]] = {
     "plan": cmd_plan,
     **cli_review.COMMANDS,
     **cli_privacy.COMMANDS,
+    **cli_calls.COMMANDS,
 }
 
 # Commands that open the store run recovery first, so a crashed session is never left behind.

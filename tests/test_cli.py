@@ -391,6 +391,9 @@ def test_whole_headless_demo_offline(run_cli, tmp_path, no_network):
     assert {r["evaluator"] for r in data["ratings"]} == {"Demo Evaluator", "Rosa Ortiz"}
     assert data["failure_stories"][0]["concrete"]
     assert data["scenarios"][0]["ticks"]
+    assert summary["calls"] == len(data["judgment_calls"]) >= 2
+    scenario = next(c for c in data["judgment_calls"] if c["kind"] == "scenario")
+    assert {r["evaluator"] for r in scenario["ratings"]} == {"Demo Evaluator", "Rosa Ortiz"}
     assert {a["evaluator"] for a in data["plan"]["assignments"]} == {"Demo Evaluator", "Rosa Ortiz"}
     assert data["consent"][0]["method"] == "verbal"
     text = "".join(p.extract_text() for p in PdfReader(out / "session.pdf").pages)

@@ -177,9 +177,46 @@ def parse_kit(text: str, path: Path | str = "<kit>") -> Kit:
                            path=path, line=line)
         probes.append(Probe(pid, crit, _str(item, "text", path, line, f"probe {pid!r}"), tuple(ptopics)))
 
+    _check_scenarios(data.get("scenarios", []), text, path, keys, topics)
     extra = {k: v for k, v in data.items() if k not in {"kit", "criteria", "probes"}}
     return Kit(name=name, version=version, topics=topics, criteria=tuple(criteria), probes=tuple(probes),
                description=str(head.get("description", "")), source=str(path), extra=extra)
+
+
+def _check_scenarios(raw: Any, text: str, path: Path, criteria: set[str], topics: tuple[str, ...]) -> None:
+    """Scenario cards (judgment calls): an id, a title, a prompt, a known criterion, constraints with a text,
+    and, when given, anchors for scores 1-4 that describe what the answer does on this card."""
+    if not isinstance(raw, list):
+        raise KitError("'scenarios' must be an array of tables ([[scenarios]])", path=path, line=None)
+    lines = _table_lines(text, "scenarios")
+    seen: set[str] = set()
+    for i, item in enumerate(raw):
+        line = lines[i] if i < len(lines) else None
+        if not isinstance(item, dict):
+            raise KitError("each scenario must be a table", path=path, line=line)
+        sid = _str(item, "id", path, line, "[[scenarios]]")
+        if sid in seen:
+            raise KitError(f"scenario id {sid!r} is used twice", path=path, line=line)
+        seen.add(sid)
+        _str(item, "prompt", path, line, f"scenario {sid!r}")
+        crit = item.get("criterion")
+        if crit is not None and crit not in criteria:
+            raise KitError(f"scenario {sid!r}: unknown criterion {crit!r} (known: {', '.join(sorted(criteria))})",
+                           path=path, line=line)
+        unknown = [t for t in item.get("topics", []) if topics and t not in topics]
+        if unknown:
+            raise KitError(f"scenario {sid!r}: unknown topic(s) {', '.join(map(str, unknown))}; add them to [kit] "
+                           "topics", path=path, line=line)
+        cons = item.get("constraints", [])
+        if not isinstance(cons, list) or not all(isinstance(c, dict) and isinstance(c.get("key"), str)
+                                                 and isinstance(c.get("text"), str) and c["text"].strip()
+                                                 for c in cons):
+            raise KitError(f"scenario {sid!r}: each constraint needs a 'key' and a 'text'", path=path, line=line)
+        anchors = item.get("anchors")
+        if anchors is not None and (not isinstance(anchors, dict) or sorted(anchors) != list(SCORES)
+                                    or not all(isinstance(v, str) and v.strip() for v in anchors.values())):
+            raise KitError(f"scenario {sid!r}: 'anchors' must give a non-empty text for scores 1, 2, 3 and 4",
+                           path=path, line=line)
 
 
 def kit_to_dict(kit: Kit) -> dict[str, Any]:

@@ -436,7 +436,7 @@ class ScenarioPanel(QWidget):
         if w.scenario_use and w.session_id:
             close_scenario(w.store, w.scenario_use, w.now_s)
         if w.session_id:
-            w.scenario_use = open_scenario(w.store, w.session_id, sc, w.now_s)
+            w.scenario_use = open_scenario(w.store, w.session_id, sc, w.now_s, w.evaluator)
         self.card = ScenarioCard(sc)
         self.card.installEventFilter(self)
         self.card.showFullScreen()
@@ -548,6 +548,7 @@ class LiveWindow(QMainWindow):
         self._close_when_stopped = False
         self._recent_evidence: list[str] = []
         self._asked_keys: set[str] = set()
+        self.role = role
         self.setWindowTitle(f"Interviewer — {candidate}" + (f" — {role}" if role else ""))
 
         self._build()
@@ -656,6 +657,10 @@ class LiveWindow(QMainWindow):
         self.middle.addTab(self.failure_panel, "Failure story")
         self.scenario_panel = ScenarioPanel(self)
         self.middle.addTab(self.scenario_panel, "Scenarios")
+        from interviewer.ui.core_panel import CorePanel
+
+        self.core_panel = CorePanel(self, self.role)
+        self.middle.addTab(self.core_panel, "Core calls")
 
         # transcript and evidence
         self.transcript = TranscriptView()
@@ -1044,7 +1049,8 @@ class LiveWindow(QMainWindow):
             claim = self.selected_claim
             self.last_probe_ask = self.store.add_probe_ask(session_id=self.session_id, probe_key=p.key,
                                                            probe_text=p.text, at_s=self.now_s,
-                                                           claim_id=claim["id"] if claim else None)
+                                                           claim_id=claim["id"] if claim else None,
+                                                           criterion=p.criterion, evaluator=self.evaluator)
         self.last_probe_label.setText(f"Asked at {mmss(self.now_s)}: {p.text[:90]}")
         self.reload_prompts()
         self.prompts.setCurrentRow(row)
