@@ -328,10 +328,10 @@ def cmd_transcribe_realtime(args: argparse.Namespace, sv: Services, tr: Transcri
 
 
 def cmd_transcribe(args: argparse.Namespace, sv: Services) -> int:
-    from interviewer.audio.decode import decode_file
+    from interviewer.audio.decode import probe
 
-    # Decode first: a bad file is reported before a model is loaded.
-    decode_file(args.audio)
+    # A bad file is reported before a model is loaded (its start decoded, not the whole of it).
+    probe(args.audio)
     if args.beam is None:
         args.beam = LIVE_BEAM if args.realtime else FILE_BEAM
     tr = sv.make_transcriber(args.model, args.beam, args.allow_download)
@@ -357,10 +357,10 @@ def import_recording(sv: Services, *, audio: Path, candidate: str, role: str | N
                      evaluator: str, model: str | None, beam: int, allow_download: bool,
                      resume: Path | None = None) -> str:
     """Copy a recording into the data dir, transcribe it and store it as a complete session."""
-    from interviewer.audio.decode import decode_file
+    from interviewer.audio.decode import probe
     from interviewer.notes.kits import default_kit_path, load_kit
 
-    decoded = decode_file(audio)
+    probe(audio)
     tr = sv.make_transcriber(model, beam, allow_download)
     kit_path = default_kit_path()
     kit = load_kit(kit_path)
@@ -396,7 +396,7 @@ def import_recording(sv: Services, *, audio: Path, candidate: str, role: str | N
         with store.atomic():
             store.add_segments(sid, result.segments)
             store.update_session(sid, status="complete", audio_path=rel.as_posix(),
-                                 duration_s=decoded.duration_s, ended_at=store.now())
+                                 duration_s=result.duration_s, ended_at=store.now())
         if result.truncated:
             sv.warn(f"{audio}: truncated ({result.problem}); stored the {result.duration_s:.1f} s that could "
                     "be decoded")
