@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from interviewer.audio.decode import SAMPLE_RATE, decode_file
+from interviewer.audio.decode import SAMPLE_RATE, decode_tail
 from interviewer.audio.recorder import repair_wav
 from interviewer.config import DataDir
 from interviewer.errors import UserError
@@ -71,8 +71,7 @@ def recover_one(store: Store, row: dict[str, Any], transcriber: Any) -> Recovere
         duration = max(duration, frames / SAMPLE_RATE)
         track_last = max((s.end for s in store.segments(sid) if s.speaker == speaker), default=0.0) \
             if len(tracks) > 1 else last_end
-        audio = decode_file(path, vault=store.vault).samples
-        tail = audio[int(track_last * SAMPLE_RATE):]
+        tail = decode_tail(path, int(track_last * SAMPLE_RATE), vault=store.vault)
         segs = transcriber.transcribe_array(tail, offset=track_last, speaker=speaker, vad=True,
                                             word_timestamps=True) if len(tail) > SAMPLE_RATE // 4 else []
         segs = [s for s in segs if s.end > track_last + 0.05]

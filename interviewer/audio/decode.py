@@ -185,6 +185,18 @@ def probe(path: Path | str, *, vault: Any = None) -> None:
         blocks.close()
 
 
+def decode_tail(path: Path | str, start: int, *, vault: Any = None) -> Float32Array:
+    """The file's samples from sample `start` on, at SAMPLE_RATE; only those are held (a crashed recording's
+    untranscribed tail, not the hours before it)."""
+    kept: list[Float32Array] = []
+    pos = 0
+    for block in iter_blocks(path, vault=vault):
+        if pos + len(block) > start:
+            kept.append(block[max(0, start - pos):])
+        pos += len(block)
+    return np.concatenate(kept) if kept else np.zeros(0, dtype=np.float32)
+
+
 def decode_file(path: Path | str, *, sample_rate: int = SAMPLE_RATE, vault: Any = None) -> DecodedAudio:
     """The whole file as mono float32 at `sample_rate`; a truncated file yields its valid part. Holds all of
     it: for a file of any length use `iter_blocks`."""

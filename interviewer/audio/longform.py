@@ -49,6 +49,7 @@ LOOK_AHEAD = SAMPLE_RATE // 2
 PROMPT_TOKENS = 223         # what faster-whisper keeps of the previous windows' tokens
 MIN_TAIL = SAMPLE_RATE // 10
 BLOCK = SAMPLE_RATE * 10    # decoded audio handed over at a time
+SCAN_SHARE = 0.05           # of the progress reported: the voice activity pass
 
 
 class StreamingVad:
@@ -276,6 +277,8 @@ def transcribe_streamed(transcriber: Transcriber, path: Path | str, *, beam_size
     vad = StreamingVad()
     for block in iter_blocks(path, block=BLOCK, vault=vault, status=status):
         vad.feed(block)
+        if progress is not None and status.declared_s:  # the first passes: the first 5 %, and a chance to cancel
+            progress(min(SCAN_SHARE, SCAN_SHARE * vad.samples / SAMPLE_RATE / status.declared_s))
     total = vad.samples
     chunks = speech_chunks(vad.finish(), total)
     del vad
@@ -327,7 +330,7 @@ def transcribe_streamed(transcriber: Transcriber, path: Path | str, *, beam_size
                 restored = restore(seg, base)
                 result.segments.append(restored)
                 if progress is not None and duration:
-                    progress(min(1.0, restored.end / duration))
+                    progress(min(1.0, SCAN_SHARE + (1 - SCAN_SHARE) * restored.end / duration))
             result.windows += 1
             tokens = [] if dw.reset_prompt else (tokens + dw.tokens)[-PROMPT_TOKENS:]
             seek += max(HOP, dw.consumed)

@@ -234,10 +234,11 @@ def _docx_text(raw: bytes, path: Path) -> str:
 
 
 def _docx_paragraphs(raw: bytes) -> int:
-    """The <w:p> elements of word/document.xml, counted in the bytes (its size is checked first)."""
+    """The paragraph elements (<w:p>, under any namespace prefix) of word/document.xml, counted in its bytes (its
+    size is checked first)."""
     with zipfile.ZipFile(io.BytesIO(raw)) as zf:
         xml = zf.read("word/document.xml")
-    return len(re.findall(rb"<w:p[\s>/]", xml))
+    return len(re.findall(rb"<(?:[A-Za-z_][\w.-]*:)?p[\s>/]", xml))
 
 
 def _docx_lines(raw: bytes) -> list[str]:

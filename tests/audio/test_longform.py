@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from interviewer.audio.decode import SAMPLE_RATE, DecodeStatus, decode_file, iter_blocks
+from interviewer.audio.decode import SAMPLE_RATE, DecodeStatus, decode_file, decode_tail, iter_blocks
 from interviewer.audio.longform import VAD_BATCH, VAD_WINDOW, StreamingVad, speech_chunks, voiced_audio
 from tests.conftest import JFK, JFK_TEXT, ROOT, wer
 
@@ -72,6 +72,13 @@ def test_voiced_audio_is_the_chunks_concatenated(tmp_path):
     chunks = [{"start": 5, "end": 1_200}, {"start": 1_500, "end": 1_501}, {"start": 4_000, "end": 9_999}]
     got = np.concatenate(list(voiced_audio(iter(np.array_split(audio, 17)), chunks)))
     np.testing.assert_array_equal(got, np.concatenate([audio[c["start"]:c["end"]] for c in chunks]))
+
+
+def test_decode_tail_is_the_end_of_the_whole_file(tmp_path):
+    """Recovery decodes a crashed recording's untranscribed tail, not the hours before it."""
+    whole = decode_file(JFK).samples
+    for start in (0, 1, SAMPLE_RATE * 10 - 7, SAMPLE_RATE * 10, len(whole) - 1, len(whole), len(whole) + 5):
+        np.testing.assert_array_equal(decode_tail(JFK, start), whole[start:])
 
 
 def test_iter_blocks_reports_a_truncated_file(tmp_path):
@@ -170,16 +177,27 @@ def speech_then_silence(path: Path, seconds: float) -> None:
 
 
 @pytest.mark.slow
-def test_transcribe_memory_does_not_grow_with_the_files_length(tmp_path):
-    """2 minutes and 20 minutes holding the same minute of speech, the rest silence. Whole-file transcription
-    held the whole file several times over (about 4 MB per minute of audio for each copy): 18 minutes more cost
-    hundreds of MB. Streamed, the peak is the same to within the noise of the allocator. (The same speech in
-    both: the decoder's own memory grows over its first windows, and that is not the file's length.)"""
-    short, long = tmp_path / "short.flac", tmp_path / "long.flac"
-    speech_then_silence(short, 2 * 60)
-    speech_then_silence(long, 20 * 60)
-    peak_short, out_short = _peak_rss_mb(["transcribe", str(short), "--format", "jsonl"])
-    peak_long, out_long = _peak_rss_mb(["transcribe", str(long), "--format", "jsonl"])
-    assert out_long == out_short, "the same speech, the same transcript"
-    assert len(out_long.splitlines()) >= 5
-    assert peak_long - peak_short < 40, f"peak RSS {peak_short:.0f} MB for 2 min, {peak_long:.0f} MB for 20 min"
+def test_memory_does_not_grow_with_the_files_length(tmp_path):
+    """`transcribe`, `import-audio` and `refine` of 2 minutes and of 20 minutes holding the same minute of
+    speech, the rest silence. Whole-file transcription held the whole file several times over (about 4 MB per
+    minute of audio for each copy): 18 minutes more cost hundreds of MB. Streamed, each command's peak is the
+    same to within the noise of the allocator. (The same speech in both: the decoder's own memory grows over its
+    first windows, and that is not the file's length.)"""
+    peaks: dict[str, list[float]] = {"transcribe": [], "import-audio": [], "refine": []}
+    transcripts = []
+    for minutes in (2, 20):
+        audio = tmp_path / f"{minutes}min.flac"
+        speech_then_silence(audio, minutes * 60)
+        data = ["--data-dir", str(tmp_path / f"data{minutes}")]
+        peak, out = _peak_rss_mb(["transcribe", str(audio), "--format", "jsonl"])
+        peaks["transcribe"].append(peak)
+        transcripts.append(out)
+        peak, out = _peak_rss_mb(["import-audio", str(audio), "--candidate", "Ann Example", "--consent", "written",
+                                  *data])
+        peaks["import-audio"].append(peak)
+        peak, _ = _peak_rss_mb(["refine", out.strip().splitlines()[-1], *data])
+        peaks["refine"].append(peak)
+    assert transcripts[0] == transcripts[1], "the same speech, the same transcript"
+    assert len(transcripts[1].splitlines()) >= 5
+    for command, (short, long) in peaks.items():
+        assert long - short < 40, f"{command}: peak RSS {short:.0f} MB for 2 min, {long:.0f} MB for 20 min"
