@@ -11,8 +11,10 @@ What is allowed, and why:
   asks for the sleep inhibitor, the name-service cache that looks up the user name of the default evaluator,
   PulseAudio, the kernel's netlink).
 * Nothing else: no TCP or UDP at all, loopback included (a DNS query to a local resolver is still a lookup of
-  a name on the network), and the resolver's configuration (/etc/resolv.conf, /etc/hosts) is never read, so a
-  host name lookup through the name-service cache daemon is caught too.
+  a name on the network); glibc's resolver configuration (/etc/resolv.conf, /etc/hosts, /etc/host.conf,
+  /etc/gai.conf) is never read and systemd-resolved's socket never connected to, so a host name lookup is
+  caught before any packet. Not seen: a lookup that the name-service cache daemon (nscd) answers from its
+  cache or makes on our behalf; from here it looks like the user-name lookup above.
 * Writes (`openat` for writing, `mkdir`, `rename`) only inside the data dir, the platform's config dir (Qt's
   window settings), the output the command was given and $TMPDIR (which must be empty again at the end), plus
   /dev/null and POSIX semaphores (/dev/shm/sem.*, memory that is unlinked at once). Creating the parents of the
@@ -39,7 +41,8 @@ WRITE_FLAGS = ("O_WRONLY", "O_RDWR", "O_CREAT", "O_TRUNC", "O_APPEND")
 OPEN_CALL = re.compile(r'^(?:\d+\s+)?(openat|open|creat)\((?:(AT_FDCWD|\d+)(?:<([^>]*)>)?, )?"([^"]*)"(?:, ([A-Z_|]+))?')
 MKDIR_CALL = re.compile(r'^(?:\d+\s+)?(mkdir|mkdirat)\((?:(AT_FDCWD|\d+)(?:<([^>]*)>)?, )?"([^"]*)"')
 RENAME_CALL = re.compile(r'^(?:\d+\s+)?(rename|renameat|renameat2)\(.*"([^"]*)"[^"]*$')
-NAME_LOOKUP_FILES = ("/etc/resolv.conf", "/etc/hosts")
+NAME_LOOKUP_FILES = ("/etc/resolv.conf", "/etc/hosts", "/etc/host.conf", "/etc/gai.conf")  # glibc's resolver
+LOOKUP_SOCKETS = ("/run/systemd/resolve/",)  # systemd-resolved's varlink socket answers name lookups only
 LOCAL_SOCKETS = ("UNIX", "NETLINK")
 
 
@@ -79,6 +82,8 @@ def parse_strace(text: str, cwd: Path) -> tuple[list[str], list[str], list[Path]
             family = re.search(r"sa_family=(AF_\w+)", m.group(4))
             if not kind.startswith(LOCAL_SOCKETS) or (family and family.group(1) not in ("AF_UNIX", "AF_NETLINK")):
                 network.append(line)
+            elif (sun := re.search(r'sun_path="([^"]*)"', m.group(4))) and sun.group(1).startswith(LOOKUP_SOCKETS):
+                lookups.append(line)
             continue
         if m := OPEN_CALL.match(line):
             path = _resolve(m.group(3), m.group(4), cwd)
@@ -173,6 +178,8 @@ def test_parse_strace_tells_local_sockets_from_the_network(tmp_path):
         '12 sendmmsg(5<UDPv6:[[::1]:4->[::1]:53]>, [{msg_hdr={...}}], 2, MSG_NOSIGNAL <unfinished ...>',
         '13 connect(3<UNIX-STREAM:[19683]>, {sa_family=AF_UNIX, sun_path="/run/dbus/system_bus_socket"}, 30) = 0',
         '13 sendmsg(3<UNIX-STREAM:[19683->19684]>, {msg_name=NULL, msg_namelen=0}, MSG_NOSIGNAL) = 40',
+        ('13 connect(4<UNIX-STREAM:[7]>, {sa_family=AF_UNIX, sun_path="/run/systemd/resolve/io.systemd.Resolve"}, '
+        '42) = 0'),
         '14 openat(AT_FDCWD</w>, "/etc/resolv.conf", O_RDONLY|O_CLOEXEC) = 3</etc/resolv.conf>',
         '15 openat(6</h/.cache/M>, "deviceid.tmp.8", O_WRONLY|O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC, 0600) = 7',
         '15 openat(AT_FDCWD</w>, "rel/file", O_RDONLY|O_CLOEXEC) = 3</w/rel/file>',
@@ -182,7 +189,7 @@ def test_parse_strace_tells_local_sockets_from_the_network(tmp_path):
     ])
     network, lookups, writes, mkdirs = parse_strace(text, Path("/w"))
     assert [n.split("(")[0].split()[-1] for n in network] == ["connect", "sendto", "sendmmsg"]
-    assert lookups == [text.splitlines()[5]]
+    assert lookups == [text.splitlines()[5], text.splitlines()[6]]
     assert writes == [Path("/h/.cache/M/deviceid.tmp.8"), Path("/h/a")]
     assert mkdirs == [Path("/h/.cache")]
 
