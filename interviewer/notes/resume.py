@@ -30,6 +30,7 @@ MAX_TEXT_BYTES = 1_000_000  # a plain-text resume this large is not a resume
 MAX_TEXT_CHARS = 200_000  # the text read from any resume, extracted from a PDF or .docx too
 MAX_BINARY_BYTES = 25_000_000  # PDFs and .docx files carry fonts and images as well as text
 MAX_PDF_PAGES = 60
+MAX_PDF_CONTENT_BYTES = 4_000_000  # decoded page content streams: pypdf extracts about 0.7 MB of them a second
 MAX_DOCX_XML_BYTES = 10_000_000  # uncompressed word/document.xml: refuses zip bombs
 MAX_DOCX_PARAGRAPHS = 2_000  # <w:p> elements, counted before python-docx parses any
 
@@ -188,10 +189,17 @@ def _pdf_pages_text(raw: bytes, path: Path) -> str:
         if not opened:
             raise ResumeError(_LOCKED_PDF, path=path)
     if len(reader.pages) > MAX_PDF_PAGES:
-        raise ResumeError(f"too large for a resume ({len(reader.pages)} pages)", path=path)
+        raise ResumeError(f"too large for a resume ({len(reader.pages)} pages; the limit is {MAX_PDF_PAGES})",
+                          path=path)
     parts: list[str] = []
     total = 0
+    content = 0
     for page in reader.pages:
+        stream = page.get_contents()
+        content += len(stream.get_data()) if stream is not None else 0
+        if content > MAX_PDF_CONTENT_BYTES:  # a 30 kB file can hold minutes of text drawing, compressed
+            raise ResumeError(f"too large for a resume (its pages hold over {MAX_PDF_CONTENT_BYTES / 1e6:.0f} MB of "
+                              "drawing instructions; the limit bounds the time reading it takes)", path=path)
         chunk = page.extract_text() or ""
         total += len(chunk)
         if total > MAX_TEXT_CHARS:

@@ -92,6 +92,24 @@ def test_a_resume_with_a_megabyte_of_text_is_refused_with_the_limit(tmp_path):
     assert f"{resume.MAX_TEXT_CHARS:,}" in str(err.value)
 
 
+def test_pdf_whose_small_file_holds_minutes_of_text_drawing_is_refused_quickly(tmp_path):
+    """Was: a 100 kB PDF whose compressed page decodes to megabytes of text-drawing operators kept pypdf busy
+    for minutes (about 1.4 s per MB, per page, before the text limit could be checked)."""
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "dense.pdf"
+    c = canvas.Canvas(str(path), pageCompression=1)
+    for i in range(150_000):
+        c.drawString(10 + i % 50, 10 + i % 700, "x")
+    c.showPage()
+    c.save()
+    assert path.stat().st_size < 200_000
+    with pytest.raises(ResumeError) as err:
+        read_resume(path)
+    one_sentence(err.value, path)
+    assert "drawing instructions" in str(err.value)
+
+
 def test_a_long_real_resume_is_still_read(tmp_path):
     """The limits leave room: forty pages' worth of text (a long resume is twenty)."""
     path = tmp_path / "long-but-real.md"
