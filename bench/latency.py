@@ -9,8 +9,8 @@ subprocess's stdout, from the `{"event": "start"}` line (the audio clock starts 
 measured at the consumer, not at an internal callback.
 
 One run measures the unloaded machine and then each condition asked for, side by side:
-`--cores N` pins the program to N cores (`sched_setaffinity`), `--load N` keeps N extra processes busy
-(a busy loop each, like a video call) on the same cores. `rtf_whole_file` is `bench/transcribe.py`'s
+`--cores N` pins the program to N cores (taskset), `--load N` keeps N extra processes busy (a busy loop
+each, like a video call) beside it on all the cores; each is its own run. `rtf_whole_file` is `bench/transcribe.py`'s
 figure for this machine now (whole-file beam 5 on FILE, in this process): figures from different
 machines compare through it.
 
@@ -275,9 +275,8 @@ def main() -> None:
         conditions.append(("unloaded", None, 0))
     if args.cores:
         conditions.append((f"cores={args.cores}", allowed[:args.cores], 0))
-    if args.load:
-        cores = allowed[:args.cores] if args.cores else None
-        conditions.append((f"load={args.load}" + (f",cores={args.cores}" if args.cores else ""), cores, args.load))
+    if args.load:  # on all the cores: N of them kept busy by others, like a video call
+        conditions.append((f"load={args.load}", None, args.load))
     runs: list[dict[str, Any]] = []
     dumps: dict[str, Any] = {}
     for name, cores, load in conditions:

@@ -385,10 +385,8 @@ class CatchUpProgress:
 
 
 def cmd_transcribe(args: argparse.Namespace, sv: Services) -> int:
-    from interviewer.audio.decode import decode_file
-
-    # Decode first: a bad file is reported before a model is loaded.
-    shortfall = _check_audio(args.audio, decode_file(args.audio))
+    # A bad file is reported before a model is loaded (its start decoded, not the whole of it).
+    shortfall = _check_audio(args.audio)
     if args.beam is None:
         args.beam = LIVE_BEAM if args.realtime else FILE_BEAM
     tr = sv.make_transcriber(args.model, args.beam, args.allow_download)
@@ -405,12 +403,18 @@ def cmd_transcribe(args: argparse.Namespace, sv: Services) -> int:
     return 0
 
 
-def _check_audio(path: Path, decoded: Any) -> str:
-    """Refuse a file without a single sample; return how a truncated WAV falls short ("" if it does not)."""
-    from interviewer.audio.decode import wav_shortfall
+def _check_audio(path: Path) -> str:
+    """Refuse a file that does not decode or has not a single sample (only its first second is decoded);
+    return how a truncated WAV falls short ("" if it does not)."""
+    from interviewer.audio.decode import SAMPLE_RATE, iter_blocks, wav_shortfall
 
     shortfall = wav_shortfall(path)
-    if not len(decoded.samples):
+    blocks = iter_blocks(path, block=SAMPLE_RATE)
+    try:
+        first = next(blocks, None)
+    finally:
+        blocks.close()
+    if first is None or not len(first):
         raise UserError("has no audio" + (f" (it is truncated: {shortfall})" if shortfall else ""), path=path)
     return shortfall
 
@@ -426,13 +430,11 @@ def import_recording(sv: Services, *, audio: Path, candidate: str, role: str | N
                      evaluator: str, model: str | None, beam: int, allow_download: bool,
                      resume: Path | None = None) -> str:
     """Copy a recording into the data dir, transcribe it and store it as a complete session."""
-    from interviewer.audio.decode import decode_file
     from interviewer.notes.kits import default_kit_path, load_kit
     from interviewer.notes.store import new_id
     from interviewer.session import SessionLock
 
-    decoded = decode_file(audio)
-    shortfall = _check_audio(audio, decoded)
+    shortfall = _check_audio(audio)
     tr = sv.make_transcriber(model, beam, allow_download)
     kit_path = default_kit_path()
     kit = load_kit(kit_path)
@@ -470,7 +472,7 @@ def import_recording(sv: Services, *, audio: Path, candidate: str, role: str | N
             result = tr.transcribe_file(sv.data_dir.root / rel, beam_size=beam, vault=store.vault)
             with store.atomic():
                 store.add_segments(sid, result.segments)
-                store.update_session(sid, status="complete", duration_s=decoded.duration_s, ended_at=store.now())
+                store.update_session(sid, status="complete", duration_s=result.duration_s, ended_at=store.now())
         finally:
             lock.release()
         if result.truncated:

@@ -105,15 +105,41 @@ def _str(item: dict[str, Any], key: str, path: Path, line: int | None, what: str
     return v.strip()
 
 
+# A kit is a few dozen kilobytes (the default: 26 kB) nested three deep. The limits refuse crafted files before
+# they cost much: Python's TOML parser recurses once per level of nesting (5,000 levels were a RecursionError
+# traceback), so running out of recursion is a refusal too.
+MAX_KIT_BYTES = 2_000_000
+MAX_KIT_DEPTH = 32
+
+
+def _depth(value: Any) -> int:
+    """How deep arrays and tables nest in parsed TOML (iteratively: no recursion to exhaust)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        v, d = stack.pop()
+        if isinstance(v, dict | list):
+            deepest = max(deepest, d + 1)
+            stack.extend((c, d + 1) for c in (v.values() if isinstance(v, dict) else v))
+    return deepest
+
+
 def parse_kit(text: str, path: Path | str = "<kit>") -> Kit:
     path = Path(path)
+    if len(text) > MAX_KIT_BYTES:
+        raise KitError(f"too large for a kit ({len(text):,} characters; the limit is {MAX_KIT_BYTES:,})", path=path)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         raise KitError(f"not valid TOML: {exc}", path=path, line=int(m.group(1)) if m else None) from None
     except RecursionError:
-        raise KitError("not a kit: arrays or tables nested too deeply", path=path) from None
+        raise KitError(f"nests arrays or tables too deeply to be a kit (the limit is {MAX_KIT_DEPTH} levels)",
+                       path=path) from None
+    deepest = _depth(data)
+    if deepest > MAX_KIT_DEPTH:
+        raise KitError(f"nests arrays or tables {deepest} levels deep; a kit may nest at most {MAX_KIT_DEPTH}",
+                       path=path)
 
     head = data.get("kit")
     if not isinstance(head, dict):
@@ -282,6 +308,9 @@ def load_kit(path: Path | str | None = None, vault: Vault | None = None) -> Kit:
     encrypted data dir."""
     p = Path(path) if path is not None else default_kit_path()
     try:
+        if p.is_file() and p.stat().st_size > MAX_KIT_BYTES + (1 << 20):  # sealed files carry some overhead
+            raise KitError(f"too large for a kit ({p.stat().st_size:,} bytes; the limit is {MAX_KIT_BYTES:,})",
+                           path=p)
         raw = read_file(vault, p)
     except FileNotFoundError:
         raise KitError("no such kit file", path=p) from None
