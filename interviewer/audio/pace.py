@@ -21,6 +21,9 @@ pass) and its optional threads:
   | `slow` | over `slow_s` | paused | after the interview | after the interview |
 
   and `behind` while the audio backlog is over the bound (nothing optional runs until it is back under).
+  When `slow` or `behind`, the first pass itself does less: no speculative decode at the start of a pause
+  (a wasted one costs a whole decode while the audio waits), and a long answer is committed at its first
+  short pause after `slow_split_after_s`, so no single commit decode is long.
   A level goes up at once and comes down only after `calm_s` below the lower threshold.
 * **Say so.** Each change of state is reported (`on_status`) in plain words for the window's status bar
   and as a JSON line in the CLI. What was put off is done after the interview (see
@@ -51,6 +54,7 @@ class PaceConfig:
     calm_s: float = 20.0           # how long below a threshold before a level comes down again
     smoothing: float = 0.3         # weight of the newest commit decode in the running estimate
     preview_interval_s: tuple[float, float, float] = (0.75, 1.5, 0.0)  # per level; 0: no previews
+    slow_split_after_s: float = 8.0  # slow or behind: long answers committed at a short pause after this
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,18 @@ class Pace:
     def preview_interval_s(self) -> float:
         """0 while previews are paused."""
         return 0.0 if self.behind else self.config.preview_interval_s[self._level]
+
+    @property
+    def speculate(self) -> bool:
+        """Whether the first pass may decode an utterance speculatively at the start of a pause. On a slow
+        machine a speculation wasted (the speaker goes on) costs a whole decode while the audio waits."""
+        return self._level < 2 and not self.behind
+
+    @property
+    def split_after_s(self) -> float | None:
+        """On a slow machine a long answer is committed at its first short pause after this long, so no
+        single commit decode is long (the catch-up after Stop restores whole-file accuracy)."""
+        return self.config.slow_split_after_s if self._level == 2 or self.behind else None
 
     @property
     def second_pass_live(self) -> bool:

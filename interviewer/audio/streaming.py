@@ -396,13 +396,14 @@ class StreamingTranscriber:
             silence = (win_end - self._last_voice) / SAMPLE_RATE
             length = (win_end - self._utt_start) / SAMPLE_RATE
             end = self._last_voice + int(cfg.pad_s * SAMPLE_RATE)
-            soft = cfg.soft_split_after_s is not None and length >= cfg.soft_split_after_s \
+            split_after = cfg.soft_split_after_s if cfg.soft_split_after_s is not None else self.pace.split_after_s
+            soft = split_after is not None and length >= split_after \
                 and silence >= cfg.soft_split_silence_s and end <= self._seen
             if silence >= cfg.min_silence_s or soft:
                 self._end_utterance(end)
             elif length >= cfg.max_utterance_s:
                 self._end_utterance(self._best_split(win_end))
-            elif silence >= cfg.speculate_after_s and end <= self._seen and (
+            elif silence >= cfg.speculate_after_s and end <= self._seen and self.pace.speculate and (
                     self._speculation is None or self._speculation[:2] != (self._utt_start, end)):
                 self._speculation = (self._utt_start, end, self._decode(self._utt_start, end))
                 # What the speculation heard is the freshest preview there is, at no extra cost: show it

@@ -214,3 +214,27 @@ def test_on_a_slow_machine_optional_work_is_shed_and_resumes_when_it_is_fast_aga
     assert st.shed > 0 and st.needs_catch_up  # what was put off is caught up after the interview
     assert pace.max_level == 2 and pace.level in ("busy", "ok")  # fast decodes brought it down
     assert "second" in dec.kinds()  # and the second pass runs live again
+
+
+def test_on_a_slow_machine_the_first_pass_does_not_speculate_and_commits_long_answers_in_pieces():
+    from tests.conftest import ROOT
+
+    demo = json.loads((ROOT / "resources" / "demo" / "interview.json").read_text())["turns"]
+
+    def run(pace: Pace) -> tuple[int, list[Segment]]:
+        dec = Decoders()
+        commits: list[Segment] = []
+        st = StreamingTranscriber(dec, speaker="c", on_commit=commits.append, pace=pace,
+                                  config=StreamConfig(revise_beam=None, consolidate=False))
+        feed_paced(st, np.concatenate([load(ROOT / "resources" / "demo" / "interview.flac"), silence(2)]))
+        st.finish(timeout=60)
+        assert st.error is None
+        return sum(k == "first" for k, _ in dec.calls), commits
+
+    decodes, commits = run(Pace(commit_decode_s=3.0, clock=lambda: 0.0))  # slow, and it stays slow
+    assert decodes == len(commits)  # one decode per commit: none speculative, none wasted
+    fast_decodes, fast_commits = run(Pace(adaptive=False))
+    longest = max(demo, key=lambda t: t["end"] - t["start"])
+    assert longest["end"] - longest["start"] > 15  # the interview has a long answer...
+    assert max(s.end - s.start for s in commits) < max(s.end - s.start for s in fast_commits)  # ...cut in pieces
+    assert len(commits) > len(fast_commits)
