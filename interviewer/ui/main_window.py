@@ -127,7 +127,7 @@ class MainWindow(QMainWindow):
                 a.setShortcuts(keys)
             else:
                 a.setShortcuts(keys)
-            a.triggered.connect(slot)
+            a.triggered.connect(lambda _checked=False, s=slot: s())
             menu.addAction(a)
             self.addAction(a)
 

@@ -546,7 +546,7 @@ class ReviewWindow(QMainWindow):
         def act(text: str, keys: list[str], slot: Any) -> QAction:
             a = QAction(text, self)
             a.setShortcuts([QKeySequence(k) for k in keys])
-            a.triggered.connect(slot)
+            a.triggered.connect(lambda _checked=False, s=slot: s())  # never pass `checked` into a slot
             self.addAction(a)
             self.all_actions.append(a)
             return a

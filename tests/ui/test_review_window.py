@@ -277,3 +277,35 @@ def test_split_numbers_show_whole_and_their_words_still_highlight(qtbot, data_di
         assert "on 2,400 questions." in text and "2 ,400" not in text
         spans = {text[s.pos:s.pos + s.length]: s for s in win.words}
         assert spans[",400"].start == 10.6 and spans["questions."].start == 11.0
+
+
+def test_f2_corrects_the_line_under_the_cursor_from_the_keyboard(qtbot, review, stored, monkeypatch):
+    """issue 21 #4: F2 passed QAction's `checked` into `text` and crashed ('bool' has no 'split')."""
+    from PySide6.QtWidgets import QInputDialog
+
+    store, sid = stored
+    before = store.segment_rows(sid)[3]
+    n = len(before["words"])
+    asked = []
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(
+        lambda parent, title, label, **kw: asked.append(kw.get("text")) or (" ".join(["fixed"] * n), True)))
+    cur = QTextCursor(review.text.document())
+    cur.setPosition(review.line_starts[3] + 3)
+    review.text.setTextCursor(cur)
+    review.text.setFocus()
+    qtbot.keyClick(review.text, Qt.Key.Key_F2)
+    assert asked == [before["text"]]
+    assert store.segment_rows(sid)[3]["text"] == " ".join(["fixed"] * n)
+    undo = next(a for a in review.menuBar().actions() if a.text() == "&Edit").menu().actions()[0]
+    assert undo.isEnabled() and undo.text() == "Undo Correct words"
+    undo.trigger()
+    assert store.segment_rows(sid)[3]["text"] == before["text"]
+
+
+def test_no_action_passes_its_checked_flag_into_a_slot(qtbot, review, monkeypatch):
+    """Every action of the review window triggers without an exception (the F2 bug's siblings)."""
+    from PySide6.QtWidgets import QInputDialog
+
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("", False)))
+    for action in review.all_actions:
+        action.trigger()  # an exception in a slot fails the test (pytest-qt captures it)
