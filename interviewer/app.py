@@ -153,8 +153,13 @@ def open_review_window(services: cli.Services, store: Any, session_id: str, *, t
 
         window.refine_runner = run_refine(window, work, done)
 
+    # Who rates: the one named, else the session's own evaluator, else the person this laptop last rated as
+    # (the window asks once when there is nobody). Never the operating-system user name.
+    from interviewer.ui.review_window import remembered_rater
+
+    rater = evaluator or cli.default_evaluator(session.get("evaluator")) or remembered_rater(settings)
     window = ReviewWindow(store=store, session_id=session_id, kit=kit, settings=settings, refine=refine,
-                          evaluator=evaluator or cli.default_evaluator())
+                          evaluator=rater)
     return window
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 from functools import partial
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,12 @@ from interviewer.ui.commands import AddEvidence
 from interviewer.ui.live_window import colour_for
 
 NUDGE_S = 0.5
+RATER_KEY = "review/evaluator"
+
+
+def remembered_rater(settings: QSettings | None = None) -> str:
+    """The name this laptop last rated under (asked once by the review window), or ""."""
+    return str((settings or QSettings()).value(RATER_KEY, "") or "").strip()
 
 
 class SealedDevice(QIODevice):
@@ -321,6 +328,14 @@ class RatingPanel(QWidget):
         super().__init__()
         self.review = window
         grid = QFormLayout(self)
+        grid.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.rater = QLabel("")
+        change = QPushButton("Change who is rating…")
+        change.clicked.connect(lambda _checked=False: window.change_rater())
+        who = QHBoxLayout()
+        who.addWidget(self.rater, 1)
+        who.addWidget(change)
+        grid.addRow(who)
         self.scores: dict[str, QComboBox] = {}
         self.anchors: dict[str, QLabel] = {}
         self.reasons: dict[str, QLineEdit] = {}
@@ -360,6 +375,8 @@ class RatingPanel(QWidget):
 
     def refresh(self) -> None:
         w = self.review
+        self.rater.setText(f"Rating as: <b>{escape(w.evaluator)}</b>" if w.evaluator else
+                           "Rating as: nobody yet (you will be asked for your name)")
         mine = {r["criterion"]: r for r in w.store.ratings(w.session_id) if r["evaluator"] == w.evaluator}
         visible = w.store.visible_ratings(w.session_id, w.evaluator)
         for key, combo in self.scores.items():
@@ -380,6 +397,8 @@ class RatingPanel(QWidget):
         w = self.review
         score = self.scores[key].currentData()
         if score is None:
+            return
+        if not w.ensure_rater():
             return
         linked = [e["id"] for e in w.store.evidence(w.session_id) if e["criterion"] == key]
         try:
@@ -774,7 +793,7 @@ class ReviewWindow(QMainWindow):
             return
         a, b = cur.selectionStart(), cur.selectionEnd()
         inside = [w for w in self.words if w.pos + w.length > a and w.pos < b]
-        if not inside:
+        if not inside or not self.ensure_rater():
             return
         start, end = inside[0].start, inside[-1].end
         self.undo.push(AddEvidence(self, {
@@ -797,7 +816,29 @@ class ReviewWindow(QMainWindow):
             if not ok or not value.strip():
                 return
             text = value.strip()
+        if not self.ensure_rater():
+            return
         self.undo.push(EditWords(self, self.segment_ids[i], text))
+
+    # ------------------------------------------------------------------ who is rating
+    def ensure_rater(self) -> bool:
+        """Ratings, tags and corrections carry a person's name: ask once when the session has none."""
+        return bool(self.evaluator) or self.change_rater()
+
+    def change_rater(self) -> bool:
+        from PySide6.QtWidgets import QInputDialog
+
+        suggestion = self.evaluator or remembered_rater(self.settings) or str(
+            self.settings.value("setup/evaluator", "") or "")
+        value, ok = QInputDialog.getText(self, "Who is rating?", "Your name (ratings and evidence carry it):",
+                                         text=suggestion)
+        name = str(value or "").strip()
+        if not ok or not name:
+            return False
+        self.evaluator = name
+        self.settings.setValue(RATER_KEY, name)
+        self.rating_panel.refresh()
+        return True
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         self.player.stop()

@@ -309,3 +309,67 @@ def test_no_action_passes_its_checked_flag_into_a_slot(qtbot, review, monkeypatc
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("", False)))
     for action in review.all_actions:
         action.trigger()  # an exception in a slot fails the test (pytest-qt captures it)
+
+
+def _pdf_text(path) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(str(path)).pages)
+
+
+def test_the_review_window_rates_as_the_sessions_evaluator_never_the_os_user(qtbot, data_dir, settings, monkeypatch,
+                                                                            tmp_path):
+    """issue 21 #3: ratings were saved under the OS user ("root"); the PDF read "Evaluators: root"."""
+    import getpass
+
+    from interviewer import app
+    from interviewer.notes.reports import session_pdf
+
+    monkeypatch.setattr(getpass, "getuser", lambda: "os-login-name")
+    services = app.build_services(data_dir)
+    store = Store(data_dir.db_path)
+    try:
+        sid = synthetic_session(store, segments=10, evidence=4)
+        store.update_session(sid, evaluator="Alex Tester")
+        store.db.execute("UPDATE evidence SET evaluator = 'Alex Tester'")
+        win = app.open_review_window(services, store, sid, settings=settings)
+        qtbot.addWidget(win)
+        assert win.evaluator == "Alex Tester"
+        assert "Alex Tester" in win.rating_panel.rater.text()
+        combo = win.rating_panel.scores["judgment"]
+        combo.setCurrentIndex(combo.findData(3))
+        win.rating_panel.save("judgment")
+        assert [r["evaluator"] for r in store.ratings(sid)] == ["Alex Tester"]
+        text = _pdf_text(session_pdf(store, sid, tmp_path / "s.pdf"))
+        assert "Alex Tester" in text and "os-login-name" not in text
+    finally:
+        store.close()
+
+
+def test_a_session_without_an_evaluator_asks_who_is_rating_once(qtbot, data_dir, settings, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    from interviewer import app
+
+    services = app.build_services(data_dir)
+    store = Store(data_dir.db_path)
+    asked = []
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(
+        lambda *a, **k: asked.append(1) or ("Bo Reviewer", True)))
+    try:
+        sid = synthetic_session(store, segments=10, evidence=4)
+        store.update_session(sid, evaluator=None)
+        win = app.open_review_window(services, store, sid, settings=settings)
+        qtbot.addWidget(win)
+        assert win.evaluator == ""
+        combo = win.rating_panel.scores["judgment"]
+        combo.setCurrentIndex(combo.findData(2))
+        win.rating_panel.save("judgment")
+        assert asked == [1]
+        assert [r["evaluator"] for r in store.ratings(sid)] == ["Bo Reviewer"]
+        again = app.open_review_window(services, store, sid, settings=settings)
+        qtbot.addWidget(again)
+        assert again.evaluator == "Bo Reviewer"  # remembered
+        assert asked == [1]
+    finally:
+        store.close()
