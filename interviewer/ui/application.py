@@ -84,7 +84,7 @@ def run(services: Any, args: Any, root: Any) -> int:
         if dialog.exec():
             live = root.start_from_setup(services, store, transcriber, dialog.result_value())
             windows.append(live)
-            live.destroyed.connect(library.refresh)
+            library.watch(live)
             live.show()
 
     library.new_interview.connect(new_interview)
@@ -100,6 +100,7 @@ def run(services: Any, args: Any, root: Any) -> int:
     if getattr(args, "command", None) == "demo":
         live = root.open_demo_window(services, store, transcriber, speed=getattr(args, "speed", 1.0))
         windows.append(live)
+        library.watch(live)
         live.show()
         live.record()
         if getattr(args, "screenshot", None):

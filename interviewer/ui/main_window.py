@@ -64,6 +64,7 @@ class MainWindow(QMainWindow):
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
+        self.table.activated.connect(lambda _i: self.open_selected())  # Enter on a row (not a window shortcut)
 
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter by candidate")
@@ -115,7 +116,9 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu("&File")
         for text, keys, slot in (
             ("&New interview…", QKeySequence.StandardKey.New, self.new_interview.emit),
-            ("&Open for review", [QKeySequence("Return"), QKeySequence("Ctrl+O")], self.open_selected),
+            # Enter opens a session only from the table (its `activated`): a window-wide Return shortcut took
+            # Enter away from the search box.
+            ("&Open for review", [QKeySequence("Ctrl+O")], self.open_selected),
             ("&Search transcripts", QKeySequence.StandardKey.Find, self.search.setFocus),
             ("&Panel plan for this candidate…", [QKeySequence("Ctrl+L")], self.open_plan),
             ("&Compare the candidates for this role…", [QKeySequence("Ctrl+Shift+R")], self.open_compare),
@@ -146,7 +149,20 @@ class MainWindow(QMainWindow):
 
         return [(c.key, c.name) for c in load_kit().criteria]
 
+    def watch(self, window: Any) -> None:
+        """Show a live window's session as soon as it starts recording, and again once it is saved."""
+        bridge = getattr(window, "bridge", None)
+        if bridge is not None:
+            bridge.started.connect(lambda _sid: self.refresh())
+            bridge.stopped.connect(lambda _reason: self.refresh())
+
+    def changeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == event.Type.ActivationChange and self.isActiveWindow():
+            self.refresh()  # back from a live or review window: what they saved shows
+
     def refresh(self) -> None:
+        selected = self.selected_session()
         rows = self.store.sessions()
         stories = {sid: json.loads(fields) for sid, fields in self.store.db.execute(
             "SELECT session_id, fields FROM failure_stories").fetchall()}
@@ -185,6 +201,12 @@ class MainWindow(QMainWindow):
         self.role.blockSignals(False)
         self.stack.setCurrentWidget(self.table if rows else self.empty)
         self._apply_filter()
+        if selected:
+            for i in range(self.table.rowCount()):
+                item = self.table.item(i, 0)
+                if item is not None and item.data(Qt.ItemDataRole.UserRole) == selected:
+                    self.table.selectRow(i)
+                    break
 
     @staticmethod
     def _story_mark(fields: dict[str, str] | None) -> str:
