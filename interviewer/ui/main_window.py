@@ -123,8 +123,17 @@ class MainWindow(QMainWindow):
             ("&Panel plan for this candidate…", [QKeySequence("Ctrl+L")], self.open_plan),
             ("&Compare the candidates for this role…", [QKeySequence("Ctrl+Shift+R")], self.open_compare),
             ("&Refresh", QKeySequence.StandardKey.Refresh, self.refresh),
+            ("", None, None),
             ("&Quit", QKeySequence.StandardKey.Quit, self.close),
         ):
+            if slot is None or keys is None:  # the Export submenu goes here
+                from interviewer.ui.exports import Exporter, add_export_menu
+
+                self.exporter = Exporter(self, store, self.settings)
+                self.export_menu = add_export_menu(self, menu, self.exporter, session=self.selected_session,
+                                                   role=self._selected_role, candidate=self._selected_candidate)
+                menu.addSeparator()
+                continue
             a = QAction(text, self)
             if isinstance(keys, list):
                 a.setShortcuts(keys)
@@ -203,8 +212,8 @@ class MainWindow(QMainWindow):
         self._apply_filter()
         if selected:
             for i in range(self.table.rowCount()):
-                item = self.table.item(i, 0)
-                if item is not None and item.data(Qt.ItemDataRole.UserRole) == selected:
+                cell = self.table.item(i, 0)
+                if cell is not None and cell.data(Qt.ItemDataRole.UserRole) == selected:
                     self.table.selectRow(i)
                     break
 
@@ -228,6 +237,14 @@ class MainWindow(QMainWindow):
         items = self.table.selectedItems()
         return items[0].data(Qt.ItemDataRole.UserRole) if items else None
 
+    def _selected_role(self) -> str | None:
+        sid = self.selected_session()
+        return (self.store.session(sid)["role"] if sid else None) or self.role.currentData()
+
+    def _selected_candidate(self) -> str | None:
+        sid = self.selected_session()
+        return self.store.session(sid)["candidate"] if sid else None
+
     def open_selected(self) -> None:
         sid = self.selected_session()
         if sid:
@@ -241,7 +258,7 @@ class MainWindow(QMainWindow):
         if not role:
             self.statusBar().showMessage("Select an interview (or a role) to compare its candidates.", 4000)
             return
-        self.compare = CompareWindow(self.store, role, self.open_session.emit)
+        self.compare = CompareWindow(self.store, role, self.open_session.emit, settings=self.settings)
         self.compare.show()
 
     def open_plan(self) -> None:

@@ -581,19 +581,41 @@ class ReviewWindow(QMainWindow):
         act("Move evidence later", ["Ctrl+Right"], partial(self.nudge, NUDGE_S, NUDGE_S))
         act("Shorten evidence", ["Ctrl+Shift+Left"], partial(self.nudge, 0.0, -NUDGE_S))
         act("Lengthen evidence", ["Ctrl+Shift+Right"], partial(self.nudge, 0.0, NUDGE_S))
-        act("Correct the words of this line", ["F2"], self.correct_line)
+        self.correct_action = act("&Correct the words of this line…", ["F2"], self.correct_line)
         undo = self.undo.createUndoAction(self, "Undo")
         undo.setShortcuts(QKeySequence.StandardKey.Undo)
         redo = self.undo.createRedoAction(self, "Redo")
         redo.setShortcuts(QKeySequence.StandardKey.Redo)
         for a in (undo, redo):
             self.addAction(a)
+        from interviewer.ui.exports import Exporter, add_export_menu
+
+        file_menu = self.menuBar().addMenu("&File")
+        self.exporter = Exporter(self, self.store, self.settings)
+        self.export_menu = add_export_menu(self, file_menu, self.exporter, session=lambda: self.session_id,
+                                           role=lambda: self.session.get("role"),
+                                           candidate=lambda: self.session.get("candidate"))
+        file_menu.addSeparator()
+        close = QAction("&Close", self)
+        close.setShortcuts(QKeySequence.StandardKey.Close)
+        close.triggered.connect(lambda _checked=False: self.close())
+        file_menu.addAction(close)
+        self.addAction(close)
         edit = self.menuBar().addMenu("&Edit")
         edit.addAction(undo)
         edit.addAction(redo)
+        edit.addSeparator()
+        edit.addAction(self.correct_action)
+        rater = QAction("Change &who is rating…", self)
+        rater.triggered.connect(lambda _checked=False: self.change_rater())
+        edit.addAction(rater)
         play = self.menuBar().addMenu("&Playback")
         for a in self.all_actions[:3]:
             play.addAction(a)
+        tag = self.menuBar().addMenu("&Tag")
+        for a in self.all_actions[3:]:
+            if a is not self.correct_action:
+                tag.addAction(a)
 
     # ------------------------------------------------------------------ data
     def reload_transcript(self) -> None:
