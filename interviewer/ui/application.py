@@ -72,17 +72,22 @@ def run(services: Any, args: Any, root: Any) -> int:
         QMessageBox.critical(None, "Interviewer", str(exc))
         store.close()
         return 2
+    from interviewer.audio.devices import PortAudioDevices
     from interviewer.ui.main_window import MainWindow
+    from interviewer.ui.style import FOCUS_STYLE
 
+    app.setStyleSheet(app.styleSheet() + FOCUS_STYLE)  # a visible focus mark everywhere (keyboard-only use)
+    devices = PortAudioDevices()  # the one device layer: the setup dialog's list and level, Record
     windows: list[Any] = []
     library = MainWindow(store)
+    setup_draft: dict[str, Any] = {}  # what was typed in the setup dialog survives Cancel (memory only)
 
     def new_interview() -> None:
         from interviewer.ui.setup_dialog import SetupDialog
 
-        dialog = SetupDialog(parent=library)
+        dialog = SetupDialog(parent=library, devices=devices, draft=setup_draft)
         if dialog.exec():
-            live = root.start_from_setup(services, store, transcriber, dialog.result_value())
+            live = root.start_from_setup(services, store, transcriber, dialog.result_value(), devices=devices)
             windows.append(live)
             library.watch(live)
             live.show()
