@@ -116,7 +116,9 @@ class CompareWindow(QMainWindow):
         close.triggered.connect(lambda _checked=False: self.close())
         menu.addAction(close)
         self.addAction(close)
-        self.resize(1200, 760)
+        from interviewer.ui.style import fitting_size
+
+        self.resize(*fitting_size(self, 1200, 760))
 
     def show_quotes(self, row: int, col: int) -> None:
         self.quotes.clear()

@@ -210,12 +210,13 @@ class MainWindow(QMainWindow):
         self.role.blockSignals(False)
         self.stack.setCurrentWidget(self.table if rows else self.empty)
         self._apply_filter()
-        if selected:
-            for i in range(self.table.rowCount()):
-                cell = self.table.item(i, 0)
-                if cell is not None and cell.data(Qt.ItemDataRole.UserRole) == selected:
-                    self.table.selectRow(i)
-                    break
+        rows_shown = [i for i in range(self.table.rowCount()) if not self.table.isRowHidden(i)]
+        target = next((i for i in rows_shown if (cell := self.table.item(i, 0)) is not None
+                       and cell.data(Qt.ItemDataRole.UserRole) == selected), rows_shown[0] if rows_shown else None)
+        if target is not None:
+            # A row is always current, so Ctrl+O / Enter / Ctrl+E work from the keyboard at once.
+            self.table.setCurrentCell(target, 0)
+            self.table.selectRow(target)
 
     @staticmethod
     def _story_mark(fields: dict[str, str] | None) -> str:
@@ -249,6 +250,8 @@ class MainWindow(QMainWindow):
         sid = self.selected_session()
         if sid:
             self.open_session.emit(sid, -1.0)
+        else:
+            self.statusBar().showMessage("Select an interview in the list first (Tab to the list, then ↑/↓).", 5000)
 
     def open_compare(self) -> None:
         from interviewer.ui.compare_window import CompareWindow

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QSettings, Qt, Signal
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -36,7 +35,7 @@ from PySide6.QtWidgets import (
 from interviewer.audio.devices import DeviceLayer, PortAudioDevices, microphone_problem, readable_name
 from interviewer.errors import UserError
 from interviewer.notes.store import DEFAULT_NOTICE, DEFAULT_NOTICE_VERSION
-from interviewer.ui.style import FOCUS_STYLE
+from interviewer.ui.style import FOCUS_STYLE, fitting_size
 
 AGREED_TEXT = {
     "verbal": "I read this notice to the candidate and they agreed out loud to be recorded",
@@ -409,11 +408,3 @@ class SetupDialog(QDialog):
             claims=claims, resume_path=self.resume_path, source=self.source_spec(),
             source2=self.device2.currentData(), consent=self.consent_method())
 
-
-def fitting_size(widget: QWidget, width: int, height: int) -> tuple[int, int]:
-    """(width, height), shrunk to the screen's available area (a 1366×768 laptop has about 720 pixels)."""
-    screen = widget.screen() or QGuiApplication.primaryScreen()
-    if screen is None:
-        return width, height
-    area = screen.availableGeometry()
-    return min(width, area.width() - 40), min(height, area.height() - 60)

@@ -3,6 +3,8 @@ a bare X server draws almost none)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 FOCUS_COLOUR = "#0f62fe"
 
 FOCUS_STYLE = f"""
@@ -20,3 +22,14 @@ QRadioButton:focus, QCheckBox:focus {{
     border-radius: 3px;
 }}
 """
+
+
+def fitting_size(widget: Any, width: int, height: int) -> tuple[int, int]:
+    """(width, height), shrunk to the screen's available area: a 1366×768 laptop leaves about 720 pixels."""
+    from PySide6.QtGui import QGuiApplication
+
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return width, height
+    area = screen.availableGeometry()
+    return max(320, min(width, area.width() - 24)), max(240, min(height, area.height() - 48))

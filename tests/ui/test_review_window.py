@@ -373,3 +373,36 @@ def test_a_session_without_an_evaluator_asks_who_is_rating_once(qtbot, data_dir,
         assert asked == [1]
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1366, 768)])
+def test_rubric_anchors_show_in_full_on_a_laptop_screen(qtbot, stored, settings, size):
+    """issue 21 #9: rubric anchors were cut mid-sentence."""
+    store, sid = stored
+    win = ReviewWindow(store=store, session_id=sid, kit=load_kit(), evaluator="Ada", settings=settings)
+    qtbot.addWidget(win)
+    win.resize(*size)
+    win.show()
+    qtbot.waitExposed(win)
+    panel = win.rating_panel
+    for c in win.kit.criteria:
+        combo = panel.scores[c.key]
+        combo.setCurrentIndex(combo.findData(4))
+        label = panel.anchors[c.key]
+        assert label.text() == c.anchors[4]
+        panel.ensure_visible(c.key)
+        qtbot.waitUntil(lambda label=label: label.height() >= label.heightForWidth(label.width()), timeout=3000)
+        assert not label.visibleRegion().isEmpty()
+
+
+def test_a_refused_rating_says_why_in_plain_words_beside_its_row(qtbot, review, stored):
+    """issue 21 #9: the refusal named a CLI flag ("--reason") and appeared far from its row."""
+    store, _sid = stored
+    store.db.execute("DELETE FROM evidence WHERE criterion = 'production-constraints'")
+    panel = review.rating_panel
+    pc = panel.scores["production-constraints"]
+    pc.setCurrentIndex(pc.findData(2))
+    panel.save("production-constraints")
+    said = panel.row_status["production-constraints"].text()
+    assert "--" not in said and "reason" in said and "Production constraints" in said
+    assert panel.row_status["judgment"].text() != said
