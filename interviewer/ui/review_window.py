@@ -368,6 +368,7 @@ class RatingPanel(QScrollArea):
             others.setStyleSheet("color: #6f6f6f;")
             status = QLabel("")
             status.setWordWrap(True)
+            status.hide()  # shown with what happened to this row
             save = QPushButton("Save")
             save.setAccessibleName(f"Save the score for {c.name}")
             save.clicked.connect(partial(self.save, c.key))
@@ -424,11 +425,13 @@ class RatingPanel(QScrollArea):
                       if o["criterion"] == key and o["evaluator"] != w.evaluator]
             self.others[key].setText(("Panel: " + ", ".join(others)) if others else
                                      ("" if r else "Others' scores show once you have rated (blind)."))
+            self.others[key].setVisible(bool(self.others[key].text()))
 
     def _say(self, key: str, text: str, colour: str) -> None:
         for label in (self.row_status[key], self.message):
             label.setText(text)
             label.setStyleSheet(f"color: {colour};")
+        self.row_status[key].show()
         self.ensure_visible(key)
 
     def save(self, key: str, _checked: bool = False) -> None:
@@ -874,16 +877,25 @@ class ReviewWindow(QMainWindow):
         pos = self.text.textCursor().position()
         return max(0, bisect.bisect_right(self.line_starts, pos) - 1)
 
+    def ask_words(self, label: str, text: str) -> str | None:
+        """The line's words in a dialog wide enough to read them (None: cancelled)."""
+        from PySide6.QtWidgets import QInputDialog
+
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("Correct the words")
+        dialog.setLabelText(label)
+        dialog.setTextValue(text)
+        dialog.resize(min(760, max(480, self.width() - 80)), dialog.sizeHint().height())
+        return dialog.textValue() if dialog.exec() else None
+
     def correct_line(self, text: str | None = None, index: int | None = None) -> None:
         i = self.line_at_cursor() if index is None else index
         if not (0 <= i < len(self.segments)):
             return
         if text is None:
-            from PySide6.QtWidgets import QInputDialog
-
-            value, ok = QInputDialog.getText(self, "Correct the words", f"Line at {mmss(self.segments[i].start)}",
-                                             text=self.segments[i].text)
-            if not ok or not value.strip():
+            value = self.ask_words(f"Line at {mmss(self.segments[i].start)}: correct the words (their times are kept)",
+                                   self.segments[i].text)
+            if not value or not value.strip():
                 return
             text = value.strip()
         if not self.ensure_rater():

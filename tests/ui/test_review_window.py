@@ -281,14 +281,11 @@ def test_split_numbers_show_whole_and_their_words_still_highlight(qtbot, data_di
 
 def test_f2_corrects_the_line_under_the_cursor_from_the_keyboard(qtbot, review, stored, monkeypatch):
     """issue 21 #4: F2 passed QAction's `checked` into `text` and crashed ('bool' has no 'split')."""
-    from PySide6.QtWidgets import QInputDialog
-
     store, sid = stored
     before = store.segment_rows(sid)[3]
     n = len(before["words"])
     asked = []
-    monkeypatch.setattr(QInputDialog, "getText", staticmethod(
-        lambda parent, title, label, **kw: asked.append(kw.get("text")) or (" ".join(["fixed"] * n), True)))
+    monkeypatch.setattr(review, "ask_words", lambda label, text: asked.append(text) or " ".join(["fixed"] * n))
     cur = QTextCursor(review.text.document())
     cur.setPosition(review.line_starts[3] + 3)
     review.text.setTextCursor(cur)
@@ -307,6 +304,7 @@ def test_no_action_passes_its_checked_flag_into_a_slot(qtbot, review, monkeypatc
     from PySide6.QtWidgets import QInputDialog
 
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("", False)))
+    monkeypatch.setattr(review, "ask_words", lambda label, text: None)
     for action in review.all_actions:
         action.trigger()  # an exception in a slot fails the test (pytest-qt captures it)
 
