@@ -89,7 +89,7 @@ def run(services: Any, args: Any, root: Any) -> int:
         if dialog.exec():
             live = root.start_from_setup(services, store, transcriber, dialog.result_value(), devices=devices)
             windows.append(live)
-            library.watch(live)
+            wire_live(live)
             live.show()
 
     library.new_interview.connect(new_interview)
@@ -102,10 +102,18 @@ def run(services: Any, args: Any, root: Any) -> int:
             review.play_from(at)
 
     library.open_session.connect(open_session)
+
+    def wire_live(live: Any) -> None:
+        """The library lists the live window's session as it starts and once it is saved; a live window that
+        offers "open the review" (an `open_review(session_id)` signal) opens it here."""
+        library.watch(live)
+        signal = getattr(live, "open_review", None)
+        if signal is not None:
+            signal.connect(lambda sid: open_session(str(sid), -1.0))
     if getattr(args, "command", None) == "demo":
         live = root.open_demo_window(services, store, transcriber, speed=getattr(args, "speed", 1.0))
         windows.append(live)
-        library.watch(live)
+        wire_live(live)
         live.show()
         live.record()
         if getattr(args, "screenshot", None):
