@@ -72,19 +72,29 @@ def run(services: Any, args: Any, root: Any) -> int:
         QMessageBox.critical(None, "Interviewer", str(exc))
         store.close()
         return 2
+    from interviewer.audio.devices import PortAudioDevices
     from interviewer.ui.main_window import MainWindow
+    from interviewer.ui.style import FOCUS_STYLE
 
+    app.setStyleSheet(app.styleSheet() + FOCUS_STYLE)  # a visible focus mark everywhere (keyboard-only use)
+    devices = PortAudioDevices()  # the one device layer: the setup dialog's list and level, Record
     windows: list[Any] = []
     library = MainWindow(store)
+    setup_draft: dict[str, Any] = {}  # what was typed in the setup dialog survives Cancel (memory only)
 
     def new_interview() -> None:
         from interviewer.ui.setup_dialog import SetupDialog
 
-        dialog = SetupDialog(parent=library)
+        dialog = SetupDialog(parent=library, devices=devices, draft=setup_draft)
         if dialog.exec():
-            live = root.start_from_setup(services, store, transcriber, dialog.result_value())
+            try:
+                live = root.start_from_setup(services, store, transcriber, dialog.result_value(), devices=devices)
+            except (UserError, OSError) as exc:
+                setup_draft.update(dialog._snapshot())  # what was typed comes back on the next open
+                QMessageBox.warning(library, "New interview", f"The interview could not be opened: {exc}")
+                return
             windows.append(live)
-            live.destroyed.connect(library.refresh)
+            wire_live(live)
             live.show()
 
     library.new_interview.connect(new_interview)
@@ -97,9 +107,18 @@ def run(services: Any, args: Any, root: Any) -> int:
             review.play_from(at)
 
     library.open_session.connect(open_session)
+
+    def wire_live(live: Any) -> None:
+        """The library lists the live window's session as it starts and once it is saved; a live window that
+        offers "open the review" (an `open_review(session_id)` signal) opens it here."""
+        library.watch(live)
+        signal = getattr(live, "open_review", None)
+        if signal is not None:
+            signal.connect(lambda sid: open_session(str(sid), -1.0))
     if getattr(args, "command", None) == "demo":
         live = root.open_demo_window(services, store, transcriber, speed=getattr(args, "speed", 1.0))
         windows.append(live)
+        wire_live(live)
         live.show()
         live.record()
         if getattr(args, "screenshot", None):

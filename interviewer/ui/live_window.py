@@ -729,7 +729,7 @@ class LiveWindow(QMainWindow):
         else:
             a.setShortcuts(keys)
         a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        a.triggered.connect(slot)
+        a.triggered.connect(lambda _checked=False: slot())  # `checked` must not reach add_claim(text=...) etc.
         self.addAction(a)
         self.all_actions.append(a)
         return a
