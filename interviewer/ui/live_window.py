@@ -56,6 +56,7 @@ from interviewer.notes.probes import probes_for_claim
 from interviewer.transcript import Segment, mmss, words_in_range
 from interviewer.ui.bridge import SessionBridge
 from interviewer.ui.commands import AddEvidence
+from interviewer.ui.keys import TagKeys
 
 CRITERION_COLOURS = ["#1f6fd1", "#8a3ffc", "#d1651f", "#198038", "#b28600", "#007d79"]
 STATUS_LABELS = {
@@ -727,12 +728,14 @@ class LiveWindow(QMainWindow):
         self.act_pause = self._action("Pause / resume", ["Ctrl+P"], self.toggle_pause)
         self.act_stop = self._action("Stop", ["Ctrl+.", "Ctrl+Shift+S"], self.stop)
         self.tag_actions: list[QAction] = []
-        shifted = ["!", "@", "#", "$"]
         for i, c in enumerate(self.kit.criteria[:4]):
+            # The keys shown here reach TagKeys first (by the physical key, on any layout): one shortcut each,
+            # never the shifted character as well (Qt finds both and does nothing: "Ambiguous shortcut").
             self.tag_actions.append(self._action(f"Tag evidence: {c.name}", [str(i + 1)],
                                                  partial(self.tag, i, "supports")))
-            self.tag_actions.append(self._action(f"Tag concern: {c.name}", [f"Shift+{i + 1}", shifted[i]],
+            self.tag_actions.append(self._action(f"Tag concern: {c.name}", [f"Shift+{i + 1}"],
                                                  partial(self.tag, i, "concern")))
+        self.tag_keys = TagKeys(self, self._tag_key)
         undo = self.undo.createUndoAction(self, "Undo")
         undo.setShortcuts(QKeySequence.StandardKey.Undo)
         redo = self.undo.createRedoAction(self, "Redo")
@@ -1150,6 +1153,10 @@ class LiveWindow(QMainWindow):
         return rows[-1]["id"] if rows else None
 
     # ------------------------------------------------------------------ evidence
+    def _tag_key(self, digit: int, concern: bool) -> None:
+        if digit <= len(self.kit.criteria[:4]):
+            self.tag(digit - 1, "concern" if concern else "supports")
+
     def tag(self, index: int, polarity: str) -> None:
         if self.session_id is None or index >= len(self.kit.criteria):
             self.statusBar().showMessage("Start recording before tagging evidence.")
