@@ -77,6 +77,18 @@ def run(services: Any, args: Any, root: Any) -> int:
     windows: list[Any] = []
     library = MainWindow(store)
 
+    def offer_review(live: Any) -> None:
+        """After Stop, the live window opens its recording for review, rated as its own evaluator."""
+        def open_review(session_id: str) -> None:
+            review = root.open_review_window(services, store, session_id, transcriber=transcriber,
+                                             evaluator=live.evaluator)
+            windows.append(review)
+            review.show()
+            review.raise_()
+            review.activateWindow()
+
+        live.open_review = open_review
+
     def new_interview() -> None:
         from interviewer.ui.setup_dialog import SetupDialog
 
@@ -85,6 +97,7 @@ def run(services: Any, args: Any, root: Any) -> int:
             live = root.start_from_setup(services, store, transcriber, dialog.result_value())
             windows.append(live)
             live.destroyed.connect(library.refresh)
+            offer_review(live)
             live.show()
 
     library.new_interview.connect(new_interview)
@@ -100,6 +113,7 @@ def run(services: Any, args: Any, root: Any) -> int:
     if getattr(args, "command", None) == "demo":
         live = root.open_demo_window(services, store, transcriber, speed=getattr(args, "speed", 1.0))
         windows.append(live)
+        offer_review(live)
         live.show()
         live.record()
         if getattr(args, "screenshot", None):

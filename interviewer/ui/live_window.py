@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QTableWidget,
@@ -56,6 +57,7 @@ from interviewer.notes.probes import probes_for_claim
 from interviewer.transcript import Segment, mmss, words_in_range
 from interviewer.ui.bridge import SessionBridge
 from interviewer.ui.commands import AddEvidence
+from interviewer.ui.fit import fit_to_screen
 from interviewer.ui.keys import TagKeys
 
 CRITERION_COLOURS = ["#1f6fd1", "#8a3ffc", "#d1651f", "#198038", "#b28600", "#007d79"]
@@ -69,6 +71,16 @@ STATUS_LABELS = {
 STATUS_KEYS = {"unprobed": "Alt+U", "probing": "Alt+P", "verified": "Alt+V", "contradicted": "Alt+X",
                "vague": "Alt+G"}
 DEFAULT_EVIDENCE_SECONDS = 20
+TRANSCRIPT_PLACEHOLDERS = {  # what the empty transcript says, by the window's state
+    "idle": "The transcript appears here about a second after each pause.\n\n"
+            "Press Record (Ctrl+R) to start; F1 lists every shortcut.",
+    "starting": "Starting the recording…",
+    "recording": "Recording. The first words appear here about a second after the first pause.\n\n"
+                 "Keys 1–4 tag the last seconds as evidence; Shift+1–4 as a concern.",
+    "paused": "Paused: nothing is recorded. Ctrl+P resumes.",
+    "stopping": "Saving the recording…",
+    "stopped": "The recording is saved; no words were heard in it.",
+}
 
 
 def colour_for(index: int) -> str:
@@ -142,8 +154,7 @@ class TranscriptView(QWidget):
         self.jump = QPushButton("↓ Jump to live (End)")
         self.jump.setVisible(False)
         self.jump.clicked.connect(self.follow)
-        self.text.setPlaceholderText("The transcript appears here about a second after each pause.\n\n"
-                                     "Press Record (Ctrl+R) to start; F1 lists every shortcut.")
+        self.show_state("idle")
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.text, 1)
@@ -158,6 +169,10 @@ class TranscriptView(QWidget):
         self._ids: dict[str, int] = {}  # segment id -> line (and text block) number
         self._labelled: list[bool] = []  # whether each line shows its speaker
         self._last_speaker = ""
+
+
+    def show_state(self, state: str) -> None:
+        self.text.setPlaceholderText(TRANSCRIPT_PLACEHOLDERS.get(state, ""))
 
     def _scrolled(self, value: int) -> None:
         if self._programmatic:
@@ -303,11 +318,15 @@ class FailurePanel(QWidget):
         from PySide6.QtWidgets import QFormLayout
 
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # narrow: the field under its label
         for key, label in FAILURE_FIELDS:
             edit = QLineEdit()
             edit.editingFinished.connect(partial(self.save, key))
             self.fields[key] = edit
-            form.addRow(label, edit)
+            name = QLabel(label)
+            name.setWordWrap(True)
+            name.setBuddy(edit)
+            form.addRow(name, edit)
         lay.addLayout(form)
         self.status = QLabel("No failure story yet.")
         self.status.setWordWrap(True)
@@ -407,7 +426,9 @@ class ScenarioPanel(QWidget):
         lay = QVBoxLayout(self)
         lay.addWidget(self.list, 1)
         lay.addLayout(row)
-        lay.addWidget(QLabel("Constraints the answer engaged with (tick = link the last evidence):"))
+        engaged = QLabel("Constraints the answer engaged with (tick = link the last evidence):")
+        engaged.setWordWrap(True)
+        lay.addWidget(engaged)
         lay.addWidget(self.ticks, 1)
         self.card: ScenarioCard | None = None
         self.refresh()
@@ -521,8 +542,13 @@ class LiveWindow(QMainWindow):
                  session_factory: Callable[[Any], Any], settings: QSettings | None = None,
                  role: str | None = None, planned_minutes: int = 60,
                  save_probe_to_kit: Callable[[str, str, tuple[str, ...]], str] | None = None,
-                 your_claims: Callable[[], set[str]] | None = None) -> None:
+                 your_claims: Callable[[], set[str]] | None = None,
+                 open_review: Callable[[str], Any] | None = None) -> None:
         super().__init__()
+        self.open_review = open_review  # opens the review window on a saved session (after Stop)
+        # The demo: ids of the evidence and claims its script tagged and settled (labelled as scripted).
+        self.scripted_evidence: Callable[[], set[str]] = set
+        self.scripted_claims: Callable[[], set[str]] = set
         self.store = store
         self.kit = kit
         self.candidate_id = candidate_id
@@ -549,8 +575,10 @@ class LiveWindow(QMainWindow):
         self._asked_keys: set[str] = set()
         self.setWindowTitle(f"Interviewer — {candidate}" + (f" — {role}" if role else ""))
 
+        self.close_question: QMessageBox | None = None
         self._build()
         self._actions()
+        self._set_state("idle")
         self._wire()
         self.reload_claims()
         self.reload_evidence()
@@ -586,7 +614,9 @@ class LiveWindow(QMainWindow):
         self.record_btn = QPushButton("● Record")
         self.pause_btn = QPushButton("❚❚ Pause")
         self.stop_btn = QPushButton("■ Stop")
-        for b in (self.record_btn, self.pause_btn, self.stop_btn):
+        self.review_btn = QPushButton("Open review (Ctrl+Shift+R)")
+        self.review_btn.setToolTip("Open this recording in the review window: correct, rate, export")
+        for b in (self.record_btn, self.pause_btn, self.stop_btn, self.review_btn):
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.window_spin = QSpinBox()
         self.window_spin.setRange(5, 120)
@@ -596,6 +626,7 @@ class LiveWindow(QMainWindow):
         bar.addWidget(self.record_btn)
         bar.addWidget(self.pause_btn)
         bar.addWidget(self.stop_btn)
+        self.review_action = bar.addWidget(self.review_btn)
         bar.addSeparator()
         bar.addWidget(self.rec_indicator)
         bar.addSeparator()
@@ -614,6 +645,7 @@ class LiveWindow(QMainWindow):
         self.claims_list.setAlternatingRowColors(True)
         self.claims_empty = QLabel("No claims yet.\nImport a resume or type claims in the setup.")
         self.claims_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.claims_empty.setWordWrap(True)
         self.claims_empty.setStyleSheet("color: #6f6f6f;")
         status_row = QGridLayout()
         self.status_buttons: dict[str, QPushButton] = {}
@@ -683,15 +715,34 @@ class LiveWindow(QMainWindow):
         self._default_sizes = True
         central = QWidget()
         lay = QVBoxLayout(central)
+        self.demo_notice = QLabel("")
+        self.demo_notice.setObjectName("demoNotice")
+        self.demo_notice.setWordWrap(True)
+        self.demo_notice.setStyleSheet("background: #fcf4d6; color: #161616; border: 1px solid #f1c21b; "
+                                       "border-radius: 4px; padding: 4px 8px;")
+        self.demo_notice.setVisible(False)
+        lay.addWidget(self.demo_notice)
         lay.addWidget(self.split, 1)
-        lay.addWidget(self.coverage)
+        # The strip scrolls sideways in a window narrower than its chips, rather than widening the window.
+        strip = QScrollArea()
+        strip.setWidget(self.coverage)
+        strip.setWidgetResizable(True)
+        strip.setFrameShape(QFrame.Shape.NoFrame)
+        strip.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        strip.setFixedHeight(self.coverage.sizeHint().height() + strip.horizontalScrollBar().sizeHint().height())
+        lay.addWidget(strip)
         self.setCentralWidget(central)
         self.statusBar().showMessage("Ready. F1 lists every shortcut.")
-        self.resize(1360, 820)
-        self._set_state("idle")
+        fit_to_screen(self, 1360, 820)  # a saved geometry (restored later) wins
+
+    def show_demo_notice(self, text: str) -> None:
+        """A banner saying what in this window is the demo's script rather than the person's own work."""
+        self.demo_notice.setText(text)
+        self.demo_notice.setVisible(bool(text))
 
     def _title(self, text: str) -> QLabel:
         t = QLabel(text)
+        t.setWordWrap(True)  # a narrow pane wraps its title instead of widening the window
         f = QFont(self.font())
         f.setBold(True)
         f.setPointSize(13)
@@ -727,6 +778,9 @@ class LiveWindow(QMainWindow):
         self.act_record = self._action("Record", ["Ctrl+R"], self.record)
         self.act_pause = self._action("Pause / resume", ["Ctrl+P"], self.toggle_pause)
         self.act_stop = self._action("Stop", ["Ctrl+.", "Ctrl+Shift+S"], self.stop)
+        self.act_review = self._action("Open review", ["Ctrl+Shift+R"], self.review)
+        self.act_review.setEnabled(False)
+        self.act_close = self._action("Close the window", ["Ctrl+W"], self.request_close)
         self.tag_actions: list[QAction] = []
         for i, c in enumerate(self.kit.criteria[:4]):
             # The keys shown here reach TagKeys first (by the physical key, on any layout): one shortcut each,
@@ -769,8 +823,10 @@ class LiveWindow(QMainWindow):
         self._action("Jump to live transcript", ["End"], self.transcript.follow)
         self._action("Keyboard shortcuts", ["F1", "?"], self.show_help)
         menu = self.menuBar().addMenu("&Interview")
-        for a in (self.act_record, self.act_pause, self.act_stop, self.act_consent):
+        for a in (self.act_record, self.act_pause, self.act_stop, self.act_consent, self.act_review):
             menu.addAction(a)
+        menu.addSeparator()
+        menu.addAction(self.act_close)
         edit = self.menuBar().addMenu("&Edit")
         edit.addAction(self.act_undo)
         edit.addAction(self.act_redo)
@@ -781,6 +837,7 @@ class LiveWindow(QMainWindow):
         self.record_btn.clicked.connect(self.record)
         self.pause_btn.clicked.connect(self.toggle_pause)
         self.stop_btn.clicked.connect(self.stop)
+        self.review_btn.clicked.connect(self.review)
         self.ask_btn.clicked.connect(self.mark_asked)
         self.claims_list.currentRowChanged.connect(lambda _row: self.reload_prompts())
         self.window_spin.valueChanged.connect(lambda v: self.settings.setValue("live/evidence_seconds", v))
@@ -826,6 +883,11 @@ class LiveWindow(QMainWindow):
         self.rec_indicator.setFont(f)
         self.rec_indicator.setText(text)
         self.rec_indicator.setStyleSheet(style)
+        self.transcript.show_state(state)
+        reviewable = state == "stopped" and self.open_review is not None
+        self.review_action.setVisible(reviewable)  # a toolbar widget shows and hides through its action
+        self.review_btn.setEnabled(reviewable)
+        self.act_review.setEnabled(reviewable)
         if recording:
             self.transcript.text.setFocus()
 
@@ -861,6 +923,11 @@ class LiveWindow(QMainWindow):
         threading.Thread(target=self.session.stop, args=("stopped by the evaluator",), name="stop session",
                          daemon=True).start()
 
+    def review(self) -> None:
+        """The saved recording in the review window (correct the words, rate, export)."""
+        if self.state == "stopped" and self.session_id is not None and self.open_review is not None:
+            self.open_review(self.session_id)
+
     def _on_started(self, sid: str) -> None:
         self.statusBar().showMessage(f"Recording session {sid[:8]} — keys 1–4 tag the last "
                                      f"{self.window_spin.value()} s")
@@ -870,7 +937,8 @@ class LiveWindow(QMainWindow):
         self._stopping = False
         self._tick()
         self._set_state("stopped")
-        self.statusBar().showMessage(f"Saved: {reason}")
+        self.statusBar().showMessage(f"Saved: {reason}." + (" Open review (Ctrl+Shift+R) to correct, rate and export."
+                                                            if self.open_review is not None else ""))
         if self._close_when_stopped:
             self.close()
 
@@ -930,6 +998,7 @@ class LiveWindow(QMainWindow):
         row = max(0, self.claims_list.currentRow())
         self._claim_rows = self.store.claims(self.candidate_id)
         mine = self.your_claims()
+        scripted = self.scripted_claims()
         self.claims_list.blockSignals(True)
         self.claims_list.clear()
         for c in self._claim_rows:
@@ -943,6 +1012,9 @@ class LiveWindow(QMainWindow):
                 item.setToolTip("Your claim: the panel plan gives it to you")
             item.setForeground(QColor("#161616" if c["status"] == "unprobed" else colour))
             item.setToolTip(f"{c['status']} — {c.get('section') or ''}")
+            if c["id"] in scripted and c["status"] != "unprobed":
+                item.setText(f"{item.text()}\n    ({c['status']}: set by the demo script)")
+                item.setToolTip(f"{c['status']}, set by the demo's script, not by you")
             item.setData(Qt.ItemDataRole.UserRole, c["id"])
             self.claims_list.addItem(item)
         self.claims_list.blockSignals(False)
@@ -1216,6 +1288,7 @@ class LiveWindow(QMainWindow):
         keys = [c.key for c in self.kit.criteria]
         self.evidence.clear()
         per: dict[str, int] = {}
+        scripted = self.scripted_evidence()
         for e in self._evidence_rows:
             if e["criterion"] in keys:
                 idx = keys.index(e["criterion"])
@@ -1229,9 +1302,13 @@ class LiveWindow(QMainWindow):
                 body = e["note"]
             else:
                 body = f"“{e['quote']}”" if e["quote"] else "(waiting for words…)"
+            if e["id"] in scripted:
+                head += "   · tagged by the demo script"
             item = QListWidgetItem(f"{head}\n{body}")
             item.setForeground(QColor(colour))
             item.setData(Qt.ItemDataRole.UserRole, e["id"])
+            if e["id"] in scripted:
+                item.setToolTip("The demo's script tagged this, not you: your keys 1–4 tag as in an interview.")
             self.evidence.addItem(item)
         if self._evidence_rows:
             self.evidence.scrollToBottom()
@@ -1270,8 +1347,33 @@ class LiveWindow(QMainWindow):
         self.settings.setValue("live/evidence_seconds", self.window_spin.value())
         self.settings.sync()
 
+    def request_close(self) -> None:
+        """Ctrl+W: close as the window's close button does, asking first while recording."""
+        if self.state in ("recording", "paused") and not self.confirm_close():
+            return
+        self.close()
+
+    def confirm_close(self) -> bool:
+        """While recording: save the recording and close (True), or keep recording (False, the default)."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Stop the interview?",
+                          "The interview is still being recorded. Save the recording and close the window, or "
+                          "keep recording?", parent=self)
+        save = box.addButton("Save and close", QMessageBox.ButtonRole.AcceptRole)
+        keep = box.addButton("Keep recording", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        self.close_question = box
+        box.exec()
+        self.close_question = None
+        return box.clickedButton() is save
+
     def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         self.save_settings()
+        # The close button or the window manager (a spontaneous close) asks; quitting the app (logout, SIGTERM)
+        # and Ctrl+W (which asked already) save without asking.
+        if event.spontaneous() and self.state in ("recording", "paused") and not self.confirm_close():
+            event.ignore()
+            return
         if self.state in ("recording", "paused", "stopping"):
             # Finish the recording first (off the UI thread); the window closes when it is saved.
             self._close_when_stopped = True
