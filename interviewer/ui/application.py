@@ -150,8 +150,18 @@ def install_signal_handlers(app: Any) -> None:
 
     from PySide6.QtCore import QTimer
 
+    def quit_now(*_: Any) -> None:
+        # A question open in a nested event loop (the live window's "Stop the interview?") would make Qt
+        # cancel the quit: answer each with its escape (keep everything), then quit from the main loop.
+        from PySide6.QtWidgets import QDialog
+
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QDialog) and widget.isVisible() and widget.isModal():
+                widget.reject()
+        QTimer.singleShot(0, app.quit)
+
     for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: app.quit())
+        signal.signal(sig, quit_now)
     tick = QTimer(app)
     tick.setInterval(250)
     tick.timeout.connect(lambda: None)

@@ -1358,8 +1358,8 @@ class LiveWindow(QMainWindow):
         box = QMessageBox(QMessageBox.Icon.Question, "Stop the interview?",
                           "The interview is still being recorded. Save the recording and close the window, or "
                           "keep recording?", parent=self)
-        save = box.addButton("Save and close", QMessageBox.ButtonRole.AcceptRole)
-        keep = box.addButton("Keep recording", QMessageBox.ButtonRole.RejectRole)
+        save = box.addButton("&Save and close", QMessageBox.ButtonRole.AcceptRole)
+        keep = box.addButton("&Keep recording", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(keep)
         box.setEscapeButton(keep)
         self.close_question = box

@@ -112,10 +112,26 @@ class Display:
         values = dict(line.split("=", 1) for line in out.split())
         return int(values["WIDTH"]), int(values["HEIGHT"])
 
-    def screenshot(self, name: str) -> Path:
+    def screenshot(self, name: str, window: str = "root") -> Path:
+        """The whole screen (or one window) as shots/NAME.png."""
         path = self.shots / f"{name}.png"
-        self.run("import", "-window", "root", str(path))
+        self.run("import", "-window", window, str(path))
         return path
+
+    def painted(self, window: str) -> bool:
+        """Whether `window` shows something yet: a window not painted yet is one flat colour (black)."""
+        from PySide6.QtGui import QImage
+
+        image = QImage(str(self.screenshot("painted-probe", window)))
+        if image.isNull():
+            return False
+        w, h = image.width(), image.height()
+        colours = {image.pixel(x * w // 16, y * h // 16) for x in range(1, 16) for y in range(1, 16)}
+        return len(colours) > 3
+
+    def wait_painted(self, window: str, timeout: float = WAIT_S) -> None:
+        """Wait until `window` has painted its content: then it handles keys and the window manager's requests."""
+        wait_for(lambda: self.painted(window), f"window {window} to paint", timeout, every=0.5)
 
 
 @pytest.fixture(scope="session")

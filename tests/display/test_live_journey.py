@@ -8,8 +8,10 @@ import pytest
 
 from interviewer import demo
 from interviewer.notes.store import Store
+from tests.display.conftest import wait_for
 
 LIVE_TITLE = "^Interviewer — .* — Senior ML Engineer$"
+CLOSE_QUESTION = "^Stop the interview\\?$"
 # The demo script tags these moments itself; the tests look only at the evidence their keys made.
 SCRIPTED = {(t["criterion"], t["polarity"], float(t["at"])) for t in demo.scripted_tags()}
 
@@ -38,6 +40,7 @@ def test_demo_keys_tag_and_undo_on_a_real_keyboard(display, layout, launch, keyb
     app = launch("demo")
     window = display.wait_for_window(LIVE_TITLE)
     app.wait_store(recording, "the demo session to start recording")
+    display.wait_painted(window)
     display.activate(window)
 
     display.key("shift+2")
@@ -50,4 +53,46 @@ def test_demo_keys_tag_and_undo_on_a_real_keyboard(display, layout, launch, keyb
     display.screenshot(f"demo-tagged-{keyboard}")
 
     assert app.quit() == 0
+    app.assert_clean_stderr()
+
+
+def test_live_window_fits_narrows_and_asks_before_closing_a_recording(display, launch):
+    """At 1366×768 the window fits the screen and narrows to 1024×700 (it was 1524 px wide and would not
+    narrow); closing it with the window manager (Alt+F4) while recording asks first: Escape keeps recording,
+    Alt+S saves and closes."""
+    app = launch("demo")
+    window = display.wait_for_window(LIVE_TITLE)
+    app.wait_store(recording, "the demo session to start recording")
+    display.wait_painted(window)
+    width, height = display.size(window)
+    assert width <= 1366
+    assert height <= 768
+    display.screenshot("live-1366x768")
+    display.run("xdotool", "windowsize", window, "1024", "700")
+    wait_for(lambda: display.size(window) == (1024, 700), "the window to narrow to 1024×700", timeout=30)
+    display.screenshot("live-1024x700")
+
+    display.activate(window)
+    display.key("alt+F4")
+    question = display.wait_for_window(CLOSE_QUESTION)
+    qw, qh = display.size(question)
+    assert qw <= 1366
+    assert qh <= 768
+    display.screenshot("close-question")
+    display.key("Escape")  # Keep recording, the default
+    display.wait_gone(CLOSE_QUESTION)
+    assert display.windows(LIVE_TITLE)
+    with app.store() as store:
+        assert recording(store)
+
+    display.activate(window)
+    display.key("alt+F4")
+    display.wait_for_window(CLOSE_QUESTION)
+    display.key("alt+s")  # Save and close
+    display.wait_gone(LIVE_TITLE)
+    # the last window closed: the app saves the recording and exits by itself
+    wait_for(lambda: app.proc.poll() is not None, "the app to exit after its last window closed", timeout=180)
+    assert app.quit() == 0
+    with app.store() as store:
+        assert store.sessions()[-1]["status"] == "complete"
     app.assert_clean_stderr()

@@ -461,7 +461,7 @@ def answer_close_question(qtbot, live, button: str) -> None:
     def answer() -> None:
         box = live.close_question
         assert box is not None and box.isVisible(), "no question was asked"
-        next(b for b in box.buttons() if b.text() == button).click()
+        next(b for b in box.buttons() if b.text().replace("&", "") == button).click()
 
     from PySide6.QtCore import QTimer
 
