@@ -8,6 +8,7 @@ from typing import Any, cast
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from interviewer.errors import UserError
+from interviewer.ui.fit import fit_to_screen
 
 
 def schedule_screenshot(window: Any, path: Any, at_s: float) -> None:
@@ -82,6 +83,7 @@ def run(services: Any, args: Any, root: Any) -> int:
         def open_review(session_id: str) -> None:
             review = root.open_review_window(services, store, session_id, transcriber=transcriber,
                                              evaluator=live.evaluator)
+            fit_to_screen(review, review.width(), review.height())
             windows.append(review)
             review.show()
             review.raise_()
@@ -93,6 +95,7 @@ def run(services: Any, args: Any, root: Any) -> int:
         from interviewer.ui.setup_dialog import SetupDialog
 
         dialog = SetupDialog(parent=library)
+        fit_to_screen(dialog, dialog.width(), dialog.height())
         if dialog.exec():
             live = root.start_from_setup(services, store, transcriber, dialog.result_value())
             windows.append(live)
@@ -104,6 +107,7 @@ def run(services: Any, args: Any, root: Any) -> int:
 
     def open_session(session_id: str, at: float) -> None:
         review = root.open_review_window(services, store, session_id, transcriber=transcriber)
+        fit_to_screen(review, review.width(), review.height())
         windows.append(review)
         review.show()
         if at >= 0:

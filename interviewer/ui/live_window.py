@@ -700,7 +700,7 @@ class LiveWindow(QMainWindow):
         ev_title = QWidget()
         ev_lay = QVBoxLayout(ev_title)
         ev_lay.setContentsMargins(0, 0, 0, 0)
-        ev_lay.addWidget(self._title("Evidence  (1–4 tag the last seconds · Shift = concern · Ctrl+Z undo)"))
+        ev_lay.addWidget(self._title("Evidence  (1–4 tag · Shift = concern · Ctrl+Z undo)"))
         ev_lay.addWidget(self.evidence)
         ev_lay.addWidget(self.note)
         right.addWidget(ev_title)
@@ -768,7 +768,7 @@ class LiveWindow(QMainWindow):
         else:
             a.setShortcuts(keys)
         a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        a.triggered.connect(slot)
+        a.triggered.connect(lambda _checked=False: slot())  # `checked` must not reach add_claim(text=...) etc.
         self.addAction(a)
         self.all_actions.append(a)
         return a

@@ -522,7 +522,17 @@ class ReviewWindow(QMainWindow):
         rl.addWidget(self.side_tabs)
         self.split = QSplitter(Qt.Orientation.Horizontal)
         self.split.addWidget(self.text)
-        self.split.addWidget(right)
+        # On a short laptop screen (768 px) the evidence form and the ratings scroll instead of pushing the
+        # window taller than the screen.
+        from PySide6.QtWidgets import QFrame, QScrollArea
+
+        right_scroll = QScrollArea()
+        right_scroll.setWidget(right)
+        right_scroll.setWidgetResizable(True)
+        right_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        right_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        right_scroll.setMinimumWidth(right.minimumSizeHint().width() + right_scroll.verticalScrollBar().sizeHint().width())
+        self.split.addWidget(right_scroll)
         self.split.setStretchFactor(0, 3)
         self.split.setStretchFactor(1, 2)
         central = QWidget()
