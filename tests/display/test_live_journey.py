@@ -96,3 +96,20 @@ def test_live_window_fits_narrows_and_asks_before_closing_a_recording(display, l
     with app.store() as store:
         assert store.sessions()[-1]["status"] == "complete"
     app.assert_clean_stderr()
+
+
+def test_logout_with_the_close_question_open_saves_and_quits(display, launch):
+    """SIGTERM (logout, shutdown) while "Stop the interview?" is open: Qt cancelled the quit because of the
+    question's nested event loop, and the app hung. Now the question is answered with its escape and the app
+    saves the recording and exits."""
+    app = launch("demo")
+    window = display.wait_for_window(LIVE_TITLE)
+    app.wait_store(recording, "the demo session to start recording")
+    display.wait_painted(window)
+    display.activate(window)
+    display.key("alt+F4")
+    display.wait_painted(display.wait_for_window(CLOSE_QUESTION))
+    assert app.quit() == 0  # SIGTERM; SIGKILL only after 30 s
+    with app.store() as store:
+        assert store.sessions()[-1]["status"] == "complete"
+    app.assert_clean_stderr()
