@@ -8,7 +8,6 @@ from typing import Any, cast
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from interviewer.errors import UserError
-from interviewer.ui.fit import fit_to_screen
 
 
 def schedule_screenshot(window: Any, path: Any, at_s: float) -> None:
@@ -73,17 +72,21 @@ def run(services: Any, args: Any, root: Any) -> int:
         QMessageBox.critical(None, "Interviewer", str(exc))
         store.close()
         return 2
+    from interviewer.audio.devices import PortAudioDevices
     from interviewer.ui.main_window import MainWindow
+    from interviewer.ui.style import FOCUS_STYLE
 
+    app.setStyleSheet(app.styleSheet() + FOCUS_STYLE)  # a visible focus mark everywhere (keyboard-only use)
+    devices = PortAudioDevices()  # the one device layer: the setup dialog's list and level, Record
     windows: list[Any] = []
     library = MainWindow(store)
+    setup_draft: dict[str, Any] = {}  # what was typed in the setup dialog survives Cancel (memory only)
 
     def offer_review(live: Any) -> None:
         """After Stop, the live window opens its recording for review, rated as its own evaluator."""
         def open_review(session_id: str) -> None:
             review = root.open_review_window(services, store, session_id, transcriber=transcriber,
                                              evaluator=live.evaluator)
-            fit_to_screen(review, review.width(), review.height())
             windows.append(review)
             review.show()
             review.raise_()
@@ -94,12 +97,11 @@ def run(services: Any, args: Any, root: Any) -> int:
     def new_interview() -> None:
         from interviewer.ui.setup_dialog import SetupDialog
 
-        dialog = SetupDialog(parent=library)
-        fit_to_screen(dialog, dialog.width(), dialog.height())
+        dialog = SetupDialog(parent=library, devices=devices, draft=setup_draft)
         if dialog.exec():
-            live = root.start_from_setup(services, store, transcriber, dialog.result_value())
+            live = root.start_from_setup(services, store, transcriber, dialog.result_value(), devices=devices)
             windows.append(live)
-            live.destroyed.connect(library.refresh)
+            library.watch(live)
             offer_review(live)
             live.show()
 
@@ -107,7 +109,6 @@ def run(services: Any, args: Any, root: Any) -> int:
 
     def open_session(session_id: str, at: float) -> None:
         review = root.open_review_window(services, store, session_id, transcriber=transcriber)
-        fit_to_screen(review, review.width(), review.height())
         windows.append(review)
         review.show()
         if at >= 0:
@@ -117,6 +118,7 @@ def run(services: Any, args: Any, root: Any) -> int:
     if getattr(args, "command", None) == "demo":
         live = root.open_demo_window(services, store, transcriber, speed=getattr(args, "speed", 1.0))
         windows.append(live)
+        library.watch(live)
         offer_review(live)
         live.show()
         live.record()

@@ -57,8 +57,8 @@ from interviewer.notes.probes import probes_for_claim
 from interviewer.transcript import Segment, mmss, words_in_range
 from interviewer.ui.bridge import SessionBridge
 from interviewer.ui.commands import AddEvidence
-from interviewer.ui.fit import fit_to_screen
 from interviewer.ui.keys import TagKeys
+from interviewer.ui.style import fitting_size
 
 CRITERION_COLOURS = ["#1f6fd1", "#8a3ffc", "#d1651f", "#198038", "#b28600", "#007d79"]
 STATUS_LABELS = {
@@ -733,7 +733,7 @@ class LiveWindow(QMainWindow):
         lay.addWidget(strip)
         self.setCentralWidget(central)
         self.statusBar().showMessage("Ready. F1 lists every shortcut.")
-        fit_to_screen(self, 1360, 820)  # a saved geometry (restored later) wins
+        self.resize(*fitting_size(self, 1360, 820))  # a saved geometry (restored later) wins
 
     def show_demo_notice(self, text: str) -> None:
         """A banner saying what in this window is the demo's script rather than the person's own work."""
