@@ -571,6 +571,7 @@ class LiveWindow(QMainWindow):
         self.last_probe_ask: str | None = None
         self._stopping = False
         self._close_when_stopped = False
+        self._review_when_stopped = False
         self._recent_evidence: list[str] = []
         self._asked_keys: set[str] = set()
         self.setWindowTitle(f"Interviewer — {candidate}" + (f" — {role}" if role else ""))
@@ -887,7 +888,8 @@ class LiveWindow(QMainWindow):
         reviewable = state == "stopped" and self.open_review is not None
         self.review_action.setVisible(reviewable)  # a toolbar widget shows and hides through its action
         self.review_btn.setEnabled(reviewable)
-        self.act_review.setEnabled(reviewable)
+        # While the recording is being saved, Ctrl+Shift+R opens the review once it is.
+        self.act_review.setEnabled(state in ("stopping", "stopped") and self.open_review is not None)
         if recording:
             self.transcript.text.setFocus()
 
@@ -925,7 +927,12 @@ class LiveWindow(QMainWindow):
 
     def review(self) -> None:
         """The saved recording in the review window (correct the words, rate, export)."""
-        if self.state == "stopped" and self.session_id is not None and self.open_review is not None:
+        if self.session_id is None or self.open_review is None:
+            return
+        if self.state == "stopping":
+            self._review_when_stopped = True
+            self.statusBar().showMessage("The review opens as soon as the recording is saved…")
+        elif self.state == "stopped":
             self.open_review(self.session_id)
 
     def _on_started(self, sid: str) -> None:
@@ -941,6 +948,9 @@ class LiveWindow(QMainWindow):
                                                             if self.open_review is not None else ""))
         if self._close_when_stopped:
             self.close()
+        elif self._review_when_stopped:
+            self._review_when_stopped = False
+            self.review()
 
     def _on_error(self, message: str) -> None:
         self.statusBar().showMessage(message)

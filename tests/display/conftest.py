@@ -184,6 +184,16 @@ def _stop(proc: subprocess.Popen[Any], grace: float = 30.0) -> int:
     return int(proc.returncode)
 
 
+@pytest.fixture(scope="session")
+def microphone(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """A sound server with a null sink: its monitor is the default input, a microphone that hears silence.
+    The environment an app needs to use it."""
+    from tests.pulse import pulse_server
+
+    with pulse_server(tmp_path_factory.mktemp("pulse-display")) as env:
+        yield {"PULSE_SERVER": f"unix:{env['PULSE_RUNTIME_PATH']}/native"}
+
+
 @pytest.fixture
 def layout(display: Display) -> Iterator[Callable[[str], None]]:
     """Switch the keyboard layout for this test; US again afterwards."""
@@ -245,17 +255,16 @@ def launch(display: Display, tmp_path: Path) -> Iterator[Callable[..., App]]:
     (and fresh settings: the default window layout). Every app is quit when the test ends."""
     apps: list[App] = []
 
-    def start(*args: str, data_dir: Path | None = None) -> App:
+    def start(*args: str, data_dir: Path | None = None, env: dict[str, str] | None = None) -> App:
         n = len(apps)
         data = data_dir or tmp_path / f"data{n}"
         log = tmp_path / f"app{n}"
         log.mkdir()
-        env = {**display.env, "QT_QPA_PLATFORM": "xcb", "XDG_CONFIG_HOME": str(log / "config"),
-               "PYTHONUNBUFFERED": "1"}
-        env.pop("QT_SCALE_FACTOR", None)
+        run_env = {**display.env, "QT_QPA_PLATFORM": "xcb", "XDG_CONFIG_HOME": str(log / "config"),
+                   "PYTHONUNBUFFERED": "1", **(env or {})}
         with (log / "stdout.txt").open("w") as out, (log / "stderr.txt").open("w") as err:
             proc = subprocess.Popen([sys.executable, "-m", "interviewer", *args, "--data-dir", str(data)],
-                                    env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
+                                    env=run_env, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
                                     start_new_session=True)
         app = App(proc, data, log, display)
         apps.append(app)

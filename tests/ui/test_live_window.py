@@ -447,7 +447,12 @@ def test_after_stop_the_window_opens_the_review(qtbot, live, env):
     assert opened == []  # still recording: nothing to review yet
     assert not live.review_btn.isVisible()
     live.stop()
+    assert live.state == "stopping"  # saved off the UI thread
+    qtbot.keyClick(live, Qt.Key.Key_R, ctrl_shift)  # pressed while saving: the review opens once saved
+    assert opened == []
     qtbot.waitUntil(lambda: live.state == "stopped", timeout=30_000)
+    assert opened == [live.session_id]
+    opened.clear()
     assert live.review_btn.isVisible()
     assert "Open review (Ctrl+Shift+R)" in live.statusBar().currentMessage()
     qtbot.keyClick(live, Qt.Key.Key_R, ctrl_shift)
