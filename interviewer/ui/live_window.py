@@ -83,6 +83,17 @@ TRANSCRIPT_PLACEHOLDERS = {  # what the empty transcript says, by the window's s
 }
 
 
+def keep_font(window: QWidget, base: QFont) -> None:
+    """Give `base` back to the controls that lost it: a widget the app's style sheet applies to (its focus mark)
+    no longer inherits its window's font, and the live window is read from a distance (12 pt). Labels keep
+    theirs (the small grey ones are small on purpose), and so do larger fonts (transcript, clock, titles)."""
+    for w in window.findChildren(QWidget):
+        if not isinstance(w, QLabel) and w.font().pointSizeF() < base.pointSizeF():
+            font = QFont(w.font())
+            font.setPointSizeF(base.pointSizeF())
+            w.setFont(font)
+
+
 def colour_for(index: int) -> str:
     return CRITERION_COLOURS[index % len(CRITERION_COLOURS)]
 
@@ -735,6 +746,7 @@ class LiveWindow(QMainWindow):
         self.setCentralWidget(central)
         self.statusBar().showMessage("Ready. F1 lists every shortcut.")
         self.resize(*fitting_size(self, 1360, 820))  # a saved geometry (restored later) wins
+        keep_font(self, base)
 
     def show_demo_notice(self, text: str) -> None:
         """A banner saying what in this window is the demo's script rather than the person's own work."""

@@ -521,3 +521,25 @@ def test_the_demo_says_what_its_script_did(qtbot, data_dir, transcriber, setting
     finally:
         window.close()
         store.close()
+
+
+
+def test_controls_keep_the_window_font_under_the_app_style_sheet(qtbot, env, settings):
+    """The app's style sheet (a visible focus mark, set before any window opens) stopped the lists, buttons and
+    fields inheriting the live window's 12 pt font: they fell back to the default size, hard to read."""
+    from PySide6.QtWidgets import QApplication
+
+    from interviewer.ui.style import FOCUS_STYLE
+
+    store, kit, cand = env
+    app = QApplication.instance()
+    old = app.styleSheet()
+    app.setStyleSheet(old + FOCUS_STYLE)
+    try:
+        win = LiveWindow(store=store, kit=kit, candidate_id=cand, candidate="Zoë Ðặng", evaluator="Ada",
+                         session_factory=lambda _listener: None, settings=settings)
+        qtbot.addWidget(win)
+        for w in (win.claims_list, win.prompts, win.evidence, win.note, win.record_btn, win.window_spin):
+            assert w.font().pointSize() == 12, type(w).__name__
+    finally:
+        app.setStyleSheet(old)
