@@ -905,7 +905,8 @@ def _consent_text(consent: Sequence[dict[str, Any]], session_date: str) -> str:
         return "not recorded"
     c = consent[-1]
     when = c["when"][11:] if c["when"][:10] == session_date[:10] else c["when"]
-    text = f"{c['method']} at {when}, confirmed by {c['confirmed_by']} (notice {c['notice_version']})"
+    text = (f"{c['method']} at {when}, confirmed by {c['confirmed_by'] or 'an evaluator not named'} "
+            f"(notice {c['notice_version']})")
     if c.get("spoken_start") is not None:
         quote = _shorten(c.get("spoken_quote") or "", 160)
         text += f"; said on the recording at {mmss(c['spoken_start'])}" + (f": “{quote}”" if quote else "")

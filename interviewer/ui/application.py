@@ -101,8 +101,7 @@ def run(services: Any, args: Any, root: Any) -> int:
         if dialog.exec():
             live = root.start_from_setup(services, store, transcriber, dialog.result_value(), devices=devices)
             windows.append(live)
-            library.watch(live)
-            offer_review(live)
+            wire_live(live)
             live.show()
 
     library.new_interview.connect(new_interview)
@@ -115,11 +114,16 @@ def run(services: Any, args: Any, root: Any) -> int:
             review.play_from(at)
 
     library.open_session.connect(open_session)
+
+    def wire_live(live: Any) -> None:
+        """The library lists the live window's session as it starts and once it is saved; after Stop the live
+        window opens its recording in the review window."""
+        library.watch(live)
+        offer_review(live)
     if getattr(args, "command", None) == "demo":
         live = root.open_demo_window(services, store, transcriber, speed=getattr(args, "speed", 1.0))
         windows.append(live)
-        library.watch(live)
-        offer_review(live)
+        wire_live(live)
         live.show()
         live.record()
         if getattr(args, "screenshot", None):

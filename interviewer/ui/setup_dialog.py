@@ -121,7 +121,8 @@ class SetupDialog(QDialog):
         self.claims = QPlainTextEdit()
         self.claims.setTabChangesFocus(True)  # Tab moves on; claims are one per line, tabs mean nothing here
         self.claims.setPlaceholderText("Claims, one per line (filled from the resume, or typed or pasted)")
-        self.claims.setMinimumHeight(70)
+        self.claims.setMinimumHeight(60)
+        self.claims.setMaximumHeight(120)
         self.resume_note = QLabel("")
         self.resume_note.setWordWrap(True)
 
@@ -181,11 +182,11 @@ class SetupDialog(QDialog):
         form.addRow("&Candidate", self.candidate)
         form.addRow("&Role", self.role)
         form.addRow("&Evaluator (you)", self.evaluator)
-        form.addRow("&Kit", kit_row)
+        form.addRow(self._buddy("&Kit", self.kit), kit_row)
         form.addRow("Resume", self.resume_btn)
         form.addRow("", self.resume_note)
         form.addRow("C&laims", self.claims)
-        form.addRow("&Microphone", device_row)
+        form.addRow(self._buddy("&Microphone", self.device), device_row)
         form.addRow("Level", self.meter)
         form.addRow("", self.mic_note)
         form.addRow("Second source", self.device2)
@@ -237,6 +238,13 @@ class SetupDialog(QDialog):
         self._restore_draft()
         self._validate()
         self.resize(*fitting_size(self, 660, 760))
+
+    @staticmethod
+    def _buddy(text: str, widget: QWidget) -> QLabel:
+        """A row label whose Alt+letter moves to `widget` (a row holding a layout has no buddy of its own)."""
+        label = QLabel(text)
+        label.setBuddy(widget)
+        return label
 
     # ------------------------------------------------------------------ devices
     def _devices(self) -> list[tuple[str, str]]:
