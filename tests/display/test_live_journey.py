@@ -32,10 +32,17 @@ def recording(store: Store) -> bool:
     return any(s["status"] == "recording" for s in store.sessions())
 
 
-@pytest.mark.parametrize("keyboard", ["us", "de"])
+# What a person presses for "Shift+2" and "1" on each layout, as xdotool key names: the digit row's second key
+# with Shift, and its first key alone. US Shift+2 types "@", German '"', French "2"; French 1 alone types "&".
+KEYS = {"us": ("shift+2", "1"), "de": ("shift+2", "1"), "fr": ("shift+eacute", "ampersand")}
+
+
+@pytest.mark.parametrize("keyboard", list(KEYS))
 def test_demo_keys_tag_and_undo_on_a_real_keyboard(display, layout, launch, keyboard):
     """Shift+2 tags a concern for the second criterion, 1 a supporting tag for the first, Ctrl+Z undoes the
-    last tag: checked in the store, on a US and a German layout (where Shift+2 types `@` and `"`)."""
+    last tag: checked in the store, on US, German and French layouts. Before, US Shift+2 did nothing ("Ambiguous
+    shortcut overload: @") and the French key 1 (which types "&") did nothing."""
+    concern_key, supports_key = KEYS[keyboard]
     layout(keyboard)
     app = launch("demo")
     window = display.wait_for_window(LIVE_TITLE)
@@ -43,11 +50,11 @@ def test_demo_keys_tag_and_undo_on_a_real_keyboard(display, layout, launch, keyb
     display.wait_painted(window)
     display.activate(window)
 
-    display.key("shift+2")
-    app.wait_store(lambda s: ("judgment", "concern") in tags(s), "Shift+2 to tag a concern for Judgment")
-    display.key("1")
+    display.key(concern_key)
+    app.wait_store(lambda s: ("judgment", "concern") in tags(s), f"{concern_key} to tag a concern for Judgment")
+    display.key(supports_key)
     app.wait_store(lambda s: ("claim-verification", "supports") in tags(s),
-                   "1 to tag supporting evidence for Claim verification")
+                   f"{supports_key} to tag supporting evidence for Claim verification")
     display.key("ctrl+z")
     app.wait_store(lambda s: tags(s) == [("judgment", "concern")], "Ctrl+Z to undo the last tag")
     display.screenshot(f"demo-tagged-{keyboard}")
