@@ -99,7 +99,12 @@ def run(services: Any, args: Any, root: Any) -> int:
 
         dialog = SetupDialog(parent=library, devices=devices, draft=setup_draft)
         if dialog.exec():
-            live = root.start_from_setup(services, store, transcriber, dialog.result_value(), devices=devices)
+            try:
+                live = root.start_from_setup(services, store, transcriber, dialog.result_value(), devices=devices)
+            except (UserError, OSError) as exc:
+                setup_draft.update(dialog._snapshot())  # what was typed comes back on the next open
+                QMessageBox.warning(library, "New interview", f"The interview could not be opened: {exc}")
+                return
             windows.append(live)
             wire_live(live)
             live.show()

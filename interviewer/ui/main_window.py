@@ -124,7 +124,7 @@ class MainWindow(QMainWindow):
             ("&Compare the candidates for this role…", [QKeySequence("Ctrl+Shift+R")], self.open_compare),
             ("&Refresh", QKeySequence.StandardKey.Refresh, self.refresh),
             ("", None, None),
-            ("&Quit", QKeySequence.StandardKey.Quit, self.close),
+            ("&Quit", [QKeySequence("Ctrl+Q")], self.close),  # StandardKey.Quit is empty on some platforms
         ):
             if slot is None or keys is None:  # the Export submenu goes here
                 from interviewer.ui.exports import Exporter, add_export_menu

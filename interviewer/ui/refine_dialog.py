@@ -9,10 +9,10 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from interviewer.ui.bridge import BackgroundOp
 
-RefineRunner = BackgroundOp  # `work(progress, cancel)` on a worker thread, the report back on the UI thread
-
 
 def run_refine(parent: QWidget, work: Any, on_done: Any) -> BackgroundOp:
+    """`work(progress, cancel)` re-transcribes on a worker thread (BackgroundOp); `on_done(report)` on the UI
+    thread; a failure is one sentence in a message box."""
     dialog = QProgressDialog("Re-transcribing with stronger settings…", "Cancel", 0, 1000, parent)
     dialog.setWindowTitle("Refine transcript")
     dialog.setWindowModality(Qt.WindowModality.WindowModal)

@@ -505,6 +505,9 @@ class ReviewWindow(QMainWindow):
         self.setFont(base)
         self.text = QTextEdit()
         self.text.setReadOnly(True)
+        # A keyboard cursor in the transcript: Shift+arrows select words to tag, F2 corrects the line under it.
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                          | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.text.setObjectName("reviewTranscript")
         f = QFont(base)
         f.setPointSize(14)
@@ -866,7 +869,10 @@ class ReviewWindow(QMainWindow):
             return
         a, b = cur.selectionStart(), cur.selectionEnd()
         inside = [w for w in self.words if w.pos + w.length > a and w.pos < b]
-        if not inside or not self.ensure_rater():
+        if not inside:
+            self.statusBar().showMessage("Select some of the words to tag (not only the time).", 4000)
+            return
+        if not self.ensure_rater():
             return
         start, end = inside[0].start, inside[-1].end
         self.undo.push(AddEvidence(self, {

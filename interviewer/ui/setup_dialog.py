@@ -309,6 +309,18 @@ class SetupDialog(QDialog):
         if self.mic_problem and not self.source_spec().startswith("file:"):
             self.probe.stop()
 
+    def accept(self) -> None:
+        """Open only what can be opened: a kit file that is not there is said here, with nothing lost."""
+        kit = self.kit.text().strip()
+        if kit and not Path(kit).expanduser().is_file():
+            self.why.setText(f"The kit {kit} is not a file that can be read; choose another or leave it empty "
+                             "for the bundled kit.")
+            self.kit.setFocus()
+            return
+        if not self.start_btn.isEnabled():
+            return  # Enter in a field while something is still needed: the reason is already shown
+        super().accept()
+
     def done(self, result: int) -> None:
         self.probe.stop()
         if self.draft is not None:
@@ -360,8 +372,9 @@ class SetupDialog(QDialog):
 
         try:
             claims = claims_from_file(path)
-        except UserError as exc:
-            self.resume_note.setText(str(exc))
+        except (UserError, OSError) as exc:
+            self.resume_note.setText(str(exc) if isinstance(exc, UserError) else
+                                     f"Cannot read {path}: {exc.strerror or exc}.")
             self.resume_note.setStyleSheet("color: #da1e28;")
             return
         self.resume_path = path

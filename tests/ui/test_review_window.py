@@ -404,3 +404,20 @@ def test_a_refused_rating_says_why_in_plain_words_beside_its_row(qtbot, review, 
     said = panel.row_status["production-constraints"].text()
     assert "--" not in said and "reason" in said and "Production constraints" in said
     assert panel.row_status["judgment"].text() != said
+
+
+def test_words_are_selected_and_tagged_from_the_keyboard_alone(qtbot, review, stored):
+    """Keyboard-only use (issue 21 #8's sibling): the read-only transcript had no keyboard cursor, so words could
+    be tagged (1–4) only after selecting them with the mouse."""
+    store, sid = stored
+    n = len(store.evidence(sid))
+    review.text.setFocus()
+    qtbot.keyClick(review.text, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    for _ in range(3):  # down past the time and the speaker, into the words
+        qtbot.keyClick(review.text, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    assert review.text.textCursor().hasSelection()
+    qtbot.keyClick(review, Qt.Key.Key_1)
+    rows = store.evidence(sid)
+    assert len(rows) == n + 1, review.text.textCursor().selectedText()
+    new = next(r for r in rows if r["start"] == pytest.approx(review.segments[0].start))
+    assert new["criterion"] == review.kit.criteria[0].key and new["evaluator"] == "Ada"

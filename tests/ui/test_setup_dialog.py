@@ -171,3 +171,19 @@ def test_device_names_are_readable_and_the_choice_is_remembered(qtbot, settings)
     again = SetupDialog(settings=settings, devices=layer)
     qtbot.addWidget(again)
     assert again.device.currentText() == "HDA Intel PCH: ALC257 Analog"
+
+
+def test_a_missing_kit_or_unreadable_resume_is_said_in_the_dialog(qtbot, settings, tmp_path):
+    dlg = shown(qtbot, SetupDialog(settings=settings, devices=[("Test mic", f"file:{JFK}")]))
+    fill(dlg)
+    dlg.kit.setText(str(tmp_path / "gone.toml"))
+    dlg.start_btn.click()
+    assert dlg.isVisible() and dlg.result() != QDialog.DialogCode.Accepted
+    assert "gone.toml" in dlg.why.text()
+    folder = tmp_path / "resume.pdf"
+    folder.mkdir()  # a folder where a resume should be: read fails with an OSError
+    dlg.load_resume(folder)
+    assert "resume.pdf" in dlg.resume_note.text()
+    dlg.kit.clear()
+    dlg.start_btn.click()
+    assert dlg.result() == QDialog.DialogCode.Accepted
