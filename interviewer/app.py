@@ -128,6 +128,12 @@ def open_demo_window(services: cli.Services, store: Any, transcriber: Any, *, sp
 
     window.bridge.segment.connect(on_segment)
     window.demo_tagger = tagger
+    window.scripted_evidence = lambda: set(tagger.added)
+    window.scripted_claims = lambda: set(tagger.settled)
+    window.show_demo_notice(
+        "Demo: the sample interview plays as if from a microphone. Evidence marked “tagged by the demo script” "
+        "and the claim statuses it sets come from the demo's script, not from you; your own keys (1–4, "
+        "Shift+1–4 for a concern) tag as they would in an interview.")
     return window
 
 

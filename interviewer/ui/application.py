@@ -82,6 +82,18 @@ def run(services: Any, args: Any, root: Any) -> int:
     library = MainWindow(store)
     setup_draft: dict[str, Any] = {}  # what was typed in the setup dialog survives Cancel (memory only)
 
+    def offer_review(live: Any) -> None:
+        """After Stop, the live window opens its recording for review, rated as its own evaluator."""
+        def open_review(session_id: str) -> None:
+            review = root.open_review_window(services, store, session_id, transcriber=transcriber,
+                                             evaluator=live.evaluator)
+            windows.append(review)
+            review.show()
+            review.raise_()
+            review.activateWindow()
+
+        live.open_review = open_review
+
     def new_interview() -> None:
         from interviewer.ui.setup_dialog import SetupDialog
 
@@ -109,12 +121,10 @@ def run(services: Any, args: Any, root: Any) -> int:
     library.open_session.connect(open_session)
 
     def wire_live(live: Any) -> None:
-        """The library lists the live window's session as it starts and once it is saved; a live window that
-        offers "open the review" (an `open_review(session_id)` signal) opens it here."""
+        """The library lists the live window's session as it starts and once it is saved; after Stop the live
+        window opens its recording in the review window."""
         library.watch(live)
-        signal = getattr(live, "open_review", None)
-        if signal is not None:
-            signal.connect(lambda sid: open_session(str(sid), -1.0))
+        offer_review(live)
     if getattr(args, "command", None) == "demo":
         live = root.open_demo_window(services, store, transcriber, speed=getattr(args, "speed", 1.0))
         windows.append(live)
@@ -159,8 +169,18 @@ def install_signal_handlers(app: Any) -> None:
 
     from PySide6.QtCore import QTimer
 
+    def quit_now(*_: Any) -> None:
+        # A question open in a nested event loop (the live window's "Stop the interview?") would make Qt
+        # cancel the quit: answer each with its escape (keep everything), then quit from the main loop.
+        from PySide6.QtWidgets import QDialog
+
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QDialog) and widget.isVisible() and widget.isModal():
+                widget.reject()
+        QTimer.singleShot(0, app.quit)
+
     for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: app.quit())
+        signal.signal(sig, quit_now)
     tick = QTimer(app)
     tick.setInterval(250)
     tick.timeout.connect(lambda: None)
