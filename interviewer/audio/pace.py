@@ -78,8 +78,8 @@ class LoadStatus:
 
 MESSAGES = {
     "ok": "",
-    "busy": "This computer is busy: the transcript is polished after the interview",
-    "slow": "Previews paused: this computer is busy (the transcript is polished after the interview)",
+    "busy": "This computer is busy: polishing waits for the end",
+    "slow": "Previews paused: this computer is busy",
     "behind": "Transcript catching up…",
 }
 

@@ -755,7 +755,8 @@ class LiveWindow(QMainWindow):
         # The live path's answer to a busy machine, and the catch-up after Stop: a lasting part of the bar.
         self.pace_label = QLabel("")
         self.pace_label.setObjectName("paceStatus")
-        self.pace_label.setWordWrap(True)
+        self.pace_label.setToolTip("Whatever this computer is too busy to do live - previews, the second pass - "
+                                   "is done on the recording after Stop: the stored transcript loses nothing.")
         self.pace_label.hide()
         self.statusBar().addPermanentWidget(self.pace_label)
         self.catch_up: CatchUp | None = None
