@@ -222,6 +222,18 @@ def build_parser() -> argparse.ArgumentParser:
     e = esub.add_parser("list", help="the panel")
     e.add_argument("--format", choices=["text", "json"], default="text")
     _common(e)
+    e = esub.add_parser("voice", help="store an evaluator's voice profile (a speaker embedding, never the audio), "
+                                      "so one-microphone recordings tell their voice from the candidate's")
+    e.add_argument("name")
+    how = e.add_mutually_exclusive_group(required=True)
+    how.add_argument("--from", dest="from_audio", type=Path, metavar="AUDIO",
+                     help="a recording of the evaluator reading aloud (about 20 s)")
+    how.add_argument("--record", type=float, metavar="SECONDS", help="record from the microphone now")
+    how.add_argument("--erase", action="store_true", help="erase the stored voice profile")
+    e.add_argument("--source", default="default", help="with --record: the input device (default: the default "
+                                                      "microphone), or file:PATH")
+    e.add_argument("--format", choices=["text", "json"], default="text")
+    _common(e)
 
     p = sub.add_parser("candidate", help="candidates")
     csub = p.add_subparsers(dest="candidate_command", metavar="ACTION", required=True)
@@ -435,8 +447,14 @@ def import_recording(sv: Services, *, audio: Path, candidate: str, role: str | N
                 store.record_consent(candidate_id=cand, session_id=sid, method=consent, confirmed_by=evaluator)
             _copy_in(audio, sv.data_dir.root / rel, store.vault)
             result = tr.transcribe_file(sv.data_dir.root / rel, beam_size=beam, vault=store.vault)
+            # One mixed recording: who said what, by voice (the evaluator's profile, else who asks the questions)
+            from interviewer.attribution import try_attribute
+
+            segments, problem = try_attribute(store, store.session(sid), decoded.samples, result.segments)
+            if problem:
+                sv.warn(f"{audio}: {problem}")
             with store.atomic():
-                store.add_segments(sid, result.segments)
+                store.add_segments(sid, segments)
                 store.update_session(sid, status="complete", duration_s=decoded.duration_s, ended_at=store.now())
         finally:
             lock.release()
@@ -820,17 +838,81 @@ def cmd_evaluator(args: argparse.Namespace, sv: Services) -> int:
         if args.evaluator_command == "list":
             rows = panel.evaluators(store)
             if args.format == "json":
-                sv.print(json.dumps([{"name": r["name"], "role": r["role"], "shipped": r["shipped"]} for r in rows],
+                sv.print(json.dumps([{"name": r["name"], "role": r["role"], "shipped": r["shipped"],
+                                      "voice_profile": r["voice_profile"]} for r in rows],
                                     ensure_ascii=False, indent=1))
             for r in rows if args.format == "text" else []:
-                sv.say(f"{r['name']} ({r['role'] or 'no role'}): {', '.join(r['topics'])}")
+                voice = r["voice_profile"]
+                heard = f"; voice profile ({voice['seconds']} s, {voice['recorded_at'][:10]})" if voice else ""
+                sv.say(f"{r['name']} ({r['role'] or 'no role'}): {', '.join(r['topics'])}{heard}")
             return 0
+        if args.evaluator_command == "voice":
+            return _evaluator_voice(args, sv, store)
         topics = [t.strip() for t in args.shipped.split(",") if t.strip()]
         eid = panel.add_evaluator(store, load_kit(args.kit, sv.vault()), args.name, role=args.role,
                                   shipped=dict.fromkeys(topics, args.note), note=args.note)
     finally:
         store.close()
     sv.print(eid)
+    return 0
+
+
+def _record(spec: str, seconds: float) -> Any:
+    """`seconds` of audio from an input device (or `file:PATH`), as 16 kHz mono float32."""
+    import threading
+
+    import numpy as np
+
+    from interviewer.audio.sources import open_source
+
+    blocks: list[Any] = []
+    done = threading.Event()
+    source = open_source(spec)
+
+    def on_audio(block: Any) -> None:
+        blocks.append(block)
+        if sum(len(b) for b in blocks) >= seconds * 16000:
+            done.set()
+
+    source.start(on_audio, lambda _err: done.set())
+    try:
+        done.wait(seconds + 5.0)
+    finally:
+        source.stop()
+    return np.concatenate(blocks)[:int(seconds * 16000)] if blocks else np.zeros(0, np.float32)
+
+
+def _evaluator_voice(args: argparse.Namespace, sv: Services, store: Store) -> int:
+    from interviewer.audio.voices import MODEL_LABEL, voice_print
+    from interviewer.errors import AudioError
+    from interviewer.notes import panel
+
+    if args.erase:
+        if not panel.erase_voice_profile(store, args.name):
+            raise UserError(f"{args.name!r} has no voice profile to erase")
+        sv.print(json.dumps({"name": args.name, "voice_profile": None}) if args.format == "json" else
+                 f"Erased {args.name}'s voice profile.")
+        return 0
+    if args.from_audio is not None:
+        from interviewer.audio.decode import decode_file
+
+        samples, where = decode_file(args.from_audio).samples, str(args.from_audio)
+    else:
+        if not 4 <= args.record <= 120:
+            raise UserError("--record takes 4 to 120 seconds (about 20 s is best)")
+        sv.say(f"Recording {args.record:.0f} s: read aloud, at your usual pace, e.g. the first paragraph of "
+               "any page.")
+        samples, where = _record(args.source, args.record), args.source
+    try:
+        embedding, seconds = voice_print(samples)
+    except AudioError as exc:
+        raise UserError(f"{where}: {exc}") from None
+    panel.set_voice_profile(store, args.name, embedding.tolist(), seconds=seconds, model=MODEL_LABEL)
+    if args.format == "json":
+        sv.print(json.dumps({"name": args.name, "voice_profile": {"model": MODEL_LABEL,
+                                                                  "seconds": round(seconds, 1)}}))
+    else:
+        sv.say(f"Stored {args.name}'s voice profile ({seconds:.0f} s of speech; the audio itself is not kept).")
     return 0
 
 

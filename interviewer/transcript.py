@@ -11,6 +11,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+# A voice-attributed segment below this confidence is marked uncertain.
+UNCERTAIN_BELOW = 0.5
+# The two sides of a one-microphone interview, as `Segment.speaker` carries them once attributed by voice.
+INTERVIEWER = "interviewer"
+CANDIDATE = "candidate"
+
 
 @dataclass(frozen=True)
 class Word:
@@ -31,21 +37,33 @@ class Segment:
     text: str
     speaker: str = ""
     words: tuple[Word, ...] = field(default_factory=tuple)
+    # How sure the voice attribution of `speaker` is, 0..1 (None: the speaker is a track's label, not a voice's)
+    confidence: float | None = None
+
+    @property
+    def uncertain(self) -> bool:
+        """Attributed by voice, but short or ambiguous: shown as uncertain, never as a silent guess."""
+        return self.confidence is not None and self.confidence < UNCERTAIN_BELOW
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d: dict[str, Any] = {
             "start": round(self.start, 3),
             "end": round(self.end, 3),
             "text": self.text,
             "speaker": self.speaker,
             "words": [w.to_dict() for w in self.words],
         }
+        if self.confidence is not None:
+            d["confidence"] = round(self.confidence, 3)
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Segment:
         words = tuple(Word(float(w["start"]), float(w["end"]), str(w["word"]), float(w.get("prob", 1.0)))
                       for w in d.get("words") or [])
-        return cls(float(d["start"]), float(d["end"]), str(d["text"]), str(d.get("speaker") or ""), words)
+        conf = d.get("confidence")
+        return cls(float(d["start"]), float(d["end"]), str(d["text"]), str(d.get("speaker") or ""), words,
+                   None if conf is None else float(conf))
 
     def shifted(self, offset: float, speaker: str | None = None) -> Segment:
         return Segment(
@@ -54,6 +72,7 @@ class Segment:
             self.text,
             self.speaker if speaker is None else speaker,
             tuple(Word(w.start + offset, w.end + offset, w.word, w.prob) for w in self.words),
+            self.confidence,
         )
 
 

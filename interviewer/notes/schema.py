@@ -410,6 +410,20 @@ def _migration_7(db: Database) -> None:
     _normalise_names(db)
 
 
+# 8: who said what on one microphone (issue 17): a voice-attributed segment's confidence (NULL: its speaker is a
+# track's label), which rule named the interviewer of a session (JSON: rule, detail, separation), and an
+# evaluator's voice profile (a speaker embedding as JSON, never audio).
+MIGRATION_8 = """
+ALTER TABLE segments ADD COLUMN confidence REAL;
+ALTER TABLE sessions ADD COLUMN speaker_rule TEXT NOT NULL DEFAULT '';
+ALTER TABLE evaluators ADD COLUMN voice TEXT NOT NULL DEFAULT '';
+"""
+
+
+def _migration_8(db: Database) -> None:
+    _run(db, MIGRATION_8)
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [_migration_1, _migration_2, _migration_3, _migration_4,
-                                                _migration_5, _migration_6, _migration_7]
+                                                _migration_5, _migration_6, _migration_7, _migration_8]
 SCHEMA_VERSION = len(MIGRATIONS)

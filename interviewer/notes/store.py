@@ -615,7 +615,7 @@ class Store:
             self.t("segments").insert({
                 "id": sid, "session_id": session_id, "start": seg.start, "end": seg.end, "text": seg.text,
                 "speaker": seg.speaker, "words": _dumps([w.to_dict() for w in seg.words]),
-                "created_at": self.now(),
+                "confidence": seg.confidence, "created_at": self.now(),
             })
             self.t("sessions").update(session_id, {"duration_s": max(seg.end, self._duration(session_id))})
         return sid
@@ -670,7 +670,8 @@ class Store:
     def segments(self, session_id: str) -> list[Segment]:
         return [
             Segment(r["start"], r["end"], r["text"], r["speaker"],
-                    tuple(Word(w["start"], w["end"], w["word"], w.get("prob", 1.0)) for w in r["words"]))
+                    tuple(Word(w["start"], w["end"], w["word"], w.get("prob", 1.0)) for w in r["words"]),
+                    r.get("confidence"))
             for r in self.segment_rows(session_id)
         ]
 

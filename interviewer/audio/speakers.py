@@ -1,0 +1,317 @@
+"""Who said what on one mixed recording: two voices found without enrolment, then told apart.
+
+`attribute(samples, segments)` embeds overlapping windows of the speech (`interviewer.audio.voices`), splits them
+into two voices (2-means on the unit sphere, seeded by the two most different windows), scores every word by
+which voice the windows around it are nearer, splits a segment where the voice changes for long enough, and
+names the voices: the interviewer is the voice matching the evaluator's profile, if one is given and matches;
+else the voice that asks the questions (question marks, the kit's probes); else the voice that spoke first.
+`Attribution.rule` says which rule decided. Each labelled segment carries a confidence (0..1); short or
+ambiguous ones fall below `UNCERTAIN_BELOW` and are shown as uncertain.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from interviewer.audio.voices import SAMPLE_RATE, Float32Array, VoiceEncoder, encoder, similarity, unit
+from interviewer.transcript import CANDIDATE, INTERVIEWER, Segment, Word, join_words
+
+WINDOW_S = 1.2
+STEP_S = 0.3
+# A profile matches a voice when their cosine similarity reaches this (same voice ~0.75-0.9, others ~0.4-0.7).
+PROFILE_MATCH = 0.65
+# A change of voice inside a segment splits it only when the new voice lasts this long.
+MIN_SPLIT_S = 0.8
+MIN_SPLIT_WORDS = 2
+# A segment shorter than this is marked uncertain whatever its score: too little voice to judge.
+MIN_SURE_S = 0.6
+
+RULE_PROFILE = "profile"
+RULE_QUESTIONS = "questions"
+RULE_FIRST = "first speaker"
+RULE_ONE_VOICE = "one voice"
+
+
+@dataclass(frozen=True)
+class Attribution:
+    segments: list[Segment]
+    rule: str  # which rule named the interviewer: RULE_PROFILE, RULE_QUESTIONS, RULE_FIRST or RULE_ONE_VOICE
+    detail: str  # one sentence saying why
+    separation: float  # cosine similarity of the two voices' centroids (lower: more clearly two voices)
+    centroids: dict[str, list[float]] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, Any]:
+        sides = [s for s in self.segments if s.confidence is not None]
+        return {"rule": self.rule, "detail": self.detail, "separation": round(self.separation, 3),
+                "interviewer_segments": sum(s.speaker == INTERVIEWER for s in sides),
+                "candidate_segments": sum(s.speaker == CANDIDATE for s in sides),
+                "uncertain_segments": sum(s.uncertain for s in sides)}
+
+
+# ---------------------------------------------------------------- voices of a recording
+
+
+def speech_windows(samples: Float32Array, segments: Sequence[Segment], enc: VoiceEncoder) -> tuple[
+        Float32Array, npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Embeddings of the windows (WINDOW_S long, every STEP_S) that lie inside a transcribed segment;
+    returns (embeddings, window starts, window ends) in seconds."""
+    win = WINDOW_S
+    starts: list[float] = []
+    for seg in segments:
+        if seg.end - seg.start <= win:
+            starts.append(max(0.0, (seg.start + seg.end - win) / 2))
+            continue
+        t = seg.start
+        while t + win <= seg.end + 1e-6:
+            starts.append(t)
+            t += STEP_S
+        if starts[-1] + win < seg.end - STEP_S / 2:
+            starts.append(seg.end - win)
+    if not starts:
+        return np.zeros((0, 256), np.float32), np.zeros(0), np.zeros(0)
+    n = int(win * SAMPLE_RATE)
+    from interviewer.audio.voices import PARTIAL_FRAMES, mel_spectrogram, normalize_volume
+
+    mels = []
+    for s in starts:
+        i = round(s * SAMPLE_RATE)
+        chunk = samples[i:i + n]
+        chunk = np.pad(chunk, (0, max(0, n - len(chunk)))).astype(np.float32)
+        mels.append(mel_spectrogram(normalize_volume(chunk))[:PARTIAL_FRAMES])
+    embs = np.concatenate([enc.forward(np.stack(mels[i:i + 64])) for i in range(0, len(mels), 64)])
+    st = np.array(starts)
+    return embs, st, st + win
+
+
+def _kmeans(embs: Float32Array, labels: npt.NDArray[np.int64], weights: npt.NDArray[np.float64],
+            iterations: int = 30) -> tuple[Float32Array, npt.NDArray[np.int64], float]:
+    cents = np.zeros((2, embs.shape[1]), np.float32)
+    for _ in range(iterations):
+        for k in (0, 1):
+            chosen = labels == k
+            cents[k] = unit((embs[chosen] * weights[chosen, None]).sum(axis=0)) if chosen.any() else embs[0]
+        new = np.argmax(embs @ cents.T, axis=1)
+        if (new == labels).all():
+            break
+        labels = new
+    objective = float((np.max(embs @ cents.T, axis=1) * weights).sum())
+    return cents, labels, objective
+
+
+def two_means(embs: Float32Array, weights: npt.NDArray[np.float64] | None = None) -> tuple[
+        Float32Array, npt.NDArray[np.int64]]:
+    """Two centroids (unit vectors) and each embedding's nearer one: weighted 2-means on the unit sphere, started
+    from the sign of the first principal component and from the two least similar embeddings; the start giving
+    the tighter clusters wins. Deterministic: the same recording always splits the same way."""
+    if len(embs) < 2:
+        one = unit(embs.mean(axis=0)) if len(embs) else np.zeros(256, np.float32)
+        return np.stack([one, one]), np.zeros(len(embs), np.int64)
+    w = np.ones(len(embs)) if weights is None else np.asarray(weights, np.float64)
+    centred = embs - (embs * w[:, None]).sum(axis=0) / w.sum()
+    _, _, vt = np.linalg.svd(centred * np.sqrt(w)[:, None], full_matrices=False)
+    starts = [(centred @ vt[0] < 0).astype(np.int64)]
+    sample = embs[:: max(1, len(embs) // 400)]
+    sims = sample @ sample.T
+    a, b = np.unravel_index(int(np.argmin(sims)), sims.shape)
+    starts.append(np.argmax(embs @ np.stack([sample[a], sample[b]]).T, axis=1))
+    best = max((_kmeans(embs, s, w) for s in starts), key=lambda r: r[2])
+    return best[0], best[1]
+
+
+def _voice_centroids(segments: Sequence[Segment], embs: Float32Array, w_start: npt.NDArray[np.float64],
+                     w_end: npt.NDArray[np.float64]) -> Float32Array:
+    """The two voices' centroids. Whole segments are clustered first (a turn's mean embedding is far steadier
+    than one window's: two similar voices separate there), then each centroid is the mean of its segments'
+    windows; with fewer than 4 segments the windows are clustered directly."""
+    members: list[npt.NDArray[np.bool_]] = []
+    for seg in segments:
+        inside = (w_start >= seg.start - 0.05) & (w_end <= seg.end + 0.05)
+        if inside.any():
+            members.append(inside)
+    if len(members) < 4:
+        return two_means(embs)[0]
+    seg_embs = np.stack([unit(embs[m].mean(axis=0)) for m in members])
+    _, labels = two_means(seg_embs, np.array([float(m.sum()) for m in members]))
+    cents = np.zeros((2, embs.shape[1]), np.float32)
+    for k in (0, 1):
+        chosen = [m for m, lab in zip(members, labels, strict=True) if lab == k]
+        if not chosen:
+            return two_means(embs)[0]
+        cents[k] = unit(embs[np.logical_or.reduce(chosen)].mean(axis=0))
+    return cents
+
+
+# ---------------------------------------------------------------- labelling words and segments
+
+
+def _word_scores(words: Sequence[Word], w_start: npt.NDArray[np.float64], w_end: npt.NDArray[np.float64],
+                 margins: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """For each word, the mean margin (voice 0 minus voice 1) of the windows covering its middle; the nearest
+    window when none covers it."""
+    out = np.zeros(len(words))
+    if not len(margins):
+        return out
+    centres = (w_start + w_end) / 2
+    for i, w in enumerate(words):
+        mid = (w.start + w.end) / 2
+        cover = (w_start <= mid) & (w_end >= mid)
+        out[i] = margins[cover].mean() if cover.any() else margins[int(np.argmin(np.abs(centres - mid)))]
+    return out
+
+
+def _runs(labels: Sequence[int], words: Sequence[Word]) -> list[tuple[int, int, int]]:
+    """(label, first word, end word) runs, with runs too short to be a change of speaker merged into the
+    neighbour."""
+    runs: list[list[int]] = []
+    for i, lab in enumerate(labels):
+        if runs and runs[-1][0] == lab:
+            runs[-1][2] = i + 1
+        else:
+            runs.append([lab, i, i + 1])
+    changed = True
+    while changed and len(runs) > 1:
+        changed = False
+        for j, (_lab, a, b) in enumerate(runs):
+            dur = words[b - 1].end - words[a].start
+            if b - a < MIN_SPLIT_WORDS or dur < MIN_SPLIT_S:
+                # absorb into the longer neighbour
+                left = runs[j - 1] if j > 0 else None
+                right = runs[j + 1] if j + 1 < len(runs) else None
+                target = left if right is None or (left is not None and left[2] - left[1] >= right[2] - right[1]) \
+                    else right
+                assert target is not None
+                target[1], target[2] = min(target[1], a), max(target[2], b)
+                del runs[j]
+                # merge equal neighbours
+                k = 0
+                while k + 1 < len(runs):
+                    if runs[k][0] == runs[k + 1][0]:
+                        runs[k][2] = runs[k + 1][2]
+                        del runs[k + 1]
+                    else:
+                        k += 1
+                changed = True
+                break
+    return [(r[0], r[1], r[2]) for r in runs]
+
+
+def _even_words(seg: Segment) -> tuple[Word, ...]:
+    """A segment without word times gets its words spread evenly over its span."""
+    tokens = seg.text.split()
+    if not tokens:
+        return ()
+    step = (seg.end - seg.start) / len(tokens)
+    return tuple(Word(seg.start + i * step, seg.start + (i + 1) * step, (" " if i else "") + t, 1.0)
+                 for i, t in enumerate(tokens))
+
+
+def _confidence(scores: npt.NDArray[np.float64], scale: float, duration: float) -> float:
+    if not len(scores):
+        return 0.0
+    c = float(min(1.0, abs(float(np.mean(scores))) / scale))
+    return min(c, 0.49) if duration < MIN_SURE_S else c
+
+
+def label_segments(segments: Sequence[Segment], w_start: npt.NDArray[np.float64], w_end: npt.NDArray[np.float64],
+                   margins: npt.NDArray[np.float64], scale: float) -> list[tuple[Segment, int]]:
+    """Each segment (split where the voice changes) with its voice (0 or 1) and a confidence."""
+    out: list[tuple[Segment, int]] = []
+    for seg in segments:
+        words = seg.words or _even_words(seg)
+        if not words:
+            score = _word_scores([Word(seg.start, seg.end, "", 1.0)], w_start, w_end, margins)
+            out.append((Segment(seg.start, seg.end, seg.text, "", seg.words,
+                                _confidence(score, scale, seg.end - seg.start)), int(score[0] < 0)))
+            continue
+        scores = _word_scores(words, w_start, w_end, margins)
+        labels = [int(s < 0) for s in scores]
+        runs = _runs(labels, words)
+        if len(runs) == 1:
+            out.append((Segment(seg.start, seg.end, seg.text, "", seg.words,
+                                _confidence(scores, scale, seg.end - seg.start)), runs[0][0]))
+            continue
+        for lab, a, b in runs:
+            part = words[a:b]
+            text = join_words(part).strip() if seg.words else " ".join(w.word.strip() for w in part)
+            start = seg.start if a == 0 else part[0].start
+            end = seg.end if b == len(words) else part[-1].end
+            out.append((Segment(start, end, text, "", tuple(part) if seg.words else (),
+                                _confidence(scores[a:b], scale, end - start)), lab))
+    return out
+
+
+# ---------------------------------------------------------------- naming the voices
+
+_WORD = re.compile(r"[a-z0-9']+")
+
+
+def _tokens(text: str) -> set[str]:
+    return {t for t in _WORD.findall(text.lower()) if len(t) > 2}
+
+
+def question_score(texts: Sequence[str], probes: Sequence[str]) -> float:
+    """How much a voice's lines look like an interviewer's: per line, 1 for a question mark, 1 for a line that
+    shares most of its words with one of the kit's probes."""
+    probe_tokens = [_tokens(p) for p in probes if _tokens(p)]
+    score = 0.0
+    for text in texts:
+        if "?" in text:
+            score += 1
+        tok = _tokens(text)
+        if tok and any(len(tok & p) >= max(2, 0.5 * min(len(tok), len(p))) for p in probe_tokens):
+            score += 1
+    return score
+
+
+def attribute(samples: Float32Array, segments: Sequence[Segment], *, profile: npt.NDArray[Any] | None = None,
+              profile_name: str = "", probes: Sequence[str] = (), enc: VoiceEncoder | None = None) -> Attribution:
+    """Label every segment of a one-source recording `interviewer` or `candidate` (see the module's doc)."""
+    enc = enc or encoder()
+    segments = sorted(segments, key=lambda s: (s.start, s.end))
+    embs, w_start, w_end = speech_windows(samples, segments, enc)
+    if len(embs) == 0:
+        return Attribution(list(segments), RULE_ONE_VOICE, "no speech to attribute", 1.0)
+    cents = _voice_centroids(segments, embs, w_start, w_end)
+    separation = similarity(cents[0], cents[1])
+    sims = embs @ cents.T
+    margins = (sims[:, 0] - sims[:, 1]).astype(np.float64)
+    # Half the typical margin of a clear window is "sure": scores on this scale map to confidence 1.
+    scale = max(1e-3, float(np.median(np.abs(margins))))
+    labelled = label_segments(segments, w_start, w_end, margins, scale)
+
+    interviewer: int
+    if profile is not None and len(profile):
+        to_profile = [similarity(profile, c) for c in cents]
+        best = int(np.argmax(to_profile))
+        if to_profile[best] >= PROFILE_MATCH:
+            interviewer, rule = best, RULE_PROFILE
+            detail = (f"the voice matching {profile_name or 'the evaluator'}'s voice profile "
+                      f"(similarity {to_profile[best]:.2f}, the other voice {to_profile[1 - best]:.2f})")
+        else:
+            profile_note = (f"{profile_name or 'the evaluator'}'s voice profile matched neither voice "
+                            f"(best similarity {to_profile[best]:.2f}); ")
+            interviewer, rule, detail = _by_questions(labelled, probes)
+            detail = profile_note + detail
+    else:
+        interviewer, rule, detail = _by_questions(labelled, probes)
+    names = {interviewer: INTERVIEWER, 1 - interviewer: CANDIDATE}
+    out = [Segment(s.start, s.end, s.text, names[lab], s.words, s.confidence) for s, lab in labelled]
+    return Attribution(out, rule, detail, separation,
+                       {INTERVIEWER: cents[interviewer].round(5).tolist(),
+                        CANDIDATE: cents[1 - interviewer].round(5).tolist()})
+
+
+def _by_questions(labelled: Sequence[tuple[Segment, int]], probes: Sequence[str]) -> tuple[int, str, str]:
+    scores = [question_score([s.text for s, lab in labelled if lab == k], probes) for k in (0, 1)]
+    if scores[0] != scores[1]:
+        k = int(scores[1] > scores[0])
+        return k, RULE_QUESTIONS, (f"the voice that asks the questions ({scores[k]:.0f} question or probe lines "
+                                   f"against {scores[1 - k]:.0f})")
+    first = labelled[0][1] if labelled else 0
+    return first, RULE_FIRST, "neither voice asks more questions: the voice that spoke first"
