@@ -900,8 +900,9 @@ def _evaluator_voice(args: argparse.Namespace, sv: Services, store: Store) -> in
     else:
         if not 4 <= args.record <= 120:
             raise UserError("--record takes 4 to 120 seconds (about 20 s is best)")
-        sv.say(f"Recording {args.record:.0f} s: read aloud, at your usual pace, e.g. the first paragraph of "
-               "any page.")
+        if args.format == "text":
+            sv.say(f"Recording {args.record:.0f} s: read aloud, at your usual pace, e.g. the first paragraph of "
+                   "any page.")
         samples, where = _record(args.source, args.record), args.source
     try:
         embedding, seconds = voice_print(samples)

@@ -32,6 +32,11 @@ MIN_SPLIT_WORDS = 2
 # A segment shorter than this is marked uncertain whatever its score: too little voice to judge.
 MIN_SURE_S = 0.6
 
+# Two "voices" whose centroids are this similar are one voice split in two (one speaker alone measures 0.86-0.97,
+# two people 0.5-0.75): nothing is split, and the side is said with low confidence unless the profile matches.
+ONE_VOICE_ABOVE = 0.85
+SILENT_RMS = 1e-4  # a window quieter than this (about -80 dBFS) holds no voice
+
 RULE_PROFILE = "profile"
 RULE_QUESTIONS = "questions"
 RULE_FIRST = "first speaker"
@@ -78,12 +83,18 @@ def speech_windows(samples: Float32Array, segments: Sequence[Segment], enc: Voic
     n = int(win * SAMPLE_RATE)
     from interviewer.audio.voices import PARTIAL_FRAMES, mel_spectrogram, normalize_volume
 
-    mels = []
+    mels, kept = [], []
     for s in starts:
         i = round(s * SAMPLE_RATE)
         chunk = samples[i:i + n]
+        if not len(chunk) or float(np.sqrt(np.mean(np.square(chunk, dtype=np.float64)))) < SILENT_RMS:
+            continue  # digital silence: no voice to embed
         chunk = np.pad(chunk, (0, max(0, n - len(chunk)))).astype(np.float32)
         mels.append(mel_spectrogram(normalize_volume(chunk))[:PARTIAL_FRAMES])
+        kept.append(s)
+    if not kept:
+        return np.zeros((0, 256), np.float32), np.zeros(0), np.zeros(0)
+    starts = kept
     embs = np.concatenate([enc.forward(np.stack(mels[i:i + 64])) for i in range(0, len(mels), 64)])
     st = np.array(starts)
     return embs, st, st + win
@@ -279,6 +290,8 @@ def attribute(samples: Float32Array, segments: Sequence[Segment], *, profile: np
         return Attribution(list(segments), RULE_ONE_VOICE, "no speech to attribute", 1.0)
     cents = _voice_centroids(segments, embs, w_start, w_end)
     separation = similarity(cents[0], cents[1])
+    if separation > ONE_VOICE_ABOVE:
+        return _one_voice(segments, embs, separation, profile=profile, profile_name=profile_name, probes=probes)
     sims = embs @ cents.T
     margins = (sims[:, 0] - sims[:, 1]).astype(np.float64)
     # Half the typical margin of a clear window is "sure": scores on this scale map to confidence 1.
@@ -305,6 +318,25 @@ def attribute(samples: Float32Array, segments: Sequence[Segment], *, profile: np
     return Attribution(out, rule, detail, separation,
                        {INTERVIEWER: cents[interviewer].round(5).tolist(),
                         CANDIDATE: cents[1 - interviewer].round(5).tolist()})
+
+
+def _one_voice(segments: Sequence[Segment], embs: Float32Array, separation: float, *,
+               profile: npt.NDArray[Any] | None, profile_name: str, probes: Sequence[str]) -> Attribution:
+    voice = unit(embs.mean(axis=0))
+    who = profile_name or "the evaluator"
+    if profile is not None and len(profile) and similarity(profile, voice) >= PROFILE_MATCH:
+        side, conf = INTERVIEWER, 1.0
+        detail = f"one voice only, matching {who}'s voice profile (similarity {similarity(profile, voice):.2f})"
+        rule = RULE_PROFILE
+    else:
+        questions = question_score([s.text for s in segments], probes)
+        side = INTERVIEWER if questions > len(segments) / 2 else CANDIDATE
+        conf = 0.3
+        detail = (f"one voice only (the two halves are {separation:.2f} alike); "
+                  f"{'mostly' if side == INTERVIEWER else 'mostly not'} questions: uncertain")
+        rule = RULE_ONE_VOICE
+    out = [Segment(s.start, s.end, s.text, side, s.words, conf) for s in segments]
+    return Attribution(out, rule, detail, separation, {side: voice.round(5).tolist()})
 
 
 def _by_questions(labelled: Sequence[tuple[Segment, int]], probes: Sequence[str]) -> tuple[int, str, str]:
