@@ -115,7 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("record", help="record and transcribe a live interview")
     p.add_argument("--source", default="default",
-                   help="'default', an input device name or index, or file:PATH (replayed in real time)")
+                   help="'default', an input device name or index, 'system' (this computer's sound: the call), "
+                        "or file:PATH (replayed in real time)")
     p.add_argument("--source2", default=None, help="a second source recorded as its own track (e.g. the "
                                                    "remote candidate's audio, a PulseAudio monitor)")
     p.add_argument("--speaker", default=None, help="label of the first source's segments (default: the source "
@@ -597,8 +598,11 @@ def cmd_record(args: argparse.Namespace, sv: Services) -> int:
         if session.state != "stopped" and session.session_id:
             session.stop("exiting")
         store.close()
-    emit({"event": "stop", "session": session.session_id, "reason": session.stop_reason,
-          "duration_s": round(session.elapsed_s, 3)})
+    stop: dict[str, Any] = {"event": "stop", "session": session.session_id, "reason": session.stop_reason,
+                            "duration_s": round(session.elapsed_s, 3)}
+    if len(tracks) > 1:
+        stop["echoes_dropped"] = session.echoes_dropped
+    emit(stop)
     return 2 if messages else 0
 
 
@@ -627,13 +631,17 @@ def run_recovery(sv: Services, *, model: str | None = None, quiet: bool = False)
 
 
 def cmd_devices(args: argparse.Namespace, sv: Services) -> int:
+    from interviewer.audio.loopback import find_system_audio
     from interviewer.audio.sources import input_devices
 
     devices = input_devices()
-    if not devices:
+    system = find_system_audio()
+    if not devices and system is None:
         sv.print("No audio input devices found.")
     for d in devices:
         sv.say(f"[{d.index}] {d.name} ({d.channels} in, {d.default_rate} Hz)")
+    if system is not None:
+        sv.say(f"[system] {system.describe()}")
     return 0
 
 

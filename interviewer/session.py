@@ -41,6 +41,8 @@ class Listener:
     level: Callable[[str, float], None] = lambda speaker, dbfs: None
     stopped: Callable[[str], None] = lambda reason: None
     error: Callable[[str], None] = lambda message: None
+    # A stored microphone segment found to be the echo of the call (the call track said it too) was removed.
+    removed: Callable[[str], None] = lambda segment_id: None
 
 
 @dataclass
@@ -141,6 +143,11 @@ class LiveSession:
         self._stopped = threading.Event()
         self._saved = threading.Event()
         self._session_lock: SessionLock | None = None
+        # Per track, in commit order: (segment id or None when dropped as an echo, the segment); guarded by
+        # _echo_lock. With several tracks, the first is the microphone and the others are the call.
+        self._committed: list[list[tuple[str | None, Segment]]] = []
+        self._echo_lock = threading.Lock()
+        self.echoes_dropped = 0
         from interviewer.power import SleepInhibitor
 
         self.inhibitor = inhibitor if inhibitor is not None else SleepInhibitor()
@@ -171,7 +178,7 @@ class LiveSession:
             for track, rel in zip(self.tracks, paths, strict=True):
                 track.recorder = Recorder(self.data_dir.root / rel,
                                           opener=store.vault.open if store.vault else None)
-                commit, revise = self._committer(sid)
+                commit, revise = self._committer(sid, len(self._committed))
                 track.stream = StreamingTranscriber(
                     self.transcriber, speaker=track.speaker, config=self.config,
                     reader=track.recorder.read, name=f"transcribe {track.speaker}",
@@ -191,20 +198,52 @@ class LiveSession:
             self.listener.tentative(speaker, text, start, end)
         return tentative
 
-    def _committer(self, sid: str) -> tuple[Callable[[Segment], None], Callable[[int, Segment], None]]:
-        """One track's commit and revise callbacks (its transcriber's thread calls both, in order)."""
-        stored: list[tuple[str, str]] = []  # (segment id, text in the store), by commit index
+    def _committer(self, sid: str, index: int) -> tuple[Callable[[Segment], None], Callable[[int, Segment], None]]:
+        """One track's commit and revise callbacks (its transcriber's thread calls both, in order).
+
+        With microphone + call tracks, a microphone segment that repeats what the call said at the same time
+        (the microphone hearing the speakers) is not stored; one stored before the call's copy committed is
+        removed when it does."""
+        committed: list[tuple[str | None, Segment]] = []
+        self._committed.append(committed)
+        echo_check = len(self.tracks) > 1
+
+        def call_segments() -> list[Segment]:
+            return [seg for track in self._committed[1:] for _, seg in track]
 
         def commit(seg: Segment) -> None:
-            seg_id = self.store.add_segment(sid, seg)
-            stored.append((seg_id, seg.text))
-            self.listener.segment(seg_id, seg)
+            from interviewer.audio.echo import is_echo
 
-        def revise(index: int, seg: Segment) -> None:
-            seg_id, text = stored[index]
-            if self.store.revise_segment(seg_id, seg, expected_text=text):
-                stored[index] = (seg_id, seg.text)
-                self.listener.revised(seg_id, seg)
+            with self._echo_lock:
+                if echo_check and index == 0 and is_echo(seg, call_segments()):
+                    committed.append((None, seg))
+                    self.echoes_dropped += 1
+                    return
+                seg_id = self.store.add_segment(sid, seg)
+                committed.append((seg_id, seg))
+                echoes: list[str] = []
+                if echo_check and index > 0:
+                    mic = self._committed[0]
+                    for i, (mic_id, mic_seg) in enumerate(mic):
+                        if mic_id is not None and is_echo(mic_seg, call_segments()):
+                            self.store.delete_segment(mic_id, actor="echo removal",
+                                                      reason="the microphone's copy of the call")
+                            mic[i] = (None, mic_seg)
+                            self.echoes_dropped += 1
+                            echoes.append(mic_id)
+            self.listener.segment(seg_id, seg)
+            for mic_id in echoes:
+                self.listener.removed(mic_id)
+
+        def revise(i: int, seg: Segment) -> None:
+            with self._echo_lock:
+                seg_id, old = committed[i]
+                if seg_id is None:
+                    return
+                if not self.store.revise_segment(seg_id, seg, expected_text=old.text):
+                    return
+                committed[i] = (seg_id, seg)
+            self.listener.revised(seg_id, seg)
         return commit, revise
 
     def _on_audio(self, track: Track) -> Callable[[Float32Array], None]:

@@ -620,6 +620,18 @@ class Store:
             self.t("sessions").update(session_id, {"duration_s": max(seg.end, self._duration(session_id))})
         return sid
 
+    def delete_segment(self, segment_id: str, *, actor: str, reason: str) -> bool:
+        """Remove one segment (e.g. the microphone's echo of the call); the audit log keeps what it said."""
+        with self.atomic():
+            rows = list(self.t("segments").rows_where("id = ?", [segment_id], limit=1))
+            if not rows:
+                return False
+            self.t("segments").delete(segment_id)
+            self.audit(actor, "segment.delete", "segments", segment_id,
+                       old={"start": rows[0]["start"], "end": rows[0]["end"], "text": rows[0]["text"],
+                            "speaker": rows[0]["speaker"], "reason": reason})
+        return True
+
     def revise_segment(self, segment_id: str, seg: Segment, *, expected_text: str | None = None,
                        actor: str = "live transcription") -> bool:
         """Replace one segment's times, text and words in place (a live second pass): same id, same row,
