@@ -580,7 +580,8 @@ def cmd_record(args: argparse.Namespace, sv: Services) -> int:
     session = LiveSession(store=store, data_dir=sv.data_dir, transcriber=tr, tracks=tracks,
                           spec=SessionSpec(candidate=args.candidate, consent=consent, role=args.role,
                                            evaluator=args.evaluator or default_evaluator()),
-                          listener=listener, config=StreamConfig(beam_size=args.beam))
+                          listener=listener, config=StreamConfig(beam_size=args.beam),
+                          attribute_speakers=len(tracks) == 1)
 
     def on_signal(signum: int, frame: Any) -> None:
         threading.Thread(target=session.stop, args=(f"signal {signum}",), daemon=True).start()

@@ -121,7 +121,8 @@ class LiveSession:
     def __init__(self, *, store: Store, data_dir: DataDir, transcriber: Any, tracks: list[Track],
                  spec: SessionSpec, listener: Listener | None = None, config: StreamConfig | None = None,
                  free_bytes: Callable[[Path], int] = lambda p: shutil.disk_usage(p).free,
-                 clock: Callable[[], float] = time.monotonic, inhibitor: Any = None) -> None:
+                 clock: Callable[[], float] = time.monotonic, inhibitor: Any = None,
+                 attribute_speakers: bool = False) -> None:
         if not tracks:
             raise UserError("a session needs at least one audio source")
         if not spec.consent:
@@ -148,6 +149,10 @@ class LiveSession:
         self._committed: list[list[tuple[str | None, Segment]]] = []
         self._echo_lock = threading.Lock()
         self.echoes_dropped = 0
+        # One source: who said what, by voice, on its own thread (interviewer.audio.speakers.LiveAttributor)
+        self.attribute_speakers = attribute_speakers
+        self.attributor: Any = None
+        self._latest: dict[str, Segment] = {}  # segment id -> its latest text, with its voice label
         from interviewer.power import SleepInhibitor
 
         self.inhibitor = inhibitor if inhibitor is not None else SleepInhibitor()
@@ -184,6 +189,8 @@ class LiveSession:
                     reader=track.recorder.read, name=f"transcribe {track.speaker}",
                     on_commit=commit, on_revise=revise,
                     on_tentative=self._tentative(track.speaker))
+            if self.attribute_speakers and len(self.tracks) == 1:
+                self.attributor = self._attributor(sid, self.tracks[0])
             self.state = "recording"
             for track in self.tracks:
                 track.source.start(self._on_audio(track), self._on_end(track))
@@ -192,6 +199,35 @@ class LiveSession:
             raise
         self.listener.started(sid)
         return sid
+
+    def _attributor(self, sid: str, track: Track) -> Any:
+        from interviewer.attribution import session_probes
+        from interviewer.audio.speakers import LiveAttributor
+        from interviewer.audio.voices import encoder
+        from interviewer.notes.panel import voice_profile
+
+        try:
+            enc = encoder()
+        except AudioError as exc:
+            self.listener.error(f"speakers are not told apart: {exc}")
+            return None
+        profile = voice_profile(self.store, self.spec.evaluator) if self.spec.evaluator else None
+        assert track.recorder is not None
+        return LiveAttributor(track.recorder.read, self._on_label,
+                              profile=None if profile is None else np.asarray(profile, np.float32),
+                              profile_name=self.spec.evaluator, enc=enc,
+                              probes=session_probes(self.store, self.store.session(sid)))
+
+    def _on_label(self, seg_id: str, labelled: Segment) -> None:
+        """The attributor's thread: a segment's voice label is new or changed (the same id, as a revision)."""
+        with self._echo_lock:
+            if not self.store.set_segment_speaker(seg_id, labelled.speaker, labelled.confidence):
+                return
+            latest = self._latest.get(seg_id, labelled)
+            seg = Segment(latest.start, latest.end, latest.text, labelled.speaker, latest.words,
+                          labelled.confidence)
+            self._latest[seg_id] = seg
+        self.listener.revised(seg_id, seg)
 
     def _tentative(self, speaker: str) -> Callable[[str, float, float], None]:
         def tentative(text: str, start: float, end: float) -> None:
@@ -221,6 +257,7 @@ class LiveSession:
                     return
                 seg_id = self.store.add_segment(sid, seg)
                 committed.append((seg_id, seg))
+                self._latest[seg_id] = seg
                 echoes: list[str] = []
                 if echo_check and index > 0:
                     mic = self._committed[0]
@@ -234,6 +271,8 @@ class LiveSession:
             self.listener.segment(seg_id, seg)
             for mic_id in echoes:
                 self.listener.removed(mic_id)
+            if self.attributor is not None:
+                self.attributor.add(seg_id, seg)
 
         def revise(i: int, seg: Segment) -> None:
             with self._echo_lock:
@@ -243,6 +282,10 @@ class LiveSession:
                 if not self.store.revise_segment(seg_id, seg, expected_text=old.text):
                     return
                 committed[i] = (seg_id, seg)
+                label = self._latest.get(seg_id)
+                if label is not None and label.confidence is not None:  # keep the voice label it was given
+                    seg = Segment(seg.start, seg.end, seg.text, label.speaker, seg.words, label.confidence)
+                self._latest[seg_id] = seg
             self.listener.revised(seg_id, seg)
         return commit, revise
 
@@ -325,6 +368,13 @@ class LiveSession:
                 if t.stream.error is not None:
                     self.listener.error(f"transcription of {t.speaker} stopped ({t.stream.error}); the recording "
                                         "is complete: refine the session to transcribe it")
+        if self.attributor is not None:
+            self.attributor.finish()
+            if self.session_id:
+                import json
+
+                self.store.update_session(self.session_id, speaker_rule=json.dumps(self.attributor.summary()))
+        for t in self.tracks:
             if t.recorder is not None:
                 t.recorder.close()
         self.state = "stopped"

@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from interviewer.audio.voices import SAMPLE_RATE, Float32Array, VoiceEncoder, encoder, similarity, unit
-from interviewer.transcript import CANDIDATE, INTERVIEWER, Segment, Word, join_words
+from interviewer.transcript import CANDIDATE, INTERVIEWER, UNCERTAIN_BELOW, Segment, Word, join_words
 
 WINDOW_S = 1.2
 STEP_S = 0.3
@@ -62,9 +62,9 @@ class Attribution:
 # ---------------------------------------------------------------- voices of a recording
 
 
-def speech_windows(samples: Float32Array, segments: Sequence[Segment], enc: VoiceEncoder) -> tuple[
-        Float32Array, npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """Embeddings of the windows (WINDOW_S long, every STEP_S) that lie inside a transcribed segment;
+def speech_windows(samples: Float32Array, segments: Sequence[Segment], enc: VoiceEncoder,
+                   step_s: float = STEP_S) -> tuple[Float32Array, npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Embeddings of the windows (WINDOW_S long, every `step_s`) that lie inside a transcribed segment;
     returns (embeddings, window starts, window ends) in seconds."""
     win = WINDOW_S
     starts: list[float] = []
@@ -75,8 +75,8 @@ def speech_windows(samples: Float32Array, segments: Sequence[Segment], enc: Voic
         t = seg.start
         while t + win <= seg.end + 1e-6:
             starts.append(t)
-            t += STEP_S
-        if starts[-1] + win < seg.end - STEP_S / 2:
+            t += step_s
+        if starts[-1] + win < seg.end - step_s / 2:
             starts.append(seg.end - win)
     if not starts:
         return np.zeros((0, 256), np.float32), np.zeros(0), np.zeros(0)
@@ -347,3 +347,141 @@ def _by_questions(labelled: Sequence[tuple[Segment, int]], probes: Sequence[str]
                                    f"against {scores[1 - k]:.0f})")
     first = labelled[0][1] if labelled else 0
     return first, RULE_FIRST, "neither voice asks more questions: the voice that spoke first"
+
+
+# ---------------------------------------------------------------- live, one source
+
+
+@dataclass
+class _Heard:
+    key: Any
+    seg: Segment
+    embs: Float32Array  # its windows' embeddings
+    label: tuple[str, float] | None = None  # what was last said about it: (speaker, confidence)
+
+
+class LiveAttributor:
+    """Labels the committed segments of a one-source live session `interviewer` or `candidate`, on its own
+    thread, so the live path never waits for it.
+
+    `add(key, segment)` after each commit; `on_label(key, segment)` is called (from the attributor's thread)
+    each time a segment's label is new or changes: first by the evaluator's profile (when there is one), then,
+    once the candidate has spoken enough, by which of the two voices is nearer; without a profile, once both
+    voices have been heard (blind, named by who asks the questions). Labels may be revised as more voice is
+    heard. `read(start_sample, count)` reads the recording back (the recorder's own reader)."""
+
+    def __init__(self, read: Any, on_label: Any, *, profile: npt.NDArray[Any] | None = None,
+                 profile_name: str = "", probes: Sequence[str] = (), enc: VoiceEncoder | None = None) -> None:
+        import queue
+        import threading
+
+        self._read = read
+        self._on_label = on_label
+        self.profile = None if profile is None or not len(profile) else unit(np.asarray(profile, np.float32))
+        self.profile_name = profile_name
+        self.probes = list(probes)
+        self._enc = enc
+        self._queue: queue.Queue[tuple[Any, Segment] | None] = queue.Queue()
+        self._heard: dict[Any, _Heard] = {}
+        self.rule = ""
+        self.detail = ""
+        self.separation = 1.0
+        self.cpu_s = 0.0  # CPU time spent attributing (this thread's), for the latency bench
+        self.error: Exception | None = None
+        self._thread = threading.Thread(target=self._run, name="attribute speakers", daemon=True)
+        self._thread.start()
+
+    def add(self, key: Any, seg: Segment) -> None:
+        self._queue.put((key, seg))
+
+    def finish(self, timeout: float = 60.0) -> None:
+        """Label what is queued, then stop."""
+        self._queue.put(None)
+        self._thread.join(timeout)
+
+    def summary(self) -> dict[str, Any]:
+        labels = [h.label for h in self._heard.values() if h.label]
+        return {"rule": self.rule, "detail": self.detail, "separation": round(self.separation, 3),
+                "interviewer_segments": sum(lab[0] == INTERVIEWER for lab in labels),
+                "candidate_segments": sum(lab[0] == CANDIDATE for lab in labels),
+                "uncertain_segments": sum(lab[1] < UNCERTAIN_BELOW for lab in labels), "live": True}
+
+    def _run(self) -> None:
+        import time
+
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            t0 = time.thread_time()
+            try:
+                self._hear(*item)
+                self._relabel()
+            except Exception as exc:  # noqa: BLE001 - attribution is advisory: the transcript goes on without it
+                self.error = exc
+            self.cpu_s += time.thread_time() - t0
+
+    def _hear(self, key: Any, seg: Segment) -> None:
+        start = max(0, int(seg.start * SAMPLE_RATE))
+        count = max(0, int(seg.end * SAMPLE_RATE) - start)
+        audio = np.asarray(self._read(start, count), np.float32)
+        local = Segment(0.0, len(audio) / SAMPLE_RATE, seg.text)
+        embs, _, _ = speech_windows(audio, [local], self._enc or encoder(), step_s=LIVE_STEP_S)
+        old = self._heard.get(key)
+        self._heard[key] = _Heard(key, seg, embs, old.label if old else None)
+
+    def _relabel(self) -> None:
+        heard = [h for h in self._heard.values() if len(h.embs)]
+        if not heard:
+            return
+        means = np.stack([unit(h.embs.mean(axis=0)) for h in heard])
+        weights = np.array([float(len(h.embs)) for h in heard])
+        cents: Float32Array | None = None
+        names: tuple[str, str] = (INTERVIEWER, CANDIDATE)
+        who = self.profile_name or "the evaluator"
+        if len(heard) >= 2 and weights.sum() >= 2 * LIVE_MIN_WINDOWS:
+            _, labels = two_means(means, weights)
+            if len(set(labels.tolist())) == 2:
+                c = np.stack([unit((means[labels == k] * weights[labels == k, None]).sum(axis=0)) for k in (0, 1)])
+                if similarity(c[0], c[1]) <= ONE_VOICE_ABOVE:  # two voices heard: each line goes to the nearer
+                    to_profile = c @ self.profile if self.profile is not None else None
+                    labelled = [(h.seg, int(k)) for h, k in zip(heard, labels, strict=True)]
+                    if to_profile is not None and float(to_profile.max()) >= PROFILE_MATCH:
+                        first = int(np.argmax(to_profile))
+                        self.rule, self.detail = RULE_PROFILE, (
+                            f"the voice matching {who}'s voice profile (similarity {to_profile[first]:.2f}, the "
+                            f"other voice {to_profile[1 - first]:.2f})")
+                    else:
+                        first, self.rule, self.detail = _by_questions(labelled, self.probes)
+                    cents = c if first == 0 else c[::-1]
+        if cents is None:
+            if self.profile is not None:  # one voice so far: near the profile it is the interviewer
+                self.rule, self.detail = RULE_PROFILE, f"{who}'s voice profile (one voice heard so far)"
+                for h, sim in zip(heard, means @ self.profile, strict=True):
+                    side = INTERVIEWER if sim >= LIVE_PROFILE_SAME else CANDIDATE
+                    self._say(h, side, min(1.0, abs(float(sim) - LIVE_PROFILE_SAME) / 0.1))
+            return
+        self.separation = similarity(cents[0], cents[1])
+        sims = means @ cents.T
+        margins = sims[:, 0] - sims[:, 1]
+        scale = max(0.02, float(np.median(np.abs(margins))))
+        for h, m in zip(heard, margins, strict=True):
+            self._say(h, names[0] if m >= 0 else names[1], min(1.0, abs(float(m)) / scale))
+
+    def _say(self, h: _Heard, side: str, confidence: float) -> None:
+        if h.seg.end - h.seg.start < MIN_SURE_S:
+            confidence = min(confidence, 0.49)
+        old = h.label
+        if old is not None and old[0] == side and (old[1] >= UNCERTAIN_BELOW) == (confidence >= UNCERTAIN_BELOW):
+            return  # nothing a reader would see changed
+        h.label = (side, confidence)
+        self._on_label(h.key, Segment(h.seg.start, h.seg.end, h.seg.text, side, h.seg.words, round(confidence, 3)))
+
+
+# Live, windows are 0.6 s apart (half the cost; a whole segment is labelled, so fine steps matter less), and a
+# second voice is taken for the candidate's after 5 of its windows: about 3 s of speech.
+LIVE_STEP_S = 0.6
+# Before a second voice is heard, a line this similar to the evaluator's profile is theirs (the same voice
+# measures 0.8-0.95 against a profile, another voice up to 0.75); within 0.1 of it, uncertain.
+LIVE_PROFILE_SAME = 0.82
+LIVE_MIN_WINDOWS = 5

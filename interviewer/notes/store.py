@@ -620,6 +620,14 @@ class Store:
             self.t("sessions").update(session_id, {"duration_s": max(seg.end, self._duration(session_id))})
         return sid
 
+    def set_segment_speaker(self, segment_id: str, speaker: str, confidence: float | None) -> bool:
+        """Label one segment's speaker (voice attribution, a reviewer's reassignment); returns whether it exists."""
+        with self.atomic():
+            if not list(self.t("segments").rows_where("id = ?", [segment_id], limit=1)):
+                return False
+            self.t("segments").update(segment_id, {"speaker": speaker, "confidence": confidence})
+        return True
+
     def delete_segment(self, segment_id: str, *, actor: str, reason: str) -> bool:
         """Remove one segment (e.g. the microphone's echo of the call); the audit log keeps what it said."""
         with self.atomic():
