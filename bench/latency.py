@@ -165,6 +165,9 @@ def main() -> None:
                     help="beam of the live second pass (default: the StreamConfig default; 0 turns it off)")
     ap.add_argument("--offline-beam", type=int, default=5, help="beam of the offline comparison (default 5)")
     ap.add_argument("--no-offline", action="store_true", help="skip the offline transcription")
+    ap.add_argument("--speakers", action="store_true",
+                    help="also label each committed line interviewer/candidate live (LiveAttributor, blind) and "
+                         "report its CPU cost and the share of words attributed right (issue 17)")
     ap.add_argument("--dump", type=Path, default=None,
                     help="write every commit, preview, revision and decode (with wall times) to this JSON file")
     args = ap.parse_args()
@@ -189,12 +192,25 @@ def main() -> None:
         t = time.monotonic() - t0
         commits.append((t, seg))
         log(f"{t:7.2f}s commit [{seg.start:6.2f}-{seg.end:6.2f}] {seg.text}")
+        if attributor is not None:
+            attributor.add(len(commits) - 1, seg)
 
     def on_tentative(text: str, start: float, end: float) -> None:
         tentatives.append((time.monotonic() - t0, text, start, end))
         log(f"{tentatives[-1][0]:8.2f}s preview [{start:6.2f}-{end:6.2f}] {text[-50:]}")
 
     revisions: list[tuple[float, int, Segment]] = []
+    fed: list[np.ndarray] = []
+    labels: dict[int, str] = {}
+    attributor: Any = None
+    if args.speakers:
+        from interviewer.audio.speakers import LiveAttributor
+        from interviewer.audio.voices import encoder
+
+        def read(start: int, count: int) -> np.ndarray:
+            return np.concatenate(fed)[start:start + count]
+
+        attributor = LiveAttributor(read, lambda key, seg: labels.__setitem__(key, seg.speaker), enc=encoder())
 
     def on_revise(index: int, seg: Segment) -> None:
         t = time.monotonic() - t0
@@ -214,12 +230,30 @@ def main() -> None:
         done.set()
 
     log(f"replaying {args.file.name} ({audio_s:.1f} s) in real time, beam {args.beam}")
+    def feed(block: np.ndarray) -> None:
+        fed.append(block)
+        stream.feed(block)
+
     t0 = time.monotonic()
-    source.start(stream.feed, on_end)
+    source.start(feed, on_end)
     done.wait()
     source.stop()
     stream.finish()
     live_wall = time.monotonic() - t0
+    speakers: dict[str, Any] = {}
+    if attributor is not None:
+        attributor.finish()
+        right = total = 0
+        for i, (_, seg) in enumerate(commits):
+            for w in seg.words:
+                j = assign(Segment(w.start, w.end, w.word), turns)
+                if j is not None:
+                    right += labels.get(i) == turns[j]["speaker"]
+                    total += 1
+        speakers = {"speakers_cpu_s": round(attributor.cpu_s, 3),
+                    "speakers_core_pct": round(100 * attributor.cpu_s / audio_s, 2),
+                    "speakers_words_right": round(right / total, 4) if total else None,
+                    "speakers_rule": attributor.rule}
     if errors or stream.error:
         raise SystemExit(f"replay failed: {errors[0] if errors else stream.error!r}")
 
@@ -323,6 +357,7 @@ def main() -> None:
         "revise_lag_p50_s": pct(lags, 50),
         "revise_lag_max_s": round(max(lags), 3) if lags else None,
         "revise_decode_max_s": round(stream.revise_decode_max_s, 3),
+        **speakers,
     }))
 
 

@@ -12,7 +12,9 @@ ambiguous ones fall below `UNCERTAIN_BELOW` and are shown as uncertain.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -407,8 +409,14 @@ class LiveAttributor:
                 "uncertain_segments": sum(lab[1] < UNCERTAIN_BELOW for lab in labels), "live": True}
 
     def _run(self) -> None:
+        import os
+        import threading
         import time
 
+        # Below the transcriber: on Linux a thread's nice value is its own (elsewhere this does nothing)
+        if hasattr(os, "setpriority") and sys.platform.startswith("linux"):
+            with suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
         while True:
             item = self._queue.get()
             if item is None:
