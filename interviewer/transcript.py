@@ -102,17 +102,42 @@ def join_words(words: Iterable[Word]) -> str:
     return out
 
 
-def words_in_range(segments: Iterable[Segment], start: float, end: float) -> str:
-    """The committed words whose midpoint lies inside [start, end], joined as text."""
-    out: list[str] = []
+def _pieces(segments: Iterable[Segment], start: float, end: float) -> list[tuple[Segment, str]]:
+    out: list[tuple[Segment, str]] = []
     for seg in segments:
         if seg.end < start or seg.start > end:
             continue
         if seg.words:
-            out.append(join_words(w for w in seg.words if start <= (w.start + w.end) / 2 <= end))
-        elif start <= (seg.start + seg.end) / 2 <= end:
-            out.append(seg.text.strip())
-    return " ".join(x for x in out if x)
+            text = join_words(w for w in seg.words if start <= (w.start + w.end) / 2 <= end)
+        else:
+            text = seg.text.strip() if start <= (seg.start + seg.end) / 2 <= end else ""
+        if text:
+            out.append((seg, text))
+    return out
+
+
+def _both_voices(pieces: list[tuple[Segment, str]]) -> bool:
+    """Lines told apart by voice (one microphone) on both sides of the interview."""
+    voiced = {seg.speaker for seg, _ in pieces if seg.confidence is not None}
+    return {INTERVIEWER, CANDIDATE} <= voiced
+
+
+def words_in_range(segments: Iterable[Segment], start: float, end: float) -> str:
+    """The committed words whose midpoint lies inside [start, end], joined as text. Where the range holds lines
+    told apart by voice on both sides, only the candidate's words are quoted (the interviewer's question is
+    context: `context_in_range`)."""
+    pieces = _pieces(segments, start, end)
+    if _both_voices(pieces):
+        pieces = [(seg, text) for seg, text in pieces if seg.speaker == CANDIDATE]
+    return " ".join(text for _, text in pieces)
+
+
+def context_in_range(segments: Iterable[Segment], start: float, end: float) -> str:
+    """The interviewer's words that `words_in_range` leaves out of a quote (its context), or ""."""
+    pieces = _pieces(segments, start, end)
+    if not _both_voices(pieces):
+        return ""
+    return " ".join(text for seg, text in pieces if seg.speaker == INTERVIEWER)
 
 
 def _timestamp(t: float, sep: str) -> str:

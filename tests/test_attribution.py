@@ -183,3 +183,45 @@ def test_import_with_whisper_attributes_the_words_of_the_mixed_recording(run_cli
         right += truth["speaker"] == spk
     assert right / len(words) >= 0.98, right / len(words)
     assert json.loads(data["session"]["speaker_rule"])["rule"] == "questions"
+
+
+def test_quotes_hold_the_candidates_words_and_follow_a_reassigned_line_with_undo(dd):
+    code, out, err = run(dd, *IMPORT, "--evaluator", "Ada")
+    sid = out.strip()
+    q, a = TURNS[2], TURNS[3]  # "How did you find the cause?" / "I read the dead letter metrics, ..."
+    code, out, err = run(dd, "tag", sid, "--criterion", "judgment", "--start", str(q["start"]),
+                         "--end", str(a["end"]))
+    assert code == 0, err
+    eid = out.strip()
+
+    def quote() -> str:
+        return next(e["quote"] for e in export(dd, sid)["evidence"] if e["id"] == eid)
+
+    assert quote().startswith("I read the dead letter metrics") and "How did you find" not in quote()
+    line = next(s for s in export(dd, sid)["segments"] if s["text"].startswith("How did you find"))
+    assert line["speaker"] == INTERVIEWER
+    code, out, err = run(dd, "speakers", sid, "--line", line["id"][:8], "--to", "candidate", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["quotes"][eid].startswith("How did you find the cause?")
+    assert quote().startswith("How did you find the cause? I read")
+    code, out, err = run(dd, "speakers", sid, "--undo")
+    assert code == 0 and "undone" in out, err
+    assert quote().startswith("I read the dead letter metrics")
+    assert next(s for s in export(dd, sid)["segments"] if s["id"] == line["id"])["speaker"] == INTERVIEWER
+    code, _, err = run(dd, "speakers", sid, "--undo")
+    assert code == 2 and "no speaker change to undo" in err
+
+
+def test_swapping_the_two_speakers_of_a_session_and_undo(dd):
+    code, out, err = run(dd, *IMPORT, "--evaluator", "Ada")
+    sid = out.strip()
+    before = {s["id"]: s["speaker"] for s in export(dd, sid)["segments"]}
+    assert run(dd, "speakers", sid, "--swap")[0] == 0
+    after = {s["id"]: s["speaker"] for s in export(dd, sid)["segments"]}
+    assert all(after[k] != v and {after[k], v} == {INTERVIEWER, CANDIDATE} for k, v in before.items())
+    assert run(dd, "speakers", sid, "--undo")[0] == 0
+    assert {s["id"]: s["speaker"] for s in export(dd, sid)["segments"]} == before
+    code, _, err = run(dd, "speakers", sid, "--line", "nope", "--to", "candidate")
+    assert code == 2 and "no single line" in err
+    code, _, err = run(dd, "speakers", sid, "--line", "abc")
+    assert code == 2 and "--line and --to go together" in err
