@@ -1,8 +1,18 @@
-"""End-of-turn latency and accuracy of the live path: `python bench/latency.py [FILE] [--beam N]`.
+"""End-of-turn latency and accuracy of the live path, where the user meets it, on an idle and a busy machine.
 
-The file is replayed at real-time pace through `FileSource` -> `StreamingTranscriber` (the path a
-microphone takes, default `StreamConfig` except the beam). The audio clock starts when the source starts;
-every committed segment and every tentative update is stamped with the wall-clock time since then.
+`python bench/latency.py [FILE | --script S] [--cores N] [--load N] [--beam N] [--dump OUT.json]`
+
+The file is replayed at real-time pace by the real program, `interviewer transcribe FILE --realtime
+--format jsonl`, in a subprocess (the path a microphone takes: `FileSource` -> the live path, with its
+start-up speed probe and its scheduling of optional work). Every line is stamped when it arrives on the
+subprocess's stdout, from the `{"event": "start"}` line (the audio clock starts right after it): latency is
+measured at the consumer, not at an internal callback.
+
+One run measures the unloaded machine and then each condition asked for, side by side:
+`--cores N` pins the program to N cores (taskset), `--load N` keeps N extra processes busy (a busy loop
+each, like a video call) beside it on all the cores; each is its own run. `rtf_whole_file` is `bench/transcribe.py`'s
+figure for this machine now (whole-file beam 5 on FILE, in this process): figures from different
+machines compare through it.
 
 Measured against the reference turns in FILE.json (`{"turns": [{"speaker","text","start","end"}]}`):
 
@@ -23,16 +33,15 @@ Measured against the reference turns in FILE.json (`{"turns": [{"speaker","text"
 * tentative_max_gap_s: the longest gap between consecutive tentative updates whose wall time falls
   inside a reference turn (how long the preview can sit still while someone talks).
 
-The model and the VAD are loaded before the clock starts. Prints one JSON object:
-{"file","audio_s","turns","latency_p50_s","latency_p95_s","latency_max_s","live_wer","offline_wer",
- "wer_delta_points","tentative_max_gap_s","beam","model"} (+ "display_max_gap_s": the same gap counting a
-commit as an update too, "turns_missed", "live_wall_s",
-"offline_wall_s", "first_tentative_max_s", "speech_end_latency_p50_s", "speech_end_latency_p95_s",
-"speech_end_latency_max_s", "first_pass_wer", "first_pass_wer_delta_points", "revise_beam", "revisions",
-"revisions_run", "revisions_dropped", "consolidated", "consolidations_dropped", "consolidate_decode_max_s",
-"revise_lag_p50_s", "revise_lag_max_s", "revise_decode_max_s" (the longest second-pass decode;
-"consolidated" counts segments whose text consolidation changed); a revision's lag is the wall
-time from a segment's commit to its revision). Progress goes to stderr.
+The model is loaded before the clock starts. Prints one JSON object:
+{"file","audio_s","turns","model","beam","rtf_whole_file","offline_wer","runs": [RUN, ...]} where each RUN is
+{"condition","cores","load","latency_p50_s","latency_p95_s","latency_max_s","speech_end_latency_p50_s",
+ "speech_end_latency_p95_s","speech_end_latency_max_s","turns_missed","tentative_max_gap_s",
+ "display_max_gap_s" (the same gap counting a commit as an update too),"first_pass_wer","live_wer"
+ (the text as first committed; the final text after revisions and the catch-up),"wer_delta_points" (live
+ against offline),"load_states" (the `load` events' states in order),"catch_up_s" (wall time from the end
+ of the audio to the last catch-up line, 0 without one),"live_wall_s"}; the unloaded run's fields are also
+at the top level, as before. Progress goes to stderr.
 """
 
 from __future__ import annotations
@@ -43,9 +52,8 @@ import os
 import re
 import subprocess
 import sys
-import threading
+import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -54,8 +62,7 @@ import numpy as np
 import soundfile as sf
 
 from interviewer.audio.decode import SAMPLE_RATE
-from interviewer.audio.sources import FileSource
-from interviewer.audio.streaming import StreamConfig, StreamingTranscriber
+from interviewer.audio.streaming import StreamConfig
 from interviewer.audio.transcriber import Transcriber
 from interviewer.transcript import Segment
 
@@ -115,23 +122,6 @@ def speech_ends(path: Path, turns: list[dict]) -> list[float]:
     return out
 
 
-def trace(tr: Transcriber, decodes: list[dict], origin: Callable[[], float]) -> None:
-    """Record every decode of `tr` (thread, kind, audio span, wall times) in `decodes`."""
-    inner = tr.transcribe_array
-
-    def traced(audio: Any, **kw: Any) -> list[Segment]:
-        t = time.monotonic() - origin()
-        out = inner(audio, **kw)
-        kind = "preview" if not kw.get("word_timestamps", True) else \
-            "second pass" if (kw.get("beam_size") or 0) > 1 else "commit"
-        decodes.append({"thread": threading.current_thread().name, "kind": kind,
-                        "audio_start": round(kw.get("offset", 0.0), 2), "audio_s": round(len(audio) / SAMPLE_RATE, 2),
-                        "wall_start": round(t, 3), "wall_end": round(time.monotonic() - origin(), 3)})
-        return out
-
-    tr.transcribe_array = traced  # type: ignore[method-assign]
-
-
 def synthesise(script: Path) -> Path:
     """The WAV (and reference JSON) `synth-interview` makes of `script`, made once into out/bench/."""
     out = ROOT / "out" / "bench" / script.stem
@@ -151,6 +141,101 @@ def pct(values: list[float], q: float) -> float | None:
     return round(float(np.percentile(values, q)), 3) if values else None
 
 
+def pinned(cmd: list[str], cores: list[int] | None) -> list[str]:
+    """`cmd` run on `cores` only (taskset, util-linux), or as it is."""
+    return ["taskset", "-c", ",".join(map(str, cores)), *cmd] if cores else cmd
+
+
+def busy_loops(n: int, cores: list[int] | None) -> list[subprocess.Popen[bytes]]:
+    """`n` processes each keeping a core busy (on `cores` if given), like a video call."""
+    return [subprocess.Popen(pinned([sys.executable, "-c", "while True: pass"], cores)) for _ in range(n)]
+
+
+def replay(file: Path, *, beam: int, cores: list[int] | None, load: int) -> dict[str, Any]:
+    """Run `interviewer transcribe FILE --realtime --format jsonl`; every stdout line with its arrival time
+    (seconds since the start line)."""
+    env = dict(os.environ, INTERVIEWER_DATA_DIR=tempfile.mkdtemp(prefix="latency-"))
+    cmd = [sys.executable, "-m", "interviewer", "transcribe", str(file), "--realtime", "--format", "jsonl",
+           "--beam", str(beam)]
+    loops = busy_loops(load, cores)
+    try:
+        proc = subprocess.Popen(pinned(cmd, cores), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
+                                text=True, bufsize=1)
+        assert proc.stdout is not None
+        lines: list[tuple[float, dict[str, Any]]] = []
+        t0: float | None = None
+        for raw in proc.stdout:
+            now = time.monotonic()
+            obj = json.loads(raw)
+            if t0 is None and obj.get("event") == "start":
+                t0 = now
+            lines.append((now - (t0 or now), obj))
+        proc.wait()
+    finally:
+        for p in loops:
+            p.kill()
+            p.wait()
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} exited with {proc.returncode}")
+    return {"lines": lines}
+
+
+def measure(lines: list[tuple[float, dict[str, Any]]], turns: list[dict], ends: list[float], reference: str,
+            audio_s: float) -> dict[str, Any]:
+    commits: list[tuple[float, Segment]] = []
+    tentatives: list[float] = []
+    final: list[Segment] = []
+    states: list[str] = []
+    catch_up_end = 0.0
+    for t, obj in lines:
+        if obj.get("event") == "load":
+            states.append(obj["state"])
+        elif obj.get("event") == "catch-up":
+            catch_up_end = t
+        elif "text" in obj:
+            seg = Segment(obj["start"], obj["end"], obj["text"], obj.get("speaker", ""))
+            if not obj.get("final"):
+                tentatives.append(t)
+            elif obj.get("revised"):
+                final[obj["index"]] = seg
+            else:
+                commits.append((t, seg))
+                final.append(seg)
+    last_commit: dict[int, float] = {}
+    for t, seg in commits:
+        i = assign(seg, turns)
+        if i is not None:
+            last_commit[i] = max(last_commit.get(i, t), t)
+    latencies = [last_commit[i] - float(turn["end"]) for i, turn in enumerate(turns) if i in last_commit]
+    speech_latencies = [last_commit[i] - ends[i] for i in range(len(turns)) if i in last_commit]
+    for i, turn in enumerate(turns):
+        got = f"{last_commit[i] - float(turn['end']):.2f} s" if i in last_commit else "no segment"
+        log(f"turn {i:2d} {turn['speaker']:<12} ends {float(turn['end']):7.2f}: latency {got}")
+    updates = sorted(tentatives + [t for t, _ in commits])
+    display_gap = max_gap = 0.0
+    for turn in turns:
+        ts = [t for t in updates if float(turn["start"]) <= t <= float(turn["end"])]
+        if len(ts) > 1:
+            display_gap = max(display_gap, float(np.max(np.diff(ts))))
+        ts = [t for t in tentatives if float(turn["start"]) <= t <= float(turn["end"])]
+        if len(ts) > 1:
+            max_gap = max(max_gap, float(np.max(np.diff(ts))))
+    first_text = " ".join(s.text for _, s in sorted(commits, key=lambda c: c[1].start))
+    live_text = " ".join(s.text for s in sorted(final, key=lambda s: s.start))
+    return {
+        "latency_p50_s": pct(latencies, 50), "latency_p95_s": pct(latencies, 95),
+        "latency_max_s": round(max(latencies), 3) if latencies else None,
+        "speech_end_latency_p50_s": pct(speech_latencies, 50), "speech_end_latency_p95_s": pct(speech_latencies, 95),
+        "speech_end_latency_max_s": round(max(speech_latencies), 3) if speech_latencies else None,
+        "turns_missed": len(turns) - len(latencies),
+        "tentative_max_gap_s": round(max_gap, 3), "display_max_gap_s": round(display_gap, 3),
+        "first_pass_wer": round(wer(reference, first_text), 4), "live_wer": round(wer(reference, live_text), 4),
+        "load_states": states,
+        "catch_up_s": round(max(0.0, catch_up_end - audio_s), 3) if catch_up_end else 0.0,
+        "live_wall_s": round(lines[-1][0], 3) if lines else None,
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("file", nargs="?", type=Path, default=DEFAULT_FILE,
@@ -161,204 +246,55 @@ def main() -> None:
                          "(espeak-ng, sox) into out/bench/ and replay instead of FILE")
     ap.add_argument("--beam", type=int, default=StreamConfig().beam_size,
                     help=f"live beam size (default {StreamConfig().beam_size}, the StreamConfig default)")
-    ap.add_argument("--revise-beam", type=int, default=StreamConfig().revise_beam or 0,
-                    help="beam of the live second pass (default: the StreamConfig default; 0 turns it off)")
+    ap.add_argument("--cores", type=int, default=None, help="also run pinned to this many cores")
+    ap.add_argument("--load", type=int, default=None, help="also run with this many busy processes beside it")
+    ap.add_argument("--no-unloaded", action="store_true", help="skip the unloaded run")
     ap.add_argument("--offline-beam", type=int, default=5, help="beam of the offline comparison (default 5)")
-    ap.add_argument("--no-offline", action="store_true", help="skip the offline transcription")
-    ap.add_argument("--speakers", action="store_true",
-                    help="also label each committed line interviewer/candidate live (LiveAttributor, blind) and "
-                         "report its CPU cost and the share of words attributed right (issue 17)")
-    ap.add_argument("--dump", type=Path, default=None,
-                    help="write every commit, preview, revision and decode (with wall times) to this JSON file")
+    ap.add_argument("--dump", type=Path, default=None, help="write every run's stdout lines (with times) here")
     args = ap.parse_args()
     if args.script is not None:
         args.file = synthesise(args.script)
-
     ref_path = args.reference or args.file.with_suffix(".json")
     turns = json.loads(ref_path.read_text(encoding="utf-8"))["turns"]
-    audio_s = float(sf.info(str(args.file)).duration)
-
-    log("loading the model")
-    tr = Transcriber()
-    decodes: list[dict] = []
-    t0 = 0.0
-    trace(tr, decodes, lambda: t0)
-    trace(tr.second_pass(), decodes, lambda: t0)
-    trace(tr.sibling("previews"), decodes, lambda: t0)
-    commits: list[tuple[float, Segment]] = []
-    tentatives: list[tuple[float, str, float, float]] = []
-
-    def on_commit(seg: Segment) -> None:
-        t = time.monotonic() - t0
-        commits.append((t, seg))
-        log(f"{t:7.2f}s commit [{seg.start:6.2f}-{seg.end:6.2f}] {seg.text}")
-        if attributor is not None:
-            attributor.add(len(commits) - 1, seg)
-
-    def on_tentative(text: str, start: float, end: float) -> None:
-        tentatives.append((time.monotonic() - t0, text, start, end))
-        log(f"{tentatives[-1][0]:8.2f}s preview [{start:6.2f}-{end:6.2f}] {text[-50:]}")
-
-    revisions: list[tuple[float, int, Segment]] = []
-    fed: list[np.ndarray] = []
-    labels: dict[int, str] = {}
-    attributor: Any = None
-    if args.speakers:
-        from interviewer.audio.speakers import LiveAttributor
-        from interviewer.audio.voices import encoder
-
-        def read(start: int, count: int) -> np.ndarray:
-            return np.concatenate(fed)[start:start + count]
-
-        attributor = LiveAttributor(read, lambda key, seg: labels.__setitem__(key, seg.speaker), enc=encoder())
-
-    def on_revise(index: int, seg: Segment) -> None:
-        t = time.monotonic() - t0
-        revisions.append((t, index, seg))
-        log(f"{t:7.2f}s revise #{index} [{seg.start:6.2f}-{seg.end:6.2f}] {seg.text}")
-
-    stream = StreamingTranscriber(tr, speaker="mix", on_commit=on_commit, on_tentative=on_tentative,
-                                  on_revise=on_revise,
-                                  config=StreamConfig(beam_size=args.beam, revise_beam=args.revise_beam or None))
-    source = FileSource(args.file)
-    done = threading.Event()
-    errors: list[Exception] = []
-
-    def on_end(error: Exception | None) -> None:
-        if error:
-            errors.append(error)
-        done.set()
-
-    log(f"replaying {args.file.name} ({audio_s:.1f} s) in real time, beam {args.beam}")
-    def feed(block: np.ndarray) -> None:
-        fed.append(block)
-        stream.feed(block)
-
-    t0 = time.monotonic()
-    source.start(feed, on_end)
-    done.wait()
-    source.stop()
-    stream.finish()
-    live_wall = time.monotonic() - t0
-    speakers: dict[str, Any] = {}
-    if attributor is not None:
-        attributor.finish()
-        right = total = 0
-        for i, (_, seg) in enumerate(commits):
-            for w in seg.words:
-                j = assign(Segment(w.start, w.end, w.word), turns)
-                if j is not None:
-                    right += labels.get(i) == turns[j]["speaker"]
-                    total += 1
-        speakers = {"speakers_cpu_s": round(attributor.cpu_s, 3),
-                    "speakers_core_pct": round(100 * attributor.cpu_s / audio_s, 2),
-                    "speakers_words_right": round(right / total, 4) if total else None,
-                    "speakers_rule": attributor.rule}
-    if errors or stream.error:
-        raise SystemExit(f"replay failed: {errors[0] if errors else stream.error!r}")
-
-    # ---- end-of-turn latency
-    last_commit: dict[int, float] = {}
-    for t, seg in commits:
-        i = assign(seg, turns)
-        if i is not None:
-            last_commit[i] = max(last_commit.get(i, t), t)
-    latencies = [last_commit[i] - float(turn["end"]) for i, turn in enumerate(turns) if i in last_commit]
-    ends = speech_ends(args.file, turns)
-    speech_latencies = [last_commit[i] - ends[i] for i in range(len(turns)) if i in last_commit]
-    for i, turn in enumerate(turns):
-        got = (f"{last_commit[i] - float(turn['end']):.2f} s (from speech end {ends[i]:.2f}: "
-               f"{last_commit[i] - ends[i]:.2f} s)") if i in last_commit else "no segment"
-        log(f"turn {i:2d} {turn['speaker']:<12} ends {float(turn['end']):7.2f}: latency {got}")
-
-    # ---- tentative update gaps while a turn is in progress
-    max_gap = 0.0
-    first_tentative = 0.0
-    # What the evaluator sees change: a preview, or the utterance's committed text replacing it.
-    updates = sorted([t for t, *_ in tentatives] + [t for t, _ in commits])
-    display_gap = 0.0
-    for turn in turns:
-        ts = [t for t in updates if float(turn["start"]) <= t <= float(turn["end"])]
-        if len(ts) > 1:
-            k = int(np.argmax(np.diff(ts)))
-            if ts[k + 1] - ts[k] > display_gap:
-                display_gap = ts[k + 1] - ts[k]
-                log(f"longest display gap so far: {display_gap:.2f} s, {ts[k]:.2f}-{ts[k + 1]:.2f}")
-                for d in decodes:
-                    if d["wall_end"] > ts[k] and d["wall_start"] < ts[k + 1]:
-                        log(f"  during it: {d}")
-    for turn in turns:
-        ts = sorted(t for t, *_ in tentatives if float(turn["start"]) <= t <= float(turn["end"]))
-        gaps = np.diff(ts) if len(ts) > 1 else []
-        if len(gaps):
-            max_gap = max(max_gap, float(np.max(gaps)))
-        if ts:
-            first_tentative = max(first_tentative, ts[0] - float(turn["start"]))
-
-    # ---- accuracy
     reference = " ".join(str(t["text"]) for t in turns)
-    first_text = " ".join(s.text for _, s in sorted(commits, key=lambda c: c[1].start))
-    first_wer = wer(reference, first_text)
-    final = [s for _, s in commits]
-    for _, i, seg in revisions:
-        final[i] = seg
-    live_text = " ".join(s.text for s in sorted(final, key=lambda s: s.start))
-    live_wer = wer(reference, live_text)
-    lags = [t - commits[i][0] for t, i, _ in revisions]
-    offline_wer = None
-    offline_wall = None
-    if not args.no_offline:
-        log(f"offline transcription, beam {args.offline_beam}")
-        t1 = time.monotonic()
-        result = tr.transcribe_file(args.file, beam_size=args.offline_beam)
-        offline_wall = time.monotonic() - t1
-        offline_wer = wer(reference, " ".join(s.text for s in result.segments))
+    audio_s = float(sf.info(str(args.file)).duration)
+    ends = speech_ends(args.file, turns)
 
+    log("whole-file transcription (the machine's RTF, and the offline WER)")
+    tr = Transcriber()
+    tr.transcribe_file(args.file, beam_size=args.offline_beam)  # warm-up
+    t1 = time.monotonic()
+    offline = tr.transcribe_file(args.file, beam_size=args.offline_beam)
+    rtf = (time.monotonic() - t1) / audio_s
+    offline_wer = wer(reference, " ".join(s.text for s in offline.segments))
+    del tr
+
+    allowed = sorted(os.sched_getaffinity(0))
+    conditions: list[tuple[str, list[int] | None, int]] = []
+    if not args.no_unloaded:
+        conditions.append(("unloaded", None, 0))
+    if args.cores:
+        conditions.append((f"cores={args.cores}", allowed[:args.cores], 0))
+    if args.load:  # on all the cores: N of them kept busy by others, like a video call
+        conditions.append((f"load={args.load}", None, args.load))
+    runs: list[dict[str, Any]] = []
+    dumps: dict[str, Any] = {}
+    for name, cores, load in conditions:
+        log(f"replaying {args.file.name} ({audio_s:.1f} s) in real time: {name}")
+        lines = replay(args.file, beam=args.beam, cores=cores, load=load)["lines"]
+        dumps[name] = [{"t": round(t, 3), **obj} for t, obj in lines]
+        run = {"condition": name, "cores": len(cores) if cores else len(allowed), "load": load,
+               **measure(lines, turns, ends, reference, audio_s)}
+        run["wer_delta_points"] = round((run["live_wer"] - offline_wer) * 100, 2)
+        runs.append(run)
+        log(json.dumps(run))
     if args.dump:
         args.dump.parent.mkdir(parents=True, exist_ok=True)
-        args.dump.write_text(json.dumps({
-            "commits": [{"wall": t, **seg.to_dict()} for t, seg in commits],
-            "previews": [{"wall": t, "text": x, "start": a, "end": b} for t, x, a, b in tentatives],
-            "revisions": [{"wall": t, "index": i, **seg.to_dict()} for t, i, seg in revisions],
-            "decodes": decodes,
-            "offline": [seg.to_dict() for seg in result.segments] if not args.no_offline else None,
-        }, indent=1), encoding="utf-8")
-    print(json.dumps({
-        "file": str(args.file),
-        "audio_s": round(audio_s, 3),
-        "turns": len(turns),
-        "latency_p50_s": pct(latencies, 50),
-        "latency_p95_s": pct(latencies, 95),
-        "latency_max_s": round(max(latencies), 3) if latencies else None,
-        "live_wer": round(live_wer, 4),
-        "offline_wer": round(offline_wer, 4) if offline_wer is not None else None,
-        "wer_delta_points": round((live_wer - offline_wer) * 100, 2) if offline_wer is not None else None,
-        "tentative_max_gap_s": round(max_gap, 3),
-        "display_max_gap_s": round(display_gap, 3),
-        "beam": args.beam,
-        "model": tr.label,
-        "turns_missed": len(turns) - len(latencies),
-        "first_tentative_max_s": round(first_tentative, 3),
-        "speech_end_latency_p50_s": pct(speech_latencies, 50),
-        "speech_end_latency_p95_s": pct(speech_latencies, 95),
-        "speech_end_latency_max_s": round(max(speech_latencies), 3) if speech_latencies else None,
-        "live_wall_s": round(live_wall, 3),
-        "offline_wall_s": round(offline_wall, 3) if offline_wall is not None else None,
-        "first_pass_wer": round(first_wer, 4),
-        "first_pass_wer_delta_points": round((first_wer - offline_wer) * 100, 2) if offline_wer is not None
-        else None,
-        "revise_beam": args.revise_beam or None,
-        "revisions": len(revisions),
-        "revisions_run": stream.revisions_run,
-        "revisions_dropped": stream.revisions_dropped,
-        "consolidated": stream.consolidated,
-        "consolidations_dropped": stream.consolidations_dropped,
-        "consolidate_decode_max_s": round(stream.consolidate_decode_max_s, 3),
-        "revise_lag_p50_s": pct(lags, 50),
-        "revise_lag_max_s": round(max(lags), 3) if lags else None,
-        "revise_decode_max_s": round(stream.revise_decode_max_s, 3),
-        **speakers,
-    }))
+        args.dump.write_text(json.dumps(dumps, indent=1), encoding="utf-8")
+    top = {k: v for k, v in runs[0].items() if k not in ("condition", "cores", "load")} if runs else {}
+    print(json.dumps({"file": str(args.file), "audio_s": round(audio_s, 3), "turns": len(turns), "model": offline.model,
+                      "beam": args.beam, "rtf_whole_file": round(rtf, 4), "offline_wer": round(offline_wer, 4),
+                      **top, "runs": runs}))
 
 
 if __name__ == "__main__":

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from interviewer.audio.decode import Float32Array
+from interviewer.audio.decode import Float32Array, iter_decode
 from interviewer.audio.speakers import Attribution, attribute
 from interviewer.audio.voices import model_path
 from interviewer.errors import AudioError
@@ -46,9 +47,11 @@ def session_probes(store: Store, session: dict[str, Any]) -> list[str]:
     return [p.text for p in kit.probes]
 
 
-def attribute_session_segments(store: Store, session: dict[str, Any], samples: Float32Array,
+def attribute_session_segments(store: Store, session: dict[str, Any], audio: Path | Float32Array,
                                segments: Sequence[Segment]) -> Attribution:
-    """Attribute `segments` of `session` (not yet stored) and record which rule decided in the session row."""
+    """Attribute `segments` of `session` (not yet stored) and record which rule decided in the session row.
+    `audio`: the recording (decoded as it is read: bounded memory), or its samples."""
+    samples = iter_decode(audio, vault=store.vault, chunk=1 << 16) if isinstance(audio, Path) else audio
     evaluator = str(session.get("evaluator") or "")
     profile = voice_profile(store, evaluator) if evaluator else None
     result = attribute(samples, segments, profile=None if profile is None else np.asarray(profile, np.float32),
@@ -68,13 +71,13 @@ def speaker_rule(session: dict[str, Any]) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
-def try_attribute(store: Store, session: dict[str, Any], samples: Float32Array,
+def try_attribute(store: Store, session: dict[str, Any], audio: Path | Float32Array,
                   segments: Sequence[Segment]) -> tuple[list[Segment], str]:
     """The segments attributed by voice when possible, else unchanged, with a warning sentence ("" if none)."""
     if not segments or not attributable(session, segments):
         return list(segments), ""
     try:
-        result = attribute_session_segments(store, session, samples, segments)
+        result = attribute_session_segments(store, session, audio, segments)
     except AudioError as exc:
         return list(segments), f"speakers not told apart: {exc}"
     return result.segments, ""

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
-from interviewer import __version__, cli_numbers, cli_privacy, cli_reports, cli_review
+from interviewer import __version__, cli_calls, cli_numbers, cli_privacy, cli_reports, cli_review
 from interviewer.config import DATA_DIR_ENV, DataDir, resolve_data_dir
 from interviewer.errors import UserError
 from interviewer.files import private_dir, temp_file
@@ -197,6 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("calibration", help="agreement between evaluators (Krippendorff's alpha), leniency, flags")
     p.add_argument("--role", default=None)
     p.add_argument("--format", choices=["text", "json"], default="text")
+    cli_calls.add_calibration_options(p)
     _common(p)
 
     p = sub.add_parser("bundle", help="move sessions between laptops")
@@ -254,6 +255,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_review.register(sub)
     cli_privacy.register(sub)
+    cli_calls.register(sub)
 
     p = sub.add_parser("claims", help="a resume's claims, with topics and probing prompts")
     p.add_argument("resume", type=Path, help=".txt, .md, .pdf or .docx")
@@ -316,8 +318,12 @@ def _segment_line(seg: Segment, final: bool = True) -> dict[str, Any]:
 def cmd_transcribe_realtime(args: argparse.Namespace, sv: Services, tr: Transcriber) -> int:
     import threading
 
+    from interviewer.audio.catchup import give_back
+    from interviewer.audio.pace import LoadStatus
     from interviewer.audio.sources import FileSource
     from interviewer.audio.streaming import StreamConfig, StreamingTranscriber
+    from interviewer.catchup import CATCH_UP_BEAM
+    from interviewer.session import measured_pace
 
     emit = JsonLines(sv.out)
     source = FileSource(args.audio, speed=args.speed)
@@ -340,8 +346,13 @@ def cmd_transcribe_realtime(args: argparse.Namespace, sv: Services, tr: Transcri
         if args.format == "jsonl":  # index: which "final" line (counted from 0) this one replaces
             emit({**_segment_line(seg), "revised": True, "index": index})
 
+    def on_load(status: LoadStatus) -> None:
+        if args.format == "jsonl":
+            emit(status.to_event())
+
+    pace = measured_pace(tr, on_load)
     stream = StreamingTranscriber(tr, speaker=source.name, on_commit=on_commit, on_tentative=on_tentative,
-                                  on_revise=on_revise, config=StreamConfig(beam_size=args.beam))
+                                  on_revise=on_revise, config=StreamConfig(beam_size=args.beam), pace=pace)
 
     def on_end(error: Exception | None) -> None:
         if error:
@@ -350,12 +361,21 @@ def cmd_transcribe_realtime(args: argparse.Namespace, sv: Services, tr: Transcri
 
     if args.format == "jsonl":
         emit({"event": "start"})
+        pace.announce()
     source.start(stream.feed, on_end)
     try:
         done.wait()
     finally:
         source.stop()
         stream.finish()
+    if stream.needs_catch_up and not errors:
+        # What the busy machine put off: the file transcribed whole, its words given back to the lines.
+        progress = CatchUpProgress(emit if args.format == "jsonl" else None)
+        progress(0.0)
+        whole = tr.transcribe_file(args.audio, beam_size=CATCH_UP_BEAM, speaker=source.name, progress=progress)
+        for index, seg in sorted(give_back(segments, list(whole.segments)).items()):  # one track: time order
+            on_revise(index, seg)
+        progress(1.0)
     if args.format != "jsonl":
         sv.out.write(FORMATTERS[args.format](segments))
         sv.out.flush()
@@ -364,11 +384,22 @@ def cmd_transcribe_realtime(args: argparse.Namespace, sv: Services, tr: Transcri
     return 0
 
 
-def cmd_transcribe(args: argparse.Namespace, sv: Services) -> int:
-    from interviewer.audio.decode import decode_file
+class CatchUpProgress:
+    """`{"event": "catch-up", "progress": F}` lines while what was put off is done after the end (every 5 %)."""
 
-    # Decode first: a bad file is reported before a model is loaded.
-    shortfall = _check_audio(args.audio, decode_file(args.audio))
+    def __init__(self, emit: Callable[[dict[str, Any]], None] | None) -> None:
+        self.emit = emit
+        self.last = -1.0
+
+    def __call__(self, fraction: float) -> None:
+        if self.emit is not None and (fraction >= 1.0 or fraction - self.last >= 0.05):
+            self.last = fraction
+            self.emit({"event": "catch-up", "progress": round(min(1.0, fraction), 3)})
+
+
+def cmd_transcribe(args: argparse.Namespace, sv: Services) -> int:
+    # A bad file is reported before a model is loaded (its start decoded, not the whole of it).
+    shortfall = _check_audio(args.audio)
     if args.beam is None:
         args.beam = LIVE_BEAM if args.realtime else FILE_BEAM
     tr = sv.make_transcriber(args.model, args.beam, args.allow_download)
@@ -385,12 +416,18 @@ def cmd_transcribe(args: argparse.Namespace, sv: Services) -> int:
     return 0
 
 
-def _check_audio(path: Path, decoded: Any) -> str:
-    """Refuse a file without a single sample; return how a truncated WAV falls short ("" if it does not)."""
-    from interviewer.audio.decode import wav_shortfall
+def _check_audio(path: Path) -> str:
+    """Refuse a file that does not decode or has not a single sample (only its first second is decoded);
+    return how a truncated WAV falls short ("" if it does not)."""
+    from interviewer.audio.decode import SAMPLE_RATE, iter_blocks, wav_shortfall
 
     shortfall = wav_shortfall(path)
-    if not len(decoded.samples):
+    blocks = iter_blocks(path, block=SAMPLE_RATE)
+    try:
+        first = next(blocks, None)
+    finally:
+        blocks.close()
+    if first is None or not len(first):
         raise UserError("has no audio" + (f" (it is truncated: {shortfall})" if shortfall else ""), path=path)
     return shortfall
 
@@ -406,13 +443,11 @@ def import_recording(sv: Services, *, audio: Path, candidate: str, role: str | N
                      evaluator: str, model: str | None, beam: int, allow_download: bool,
                      resume: Path | None = None) -> str:
     """Copy a recording into the data dir, transcribe it and store it as a complete session."""
-    from interviewer.audio.decode import decode_file
     from interviewer.notes.kits import default_kit_path, load_kit
     from interviewer.notes.store import new_id
     from interviewer.session import SessionLock
 
-    decoded = decode_file(audio)
-    shortfall = _check_audio(audio, decoded)
+    shortfall = _check_audio(audio)
     tr = sv.make_transcriber(model, beam, allow_download)
     kit_path = default_kit_path()
     kit = load_kit(kit_path)
@@ -451,12 +486,12 @@ def import_recording(sv: Services, *, audio: Path, candidate: str, role: str | N
             # One mixed recording: who said what, by voice (the evaluator's profile, else who asks the questions)
             from interviewer.attribution import try_attribute
 
-            segments, problem = try_attribute(store, store.session(sid), decoded.samples, result.segments)
+            segments, problem = try_attribute(store, store.session(sid), sv.data_dir.root / rel, result.segments)
             if problem:
                 sv.warn(f"{audio}: {problem}")
             with store.atomic():
                 store.add_segments(sid, segments)
-                store.update_session(sid, status="complete", duration_s=decoded.duration_s, ended_at=store.now())
+                store.update_session(sid, status="complete", duration_s=result.duration_s, ended_at=store.now())
         finally:
             lock.release()
         if result.truncated:
@@ -550,6 +585,7 @@ def cmd_record(args: argparse.Namespace, sv: Services) -> int:
     import threading
 
     from interviewer.audio.sources import open_source
+    from interviewer.refine import Cancelled
     from interviewer.session import Listener, LiveSession, SessionSpec, Track
 
     consent = _require_consent(args.consent)
@@ -574,7 +610,8 @@ def cmd_record(args: argparse.Namespace, sv: Services) -> int:
         sv.warn(msg)
 
     listener = Listener(started=lambda sid: emit({"event": "start", "session": sid}), segment=on_segment,
-                        revised=on_revised, stopped=lambda reason: stopped.set(), error=on_error)
+                        revised=on_revised, stopped=lambda reason: stopped.set(), error=on_error,
+                        load=lambda status: emit(status.to_event()))
     from interviewer.audio.streaming import StreamConfig
 
     session = LiveSession(store=store, data_dir=sv.data_dir, transcriber=tr, tracks=tracks,
@@ -583,7 +620,12 @@ def cmd_record(args: argparse.Namespace, sv: Services) -> int:
                           listener=listener, config=StreamConfig(beam_size=args.beam),
                           attribute_speakers=len(tracks) == 1)
 
+    cancel_catch_up = threading.Event()
+
     def on_signal(signum: int, frame: Any) -> None:
+        if session.state == "stopped":
+            cancel_catch_up.set()  # a second Ctrl-C during the catch-up: it goes on at the next start
+            return
         threading.Thread(target=session.stop, args=(f"signal {signum}",), daemon=True).start()
 
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
@@ -593,6 +635,13 @@ def cmd_record(args: argparse.Namespace, sv: Services) -> int:
             if args.seconds is not None and session.elapsed_s >= args.seconds:
                 session.stop("--seconds reached")
         session.wait()
+        if session.needs_catch_up:
+            progress = CatchUpProgress(emit)
+            progress(0.0)
+            try:
+                session.catch_up(progress=progress, cancel=cancel_catch_up, on_revised=on_revised)
+            except Cancelled as exc:
+                sv.warn(str(exc))
     finally:
         for s, h in previous.items():
             signal.signal(s, h)
@@ -608,10 +657,23 @@ def cmd_record(args: argparse.Namespace, sv: Services) -> int:
 
 
 def cmd_recover(args: argparse.Namespace, sv: Services) -> int:
+    from interviewer.catchup import catch_up_session, pending
+
     results = run_recovery(sv, model=args.model, quiet=True)
     for r in results:
         sv.print(r.message())
-    if not results:
+    store = sv.open_store()
+    try:
+        todo = pending(store)
+        if todo:
+            tr = sv.make_transcriber(args.model, 5, allow_download=False)
+        for sid in todo:
+            done = catch_up_session(store, sid, tr)
+            sv.print(f"caught up session {sid[:8]}: the whole recording transcribed again, "
+                     f"{done.revised} line(s) improved")
+    finally:
+        store.close()
+    if not results and not todo:
         sv.print("Nothing to recover.")
     return 0
 
@@ -751,7 +813,7 @@ def cmd_kit(args: argparse.Namespace, sv: Services) -> int:
     if action == "validate":
         kit = load_kit(args.file, sv.vault())
         sv.say(f"{args.file}: ok — {len(kit.criteria)} criteria, {len(kit.probes)} probes, "
-               f"{len(kit.topics)} topics")
+               f"{len(kit.topics)} topics, {len(kit.extra.get('scenarios', []))} scenario cards")
         return 0
     if action == "list":
         sv.say(f"default (read-only)  {default_kit_path()}")
@@ -795,6 +857,8 @@ def cmd_calibration(args: argparse.Namespace, sv: Services) -> int:
     store = sv.open_store()
     try:
         report = calibration(store, args.role)
+        if getattr(args, "by_call", False):
+            report = cli_calls.by_call_report(store, args.role, report)
     finally:
         store.close()
     if args.format == "json":
@@ -812,6 +876,7 @@ def cmd_calibration(args: argparse.Namespace, sv: Services) -> int:
         sv.say(f"  {name}: offset from the panel {off} over {e['n']} shared ratings")
     for f in report["flags"]:
         sv.say(f"  FLAG {f['evaluator']} gave {f['score']} for {f['criterion']} ({f['candidate']}): {f['reason']}")
+    cli_calls.print_by_call(sv, report)
     return 0
 
 
@@ -1074,6 +1139,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Services], int]] = {
     "plan": cmd_plan,
     **cli_review.COMMANDS,
     **cli_privacy.COMMANDS,
+    **cli_calls.COMMANDS,
 }
 
 # Commands that open the store run recovery first, so a crashed session is never left behind.

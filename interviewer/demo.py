@@ -81,6 +81,7 @@ class ScriptedTagger:
         self.failure = dict(data["failure_story"])
         self.scenario = dict(data["scenario"])
         self.ticks = sorted(self.scenario.get("ticks", []), key=lambda t: t["at"])
+        self.asks = sorted(data.get("asks", []), key=lambda a: a["at"])
         self.scenario_use: str | None = None
         self.session_id: str | None = None
         self.added: list[str] = []
@@ -91,6 +92,8 @@ class ScriptedTagger:
     def due(self, upto: float) -> int:
         """Tag every moment up to `upto` seconds; returns how many were added."""
         n = 0
+        while self.session_id and self.asks and self.asks[0]["at"] <= upto:
+            self._ask(self.asks.pop(0))
         while self.session_id and self.pending and self.pending[0]["at"] <= upto:
             t = self.pending.pop(0)
             claim = next((c["id"] for c in self.claims
@@ -110,12 +113,21 @@ class ScriptedTagger:
             self._story_and_scenario(upto)
         return n
 
+    def _ask(self, a: dict[str, Any]) -> None:
+        """A probe marked as asked (the live window's A key): a judgment call whose answer runs to the next."""
+        assert self.session_id is not None
+        probe = next(p for p in self.kit.probes if p.id == a["probe"])
+        claim = next((c["id"] for c in self.claims
+                      if a.get("claim") and a["claim"].lower() in c["text"].lower()), None)
+        self.store.add_probe_ask(session_id=self.session_id, probe_key=probe.id, probe_text=probe.text,
+                                 at_s=a["at"], claim_id=claim, criterion=probe.criterion, evaluator=EVALUATOR)
+
     def _story_and_scenario(self, upto: float) -> None:
         assert self.session_id is not None
         sc = self.scenario
         if self.scenario_use is None and sc.get("open", 1e9) <= upto:
             card = next(s for s in panel.scenarios(self.kit) if s["id"] == sc["id"])
-            self.scenario_use = panel.open_scenario(self.store, self.session_id, card, sc["open"])
+            self.scenario_use = panel.open_scenario(self.store, self.session_id, card, sc["open"], EVALUATOR)
         while self.scenario_use and self.ticks and self.ticks[0]["at"] <= upto and self.added:
             tick = self.ticks.pop(0)
             panel.tick_constraint(self.store, self.scenario_use, tick["constraint"], evidence_id=self.added[-1],
@@ -138,6 +150,12 @@ class ScriptedTagger:
             self.store.rate(session_id=self.session_id, criterion=r["criterion"], evaluator=r["evaluator"],
                             score=r["score"], evidence_ids=ids, reason=r.get("reason", ""))
             n += 1
+        calls = {c["key"]: c["id"] for c in self.store.calls(self.session_id)}
+        for r in script().get("call_ratings", []):
+            if r["key"] in calls:
+                ids = [self.added[i] for i in r.get("evidence", []) if i < len(self.added)]
+                self.store.rate_call(calls[r["key"]], evaluator=r["evaluator"], score=r["score"], evidence_ids=ids,
+                                     reason=r.get("reason", ""))
         return n
 
 
@@ -163,6 +181,8 @@ def run_headless(store: Store, data_dir: DataDir, transcriber: Any, out: Path, *
         listener=listener, config=StreamConfig(beam_size=beam))
     sid = session.start()
     done.wait()
+    session.wait()
+    session.catch_up()  # what a busy machine put off (quotes of the scripted evidence re-read after it)
     tagger.due(float("inf"))
     ratings = tagger.rate()
     out.mkdir(parents=True, exist_ok=True)
@@ -178,5 +198,6 @@ def run_headless(store: Store, data_dir: DataDir, transcriber: Any, out: Path, *
             reports.compare_pdf(store, ROLE, out / "compare.pdf"),
             reports.calibration_pdf(store, ROLE, out / "calibration.pdf")]
     return {"session": sid, "segments": len(export["segments"]), "evidence": len(tagger.added),
-            "ratings": ratings, "out": str(out), "status": export["session"]["status"],
+            "ratings": ratings, "calls": len(export["judgment_calls"]), "out": str(out),
+            "status": export["session"]["status"],
             "pdfs": [str(p) for p in pdfs]}

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from interviewer.audio.decode import SAMPLE_RATE, decode_file
+from interviewer.audio.decode import SAMPLE_RATE, decode_tail, iter_blocks
 from interviewer.audio.recorder import repair_wav
 from interviewer.config import DataDir
 from interviewer.errors import UserError
@@ -82,19 +82,17 @@ def recover_one(store: Store, row: dict[str, Any], transcriber: Any) -> Recovere
                        if imported else f"{path}: the recording is missing")
             continue
         try:
-            if imported:
-                audio = decode_file(path, vault=store.vault).samples
-                frames = len(audio)
+            if imported:  # counted as it streams by: a long file is never held whole
+                frames = sum(len(block) for block in iter_blocks(path, vault=store.vault))
             else:
                 frames = repair_wav(path, vault=store.vault)
-                audio = decode_file(path, vault=store.vault).samples
         except UserError as exc:
             problem = str(exc)
             continue
         duration = max(duration, frames / SAMPLE_RATE)
         track_last = max((s.end for s in store.segments(sid) if s.speaker == speaker), default=0.0) \
             if len(tracks) > 1 else last_end
-        tail = audio[int(track_last * SAMPLE_RATE):]
+        tail = decode_tail(path, int(track_last * SAMPLE_RATE), vault=store.vault)
         segs = transcriber.transcribe_array(tail, offset=track_last, speaker=speaker, vad=True,
                                             word_timestamps=True) if len(tail) > SAMPLE_RATE // 4 else []
         segs = [s for s in segs if s.end > track_last + 0.05]

@@ -62,17 +62,10 @@ def _attributed(store: Store, session: dict[str, Any], path: Path, segments: lis
                 notes: list[str]) -> list[Segment]:
     """A one-track session's new segments labelled interviewer/candidate by voice (when it has no track label)."""
     from interviewer.attribution import attributable, try_attribute
-    from interviewer.audio.decode import decode_file
-    from interviewer.errors import AudioError
 
     if not attributable(session, segments):
         return segments
-    try:
-        samples = decode_file(path, vault=store.vault).samples
-    except AudioError as exc:
-        notes.append(f"speakers not told apart: {exc}")
-        return segments
-    out, problem = try_attribute(store, session, samples, segments)
+    out, problem = try_attribute(store, session, path, segments)
     if problem:
         notes.append(problem)
     return out

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from interviewer.audio.decode import SAMPLE_RATE, Float32Array
+from interviewer.audio.pace import LoadStatus, Pace, probe_speed
 from interviewer.audio.recorder import DiskFullError, Recorder, check_headroom
 from interviewer.audio.sources import AudioSource
 from interviewer.audio.streaming import StreamConfig, StreamingTranscriber
@@ -41,6 +42,8 @@ class Listener:
     level: Callable[[str, float], None] = lambda speaker, dbfs: None
     stopped: Callable[[str], None] = lambda reason: None
     error: Callable[[str], None] = lambda message: None
+    # The live path's answer to the machine's speed (see interviewer.audio.pace), on every change.
+    load: Callable[[LoadStatus], None] = lambda status: None
     # A stored microphone segment found to be the echo of the call (the call track said it too) was removed.
     removed: Callable[[str], None] = lambda segment_id: None
 
@@ -122,7 +125,7 @@ class LiveSession:
                  spec: SessionSpec, listener: Listener | None = None, config: StreamConfig | None = None,
                  free_bytes: Callable[[Path], int] = lambda p: shutil.disk_usage(p).free,
                  clock: Callable[[], float] = time.monotonic, inhibitor: Any = None,
-                 attribute_speakers: bool = False) -> None:
+                 pace: Pace | None = None, attribute_speakers: bool = False) -> None:
         if not tracks:
             raise UserError("a session needs at least one audio source")
         if not spec.consent:
@@ -136,6 +139,8 @@ class LiveSession:
         self.config = config or StreamConfig()
         self._free_bytes = free_bytes
         self._clock = clock
+        # One for all tracks: a commit on either holds up the optional work of both. None: measured at start.
+        self.pace = pace
         self.session_id: str | None = None
         self.state = "idle"
         self.stop_reason = ""
@@ -176,6 +181,8 @@ class LiveSession:
                                  audio_path2=paths[1].as_posix() if len(paths) > 1 else None,
                                  speakers=",".join(t.speaker for t in self.tracks))
         self.session_id = sid
+        if self.pace is None:
+            self.pace = measured_pace(self.transcriber, self.listener.load)
         self._session_lock = SessionLock(self.data_dir.audio_dir / f"{sid}.lock")
         self._session_lock.acquire()
         self.inhibitor.acquire()  # no idle sleep while recording, where the platform allows
@@ -186,7 +193,7 @@ class LiveSession:
                 commit, revise = self._committer(sid, len(self._committed))
                 track.stream = StreamingTranscriber(
                     self.transcriber, speaker=track.speaker, config=self.config,
-                    reader=track.recorder.read, name=f"transcribe {track.speaker}",
+                    reader=track.recorder.read, name=f"transcribe {track.speaker}", pace=self.pace,
                     on_commit=commit, on_revise=revise,
                     on_tentative=self._tentative(track.speaker))
             if self.attribute_speakers and len(self.tracks) == 1:
@@ -198,6 +205,7 @@ class LiveSession:
             self._finish("failed to start", status="failed")
             raise
         self.listener.started(sid)
+        self.pace.announce()
         return sid
 
     def _attributor(self, sid: str, track: Track) -> Any:
@@ -346,6 +354,22 @@ class LiveSession:
     def backlog_s(self) -> float:
         return max((t.stream.backlog_s for t in self.tracks if t.stream), default=0.0)
 
+    @property
+    def needs_catch_up(self) -> bool:
+        """Whether polishing was put off (a busy machine): see `catch_up` and interviewer.catchup."""
+        return any(t.stream is not None and t.stream.needs_catch_up for t in self.tracks)
+
+    def catch_up(self, *, progress: Callable[[float], None] | None = None, cancel: threading.Event | None = None,
+                 on_revised: Callable[[str, Segment], None] | None = None) -> int:
+        """After the stop: do what was put off, on the recording (segments revised in place). The number of
+        segments revised; 0 at once if nothing was put off."""
+        from interviewer.catchup import catch_up_session
+
+        if not self.session_id or not self._saved.is_set() or not self.needs_catch_up:
+            return 0
+        return catch_up_session(self.store, self.session_id, self.transcriber, progress=progress, cancel=cancel,
+                                on_revised=on_revised).revised
+
     def wait(self, timeout: float | None = None) -> bool:
         """True once the session is fully saved (recording closed, status written)."""
         return self._saved.wait(timeout)
@@ -381,9 +405,19 @@ class LiveSession:
         self.stop_reason = reason
         if self.session_id:
             self.store.update_session(self.session_id, status=status, ended_at=self.store.now(),
-                                      duration_s=max(self.elapsed_s, self.store.last_segment_end(self.session_id)))
+                                      duration_s=max(self.elapsed_s, self.store.last_segment_end(self.session_id)),
+                                      catch_up=int(self.needs_catch_up))
         if self._session_lock is not None:
             self._session_lock.release()
         self.inhibitor.release()
         self._saved.set()
         self.listener.stopped(reason)
+
+
+def measured_pace(transcriber: Any, on_status: Callable[[LoadStatus], None]) -> Pace:
+    """A `Pace` started from this machine's speed now: one short decode (see `probe_speed`), or none for a
+    transcriber that cannot (a test's stand-in)."""
+    start = 0.0
+    if getattr(transcriber, "measures_speed", False):
+        start = probe_speed(transcriber)
+    return Pace(on_status=on_status, commit_decode_s=start)

@@ -9,6 +9,7 @@ import pytest
 import soundfile as sf
 
 from interviewer.audio.decode import SAMPLE_RATE
+from interviewer.audio.pace import Pace
 from interviewer.audio.sources import FileSource
 from interviewer.audio.streaming import StreamConfig
 from interviewer.errors import AudioError, UserError
@@ -33,6 +34,8 @@ def make(store, data_dir, transcriber, tracks, **kw):
                         segment=lambda sid, seg: events["segments"].append(seg),
                         stopped=events["stopped"].append, error=events["errors"].append)
     spec = kw.pop("spec", SessionSpec(candidate="Zoë Ðặng", consent="verbal", evaluator="Ada", role="MLE"))
+    # Not adaptive unless a test asks: what runs live must not depend on how busy this machine is.
+    kw.setdefault("pace", Pace(adaptive=False))
     session = LiveSession(store=store, data_dir=data_dir, transcriber=transcriber, tracks=tracks, spec=spec,
                           listener=listener, free_bytes=kw.pop("free_bytes", lambda p: 10**12), **kw)
     return session, events

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -96,38 +96,114 @@ def iter_decode(path: Path | str, *, sample_rate: int = SAMPLE_RATE,
         container.close()
 
 
-def decode_file(path: Path | str, *, sample_rate: int = SAMPLE_RATE, vault: Any = None) -> DecodedAudio:
-    """The whole file as mono float32 at `sample_rate`; a truncated file yields its valid part."""
+@dataclass
+class DecodeStatus:
+    """What `iter_blocks` found out about a file as it went: filled in while its blocks are read."""
+
+    declared_s: float | None = None
+    samples: int = 0
+    problem: str = ""
+    sample_rate: int = SAMPLE_RATE
+
+    @property
+    def duration_s(self) -> float:
+        return self.samples / self.sample_rate
+
+    @property
+    def truncated(self) -> bool:
+        return bool(self.problem)
+
+
+def _declared(container: av.container.InputContainer) -> float | None:
+    stream = container.streams.audio[0]
+    if stream.duration is not None and stream.time_base is not None:
+        return float(stream.duration * stream.time_base)
+    if container.duration is not None:
+        return float(container.duration / 1_000_000)
+    return None
+
+
+def _finite(arr: Float32Array) -> Float32Array:
+    """A float file can hold NaN or infinity: silence instead, so no later stage sees them."""
+    return arr if np.isfinite(arr).all() else np.nan_to_num(arr, nan=0.0, posinf=0.0, neginf=0.0)
+
+
+def iter_blocks(path: Path | str, *, sample_rate: int = SAMPLE_RATE, block: int = SAMPLE_RATE * 10,
+                vault: Any = None, status: DecodeStatus | None = None) -> Generator[Float32Array, None, None]:
+    """The file as mono float32 blocks of `block` samples (the last shorter), decoded as they are asked for:
+    memory does not grow with the file's length. `status` gets the declared length and, once the blocks are
+    used up, the samples decoded and the problem if the file was cut short or damaged (its valid part has been
+    yielded). A file with no decodable audio at all raises AudioError."""
     path = Path(path)
+    st = status if status is not None else DecodeStatus()
+    st.sample_rate = sample_rate
     container = _open(path, vault)
-    declared: float | None = None
     try:
+        st.declared_s = _declared(container)
         stream = container.streams.audio[0]
-        if stream.duration is not None and stream.time_base is not None:
-            declared = float(stream.duration * stream.time_base)
-        elif container.duration is not None:
-            declared = container.duration / 1_000_000
         resampler = av.AudioResampler(format="flt", layout="mono", rate=sample_rate)
-        blocks: list[Float32Array] = []
-        problem = ""
+        pending: list[Float32Array] = []
+        have = 0
         try:
             for frame in container.decode(stream):
-                blocks.extend(o.to_ndarray().reshape(-1).astype(np.float32, copy=False)
-                              for o in resampler.resample(frame))
-            blocks.extend(o.to_ndarray().reshape(-1).astype(np.float32, copy=False)
-                          for o in resampler.resample(None))
+                for out in resampler.resample(frame):
+                    arr = _finite(out.to_ndarray().reshape(-1).astype(np.float32, copy=True))
+                    pending.append(arr)
+                    have += len(arr)
+                    if have >= block:
+                        buf = np.concatenate(pending)
+                        for i in range(0, len(buf) - block + 1, block):
+                            st.samples += block
+                            yield buf[i:i + block]
+                        rest = buf[len(buf) - len(buf) % block:]
+                        pending, have = ([rest], len(rest)) if len(rest) else ([], 0)
+            for out in resampler.resample(None):
+                pending.append(_finite(out.to_ndarray().reshape(-1).astype(np.float32, copy=True)))
         except (av.error.FFmpegError, ValueError) as exc:
-            problem = f"decoding stopped early: {exc}"
+            st.problem = f"decoding stopped early: {exc}"
+        if pending:
+            buf = np.concatenate(pending)
+            if len(buf):
+                st.samples += len(buf)
+                yield buf
     finally:
         container.close()
+    if not st.samples and st.problem:
+        raise AudioError(f"no decodable audio ({st.problem})", path=path)
+    got = st.samples / sample_rate
+    if not st.problem and st.declared_s is not None and got < st.declared_s - TRUNCATION_TOLERANCE_S:
+        st.problem = f"the file is cut short: {got:.1f} s of the {st.declared_s:.1f} s its header declares"
+
+
+def probe(path: Path | str, *, vault: Any = None) -> None:
+    """Raise AudioError, naming the file, unless it opens and its first second of audio decodes (a quick
+    check before a model is loaded; the whole file is not read)."""
+    blocks = iter_blocks(path, block=SAMPLE_RATE, vault=vault)
+    try:
+        next(blocks, None)
+    finally:
+        blocks.close()
+
+
+def decode_tail(path: Path | str, start: int, *, vault: Any = None) -> Float32Array:
+    """The file's samples from sample `start` on, at SAMPLE_RATE; only those are held (a crashed recording's
+    untranscribed tail, not the hours before it)."""
+    kept: list[Float32Array] = []
+    pos = 0
+    for block in iter_blocks(path, vault=vault):
+        if pos + len(block) > start:
+            kept.append(block[max(0, start - pos):])
+        pos += len(block)
+    return np.concatenate(kept) if kept else np.zeros(0, dtype=np.float32)
+
+
+def decode_file(path: Path | str, *, sample_rate: int = SAMPLE_RATE, vault: Any = None) -> DecodedAudio:
+    """The whole file as mono float32 at `sample_rate`; a truncated file yields its valid part. Holds all of
+    it: for a file of any length use `iter_blocks`."""
+    status = DecodeStatus()
+    blocks = list(iter_blocks(path, sample_rate=sample_rate, block=sample_rate * 60, vault=vault, status=status))
     samples = np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.float32)
-    if not len(samples) and problem:
-        raise AudioError(f"no decodable audio ({problem})", path=path)
-    got = len(samples) / sample_rate
-    truncated = bool(problem) or (declared is not None and got < declared - TRUNCATION_TOLERANCE_S)
-    if truncated and not problem:
-        problem = f"the file is cut short: {got:.1f} s of the {declared:.1f} s its header declares"
-    return DecodedAudio(samples, sample_rate, declared, truncated, problem)
+    return DecodedAudio(samples, sample_rate, status.declared_s, status.truncated, status.problem)
 
 
 def wav_shortfall(path: Path | str) -> str:

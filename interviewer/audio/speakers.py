@@ -12,9 +12,7 @@ ambiguous ones fall below `UNCERTAIN_BELOW` and are shown as uncertain.
 from __future__ import annotations
 
 import re
-import sys
-from collections.abc import Sequence
-from contextlib import suppress
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,10 +62,8 @@ class Attribution:
 # ---------------------------------------------------------------- voices of a recording
 
 
-def speech_windows(samples: Float32Array, segments: Sequence[Segment], enc: VoiceEncoder,
-                   step_s: float = STEP_S) -> tuple[Float32Array, npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """Embeddings of the windows (WINDOW_S long, every `step_s`) that lie inside a transcribed segment;
-    returns (embeddings, window starts, window ends) in seconds."""
+def window_starts(segments: Sequence[Segment], step_s: float = STEP_S) -> list[float]:
+    """Where the windows (WINDOW_S long, every `step_s`) inside the transcribed segments start, in order."""
     win = WINDOW_S
     starts: list[float] = []
     for seg in segments:
@@ -80,26 +76,56 @@ def speech_windows(samples: Float32Array, segments: Sequence[Segment], enc: Voic
             t += step_s
         if starts[-1] + win < seg.end - step_s / 2:
             starts.append(seg.end - win)
-    if not starts:
-        return np.zeros((0, 256), np.float32), np.zeros(0), np.zeros(0)
-    n = int(win * SAMPLE_RATE)
+    return sorted(starts)
+
+
+def speech_windows(audio: Float32Array | Iterable[Float32Array], segments: Sequence[Segment], enc: VoiceEncoder,
+                   step_s: float = STEP_S) -> tuple[Float32Array, npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Embeddings of the windows (WINDOW_S long, every `step_s`) that lie inside a transcribed segment; returns
+    (embeddings, window starts, window ends) in seconds. `audio` is the samples, or blocks of them as a file is
+    decoded: only the stretch a window needs is held, so a recording of hours is attributed in bounded memory."""
     from interviewer.audio.voices import PARTIAL_FRAMES, mel_spectrogram, normalize_volume
 
-    mels, kept = [], []
-    for s in starts:
-        i = round(s * SAMPLE_RATE)
-        chunk = samples[i:i + n]
-        if not len(chunk) or float(np.sqrt(np.mean(np.square(chunk, dtype=np.float64)))) < SILENT_RMS:
-            continue  # digital silence: no voice to embed
-        chunk = np.pad(chunk, (0, max(0, n - len(chunk)))).astype(np.float32)
-        mels.append(mel_spectrogram(normalize_volume(chunk))[:PARTIAL_FRAMES])
-        kept.append(s)
+    starts = window_starts(segments, step_s)
+    n = int(WINDOW_S * SAMPLE_RATE)
+    blocks: Iterable[Float32Array] = [audio] if isinstance(audio, np.ndarray) else audio
+    buf = np.zeros(0, np.float32)
+    buf_at = 0  # sample index of buf[0]
+    i = 0
+    kept: list[float] = []
+    mels: list[Float32Array] = []
+    embs: list[Float32Array] = []
+
+    def take(final: bool) -> None:
+        nonlocal i
+        while i < len(starts):
+            a = round(starts[i] * SAMPLE_RATE)
+            if not final and a + n > buf_at + len(buf):
+                return
+            chunk = buf[max(0, a - buf_at):max(0, a - buf_at + n)]
+            i += 1
+            if not len(chunk) or float(np.sqrt(np.mean(np.square(chunk, dtype=np.float64)))) < SILENT_RMS:
+                continue  # digital silence (or past the end): no voice to embed
+            chunk = np.pad(chunk, (0, max(0, n - len(chunk)))).astype(np.float32)
+            mels.append(mel_spectrogram(normalize_volume(chunk))[:PARTIAL_FRAMES])
+            kept.append(starts[i - 1])
+            if len(mels) == 64:
+                embs.append(enc.forward(np.stack(mels)))
+                mels.clear()
+
+    for block in blocks:
+        buf = np.concatenate([buf, np.asarray(block, np.float32)])
+        take(final=False)
+        keep_from = round(starts[i] * SAMPLE_RATE) if i < len(starts) else buf_at + len(buf)
+        drop = min(len(buf), max(0, keep_from - buf_at))
+        buf, buf_at = buf[drop:], buf_at + drop
+    take(final=True)
+    if mels:
+        embs.append(enc.forward(np.stack(mels)))
     if not kept:
         return np.zeros((0, 256), np.float32), np.zeros(0), np.zeros(0)
-    starts = kept
-    embs = np.concatenate([enc.forward(np.stack(mels[i:i + 64])) for i in range(0, len(mels), 64)])
-    st = np.array(starts)
-    return embs, st, st + win
+    st = np.array(kept)
+    return np.concatenate(embs), st, st + WINDOW_S
 
 
 def _kmeans(embs: Float32Array, labels: npt.NDArray[np.int64], weights: npt.NDArray[np.float64],
@@ -282,7 +308,7 @@ def question_score(texts: Sequence[str], probes: Sequence[str]) -> float:
     return score
 
 
-def attribute(samples: Float32Array, segments: Sequence[Segment], *, profile: npt.NDArray[Any] | None = None,
+def attribute(samples: Float32Array | Iterable[Float32Array], segments: Sequence[Segment], *, profile: npt.NDArray[Any] | None = None,
               profile_name: str = "", probes: Sequence[str] = (), enc: VoiceEncoder | None = None) -> Attribution:
     """Label every segment of a one-source recording `interviewer` or `candidate` (see the module's doc)."""
     enc = enc or encoder()
@@ -409,14 +435,11 @@ class LiveAttributor:
                 "uncertain_segments": sum(lab[1] < UNCERTAIN_BELOW for lab in labels), "live": True}
 
     def _run(self) -> None:
-        import os
-        import threading
         import time
 
-        # Below the transcriber: on Linux a thread's nice value is its own (elsewhere this does nothing)
-        if hasattr(os, "setpriority") and sys.platform.startswith("linux"):
-            with suppress(OSError):
-                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+        from interviewer.audio.priority import lower_current_thread
+
+        lower_current_thread()  # optional work: below the transcriber's first pass
         while True:
             item = self._queue.get()
             if item is None:

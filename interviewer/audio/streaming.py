@@ -62,6 +62,8 @@ import numpy as np
 from interviewer.audio.consolidate import LOOK_AHEAD, Consolidation, ConsolidationJob
 from interviewer.audio.consolidate import WINDOW as WHISPER_WINDOW
 from interviewer.audio.decode import SAMPLE_RATE, Float32Array
+from interviewer.audio.pace import Pace
+from interviewer.audio.priority import lower_current_thread
 from interviewer.transcript import Segment, Word, normalise_word
 
 WINDOW = 512  # Silero VAD window, 32 ms at 16 kHz
@@ -193,8 +195,13 @@ class StreamingTranscriber:
     def __init__(self, transcriber: Any, *, speaker: str = "", on_commit: OnCommit,
                  on_tentative: OnTentative | None = None, on_revise: OnRevise | None = None,
                  config: StreamConfig | None = None, reader: Reader | None = None,
-                 vad: Callable[[Float32Array], Float32Array] | None = None, name: str = "transcriber") -> None:
+                 vad: Callable[[Float32Array], Float32Array] | None = None, name: str = "transcriber",
+                 pace: Pace | None = None) -> None:
         self.transcriber = transcriber
+        # Who decodes when (see interviewer.audio.pace): shared by the tracks of a session. By default only
+        # the gate (a live session passes one that also adapts to the machine: `session.measured_pace`).
+        self.pace = pace or Pace(adaptive=False)
+        self.shed = 0  # second-pass and consolidation windows not decoded live because the machine is busy
         self.speaker = speaker
         self.config = config or StreamConfig()
         self._on_commit = on_commit
@@ -331,6 +338,7 @@ class StreamingTranscriber:
                 if start > self._seen:
                     self._take(self._read_span(self._seen, start - self._seen))
                 self._take(block)
+                self.pace.backlog(self.backlog_s)
                 with self._lock:
                     gap = self._gap_from
                 if gap is not None and self._queue.empty():
@@ -388,13 +396,14 @@ class StreamingTranscriber:
             silence = (win_end - self._last_voice) / SAMPLE_RATE
             length = (win_end - self._utt_start) / SAMPLE_RATE
             end = self._last_voice + int(cfg.pad_s * SAMPLE_RATE)
-            soft = cfg.soft_split_after_s is not None and length >= cfg.soft_split_after_s \
+            split_after = cfg.soft_split_after_s if cfg.soft_split_after_s is not None else self.pace.split_after_s
+            soft = split_after is not None and length >= split_after \
                 and silence >= cfg.soft_split_silence_s and end <= self._seen
             if silence >= cfg.min_silence_s or soft:
                 self._end_utterance(end)
             elif length >= cfg.max_utterance_s:
                 self._end_utterance(self._best_split(win_end))
-            elif silence >= cfg.speculate_after_s and end <= self._seen and (
+            elif silence >= cfg.speculate_after_s and end <= self._seen and self.pace.speculate and (
                     self._speculation is None or self._speculation[:2] != (self._utt_start, end)):
                 self._speculation = (self._utt_start, end, self._decode(self._utt_start, end))
                 # What the speculation heard is the freshest preview there is, at no extra cost: show it
@@ -429,7 +438,11 @@ class StreamingTranscriber:
         if self._on_tentative is None or self._utt_start is None:
             return
         now = self._vad_pos
-        if (now - self._last_tentative) / SAMPLE_RATE < self.config.tentative_interval_s and not self._preview_retry:
+        paced = self.pace.preview_interval_s
+        if paced <= 0:
+            return  # previews paused: the machine is busy, commits come first
+        interval = max(self.config.tentative_interval_s, paced)
+        if (now - self._last_tentative) / SAMPLE_RATE < interval and not self._preview_retry:
             return
         if self._queue.qsize() * 0.05 > 0.5:  # behind: commits matter more than previews
             return
@@ -471,7 +484,10 @@ class StreamingTranscriber:
             self._on_tentative(text, job.utt_start / SAMPLE_RATE, job.end / SAMPLE_RATE)
 
     def _preview_loop(self) -> None:
-        """The preview thread: decode the latest request; never more than one at a time."""
+        """The preview thread: decode the latest request; never more than one at a time, and none while a
+        first-pass decode is under way: it waits for that (up to one preview interval, then it is skipped),
+        and then decodes the newest request, unless its utterance was committed meanwhile."""
+        lower_current_thread()
         while True:
             with self._preview_cond:
                 while self._preview_slot is None and not self._preview_stop:
@@ -479,6 +495,15 @@ class StreamingTranscriber:
                 job, self._preview_slot = self._preview_slot, None
                 if self._preview_stop or job is None:
                     return
+            if not self.pace.wait_turn(self.config.tentative_interval_s):
+                self.pace.skipped()
+                continue
+            with self._preview_cond:  # a newer request came while waiting: that one
+                if self._preview_slot is not None:
+                    job, self._preview_slot = self._preview_slot, None
+            with self._emit_lock:
+                if self._live_utt != job.utt:
+                    continue  # committed meanwhile: its commit stands
             try:
                 self._preview(self._previewer, job)
             except Exception:  # noqa: BLE001 - a failed preview is only a missed refresh; the commit follows
@@ -493,10 +518,15 @@ class StreamingTranscriber:
         return self._committed_text[-self.config.prompt_chars:]
 
     def _decode(self, start: int, end: int) -> list[Segment]:
-        segs: list[Segment] = self.transcriber.transcribe_array(
-            self._padded(start, end), offset=start / SAMPLE_RATE, prompt=self._prompt(), speaker=self.speaker,
-            beam_size=self.config.beam_size, vad=False, word_timestamps=True,
-            fallback=self.config.first_pass_fallback, max_new_tokens=token_cap(end - start))
+        """A first-pass decode (a commit, or the speculative decode of one): optional work waits meanwhile."""
+        audio = self._padded(start, end)
+        began = time.monotonic()
+        with self.pace.first_pass():
+            segs: list[Segment] = self.transcriber.transcribe_array(
+                audio, offset=start / SAMPLE_RATE, prompt=self._prompt(), speaker=self.speaker,
+                beam_size=self.config.beam_size, vad=False, word_timestamps=True,
+                fallback=self.config.first_pass_fallback, max_new_tokens=token_cap(end - start))
+        self.pace.commit_decoded(time.monotonic() - began)
         return cut_loop(segs)[0]
 
     def _padded(self, start: int, end: int) -> Float32Array:
@@ -615,6 +645,9 @@ class StreamingTranscriber:
         before = " ".join(s.text for s in self.committed[max(0, w.first - 20):w.first]).strip()
         w.prompt = before[-self.config.revise_prompt_chars:]
         w.n_old = sum(len(s.words) for s in self.committed[w.first:w.first + w.count])
+        if not self.pace.second_pass_live:
+            self.shed += 1  # the machine is busy: this window is polished after the interview
+            return
         if self._reviser is not None:
             if self._in_flight >= self.config.revise_pending_max:
                 self.revisions_dropped += 1  # the second pass is far behind: this window keeps its first pass
@@ -674,12 +707,17 @@ class StreamingTranscriber:
         return segs
 
     def _revise_loop(self) -> None:
-        """The second-pass thread: decode each job; the worker applies the result."""
+        """The second-pass thread: decode each job once the first pass has nothing pending; the worker
+        applies the result. A job that cannot start within `revise_max_lag_s` is given up (shed)."""
+        lower_current_thread()
         while True:
             job = self._jobs.get()
             if job is None:
                 return
             result: Any = None
+            if not self.pace.wait_turn(self.config.revise_max_lag_s):
+                self._results.put((job, None))
+                continue
             try:
                 if isinstance(job, ConsolidationJob):
                     began = time.monotonic()
@@ -704,8 +742,9 @@ class StreamingTranscriber:
             self._in_flight -= 1
             if isinstance(job, ConsolidationJob):
                 self._apply_consolidation(job, segs)
-            elif segs is None:
+            elif segs is None:  # failed, too late, or never started (the first pass kept the cores busy)
                 self.revisions_dropped += 1
+                self.shed += 1
             else:
                 self._apply_revision(job, segs)
 
@@ -750,17 +789,38 @@ class StreamingTranscriber:
     def _maybe_consolidate(self, *, final: bool = False) -> bool:
         """Send the next window to the second-pass thread if one is due; whether one was."""
         cons = self._cons
-        if cons is None or not cons.due(final=final):
+        if cons is None:
+            return False
+        if not self.pace.consolidation_live:
+            # Put off until the interview ends (see interviewer.catchup); the timeline keeps only what the
+            # next window would need, so memory stays bounded meanwhile.
+            if cons.left() > 2 * (WHISPER_WINDOW + LOOK_AHEAD):
+                self._skip_consolidation()
+            return False
+        if not cons.due(final=final):
             return False
         if cons.left() > self.config.consolidate_max_lag_s * SAMPLE_RATE:
             # Far behind (a slow machine or a big model): go on from the recent audio, never a backlog.
-            clock = cons.skip_to_recent(WHISPER_WINDOW + LOOK_AHEAD)
-            while cons.next_segment < len(self.committed) and self.committed[cons.next_segment].start < clock:
-                cons.next_segment += 1
-            self.consolidations_dropped += 1
+            self._skip_consolidation()
         self._in_flight += 1
         self._jobs.put(cons.job(final=final))
         return True
+
+    def _skip_consolidation(self) -> None:
+        """Go on from the recent audio: what is passed over keeps its text (and is caught up later)."""
+        cons = self._cons
+        assert cons is not None
+        clock = cons.skip_to_recent(WHISPER_WINDOW + LOOK_AHEAD)
+        while cons.next_segment < len(self.committed) and self.committed[cons.next_segment].start < clock:
+            cons.next_segment += 1
+        self.consolidations_dropped += 1
+        self.shed += 1
+
+    @property
+    def needs_catch_up(self) -> bool:
+        """Whether some of the polishing was not done live (the machine was busy): the stored transcript
+        reaches whole-file quality only once `interviewer.catchup` has run on the recording."""
+        return self.shed > 0 or self.pace.deferred
 
     def _apply_consolidation(self, job: ConsolidationJob, window: Any) -> None:
         cons = self._cons
@@ -821,6 +881,7 @@ class StreamingTranscriber:
             if self._cons is not None and not self._in_flight and not self._cons.due(final=True):
                 self._consolidate_upto(float("inf"))  # all decoded: the last words go back too
             self.revisions_dropped += self._in_flight  # still decoding: dropped, the first pass stands
+            self.shed += self._in_flight
             self._in_flight = 0
             self._jobs.put(None)
             return

@@ -13,8 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from interviewer.audio.decode import SAMPLE_RATE, Float32Array, decode_file
+from interviewer.audio.decode import SAMPLE_RATE, Float32Array
 from interviewer.audio.models import ResolvedModel, cpu_threads, resolve_model
+from interviewer.audio.priority import build_low_priority
 from interviewer.errors import ModelError
 from interviewer.transcript import Segment, Word
 
@@ -51,6 +52,10 @@ class TranscriberOptions:
     # slow (7.9 ms, not 3.7 ms; beam 5 four times as slow): its matrices are too small to share out.
     decoder_threads: int = 1
     language: str | None = None
+    # Siblings (previews, second pass, consolidation: work that can wait) load their decoders and one
+    # encoder of their own at low OS priority (see interviewer.audio.priority), so the first pass's
+    # decodes take the cores first. False: they share this transcriber's encoder at normal priority.
+    optional_low_priority: bool = True
 
 
 HOP = 160  # samples per log-mel frame: Whisper's seek counts these
@@ -95,6 +100,8 @@ class Transcriber:
     The encoder runs on all the cores and the decoder on `decoder_threads` (see `TranscriberOptions`): two
     CTranslate2 instances of the model, the first used only to encode (see `Encoder`)."""
 
+    measures_speed = True  # a live session times a decode of it at start (interviewer.audio.pace.probe_speed)
+
     def __init__(self, model: ResolvedModel | None = None, options: TranscriberOptions | None = None,
                  encoder: Encoder | None = None) -> None:
         self.model_info = model or resolve_model(None)
@@ -110,6 +117,7 @@ class Transcriber:
             raise ModelError(f"cannot load the model: {exc}", path=self.model_info.path) from None
         self._lock = threading.Lock()
         self._siblings: dict[str, Transcriber] = {}  # see sibling()
+        self._optional_encoder: Encoder | None = None  # the siblings' own, at low priority
         self.multilingual = bool(self._model.model.is_multilingual)
         self._model.encode = self.encoder  # faster-whisper calls it under our lock, with the mel input
 
@@ -118,16 +126,30 @@ class Transcriber:
         return self.model_info.label
 
     @property
+    def feature_extractor(self) -> Any:
+        """faster-whisper's log-mel feature extractor for this model."""
+        return self._model.feature_extractor
+
+    @property
     def language(self) -> str | None:
         """The language to decode: the configured one, English for an English-only model, else detected."""
         return self.options.language or (None if self.multilingual else "en")
 
     def sibling(self, role: str) -> Transcriber:
-        """Another decoder of the same model for `role`, sharing this one's encoder, loaded once: the live
-        path decodes previews and second passes on their own, beside the commits, so none holds up another."""
+        """Another decoder of the same model for `role`, loaded once: the live path decodes previews and
+        second passes on their own, beside the commits, so none holds up another. Siblings do work that can
+        wait: with `optional_low_priority` they are loaded at low OS priority and share one encoder of their
+        own (also low priority), so neither their decoding nor their encoding holds up the first pass."""
         with self._lock:
             if role not in self._siblings:
-                self._siblings[role] = Transcriber(self.model_info, self.options, encoder=self.encoder)
+                if self.options.optional_low_priority:
+                    if self._optional_encoder is None:
+                        self._optional_encoder = build_low_priority(lambda: Encoder(self.model_info, self.options))
+                    encoder = self._optional_encoder
+                    self._siblings[role] = build_low_priority(
+                        lambda: Transcriber(self.model_info, self.options, encoder=encoder))
+                else:
+                    self._siblings[role] = Transcriber(self.model_info, self.options, encoder=self.encoder)
             return self._siblings[role]
 
     def second_pass(self) -> Transcriber:
@@ -158,14 +180,16 @@ class Transcriber:
             return [s for s in (_segment(r, offset, speaker) for r in raw) if s is not None]
 
     def transcribe_window(self, audio: Float32Array, *, prompt: list[int] | None = None, speaker: str = "",
-                          beam_size: int | None = None) -> DecodedWindow:
+                          beam_size: int | None = None, features: Any = None) -> DecodedWindow:
         """Decode the first 30 s window of `audio` exactly as whole-file transcription decodes each of its
         windows (beam, retries at higher temperatures, word timestamps), `prompt` being the tokens of the
         windows before (`DecodedWindow.tokens`: with their timestamps, as whole-file transcription
         conditions on them - a text prompt without timestamps makes Whisper decode a window as one long
         segment, and far worse), and say where whole-file transcription's next window would start. Nothing
         past the first window is decoded, so a caller can go on from there when more audio has come (see
-        `Consolidation` in interviewer.audio.consolidate)."""
+        `Consolidation` in interviewer.audio.consolidate). `features`: the log-mel of `audio` as whole-file
+        transcription computes it for the whole file (see interviewer.audio.longform), used instead of the
+        window's own."""
         if len(audio) < SAMPLE_RATE // 10:
             return DecodedWindow([], len(audio), [], reset_prompt=False)
         encoder = self.encoder
@@ -188,6 +212,9 @@ class Transcriber:
         reset = False
         with self._lock:
             self._model.encode = encode_first_window_only
+            extractor = self._model.feature_extractor
+            if features is not None:
+                self._model.feature_extractor = _GivenFeatures(extractor, features)
             try:
                 raw, _info = self._model.transcribe(
                     np.ascontiguousarray(audio, dtype=np.float32), beam_size=beam_size or self.options.beam_size,
@@ -203,6 +230,7 @@ class Transcriber:
                 pass
             finally:
                 self._model.encode = encoder
+                self._model.feature_extractor = extractor
         if not stopped:
             consumed = len(audio)  # the window took in all there was
         elif isinstance(next_seek, int):
@@ -214,21 +242,30 @@ class Transcriber:
 
     def transcribe_file(self, path: Path | str, *, beam_size: int | None = None, speaker: str = "",
                         progress: Callable[[float], None] | None = None, vault: Any = None) -> FileTranscript:
-        """`vault`: the data dir's, for a sealed (encrypted) recording."""
-        audio = decode_file(path, vault=vault)
-        segments: list[Segment] = []
+        """The whole file, as faster-whisper transcribes a file with its VAD filter on, streamed: memory does
+        not grow with the file's length (see interviewer.audio.longform). `vault`: the data dir's, for a sealed
+        (encrypted) recording."""
+        from interviewer.audio.longform import transcribe_streamed
+
         beam = beam_size or self.options.beam_size
-        with self._lock:
-            raw, info = self._model.transcribe(
-                audio.samples, beam_size=beam, word_timestamps=True, vad_filter=True,
-                language=self.language)
-            for r in raw:
-                seg = _segment(r, 0.0, speaker)
-                if seg is not None:
-                    segments.append(seg)
-                if progress and info.duration:
-                    progress(min(1.0, r.end / info.duration))
-        return FileTranscript(segments, audio.duration_s, audio.truncated, audio.problem, self.label, beam)
+        result = transcribe_streamed(self, path, beam_size=beam, speaker=speaker, progress=progress, vault=vault)
+        status = result.status
+        return FileTranscript(result.segments, status.duration_s, status.truncated, status.problem, self.label,
+                              beam)
+
+
+class _GivenFeatures:
+    """faster-whisper's feature extractor, returning log-mel features computed beforehand."""
+
+    def __init__(self, inner: Any, features: Any) -> None:
+        self._inner = inner
+        self._features = features
+
+    def __call__(self, waveform: Any, padding: int = 160, chunk_length: int | None = None) -> Any:
+        return self._features
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
 
 
 class _NextWindow(Exception):  # noqa: N818 - a signal, not an error

@@ -49,7 +49,7 @@ VERSION = 1
 # Parents before children, so foreign keys hold while rows are inserted.
 TABLES = ("candidates", "roles", "kits", "criteria", "probes", "evaluators", "claims", "claim_probes",
           "claim_assignments", "sessions", "consents", "segments", "scenario_uses", "evidence", "constraint_ticks",
-          "probe_asks", "ratings", "failure_stories", "audit_log")
+          "probe_asks", "ratings", "failure_stories", "judgment_calls", "call_ratings", "audit_log")
 SKIP_COLUMNS = {"segments": {"rowid"}}
 AUDIT_TABLE = "audit_log"
 IMPORT_ACTOR = "bundle"
@@ -127,6 +127,10 @@ def collect(store: Store, session_ids: Sequence[str]) -> dict[str, list[dict[str
         "failure_stories": _rows(store, f"SELECT * FROM failure_stories WHERE session_id IN ({q})", sids),
         "scenario_uses": _rows(store, f"SELECT * FROM scenario_uses WHERE session_id IN ({q})", sids),
     }
+    rows["judgment_calls"] = _rows(store, f"SELECT * FROM judgment_calls WHERE session_id IN ({q})", sids)
+    call_ids = [c["id"] for c in rows["judgment_calls"]]
+    rows["call_ratings"] = _rows(store, f"SELECT * FROM call_ratings WHERE call_id IN "
+                                        f"({','.join('?' * len(call_ids))})", call_ids)
     uses = [u["id"] for u in rows["scenario_uses"]]
     rows["constraint_ticks"] = _rows(store, f"SELECT * FROM constraint_ticks WHERE scenario_use_id IN "
                                             f"({','.join('?' * len(uses))})", uses)

@@ -30,11 +30,12 @@ def ordinal_alpha(matrix: Sequence[Sequence[float]], value_domain: Sequence[int]
     data = np.asarray(matrix, dtype=float)
     if data.ndim != 2 or data.shape[0] < 2:
         return None
-    pairable = (np.sum(~np.isnan(data), axis=0) >= 2).sum()
-    if pairable == 0:
+    columns = np.sum(~np.isnan(data), axis=0) >= 2
+    if not columns.any():
         return None
-    values = data[~np.isnan(data)]
-    if len(np.unique(values)) < 2:
+    paired = data[:, columns]
+    values = paired[~np.isnan(paired)]
+    if len(np.unique(values)) < 2:  # only the paired values count: no variation there, no alpha
         return None
     domain = sorted(set(value_domain) | {int(v) for v in values})
     alpha = float(krippendorff.alpha(reliability_data=data, level_of_measurement="ordinal", value_domain=domain))

@@ -105,15 +105,41 @@ def _str(item: dict[str, Any], key: str, path: Path, line: int | None, what: str
     return v.strip()
 
 
+# A kit is a few dozen kilobytes (the default: 26 kB) nested three deep. The limits refuse crafted files before
+# they cost much: Python's TOML parser recurses once per level of nesting (5,000 levels were a RecursionError
+# traceback), so running out of recursion is a refusal too.
+MAX_KIT_BYTES = 2_000_000
+MAX_KIT_DEPTH = 32
+
+
+def _depth(value: Any) -> int:
+    """How deep arrays and tables nest in parsed TOML (iteratively: no recursion to exhaust)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        v, d = stack.pop()
+        if isinstance(v, dict | list):
+            deepest = max(deepest, d + 1)
+            stack.extend((c, d + 1) for c in (v.values() if isinstance(v, dict) else v))
+    return deepest
+
+
 def parse_kit(text: str, path: Path | str = "<kit>") -> Kit:
     path = Path(path)
+    if len(text) > MAX_KIT_BYTES:
+        raise KitError(f"too large for a kit ({len(text):,} characters; the limit is {MAX_KIT_BYTES:,})", path=path)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         raise KitError(f"not valid TOML: {exc}", path=path, line=int(m.group(1)) if m else None) from None
     except RecursionError:
-        raise KitError("not a kit: arrays or tables nested too deeply", path=path) from None
+        raise KitError(f"nests arrays or tables too deeply to be a kit (the limit is {MAX_KIT_DEPTH} levels)",
+                       path=path) from None
+    deepest = _depth(data)
+    if deepest > MAX_KIT_DEPTH:
+        raise KitError(f"nests arrays or tables {deepest} levels deep; a kit may nest at most {MAX_KIT_DEPTH}",
+                       path=path)
 
     head = data.get("kit")
     if not isinstance(head, dict):
@@ -177,9 +203,46 @@ def parse_kit(text: str, path: Path | str = "<kit>") -> Kit:
                            path=path, line=line)
         probes.append(Probe(pid, crit, _str(item, "text", path, line, f"probe {pid!r}"), tuple(ptopics)))
 
+    _check_scenarios(data.get("scenarios", []), text, path, keys, topics)
     extra = {k: v for k, v in data.items() if k not in {"kit", "criteria", "probes"}}
     return Kit(name=name, version=version, topics=topics, criteria=tuple(criteria), probes=tuple(probes),
                description=str(head.get("description", "")), source=str(path), extra=extra)
+
+
+def _check_scenarios(raw: Any, text: str, path: Path, criteria: set[str], topics: tuple[str, ...]) -> None:
+    """Scenario cards (judgment calls): an id, a title, a prompt, a known criterion, constraints with a text,
+    and, when given, anchors for scores 1-4 that describe what the answer does on this card."""
+    if not isinstance(raw, list):
+        raise KitError("'scenarios' must be an array of tables ([[scenarios]])", path=path, line=None)
+    lines = _table_lines(text, "scenarios")
+    seen: set[str] = set()
+    for i, item in enumerate(raw):
+        line = lines[i] if i < len(lines) else None
+        if not isinstance(item, dict):
+            raise KitError("each scenario must be a table", path=path, line=line)
+        sid = _str(item, "id", path, line, "[[scenarios]]")
+        if sid in seen:
+            raise KitError(f"scenario id {sid!r} is used twice", path=path, line=line)
+        seen.add(sid)
+        _str(item, "prompt", path, line, f"scenario {sid!r}")
+        crit = item.get("criterion")
+        if crit is not None and crit not in criteria:
+            raise KitError(f"scenario {sid!r}: unknown criterion {crit!r} (known: {', '.join(sorted(criteria))})",
+                           path=path, line=line)
+        unknown = [t for t in item.get("topics", []) if topics and t not in topics]
+        if unknown:
+            raise KitError(f"scenario {sid!r}: unknown topic(s) {', '.join(map(str, unknown))}; add them to [kit] "
+                           "topics", path=path, line=line)
+        cons = item.get("constraints", [])
+        if not isinstance(cons, list) or not all(isinstance(c, dict) and isinstance(c.get("key"), str)
+                                                 and isinstance(c.get("text"), str) and c["text"].strip()
+                                                 for c in cons):
+            raise KitError(f"scenario {sid!r}: each constraint needs a 'key' and a 'text'", path=path, line=line)
+        anchors = item.get("anchors")
+        if anchors is not None and (not isinstance(anchors, dict) or sorted(anchors) != list(SCORES)
+                                    or not all(isinstance(v, str) and v.strip() for v in anchors.values())):
+            raise KitError(f"scenario {sid!r}: 'anchors' must give a non-empty text for scores 1, 2, 3 and 4",
+                           path=path, line=line)
 
 
 def kit_to_dict(kit: Kit) -> dict[str, Any]:
@@ -245,6 +308,9 @@ def load_kit(path: Path | str | None = None, vault: Vault | None = None) -> Kit:
     encrypted data dir."""
     p = Path(path) if path is not None else default_kit_path()
     try:
+        if p.is_file() and p.stat().st_size > MAX_KIT_BYTES + (1 << 20):  # sealed files carry some overhead
+            raise KitError(f"too large for a kit ({p.stat().st_size:,} bytes; the limit is {MAX_KIT_BYTES:,})",
+                           path=p)
         raw = read_file(vault, p)
     except FileNotFoundError:
         raise KitError("no such kit file", path=p) from None

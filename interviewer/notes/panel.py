@@ -23,11 +23,17 @@ FAILURE_FIELDS = (
     ("detection", "How it was detected, and by whom"),
     ("time_unnoticed", "How long it went unnoticed"),
     ("own_role", "The candidate's own role"),
+    ("first_hypothesis", "Their first hypothesis, and why it was wrong"),
+    ("dead_ends", "Dead ends on the way"),
+    ("data_looked_at", "The data they looked at (logs, examples, metrics)"),
     ("diagnosis", "The diagnosis path"),
     ("fix", "The fix"),
     ("changed_after", "What changed afterwards"),
-    ("would_not_see", "What they would still not see coming"),
+    ("would_not_see", "What they did not see coming, and why"),
 )
+# The texture of a diagnosis, which a rehearsed post-mortem lacks: the method weighs these, not a count of
+# filled parts.
+TEXTURE_FIELDS = ("first_hypothesis", "dead_ends", "data_looked_at", "would_not_see")
 CONSTRAINT_KEYS = ("imperfect-data", "deadline", "stakeholder-pressure", "legacy-system", "data-residency",
                    "cost-ceiling")
 
@@ -247,8 +253,11 @@ def completeness(fields: dict[str, str]) -> dict[str, Any]:
     and fix are all there."""
     missing = [label for key, label in FAILURE_FIELDS if not fields.get(key)]
     concrete = all(fields.get(k) for k in ("what_broke", "detection", "own_role", "fix"))
+    labels = dict(FAILURE_FIELDS)
     return {"missing": missing, "complete": not missing, "concrete": concrete,
-            "filled": len(FAILURE_FIELDS) - len(missing), "of": len(FAILURE_FIELDS)}
+            "filled": len(FAILURE_FIELDS) - len(missing), "of": len(FAILURE_FIELDS),
+            "texture": [labels[k] for k in TEXTURE_FIELDS if fields.get(k)],
+            "texture_missing": [labels[k] for k in TEXTURE_FIELDS if not fields.get(k)]}
 
 
 def has_concrete_failure_story(store: Store, session_id: str) -> bool:
@@ -270,18 +279,27 @@ def scenario_text(scenario: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def open_scenario(store: Store, session_id: str, scenario: dict[str, Any], at_s: float) -> str:
+def open_scenario(store: Store, session_id: str, scenario: dict[str, Any], at_s: float,
+                  evaluator: str | None = None) -> str:
+    """Show a scenario card: a scenario use, and a judgment call whose answer runs until the card closes."""
     uid = new_id()
     with store.atomic():
         store.t("scenario_uses").insert({"id": uid, "session_id": session_id, "scenario_key": scenario["id"],
                                          "title": scenario["title"], "opened_s": at_s, "closed_s": None,
                                          "created_at": store.now()})
+        store.add_call(session_id=session_id, kind="scenario", key=scenario["id"], text=scenario["title"],
+                       criterion=scenario.get("criterion") or None, start=at_s, scenario_use_id=uid,
+                       evaluator=evaluator)
     return uid
 
 
 def close_scenario(store: Store, use_id: str, at_s: float) -> None:
     with store.atomic():
         store.t("scenario_uses").update(use_id, {"closed_s": at_s})
+        for (cid, start) in store.db.execute('SELECT id, start FROM judgment_calls WHERE scenario_use_id = ? AND '
+                                             '"end" IS NULL', [use_id]).fetchall():
+            if at_s > float(start):
+                store.t("judgment_calls").update(cid, {"end": round(at_s, 3), "updated_at": store.now()})
 
 
 def tick_constraint(store: Store, use_id: str, constraint_key: str, *, evidence_id: str | None = None,

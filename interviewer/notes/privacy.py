@@ -802,6 +802,10 @@ def _transcript(db: Database, sid: str, *, delete: bool = False) -> dict[str, in
                            "AND (quote != '' OR note != '')", [sid]),
            "ratings": run("SELECT count(*) FROM ratings WHERE session_id = ?",
                           "DELETE FROM ratings WHERE session_id = ?", [sid])}
+    if {"call_ratings", "judgment_calls"} <= tables:  # scores of judgment calls carry written reasons too
+        where = "call_id IN (SELECT id FROM judgment_calls WHERE session_id = ?)"
+        out["ratings"] += run(f"SELECT count(*) FROM call_ratings WHERE {where}",
+                              f"DELETE FROM call_ratings WHERE {where}", [sid])
     notes = 0
     if "notes" in _columns(db, "sessions"):
         notes += run("SELECT count(*) FROM sessions WHERE id = ? AND notes != ''",
@@ -1115,7 +1119,8 @@ def _remove_empty_parents(removed: Iterable[Path], top: Path) -> None:
 
 # ============================================================================================ subject access
 # Tables `Store.export_session` and the candidate part of candidate.json already give in full.
-_EXPORTED = {"candidates", "sessions", "claims", "segments", "evidence", "ratings", "consents", "probe_asks"}
+_EXPORTED = {"candidates", "sessions", "claims", "segments", "evidence", "ratings", "consents", "probe_asks",
+             "judgment_calls", "call_ratings"}
 
 
 def access_candidate(store: Store, data_dir: DataDir | Path, name: str, out_dir: Path) -> Path:

@@ -61,10 +61,11 @@ from interviewer.config import resource_path
 from interviewer.errors import UserError
 from interviewer.files import refuse_special
 from interviewer.notes.calibration import calibration
+from interviewer.notes.calls import board_details, by_call
 from interviewer.notes.kits import Kit, load_kit, parse_kit
 from interviewer.notes.store import CLAIM_STATUSES, Store
 from interviewer.safetext import safe_text
-from interviewer.transcript import Segment, join_words, mmss
+from interviewer.transcript import Segment, mmss
 from interviewer.vault import Vault, inside, write_file
 
 NAME_CHARS = 200  # a name, role or email longer than this is cut in a report: it must fit a heading or a cell
@@ -100,7 +101,6 @@ RULE = colors.HexColor("#c6c6c6")
 PANEL = colors.HexColor("#f4f4f4")
 QUOTES_PER_CRITERION = 3
 QUOTE_CHARS = 420
-ANSWER_WINDOW_S = 90.0
 ANSWER_CHARS = 520
 
 
@@ -459,26 +459,14 @@ def _role_sessions(store: Store, role: str) -> list[dict[str, Any]]:
     return [store.session(r["id"]) for r in rows]
 
 
-def _answer(segments: Sequence[Segment], start: float, end: float) -> str:
-    """The committed text between two times; only the candidate's segments when speakers are labelled."""
-    inside = [s for s in segments if s.end > start and s.start < end]
-    theirs = [s for s in inside if s.speaker.strip().casefold() == "candidate"]
-    chosen = theirs or inside
-    out: list[str] = []
-    for seg in chosen:
-        if seg.words:
-            out.append(join_words(w for w in seg.words if start <= (w.start + w.end) / 2 <= end))
-        else:
-            out.append(seg.text.strip())
-    return " ".join(x for x in out if x)
-
-
 def comparison(store: Store, role: str) -> dict[str, Any]:
     """A role's candidates side by side, as JSON-able data (see `compare_pdf`; usable by a UI).
 
     `candidates[i]["scores"][criterion][evaluator]` is the list of that evaluator's scores for the candidate
-    (one per session they rated); `probes` lists every probe asked to two or more candidates with each
-    answer (the committed text from the ask to the next ask, at most 90 s) and the scores for its criterion.
+    (one per session they rated); `probes` lists every judgment call (probe or scenario card) asked to two or
+    more candidates with each
+    answer (the candidate's words in the call's answer span) and every evaluator's score for that answer
+    (the calibration board, `interviewer.notes.calls`).
     """
     sessions = _role_sessions(store, role)
     kits: dict[str, Kit] = {}
@@ -511,47 +499,28 @@ def comparison(store: Store, role: str) -> dict[str, Any]:
                 slot = cand["evidence"].setdefault(e["criterion"], {"supports": 0, "concern": 0})
                 slot[e["polarity"]] += 1
 
-    names = {c["key"]: c["name"] for c in criteria}
-    asks: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = {}
-    ask_times: dict[str, list[float]] = {}
-    for s in sessions:
-        rows_here = store.probe_asks(s["id"])
-        ask_times[s["id"]] = [float(a["at_s"]) for a in rows_here]
-        for a in rows_here:
-            asks.setdefault(a["probe_key"], []).append((s, a))
-    probes = []
-    segment_cache: dict[str, list[Segment]] = {}
-    for key, rows in asks.items():
-        if len({s["candidate_id"] for s, _ in rows}) < 2:
-            continue
-        kit = kits[rows[0][0].get("kit_id") or ""]
-        crit = next((p.criterion for k in [kit, *kits.values()] for p in k.probes if p.id == key), None)
-        answers = []
-        for s, a in sorted(rows, key=lambda sa: (sa[0]["started_at"], sa[1]["at_s"])):
-            sid = s["id"]
-            if sid not in segment_cache:
-                segment_cache[sid] = store.segments(sid)
-            later = [t for t in ask_times[sid] if t > a["at_s"]]
-            end = min([a["at_s"] + ANSWER_WINDOW_S, *later])
-            text = _answer(segment_cache[sid], float(a["at_s"]), float(end))
-            answers.append({
-                "candidate": s["candidate"], "candidate_id": s["candidate_id"], "session": sid,
-                "at_s": float(a["at_s"]), "time": mmss(float(a["at_s"])), "until": mmss(float(end)),
-                "answer": _shorten(text, ANSWER_CHARS) if text else "",
-                "scores": {r["evaluator"]: int(r["score"]) for r in ratings[sid] if r["criterion"] == crit},
-            })
-        probes.append({"key": key, "text": rows[0][1]["probe_text"], "criterion": crit,
-                       "criterion_name": names.get(crit or "", crit or ""),
-                       "colour": next((c["colour"] for c in criteria if c["key"] == crit), "#525252"),
-                       "answers": answers})
-    probes.sort(key=lambda p: ([c["key"] for c in criteria].index(p["criterion"])
-                               if p["criterion"] in names else len(criteria), p["key"]))
+    probes = _board_rows(store, role, criteria)
     for c in criteria:
         c["anchors"] = {str(k): v for k, v in sorted(c["anchors"].items())}
     cands = list(candidates.values())
     return {"role": sessions[0].get("role") or role, "criteria": criteria, "evaluators": evaluators,
             "candidates": cands, "sessions": len(sessions), "probes": probes,
             "highlights": _compare_highlights(criteria, cands)}
+
+
+def _board_rows(store: Store, role: str, criteria: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The judgment calls asked to two or more candidates (`calls.board_details`), each answer with its span,
+    the candidate's words and every evaluator's score for that answer."""
+    colours = {c["key"]: c["colour"] for c in criteria}
+    agreement = {(c["kind"], c["key"]): c for c in by_call(store, role)["calls"]}
+    rows = []
+    for raw in board_details(store, role)["calls"]:
+        stats = agreement.get((raw["kind"], raw["key"]), {})
+        call = {**raw, "alpha": stats.get("alpha"), "items": stats.get("items", 0), "warning": stats.get("warning")}
+        answers = [{**a, "at_s": a["start"], "time": mmss(a["start"]), "until": mmss(a["end"]),
+                    "answer": _shorten(a["quote"], ANSWER_CHARS) if a["quote"] else ""} for a in call["answers"]]
+        rows.append({**call, "colour": colours.get(call["criterion"] or "", "#525252"), "answers": answers})
+    return rows
 
 
 def _compare_highlights(criteria: Sequence[dict[str, Any]], cands: Sequence[dict[str, Any]]) -> list[str]:
@@ -595,6 +564,7 @@ def calibration_summary(store: Store, role: str | None) -> dict[str, Any]:
     flags = [{**f, "criterion_name": names.get(f["criterion"], f["criterion"])} for f in report["flags"]]
     return {"role": role or "all roles", "overall_alpha": report["overall_alpha"], "criteria": rows,
             "evaluators": report["evaluators"], "flags": flags, "sessions": len(sessions),
+            "by_call": by_call(store, role),
             "ratings": sum(e["ratings"] for e in report["evaluators"].values())}
 
 
@@ -1191,22 +1161,43 @@ def compare_story(data: dict[str, Any], width: float) -> list[Any]:
                      _p(str(c["claims"]["total"]), st["cell"])])
     story.append(_grid(rows, [width - 6 * 78, *([78.0] * 6)]))
 
+    story += board_story(data["probes"], st, width)
+    return story
+
+
+def board_story(calls: Sequence[dict[str, Any]], st: dict[str, Any], width: float) -> list[Any]:
+    """"Judgment calls side by side": each call asked to two or more candidates, their answers (the candidate's
+    words), every evaluator's score for each answer, and where the panel splits."""
+    story: list[Any] = []
     heading = _section_heading("Judgment calls side by side", "#161616", st,
-                               "the same probe, each candidate's answer (until the next probe, at most 90 s)")
-    if not data["probes"]:
-        story += [*heading, _p("No probe was asked to two or more candidates.", st["small"])]
-    for p in data["probes"]:
+                               "the same probe or scenario card, each candidate's answer in their own words, and "
+                               "each evaluator's score for that answer")
+    if not calls:
+        return [*heading, _p("No judgment call was asked to two or more candidates.", st["small"])]
+    for p in calls:
+        kind = "Scenario card" if p.get("kind") == "scenario" else "Probe"
+        split = ' <font color="#da1e28">· the panel splits</font>' if p.get("split") else ""
         title = Paragraph(f'{_coloured(p["criterion_name"] or "No criterion", p["colour"])}  '
-                          f'<font color="#525252" size="8">{escape(p["key"])}</font>', st["h3"])
+                          f'<font color="#525252" size="8">{kind} {escape(p["key"])}</font>{split}', st["h3"])
         ask = _p(f"“{p['text']}”", st["quote"])
-        rows = [[_p(h, st["cellb"]) for h in ("Candidate", "Asked", "Answer", "Scores")]]
-        for a in p["answers"]:
+        if p.get("items"):
+            alpha = "not defined" if p["alpha"] is None else f"{p['alpha']:.2f}"
+            note = f"Agreement on this call: alpha {alpha} over {p['items']} answers"
+            note += f" ({p['warning']})." if p.get("warning") else "."
+        else:
+            note = "Not scored by two evaluators yet: no agreement to show."
+        rows = [[_p(h, st["cellb"]) for h in ("Candidate", "Answer", "In their words", "Scores")]]
+        extra: list[tuple[Any, ...]] = []
+        for i, a in enumerate(p["answers"], 1):
             scores = "<br/>".join(f"{escape(ev)} {_coloured(str(s), p['colour'])}" for ev, s in sorted(a["scores"].items()))
+            if a.get("spread", 0) >= 2:
+                scores += f'<br/><font color="#da1e28" size="7.5">split by {a["spread"]}</font>'
+                extra.append(("BACKGROUND", (3, i), (3, i), _tint("#da1e28", 0.9)))
             rows.append([_p(a["candidate"], st["cellb"]), _p(f"{a['time']}–{a['until']}", st["cell"]),
                          _p(a["answer"] or "(nothing transcribed)", st["cell"]),
-                         Paragraph(scores or '<font color="#525252">not rated</font>', st["cell"])])
-        table = _grid(rows, [110, 78, width - 110 - 78 - 80, 80])
-        story += [KeepTogether([*heading, title, ask, Spacer(1, 4), table]), Spacer(1, 8)]
+                         Paragraph(scores or '<font color="#525252">not scored</font>', st["cell"])])
+        table = _grid(rows, [110, 78, width - 110 - 78 - 80, 80], extra=extra)
+        story += [KeepTogether([*heading, title, ask, Spacer(1, 4), table, _p(note, st["small"])]), Spacer(1, 8)]
         heading = []
     return story
 
@@ -1268,6 +1259,7 @@ def calibration_story(data: dict[str, Any], width: float) -> list[Any]:
     story += [_grid(rows, [width - 3 * 90, 90, 90, 90]), Spacer(1, 8),
               offset_chart(data["evaluators"], width)]
 
+    story += _calls_agreement(data.get("by_call") or {}, st, width)
     story += _section_heading("Flags", "#161616", st, "ratings whose linked evidence points the other way")
     if not data["flags"]:
         story.append(_p("None: every score agrees in direction with the evidence linked to it.", st["small"]))
@@ -1278,6 +1270,25 @@ def calibration_story(data: dict[str, Any], width: float) -> list[Any]:
                          _p(f["criterion_name"], st["cell"]), _p(str(f["score"]), st["cellb"]),
                          _p(f["reason"], st["cell"])])
         story.append(_grid(rows, [80, 110, 110, 40, width - 340]))
+    return story
+
+
+def _calls_agreement(report: dict[str, Any], st: dict[str, Any], width: float) -> list[Any]:
+    """Agreement on each judgment call (the same probe or card across candidates) and the debrief's agenda."""
+    story = _section_heading("Agreement on judgment calls", "#161616", st,
+                             "each call's answers scored by two or more evaluators (Krippendorff's α, ordinal)")
+    if not report.get("calls"):
+        return [*story, _p("No judgment call has been scored yet (interviewer rate-call, or the review window).",
+                           st["small"])]
+    rows: list[list[Any]] = [[_p(h, st["cellb"]) for h in ("Call", "α", "Answers", "Note")]]
+    rows += [[_p(f"{c['kind']} {c['key']}: {_shorten(c['call'], 90)}", st["cell"]),
+              _p("n/a" if c["alpha"] is None else f"{c['alpha']:.2f}", st["cellb"]),
+              _p(str(c["items"]), st["cell"]), _p(c["warning"] or "", st["small"])] for c in report["calls"]]
+    story.append(_grid(rows, [0.42 * width, 40, 50, width - 0.42 * width - 90]))
+    splits = report.get("splits") or []
+    story.append(_p("Where the panel splits most (the debrief's agenda): " + (
+        "; ".join(f"{s['key']} {s['candidate']} ({', '.join(f'{e} {v}' for e, v in s['scores'].items())})"
+                  for s in splits[:8]) if splits else "nowhere by two points or more."), st["small"]))
     return story
 
 
@@ -1361,9 +1372,15 @@ def loop_summary(store: Store, candidate: str, *, anonymise: bool = False) -> di
     the_plan = panel.plan(store, kit, cid)
     planned = {a["claim_id"]: a["evaluator"] for a in the_plan["assignments"]}
     claims = []
+    depth: dict[str, int] = {}  # how deep the follow-ups went on each claim: 0 the claim, 1 first follow-up...
+    for s in sessions:
+        for call in store.calls(s["id"]):
+            if call["claim_id"]:
+                depth[call["claim_id"]] = max(depth.get(call["claim_id"], -1), int(call["depth"]))
     for claim in store.claims(cid):
         settled, change = _settling_evidence(store, claim, by_id, items)
         claims.append({"id": claim["id"], "text": claim["text"], "status": claim["status"],
+                       "follow_ups": depth.get(claim["id"]),
                        "probed_by": planned.get(claim["id"]) or "", "evidence": settled,
                        "settled_by": (change or {}).get("actor") or "", "settled_at": (change or {}).get("at") or ""})
     claim_counts = Counter(c["status"] for c in claims)
@@ -1482,8 +1499,13 @@ def _loop_claims_table(data: dict[str, Any], st: dict[str, Any], width: float) -
             settle += (f'<br/><font size="7.5" color="#525252">set by {escape(c["settled_by"])}, '
                        f"{escape(_when(c['settled_at']))}</font>")
         who = escape(c["probed_by"]) if c["probed_by"] else '<font color="#525252">nobody on the panel</font>'
+        status = _status(c["status"])
+        if c.get("follow_ups") is not None:
+            n = c["follow_ups"]
+            status += (f'<br/><font size="7.5" color="#525252">'
+                       f'{"asked, no follow-up" if n == 0 else f"{n} follow-up" + ("s" if n > 1 else "")}</font>')
         rows.append([_p(str(i), st["cell"]), _p(c["text"], st["cell"]), Paragraph(who, st["cell"]),
-                     Paragraph(_status(c["status"]), st["cell"]), Paragraph(settle, st["cell"])])
+                     Paragraph(status, st["cell"]), Paragraph(settle, st["cell"])])
     return _grid(rows, [18, 0.32 * width, 70, 62, width - 150 - 0.32 * width])
 
 

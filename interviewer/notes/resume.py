@@ -24,11 +24,16 @@ from interviewer.notes.resumes.pdf_layout import page_text
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 SUPPORTED_SUFFIXES = (*TEXT_SUFFIXES, ".pdf", ".docx")
 
-MAX_TEXT_BYTES = 2_000_000  # a plain-text resume this large is not a resume
-MAX_TEXT_CHARS = 2_000_000  # the same limit for the text extracted from a PDF or .docx
+# Limits that bound the time and memory a hostile file can cost. A long resume is 20 pages, about 60,000
+# characters; claims extraction costs about 17 s and 170 MB per million characters, and python-docx about 2-7 ms
+# per paragraph, so the limits below keep any accepted file to a few seconds.
+MAX_TEXT_BYTES = 1_000_000  # a plain-text resume this large is not a resume
+MAX_TEXT_CHARS = 200_000  # the text read from any resume, extracted from a PDF or .docx too
 MAX_BINARY_BYTES = 25_000_000  # PDFs and .docx files carry fonts and images as well as text
 MAX_PDF_PAGES = 60
-MAX_DOCX_XML_BYTES = 50_000_000  # uncompressed word/document.xml: refuses zip bombs
+MAX_PDF_CONTENT_BYTES = 4_000_000  # decoded page content streams: pypdf extracts about 0.7 MB of them a second
+MAX_DOCX_XML_BYTES = 10_000_000  # uncompressed word/document.xml: refuses zip bombs
+MAX_DOCX_PARAGRAPHS = 2_000  # <w:p> elements, counted before python-docx parses any
 
 # Word marks list paragraphs with a numbering property instead of a bullet character.
 _W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -104,7 +109,8 @@ def read_resume(path: Path | str) -> ResumeDoc:
         fmt = "md" if suffix in (".md", ".markdown") else "txt"
 
     if len(text) > MAX_TEXT_CHARS:
-        raise ResumeError(f"too large for a resume ({len(text):,} characters of text)", path=p)
+        raise ResumeError(f"too large for a resume ({len(text):,} characters of text; the limit is "
+                          f"{MAX_TEXT_CHARS:,})", path=p)
     doc = ResumeDoc.from_text(text, path=p, fmt=fmt)
     if not any(line.strip() for line in doc.lines):
         if fmt == "pdf":
@@ -185,10 +191,17 @@ def _pdf_pages_text(raw: bytes, path: Path) -> str:
         if not opened:
             raise ResumeError(_LOCKED_PDF, path=path)
     if len(reader.pages) > MAX_PDF_PAGES:
-        raise ResumeError(f"too large for a resume ({len(reader.pages)} pages)", path=path)
+        raise ResumeError(f"too large for a resume ({len(reader.pages)} pages; the limit is {MAX_PDF_PAGES})",
+                          path=path)
     parts: list[str] = []
     total = 0
+    content = 0
     for page in reader.pages:
+        stream = page.get_contents()
+        content += len(stream.get_data()) if stream is not None else 0
+        if content > MAX_PDF_CONTENT_BYTES:  # a 30 kB file can hold minutes of text drawing, compressed
+            raise ResumeError(f"too large for a resume (its pages hold over {MAX_PDF_CONTENT_BYTES / 1e6:.0f} MB of "
+                              "drawing instructions; the limit bounds the time reading it takes)", path=path)
         chunk = page_text(page)
         total += len(chunk)
         if total > MAX_TEXT_CHARS:
@@ -210,7 +223,15 @@ def _docx_text(raw: bytes, path: Path) -> str:
     if xml_size < 0 or "[Content_Types].xml" not in names:
         raise ResumeError("a zip archive but not a Word document (no word/document.xml)", path=path)
     if xml_size > MAX_DOCX_XML_BYTES:
-        raise ResumeError("too large for a resume (the document text is over 50 MB)", path=path)
+        raise ResumeError(f"too large for a resume (its document.xml is over {MAX_DOCX_XML_BYTES / 1e6:.0f} MB; "
+                          "the limit bounds the time reading it takes)", path=path)
+    try:
+        paragraphs = _docx_paragraphs(raw)
+    except Exception as exc:  # noqa: BLE001 - untrusted bytes: zipfile and zlib fail in many ways
+        raise ResumeError(f"a damaged zip archive, not a readable .docx ({_short(exc)})", path=path) from None
+    if paragraphs > MAX_DOCX_PARAGRAPHS:
+        raise ResumeError(f"too large for a resume ({paragraphs:,} paragraphs; the limit is "
+                          f"{MAX_DOCX_PARAGRAPHS:,})", path=path)
 
     with _quiet_parsers():
         try:
@@ -220,6 +241,14 @@ def _docx_text(raw: bytes, path: Path) -> str:
         except Exception as exc:  # noqa: BLE001 - untrusted bytes: any parser failure is a bad file
             raise ResumeError(f"the .docx is damaged or not a Word document ({_short(exc)})",
                               path=path) from None
+
+
+def _docx_paragraphs(raw: bytes) -> int:
+    """The paragraph elements (<w:p>, under any namespace prefix) of word/document.xml, counted in its bytes (its
+    size is checked first)."""
+    with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+        xml = zf.read("word/document.xml")
+    return len(re.findall(rb"<(?:[A-Za-z_][\w.-]*:)?p[\s>/]", xml))
 
 
 def _docx_lines(raw: bytes) -> list[str]:

@@ -304,6 +304,12 @@ ALTER TABLE consents ADD COLUMN spoken_end REAL;
 ALTER TABLE consents ADD COLUMN spoken_quote TEXT;
 """
 
+# 8: a live session whose polishing (second pass, consolidation) was put off because the machine was busy:
+# the catch-up after Stop (interviewer.catchup) clears it; a start after an interrupted catch-up resumes it.
+MIGRATION_8 = """
+ALTER TABLE sessions ADD COLUMN catch_up INTEGER NOT NULL DEFAULT 0;
+"""
+
 
 def _run(db: Database, script: str) -> None:
     for stmt in statements(script):
@@ -410,20 +416,105 @@ def _migration_7(db: Database) -> None:
     _normalise_names(db)
 
 
-# 8: who said what on one microphone (issue 17): a voice-attributed segment's confidence (NULL: its speaker is a
-# track's label), which rule named the interviewer of a session (JSON: rule, detail, separation), and an
+def _migration_8(db: Database) -> None:
+    if "catch_up" not in {c[1] for c in db.execute("PRAGMA table_info(sessions)").fetchall()}:
+        _run(db, MIGRATION_8)
+
+
+# 9: judgment calls. A probe or scenario card asked at a moment of an interview, with the span of the
+# candidate's answer (`end` NULL: until the next call, at most 90 s), rated per call by each evaluator; a
+# role's shared core of calls every candidate gets. Existing probe asks and scenario uses become calls.
+MIGRATION_9 = """
+CREATE TABLE judgment_calls (
+    id TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL REFERENCES sessions(id),
+    kind TEXT NOT NULL CHECK (kind IN ('probe', 'scenario')),
+    key TEXT NOT NULL,
+    text TEXT NOT NULL DEFAULT '',
+    criterion TEXT,
+    start REAL NOT NULL,
+    "end" REAL,
+    claim_id TEXT REFERENCES claims(id),
+    depth INTEGER NOT NULL DEFAULT 0,
+    probe_ask_id TEXT REFERENCES probe_asks(id),
+    scenario_use_id TEXT REFERENCES scenario_uses(id),
+    evaluator TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX idx_judgment_calls_session ON judgment_calls(session_id, start);
+CREATE INDEX idx_judgment_calls_key ON judgment_calls(kind, key);
+
+CREATE TABLE call_ratings (
+    id TEXT PRIMARY KEY,
+    call_id TEXT NOT NULL REFERENCES judgment_calls(id),
+    evaluator TEXT NOT NULL,
+    score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 4),
+    reason TEXT NOT NULL DEFAULT '',
+    evidence_ids TEXT NOT NULL DEFAULT '[]',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (call_id, evaluator)
+);
+
+CREATE TABLE role_core_calls (
+    id TEXT PRIMARY KEY,
+    role_id TEXT NOT NULL REFERENCES roles(id),
+    kind TEXT NOT NULL CHECK (kind IN ('probe', 'scenario')),
+    key TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (role_id, kind, key)
+);
+"""
+
+
+def _migration_9(db: Database) -> None:
+    import uuid
+
+    if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'judgment_calls'").fetchone():
+        return  # already there (a database whose version was set back by hand)
+    _run(db, MIGRATION_9)
+    asks = db.execute("SELECT id, session_id, probe_key, probe_text, claim_id, at_s, created_at "
+                      "FROM probe_asks").fetchall()
+    for aid, sid, key, text, claim, at_s, created in asks:
+        db.execute('INSERT INTO judgment_calls (id, session_id, kind, key, text, criterion, start, "end", claim_id, '
+                   "probe_ask_id, created_at, updated_at) VALUES (?, ?, 'probe', ?, ?, ?, ?, NULL, ?, ?, ?, ?)",
+                   [str(uuid.uuid4()), sid, key, text, _criterion(db, sid, key, text),
+                    at_s, claim, aid, created, created])
+    uses = db.execute("SELECT id, session_id, scenario_key, title, opened_s, closed_s, created_at "
+                      "FROM scenario_uses").fetchall()
+    for uid, sid, key, title, opened, closed, created in uses:
+        db.execute('INSERT INTO judgment_calls (id, session_id, kind, key, text, criterion, start, "end", '
+                   "scenario_use_id, created_at, updated_at) VALUES (?, ?, 'scenario', ?, ?, NULL, ?, ?, ?, ?, ?)",
+                   [str(uuid.uuid4()), sid, key, title, opened, closed, uid, created, created])
+
+
+def _criterion(db: Database, session_id: str, key: str, text: str) -> str | None:
+    """A probe's criterion: from the session kit's bank, else from a probe pinned to a claim."""
+    row = db.execute("SELECT p.criterion FROM probes p JOIN sessions s ON s.kit_id = p.kit_id "
+                     "WHERE s.id = ? AND p.key = ?", [session_id, key]).fetchone()
+    if row is None:
+        row = db.execute("SELECT criterion FROM claim_probes WHERE id = ? OR (source_key = ? AND text = ?)",
+                         [key, key, text]).fetchone()
+    return str(row[0]) if row else None
+
+
+# 10: who said what on one microphone (issue 17): a voice-attributed segment's confidence (NULL: its speaker is
+# a track's label), which rule named the interviewer of a session (JSON: rule, detail, separation), and an
 # evaluator's voice profile (a speaker embedding as JSON, never audio).
-MIGRATION_8 = """
+MIGRATION_10 = """
 ALTER TABLE segments ADD COLUMN confidence REAL;
 ALTER TABLE sessions ADD COLUMN speaker_rule TEXT NOT NULL DEFAULT '';
 ALTER TABLE evaluators ADD COLUMN voice TEXT NOT NULL DEFAULT '';
 """
 
 
-def _migration_8(db: Database) -> None:
-    _run(db, MIGRATION_8)
+def _migration_10(db: Database) -> None:
+    _run(db, MIGRATION_10)
 
 
 MIGRATIONS: list[Callable[[Database], None]] = [_migration_1, _migration_2, _migration_3, _migration_4,
-                                                _migration_5, _migration_6, _migration_7, _migration_8]
+                                                _migration_5, _migration_6, _migration_7, _migration_8,
+                                                _migration_9, _migration_10]
 SCHEMA_VERSION = len(MIGRATIONS)

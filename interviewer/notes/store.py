@@ -48,6 +48,8 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 CLAIM_STATUSES = ("unprobed", "probing", "verified", "contradicted", "vague")
 SESSION_STATUSES = ("recording", "paused", "complete", "recovered", "failed")
 POLARITIES = ("supports", "concern")
+CALL_KINDS = ("probe", "scenario")
+ANSWER_WINDOW_S = 90.0  # a call without an end: its answer runs until the next call, at most this long
 CONSENT_METHODS = ("verbal", "written")
 DEFAULT_NOTICE_VERSION = "2026-11"
 DEFAULT_NOTICE = (
@@ -434,6 +436,7 @@ class Store:
             row = dict(self.t("claims").get(claim_id))
             self.db.execute("UPDATE evidence SET claim_id = NULL WHERE claim_id = ?", [claim_id])
             self.db.execute("UPDATE probe_asks SET claim_id = NULL WHERE claim_id = ?", [claim_id])
+            self.db.execute("UPDATE judgment_calls SET claim_id = NULL WHERE claim_id = ?", [claim_id])
             self.db.execute("DELETE FROM claim_probes WHERE claim_id = ?", [claim_id])
             self.t("claims").delete(claim_id)
             self._renumber(row["candidate_id"], self._ids_in_order(row["candidate_id"]))
@@ -467,6 +470,7 @@ class Store:
                                              "topics": old["topics"]} for t in texts])
             self.db.execute("UPDATE evidence SET claim_id = ? WHERE claim_id = ?", [new_ids[0], claim_id])
             self.db.execute("UPDATE probe_asks SET claim_id = ? WHERE claim_id = ?", [new_ids[0], claim_id])
+            self.db.execute("UPDATE judgment_calls SET claim_id = ? WHERE claim_id = ?", [new_ids[0], claim_id])
             self.db.execute("UPDATE claim_probes SET claim_id = ? WHERE claim_id = ?", [new_ids[0], claim_id])
             self.t("claims").update(new_ids[0], {"status": old["status"]})
             self.t("claims").delete(claim_id)
@@ -491,6 +495,7 @@ class Store:
             for r in rows[1:]:
                 self.db.execute("UPDATE evidence SET claim_id = ? WHERE claim_id = ?", [keep, r["id"]])
                 self.db.execute("UPDATE probe_asks SET claim_id = ? WHERE claim_id = ?", [keep, r["id"]])
+                self.db.execute("UPDATE judgment_calls SET claim_id = ? WHERE claim_id = ?", [keep, r["id"]])
                 self.db.execute("UPDATE claim_probes SET claim_id = ? WHERE claim_id = ?", [keep, r["id"]])
                 self.t("claims").delete(r["id"])
             self.t("claims").update(keep, {"text": merged, "topics": _dumps(topics), "updated_at": self.now()})
@@ -680,6 +685,13 @@ class Store:
             for seg in segments:
                 self.add_segment(session_id, seg)
 
+    def sessions_to_catch_up(self) -> list[str]:
+        """Live sessions whose polishing was put off and not yet caught up (see interviewer.catchup)."""
+        with self._lock:
+            return [r[0] for r in self.db.execute(
+                "SELECT id FROM sessions WHERE catch_up = 1 AND status IN ('complete', 'recovered') "
+                "ORDER BY started_at").fetchall()]
+
     def segment_rows(self, session_id: str) -> list[dict[str, Any]]:
         with self._lock:
             rows = list(self.t("segments").rows_where("session_id = ?", [session_id], order_by="start"))
@@ -752,17 +764,25 @@ class Store:
 
     # ------------------------------------------------------------------ probes asked
     def add_probe_ask(self, *, session_id: str, probe_key: str, probe_text: str, at_s: float,
-                      claim_id: str | None = None) -> str:
+                      claim_id: str | None = None, criterion: str | None = None,
+                      evaluator: str | None = None) -> str:
+        """A probe asked at `at_s`; it is also a judgment call (`add_call`) whose answer runs until the next
+        call (at most 90 s) unless its end is set."""
         at_s = check_time(at_s, "the moment a probe was asked")
         pid = new_id()
         with self.atomic():
             self.t("probe_asks").insert({"id": pid, "session_id": session_id, "probe_key": probe_key,
                                          "probe_text": probe_text, "claim_id": claim_id, "at_s": at_s,
                                          "created_at": self.now()})
+            self.add_call(session_id=session_id, kind="probe", key=probe_key, text=probe_text,
+                          criterion=criterion or self._probe_criterion(session_id, probe_key), start=at_s,
+                          claim_id=claim_id, probe_ask_id=pid, evaluator=evaluator)
         return pid
 
     def delete_probe_ask(self, ask_id: str) -> None:
         with self.atomic():
+            for (cid,) in self.db.execute("SELECT id FROM judgment_calls WHERE probe_ask_id = ?", [ask_id]).fetchall():
+                self.delete_call(cid, actor="undo")
             self.t("probe_asks").delete(ask_id)
 
     def probe_asks(self, session_id: str) -> list[dict[str, Any]]:
@@ -848,6 +868,7 @@ class Store:
             "evidence": self.evidence(session_id),
             "probe_asks": self.probe_asks(session_id),
             "ratings": self.ratings(session_id),
+            "judgment_calls": [{**c, "ratings": self.call_ratings(c["id"])} for c in self.calls(session_id)],
         }
 
     # ------------------------------------------------------------------ consent
@@ -894,3 +915,193 @@ class Store:
     def consents(self, session_id: str) -> list[dict[str, Any]]:
         with self._lock:
             return list(self.t("consents").rows_where("session_id = ?", [session_id]))
+
+    # ------------------------------------------------------------------ judgment calls
+    def _probe_criterion(self, session_id: str, key: str) -> str | None:
+        row = self.db.execute("SELECT p.criterion FROM probes p JOIN sessions s ON s.kit_id = p.kit_id "
+                              "WHERE s.id = ? AND p.key = ?", [session_id, key]).fetchone()
+        if row is None:
+            row = self.db.execute("SELECT criterion FROM claim_probes WHERE id = ?", [key]).fetchone()
+        return str(row[0]) if row else None
+
+    def add_call(self, *, session_id: str, kind: str, key: str, text: str, criterion: str | None, start: float,
+                 end: float | None = None, claim_id: str | None = None, probe_ask_id: str | None = None,
+                 scenario_use_id: str | None = None, evaluator: str | None = None) -> str:
+        """A judgment call: a probe or scenario card asked at `start`, the candidate's answer until `end`
+        (None: until the next call, at most 90 s). A probe about a claim records how deep the follow-ups
+        went: 0 for the first probe of the claim in the session, 1 for the first follow-up, 2 for the second."""
+        if kind not in CALL_KINDS:
+            raise UserError(f"a judgment call is a {' or a '.join(CALL_KINDS)}, not {kind!r}")
+        if not key.strip():
+            raise UserError("a judgment call needs the key of its probe or scenario card")
+        _check_span(start, end)
+        cid = new_id()
+        with self.atomic():
+            self.session(session_id)
+            depth = 0
+            if claim_id:
+                depth = int(self.db.execute("SELECT count(*) FROM judgment_calls WHERE session_id = ? AND "
+                                            "claim_id = ? AND start <= ?", [session_id, claim_id, start]).fetchone()[0])
+            now = self.now()
+            row = {"id": cid, "session_id": session_id, "kind": kind, "key": key.strip(), "text": text.strip(),
+                   "criterion": criterion, "start": round(float(start), 3),
+                   "end": None if end is None else round(float(end), 3), "claim_id": claim_id, "depth": depth,
+                   "probe_ask_id": probe_ask_id, "scenario_use_id": scenario_use_id, "evaluator": evaluator,
+                   "created_at": now, "updated_at": now}
+            self.t("judgment_calls").insert(row)
+            self.audit(evaluator or "unknown", "call.add", "judgment_calls", cid, new=row)
+        return cid
+
+    def update_call(self, call_id: str, *, actor: str, **fields: Any) -> None:
+        """Move the answer span (start, end) or change the criterion; every change is audited."""
+        allowed = {"start", "end", "criterion"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise ValueError(f"cannot update judgment call fields {sorted(unknown)}")
+        with self.atomic():
+            old = self.call(call_id)
+            start = fields.get("start", old["start"])
+            end = fields.get("end", old["end"])
+            _check_span(float(start), None if end is None else float(end))
+            self.t("judgment_calls").update(call_id, {**fields, "updated_at": self.now()})
+            self.audit(actor, "call.update", "judgment_calls", call_id, old={k: old[k] for k in fields}, new=fields)
+
+    def delete_call(self, call_id: str, *, actor: str) -> dict[str, Any]:
+        """Delete a call and the scores given to it (both kept in the audit log); returns the row."""
+        with self.atomic():
+            row = self.call(call_id)
+            for r in self.call_ratings(call_id):
+                self.t("call_ratings").delete(r["id"])
+                self.audit(actor, "call_rating.delete", "call_ratings", r["id"], old=r)
+            self.t("judgment_calls").delete(call_id)
+            self.audit(actor, "call.delete", "judgment_calls", call_id, old=row)
+        return row
+
+    def restore_call(self, row: dict[str, Any], *, actor: str) -> None:
+        """Put back a call exactly as it was (redo after an undo)."""
+        with self.atomic():
+            self.t("judgment_calls").insert(dict(row))
+            self.audit(actor, "call.restore", "judgment_calls", row["id"], new=row)
+
+    def call(self, call_id: str) -> dict[str, Any]:
+        with self._lock:
+            rows = list(self.t("judgment_calls").rows_where("id = ?", [call_id], limit=1))
+        if not rows:
+            raise UserError(f"no judgment call {call_id!r}")
+        return dict(rows[0])
+
+    def resolve_call(self, ref: str) -> str:
+        """A full call id, or an unambiguous prefix of one."""
+        with self._lock:
+            rows = [r[0] for r in self.db.execute("SELECT id FROM judgment_calls WHERE id LIKE ? || '%' LIMIT 2",
+                                                  [ref.strip()]).fetchall()]
+        if not rows or not ref.strip():
+            raise UserError(f"no judgment call matches {ref!r} (`interviewer ask` prints a call's id)")
+        if len(rows) > 1:
+            raise UserError(f"judgment call id {ref!r} is ambiguous: give more characters")
+        return str(rows[0])
+
+    def calls(self, session_id: str) -> list[dict[str, Any]]:
+        with self._lock:
+            return [dict(r) for r in self.t("judgment_calls").rows_where("session_id = ?", [session_id],
+                                                                       order_by="start, created_at")]
+
+    def call_span(self, call: dict[str, Any]) -> tuple[float, float]:
+        """The answer's span: its end, or until the next call of the session, at most 90 s (and not past the
+        end of the recording)."""
+        start = float(call["start"])
+        if call.get("end") is not None:
+            return start, float(call["end"])
+        with self._lock:
+            nxt = self.db.execute("SELECT min(start) FROM judgment_calls WHERE session_id = ? AND start > ?",
+                                  [call["session_id"], start]).fetchone()[0]
+            duration = self._duration(call["session_id"])
+        end = start + ANSWER_WINDOW_S
+        if nxt is not None:
+            end = min(end, float(nxt))
+        if duration > start:
+            end = min(end, duration)
+        return start, round(end, 3)
+
+    def rate_call(self, call_id: str, *, evaluator: str, score: int, evidence_ids: Sequence[str] = (),
+                  reason: str = "") -> str:
+        """One evaluator's 1-4 score for one judgment call, against its criterion's anchors. It needs evidence
+        inside the answer span or a written reason; every change is in the audit log."""
+        if score not in (1, 2, 3, 4):
+            raise UserError(f"a score is 1, 2, 3 or 4 (got {score})")
+        evaluator = evaluator.strip()
+        if not evaluator:
+            raise UserError("a score needs the evaluator's name")
+        reason = reason.strip()
+        ids = list(dict.fromkeys(evidence_ids))
+        if not ids and not reason:
+            raise UserError("a score needs at least one evidence item inside the answer, or a written reason "
+                            "(--reason)")
+        with self.atomic():
+            call = self.call(call_id)
+            start, end = self.call_span(call)
+            known = {e["id"]: e for e in self.evidence(call["session_id"])}
+            for i in ids:
+                e = known.get(i)
+                if e is None:
+                    raise UserError(f"evidence {i!r} is not part of this call's session")
+                if float(e["start"]) < start - 0.5 or float(e["end"]) > end + 0.5:
+                    raise UserError(f"evidence {i[:8]} ({float(e['start']):.1f}-{float(e['end']):.1f} s) lies outside "
+                                    f"the answer ({start:.1f}-{end:.1f} s)")
+            now = self.now()
+            rows = list(self.t("call_ratings").rows_where("call_id = ? AND evaluator = ?", [call_id, evaluator]))
+            new = {"score": score, "reason": reason, "evidence_ids": _dumps(ids)}
+            if rows:
+                rid = str(rows[0]["id"])
+                self.t("call_ratings").update(rid, {**new, "updated_at": now})
+                self.audit(evaluator, "call_rating.change", "call_ratings", rid,
+                           old={k: rows[0][k] for k in new}, new=new)
+            else:
+                rid = new_id()
+                self.t("call_ratings").insert({"id": rid, "call_id": call_id, "evaluator": evaluator, **new,
+                                               "created_at": now, "updated_at": now})
+                self.audit(evaluator, "call_rating.add", "call_ratings", rid, new={"call": call_id, **new})
+        return rid
+
+    def call_ratings(self, call_id: str) -> list[dict[str, Any]]:
+        with self._lock:
+            rows = [dict(r) for r in self.t("call_ratings").rows_where("call_id = ?", [call_id], order_by="evaluator")]
+        for r in rows:
+            r["evidence_ids"] = json.loads(r["evidence_ids"])
+        return rows
+
+    def visible_call_ratings(self, call_id: str, viewer: str) -> list[dict[str, Any]]:
+        """Blind: other evaluators' scores of a call show only once the viewer has scored it."""
+        rows = self.call_ratings(call_id)
+        if any(r["evaluator"] == viewer for r in rows):
+            return rows
+        return []
+
+    def role_core(self, role: str) -> list[dict[str, Any]]:
+        """The judgment calls every candidate for the role gets, in order."""
+        with self._lock:
+            return [dict(r) for r in self.db.query(
+                "SELECT k.kind, k.key, k.position FROM role_core_calls k JOIN roles r ON r.id = k.role_id "
+                "WHERE r.name = ? COLLATE NOCASE ORDER BY k.position", [role.strip()])]
+
+    def set_role_core(self, role: str, items: Sequence[tuple[str, str]], *, actor: str) -> None:
+        """Fix the role's shared core: (kind, key) pairs, replacing the previous set."""
+        for kind, _key in items:
+            if kind not in CALL_KINDS:
+                raise UserError(f"a core call is a {' or a '.join(CALL_KINDS)}, not {kind!r}")
+        with self.atomic():
+            rid = self.get_or_create_role(role)
+            old = self.role_core(role)
+            self.db.execute("DELETE FROM role_core_calls WHERE role_id = ?", [rid])
+            now = self.now()
+            for i, (kind, key) in enumerate(dict.fromkeys(items)):
+                self.t("role_core_calls").insert({"id": new_id(), "role_id": rid, "kind": kind, "key": key,
+                                                  "position": i, "created_at": now})
+            self.audit(actor, "role.core", "roles", rid, old=old, new=[list(x) for x in items])
+
+
+def _check_span(start: float, end: float | None) -> None:
+    if not (math.isfinite(start) and start >= 0):
+        raise UserError(f"a judgment call starts at 0 s or later (got {start:g})")
+    if end is not None and not (math.isfinite(end) and end > start):
+        raise UserError(f"the answer must end after it starts (got {start:g}..{end:g})")

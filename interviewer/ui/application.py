@@ -109,6 +109,8 @@ def run(services: Any, args: Any, root: Any) -> int:
     if recovered:
         QMessageBox.information(library if library.isVisible() else None, "Recovered interviews",
                                 "\n".join(r.message() for r in recovered))
+    catch_up = resume_catch_ups(store, transcriber, library)
+
     def finalize_recordings() -> None:
         """Quit, logout or shutdown: save every recording before the process goes (a few seconds)."""
         for w in windows:
@@ -123,6 +125,8 @@ def run(services: Any, args: Any, root: Any) -> int:
     try:
         return int(app.exec())
     finally:
+        if catch_up is not None:
+            catch_up.cancel()  # goes on at the next start
         finalize_recordings()
         for w in windows:
             w.close()
@@ -142,3 +146,23 @@ def install_signal_handlers(app: Any) -> None:
     tick.setInterval(250)
     tick.timeout.connect(lambda: None)
     tick.start()
+
+
+def resume_catch_ups(store: Any, transcriber: Any, library: Any) -> Any:
+    """Interviews whose polishing after Stop was interrupted (the app closed during it): go on in the
+    background, with progress in the library's status bar."""
+    from interviewer.catchup import catch_up_session, pending
+    from interviewer.ui.catch_up import CatchUp
+
+    todo = pending(store)
+    if not todo:
+        return None
+    runner = CatchUp(lambda sid, **kw: catch_up_session(store, sid, transcriber, **kw).revised, todo, parent=library)
+    bar = library.statusBar()
+    runner.progress.connect(lambda sid, f: bar.showMessage(
+        f"Polishing the transcript of an earlier interview ({sid[:8]})… {f:.0%}"))
+    runner.finished.connect(lambda sid, n: bar.showMessage(f"Transcript of session {sid[:8]} polished", 6000))
+    runner.failed.connect(lambda sid, msg: bar.showMessage(msg))
+    runner.all_done.connect(library.refresh)
+    runner.start()
+    return runner

@@ -17,6 +17,7 @@ class SessionBridge(QObject):
     level = Signal(str, float)
     stopped = Signal(str)
     error = Signal(str)
+    load = Signal(object)  # LoadStatus: what the live path does about the machine's speed
 
     def listener(self) -> Listener:
         return Listener(
@@ -27,4 +28,5 @@ class SessionBridge(QObject):
             level=self.level.emit,
             stopped=self.stopped.emit,
             error=self.error.emit,
+            load=self.load.emit,
         )

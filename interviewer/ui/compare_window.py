@@ -1,5 +1,5 @@
 """Compare a role's candidates: criteria x candidates with each evaluator's scores and evidence counts; a cell
-opens its quotes, each playable; judgment calls side by side (answers to the same probe)."""
+opens its quotes, each playable; judgment calls side by side (the calibration board, `board_window`)."""
 
 from __future__ import annotations
 
@@ -75,27 +75,12 @@ class CompareWindow(QMainWindow):
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(top)
         split.addWidget(self.quotes)
-        self.calls = QListWidget()
-        self.calls.setWordWrap(True)
-        self.calls.itemActivated.connect(self._play)
-        self.calls.itemDoubleClicked.connect(self._play)
-        for p in self.data["probes"]:
-            head = QListWidgetItem(f"{p['criterion_name']}: {p['text']}")
-            f = QFont(base)
-            f.setBold(True)
-            head.setFont(f)
-            head.setForeground(QColor(p["colour"]))
-            self.calls.addItem(head)
-            for a in p["answers"]:
-                scores = ", ".join(f"{k} {v}" for k, v in a["scores"].items()) or "not rated"
-                answer = QListWidgetItem(f"   ▶ {a['candidate']} [{a['time']}] ({scores}): {a['answer']}")
-                answer.setData(Qt.ItemDataRole.UserRole, (a["session"], a["at_s"]))
-                self.calls.addItem(answer)
-        if not self.data["probes"]:
-            self.calls.addItem("No probe was asked to two or more candidates yet (mark probes as asked with A).")
+        from interviewer.ui.board_window import BoardWidget
+
+        self.board = BoardWidget(store, role, open_moment)
         tabs = QTabWidget()
         tabs.addTab(split, "Criteria × candidates")
-        tabs.addTab(self.calls, "Judgment calls side by side")
+        tabs.addTab(self.board, "Judgment calls side by side")
         self.setCentralWidget(tabs)
         self.resize(1200, 760)
 

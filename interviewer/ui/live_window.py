@@ -49,12 +49,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from interviewer.audio.pace import LoadStatus
 from interviewer.notes.claims import Claim
 from interviewer.notes.cues import follow_up_cues
 from interviewer.notes.kits import Kit
 from interviewer.notes.probes import probes_for_claim
 from interviewer.transcript import Segment, mmss, words_in_range
 from interviewer.ui.bridge import SessionBridge
+from interviewer.ui.catch_up import CatchUp
 from interviewer.ui.commands import AddEvidence
 
 CRITERION_COLOURS = ["#1f6fd1", "#8a3ffc", "#d1651f", "#198038", "#b28600", "#007d79"]
@@ -434,7 +436,7 @@ class ScenarioPanel(QWidget):
         if w.scenario_use and w.session_id:
             close_scenario(w.store, w.scenario_use, w.now_s)
         if w.session_id:
-            w.scenario_use = open_scenario(w.store, w.session_id, sc, w.now_s)
+            w.scenario_use = open_scenario(w.store, w.session_id, sc, w.now_s, w.evaluator)
         self.card = ScenarioCard(sc)
         self.card.installEventFilter(self)
         self.card.showFullScreen()
@@ -546,6 +548,7 @@ class LiveWindow(QMainWindow):
         self._close_when_stopped = False
         self._recent_evidence: list[str] = []
         self._asked_keys: set[str] = set()
+        self.role = role
         self.setWindowTitle(f"Interviewer — {candidate}" + (f" — {role}" if role else ""))
 
         self._build()
@@ -654,6 +657,10 @@ class LiveWindow(QMainWindow):
         self.middle.addTab(self.failure_panel, "Failure story")
         self.scenario_panel = ScenarioPanel(self)
         self.middle.addTab(self.scenario_panel, "Scenarios")
+        from interviewer.ui.core_panel import CorePanel
+
+        self.core_panel = CorePanel(self, self.role)
+        self.middle.addTab(self.core_panel, "Core calls")
 
         # transcript and evidence
         self.transcript = TranscriptView()
@@ -686,6 +693,12 @@ class LiveWindow(QMainWindow):
         lay.addWidget(self.coverage)
         self.setCentralWidget(central)
         self.statusBar().showMessage("Ready. F1 lists every shortcut.")
+        # The live path's answer to a busy machine, and the catch-up after Stop: a lasting part of the bar.
+        self.pace_label = QLabel("")
+        self.pace_label.setObjectName("paceStatus")
+        self.pace_label.hide()
+        self.statusBar().addPermanentWidget(self.pace_label)
+        self.catch_up: CatchUp | None = None
         self.resize(1360, 820)
         self._set_state("idle")
 
@@ -790,6 +803,7 @@ class LiveWindow(QMainWindow):
         self.bridge.level.connect(lambda who, db: self.level.setValue(int(max(-60, min(0, db)))))
         self.bridge.stopped.connect(self._on_stopped)
         self.bridge.error.connect(self._on_error)
+        self.bridge.load.connect(self._on_load)
         self.clock = QTimer(self)
         self.clock.setInterval(250)
         self.clock.timeout.connect(self._tick)
@@ -869,7 +883,34 @@ class LiveWindow(QMainWindow):
         self._set_state("stopped")
         self.statusBar().showMessage(f"Saved: {reason}")
         if self._close_when_stopped:
-            self.close()
+            self.close()  # what was put off goes on at the next start
+            return
+        self._start_catch_up()
+
+    def _on_load(self, status: LoadStatus) -> None:
+        self.pace_label.setText(status.message)
+        self.pace_label.setVisible(bool(status.message) and self.catch_up is None)
+
+    def _start_catch_up(self) -> None:
+        """After Stop on a busy machine: polish the transcript on the recording, with progress; the lines
+        follow as they are revised."""
+        session = self.session
+        if session is None or not session.needs_catch_up or self.session_id is None:
+            return
+        self.catch_up = CatchUp(lambda sid, **kw: session.catch_up(**kw), [self.session_id], parent=self)
+        self.catch_up.progress.connect(lambda sid, f: self._show_catch_up(f"Polishing the transcript… {f:.0%}"))
+        self.catch_up.revised.connect(self._on_revised)
+        self.catch_up.finished.connect(lambda sid, n: self._show_catch_up(
+            f"Transcript polished: {n} line(s) improved", done=True))
+        self.catch_up.failed.connect(lambda sid, msg: self._show_catch_up(msg, done=True))
+        self._show_catch_up("Polishing the transcript… 0%")
+        self.catch_up.start()
+
+    def _show_catch_up(self, text: str, *, done: bool = False) -> None:
+        self.pace_label.setText(text)
+        self.pace_label.show()
+        if done:
+            self.catch_up = None
 
     def _on_error(self, message: str) -> None:
         self.statusBar().showMessage(message)
@@ -1008,7 +1049,8 @@ class LiveWindow(QMainWindow):
             claim = self.selected_claim
             self.last_probe_ask = self.store.add_probe_ask(session_id=self.session_id, probe_key=p.key,
                                                            probe_text=p.text, at_s=self.now_s,
-                                                           claim_id=claim["id"] if claim else None)
+                                                           claim_id=claim["id"] if claim else None,
+                                                           criterion=p.criterion, evaluator=self.evaluator)
         self.last_probe_label.setText(f"Asked at {mmss(self.now_s)}: {p.text[:90]}")
         self.reload_prompts()
         self.prompts.setCurrentRow(row)
@@ -1271,6 +1313,18 @@ class LiveWindow(QMainWindow):
             self.stop()
             event.ignore()
             return
+        if self.catch_up is not None and self.catch_up.running:
+            answer = QMessageBox.question(
+                self, "Still polishing the transcript",
+                f"The transcript is being polished ({self.catch_up.fraction:.0%}). Close anyway? It goes on the "
+                "next time Interviewer starts; nothing recorded is lost.",
+                QMessageBox.StandardButton.Close | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel)
+            if answer != QMessageBox.StandardButton.Close:
+                event.ignore()
+                return
+            self.catch_up.cancel()
+            self.catch_up = None
         self.clock.stop()
         super().closeEvent(event)
 

@@ -519,6 +519,10 @@ class ReviewWindow(QMainWindow):
         self.side_tabs = QTabWidget()
         self.rating_panel = RatingPanel(self)
         self.side_tabs.addTab(self.rating_panel, "Ratings")
+        from interviewer.ui.calls_panel import CallsPanel
+
+        self.calls_panel = CallsPanel(self)
+        self.side_tabs.addTab(self.calls_panel, "Judgment calls")
         rl.addWidget(self.side_tabs)
         self.split = QSplitter(Qt.Orientation.Horizontal)
         self.split.addWidget(self.text)

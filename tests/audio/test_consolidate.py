@@ -218,7 +218,8 @@ def stopped_stream(seconds: float, committed: list[Segment], **config):
     st = StreamingTranscriber(ScriptedWindows(), speaker="mix", on_commit=lambda s: None,
                               on_revise=lambda i, s: revisions.append((i, s)), config=StreamConfig(**config))
     st.finish(timeout=30)
-    assert not st.is_alive() and st._cons is not None
+    st._rthread.join(30)  # the second-pass thread has taken its stop too (it runs at low priority)
+    assert not st.is_alive() and st._cons is not None and not st._rthread.is_alive()
     zeros = np.zeros(int(seconds * S), np.float32)
     st._cons.timeline.add(0, len(zeros), lambda a, b: zeros[a:b], available=len(zeros))
     st.committed[:] = committed

@@ -115,26 +115,17 @@ def test_slow_transcriber_loses_no_audio(transcriber, tmp_path):
 
 @pytest.mark.slow
 def test_tentative_text_refreshes_while_speaking(transcriber):
-    """Fed at real-time pace, tentative updates arrive at least every 1.5 s of a long utterance."""
-    import time
-
+    """Tentative updates come at least every 1.5 s of audio through a long utterance. Paced by the audio
+    consumed (previews decoded in the worker, each block fed once the last is taken in), so the verdict does
+    not depend on how busy the machine is; the wall-clock cadence is bench/latency.py's."""
     audio = load(TWO)
     turn = REF["turns"][3]  # the longest candidate answer
     clip = audio[int((turn["start"] - 0.5) * SAMPLE_RATE):int((turn["end"] + 1.0) * SAMPLE_RATE)]
-    commits, tentative = [], []
-    st = StreamingTranscriber(transcriber, speaker="c", on_commit=commits.append,
-                              on_tentative=lambda text, a, b: tentative.append((text, a, b, time.monotonic())))
-    t0 = time.monotonic()
-    for i in range(0, len(clip), 800):
-        due = t0 + i / SAMPLE_RATE
-        delay = due - time.monotonic()
-        if delay > 0:
-            time.sleep(delay)
-        st.feed(clip[i:i + 800])
-    st.finish(timeout=60)
+    _, commits, tentative = run_stream(transcriber, clip, paced=True,
+                                       config=StreamConfig(preview_in_thread=False, revise_beam=None))
     assert commits
     assert len(tentative) >= 2
-    ends = [0.5] + [b for _, _, b, _ in tentative]
+    ends = [0.5] + [b for _, _, b in tentative]
     speech_end = turn["end"] - turn["start"] + 0.5
     gaps = np.diff([e for e in ends if e <= speech_end] + [speech_end - 1.0])
     assert max(gaps) <= 1.5 + 0.1, ends

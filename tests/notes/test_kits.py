@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from interviewer.errors import KitError
-from interviewer.notes.kits import load_kit, parse_kit
+from interviewer.notes.kits import default_kit_path, load_kit, parse_kit
 
 CRITERIA = ["claim-verification", "judgment", "failure-archaeology", "production-constraints"]
 
@@ -107,3 +107,37 @@ def test_dump_round_trips_and_default_is_read_only(tmp_path):
     assert back.probes[-1].id == "judgment-own-01"
     with pytest.raises(KitError, match="already exists"):
         copy_kit(kit, tmp_path, "Team kit")
+
+
+def test_default_kit_has_the_methods_four_judgment_calls_as_scenario_cards():
+    from interviewer.notes import panel
+
+    kit = load_kit()
+    cards = {s["id"]: s for s in kit.extra["scenarios"]}
+    titles = {k: cards[k]["title"] for k in ("sc-06", "sc-07", "sc-08", "sc-09")}
+    assert "Retrieval failures" in titles["sc-06"]
+    assert "model swap" in titles["sc-07"]
+    assert "Labeller disagreement" in titles["sc-08"]
+    assert "Data residency" in titles["sc-09"]
+    for key in titles:
+        card = cards[key]
+        assert card["criterion"] == "judgment"
+        kinds = {c["key"] for c in card["constraints"]}
+        assert {"imperfect-data", "stakeholder-pressure", "legacy-system"} <= kinds, key
+        assert kinds <= set(panel.CONSTRAINT_KEYS)
+        assert sorted(card["anchors"]) == ["1", "2", "3", "4"]
+    assert len(cards) >= 9
+    fa = kit.criterion("failure-archaeology")
+    assert "first hypothesis" in fa.anchors[3] and "did not see coming" in fa.anchors[4]
+    assert "every field" not in fa.definition
+
+
+def test_a_scenario_card_with_bad_anchors_is_refused_at_its_line(tmp_path):
+    text = default_kit_path().read_text(encoding="utf-8") + (
+        '\n[[scenarios]]\nid = "sc-99"\ntitle = "x"\ncriterion = "judgment"\nprompt = "p"\nanchors = { 1 = "a" }\n')
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(KitError) as err:
+        load_kit(bad)
+    line = len(text.splitlines()) - 5
+    assert f"bad.toml:{line}" in str(err.value) and "sc-99" in str(err.value)

@@ -84,8 +84,16 @@ def test_failure_story_completeness(env):
     [row] = panel.failure_stories(s, sid)
     assert row["concrete"]
     assert row["evidence_ids"] == [ev]
-    assert row["missing"] == ["The diagnosis path", "What changed afterwards",
-                              "What they would still not see coming"]
+    assert row["missing"] == ["Their first hypothesis, and why it was wrong", "Dead ends on the way",
+                              "The data they looked at (logs, examples, metrics)", "The diagnosis path",
+                              "What changed afterwards", "What they did not see coming, and why"]
+    assert row["texture"] == []  # every "concrete" part is there, and none of the diagnosis's texture
+    panel.save_failure_story(s, sid, {"first_hypothesis": "a bad deploy, ruled out by rollback",
+                                      "dead_ends": "two days on the feature store"}, story_id=story)
+    [row] = panel.failure_stories(s, sid)
+    assert row["texture"] == ["Their first hypothesis, and why it was wrong", "Dead ends on the way"]
+    assert row["texture_missing"] == ["The data they looked at (logs, examples, metrics)",
+                                      "What they did not see coming, and why"]
     assert panel.has_concrete_failure_story(s, sid)
     with pytest.raises(UserError):
         panel.save_failure_story(s, sid, {"vibes": "x"})

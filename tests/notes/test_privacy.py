@@ -177,7 +177,8 @@ def test_erase_leaves_no_trace_on_disk_and_keeps_the_other_candidate(store: Stor
     assert report.candidates == 1
     assert report.rows == {"candidates": 1, "sessions": 1, "claims": 1, "segments": 2, "evidence": 1,
                            "ratings": 1, "consents": 1, "probe_asks": 1, "claim_probes": 1, "claim_assignments": 1,
-                           "failure_stories": 1, "scenario_uses": 1, "constraint_ticks": 1}
+                           "failure_stories": 1, "scenario_uses": 1, "constraint_ticks": 1,
+                           "judgment_calls": 2}  # the probe asked and the scenario card shown
     assert report.audit_entries >= 15  # consent, evidence, claims (also the deleted one), segments, ratings...
     assert report.mentions_left == []
     assert report.scrubbed

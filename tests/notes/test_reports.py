@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import re
 import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
@@ -173,6 +174,12 @@ def build_role(store: Store, clock: Clock | None = None) -> dict[str, dict[str, 
                            reason="no latency claim was probed")
                 store.rate(session_id=sid, criterion=crit, evaluator="Bo", score=bo,
                            reason="claims came up only in passing")
+        # Each answer to the judgment probe is scored on its own (the calibration board), as the session was.
+        for call in store.calls(sid):
+            if call["key"] == "jd-01":
+                ada, bo = p["scores"]["judgment"]
+                store.rate_call(call["id"], evaluator="Ada", score=ada, evidence_ids=[ev["jd-01"]])
+                store.rate_call(call["id"], evaluator="Bo", score=bo, reason="same reading as the session score")
         if "cv-02" in ev:
             status = "verified" if p["scores"]["claim-verification"][0] >= 3 else "contradicted"
             store.set_claim_status(claim_ids[0], status, actor="Ada", evidence_id=ev["cv-02"])
@@ -195,6 +202,16 @@ def store(tmp_path):
 
 def pdf_text(path: Path) -> list[str]:
     return [unicodedata.normalize("NFC", page.extract_text() or "") for page in PdfReader(path).pages]
+
+
+def plain_bytes(path: Path) -> bytes:
+    """A PDF's bytes outside its stream bodies, plus its page content streams decoded. Stream bodies are
+    compressed and ASCII85-encoded: random letters that spell a short word like "Zoe" by chance (one font
+    subset in twenty did), which says nothing about what the file holds."""
+    raw = path.read_bytes()
+    outside = re.sub(rb"stream\r?\n.*?endstream", b"", raw, flags=re.DOTALL)
+    pages = b"".join(c.get_data() for page in PdfReader(path).pages if (c := page.get_contents()) is not None)
+    return outside + pages
 
 
 def flat(text: str) -> str:
@@ -284,7 +301,8 @@ def test_anonymised_session_has_no_name_anywhere(store, tmp_path):
     assert f"I'm {label}" in text  # inside the quote
     assert f"described in {label} et al." in text  # inside a claim
     assert f"{label} joined five minutes late" in text  # inside a note
-    raw = out.read_bytes()
+    raw = plain_bytes(out)
+    assert label.encode() in raw  # the scan sees the text drawn on the pages (ASCII is drawn as itself)
     for form in ("Zoë Ðặng", "Zoë", "Ðặng", "Zoe", "Dang"):
         for enc in ("utf-8", "utf-16-be", "latin-1"):
             try:
@@ -320,6 +338,7 @@ def test_comparison_data(store):
     assert data["candidates"][1]["claims"]["contradicted"] == 1
     probes = {p["key"]: p for p in data["probes"]}
     assert set(probes) == {"cv-02", "jd-01", "fa-01", "pc-01"}  # sc-02 was asked to one candidate only
+    assert [a["scores"] for a in probes["cv-02"]["answers"]] == [{}, {}]  # scores of the answer, not the session
     assert [a["candidate"] for a in probes["cv-02"]["answers"]] == ["Zoë Ðặng", "Ravi Menon"]
     jd = probes["jd-01"]
     assert jd["criterion"] == "judgment"

@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 
 from interviewer.audio.decode import SAMPLE_RATE
+from interviewer.audio.pace import Pace
 from interviewer.notes.kits import load_kit
 from interviewer.notes.store import Store
 from interviewer.session import LiveSession, SessionSpec, Track
@@ -46,7 +47,8 @@ def live(qtbot, env, data_dir, transcriber, settings):
     def factory(listener):
         return LiveSession(store=store, data_dir=data_dir, transcriber=transcriber, tracks=[Track(src, "mic")],
                            spec=SessionSpec(candidate="Zoë Ðặng", consent="verbal", evaluator="Ada",
-                                            candidate_id=cand), listener=listener, free_bytes=lambda p: 10**12)
+                                            candidate_id=cand), listener=listener, free_bytes=lambda p: 10**12,
+                           pace=Pace(adaptive=False))
 
     win = LiveWindow(store=store, kit=kit, candidate_id=cand, candidate="Zoë Ðặng", evaluator="Ada",
                      session_factory=factory, settings=settings)
@@ -322,7 +324,8 @@ def test_your_claims_failure_story_and_scenario_card(qtbot, env, data_dir, trans
     def factory(listener):
         return LiveSession(store=store, data_dir=data_dir, transcriber=transcriber, tracks=[Track(src, "mic")],
                            spec=SessionSpec(candidate="Zoë Ðặng", consent="verbal", evaluator="Ada",
-                                            candidate_id=cand), listener=listener, free_bytes=lambda p: 10**12)
+                                            candidate_id=cand), listener=listener, free_bytes=lambda p: 10**12,
+                           pace=Pace(adaptive=False))
 
     win = LiveWindow(store=store, kit=kit, candidate_id=cand, candidate="Zoë Ðặng", evaluator="Ada",
                      session_factory=factory, settings=settings, your_claims=lambda: {first_claim})

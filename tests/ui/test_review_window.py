@@ -222,7 +222,12 @@ def test_compare_window_cells_open_playable_quotes(qtbot, data_dir):
         assert first.text().startswith("▶")
         win._play(first)
         assert opened[0][0] == a
-        assert any("Which would you ship?" in win.calls.item(i).text() for i in range(win.calls.count()))
+        board = win.board
+        assert any("Which would you ship?" in board.list.item(i).text() for i in range(board.list.count()))
+        board.show_call(0)
+        assert board.table.columnCount() == 2 and board.table.horizontalHeaderItem(0).text() == "Ann"
+        board.play(1)
+        assert opened[-1] == (b, 3.0)
     finally:
         store.close()
 

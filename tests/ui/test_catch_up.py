@@ -1,0 +1,102 @@
+"""The live window on a busy machine: the status bar says what is put off, and after Stop the transcript is
+polished on the recording with progress; closing meanwhile asks, and the rest goes on at the next start."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QMessageBox
+
+from interviewer.audio.decode import SAMPLE_RATE
+from interviewer.audio.pace import Pace
+from interviewer.catchup import pending
+from interviewer.notes.kits import load_kit
+from interviewer.notes.store import Store
+from interviewer.session import LiveSession, SessionSpec, Track
+from interviewer.ui.live_window import LiveWindow, wait_for_threads
+from tests.conftest import FIXTURES
+from tests.fakes import PushSource, load
+
+TWO = FIXTURES / "audio" / "two_speakers.flac"
+
+
+@pytest.fixture
+def slow_live(qtbot, data_dir, transcriber, tmp_path):
+    store = Store(data_dir.db_path)
+    cand = store.get_or_create_candidate("Zoë Ðặng")
+    src = PushSource("mic")
+
+    def factory(listener):  # a machine measured as very slow from the start: everything optional waits
+        return LiveSession(store=store, data_dir=data_dir, transcriber=transcriber, tracks=[Track(src, "mic")],
+                           spec=SessionSpec(candidate="Zoë Ðặng", consent="verbal", evaluator="Ada",
+                                            candidate_id=cand), listener=listener, free_bytes=lambda p: 10**12,
+                           pace=Pace(commit_decode_s=10.0, clock=lambda: 0.0, on_status=listener.load))
+
+    win = LiveWindow(store=store, kit=load_kit(), candidate_id=cand, candidate="Zoë Ðặng", evaluator="Ada",
+                     session_factory=factory,
+                     settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    win.show()
+    qtbot.waitExposed(win)
+    win.src = src
+    yield win
+    if win.catch_up is not None:
+        win.catch_up.cancel(30)
+    win.close()
+    assert wait_for_threads(("transcribe", "stop session", "catch up"), timeout=60) == []
+    store.close()
+
+
+def record_and_stop(qtbot, win) -> None:
+    win.record()
+    qtbot.waitUntil(lambda: "Previews paused" in win.pace_label.text() and win.pace_label.isVisible(),
+                    timeout=10_000)
+    win.src.push(np.concatenate([load(TWO)[: 14 * SAMPLE_RATE], np.zeros(SAMPLE_RATE, dtype=np.float32)]))
+    win.stop()
+
+
+@pytest.mark.slow
+def test_the_status_bar_says_what_is_put_off_and_the_transcript_is_polished_after_stop(qtbot, slow_live):
+    win = slow_live
+    revised: list[str] = []
+    record_and_stop(qtbot, win)
+    qtbot.waitUntil(lambda: win.catch_up is not None, timeout=60_000)
+    win.catch_up.revised.connect(lambda seg_id, seg: revised.append(seg_id))
+    qtbot.waitUntil(lambda: "Transcript polished" in win.pace_label.text(), timeout=120_000)
+    assert pending(win.store) == []
+    stored = win.store.segment_rows(win.session_id)
+    assert [r["text"] for r in stored] == [seg.text for seg in win.transcript.lines]  # the lines followed
+
+
+@pytest.mark.slow
+def test_closing_during_the_catch_up_asks_and_it_goes_on_at_the_next_start(qtbot, slow_live, monkeypatch):
+    """The catch-up is held at 30 % (a long interview on a slow machine) while the evaluator closes."""
+    import threading
+
+    from interviewer.refine import Cancelled
+
+    at_30 = threading.Event()
+
+    def held(store, sid, transcriber, *, progress=None, cancel=None, on_revised=None, **kw):
+        progress(0.3)
+        at_30.set()
+        while not cancel.wait(0.05):
+            pass
+        raise Cancelled("stopped")
+
+    monkeypatch.setattr("interviewer.catchup.catch_up_session", held)
+    win = slow_live
+    record_and_stop(qtbot, win)
+    qtbot.waitUntil(lambda: at_30.is_set() and "30%" in win.pace_label.text(), timeout=60_000)
+    asked: list[str] = []
+
+    def answer(parent, title, text, *a, **k):
+        asked.append(text)
+        return QMessageBox.StandardButton.Cancel if len(asked) == 1 else QMessageBox.StandardButton.Close
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    assert not win.close()  # asked; Cancel keeps the window and the work
+    assert "30%" in asked[0] and win.isVisible() and win.catch_up is not None and win.catch_up.running
+    assert win.close()  # asked again; Close stops it
+    assert len(asked) == 2 and win.catch_up is None
+    assert pending(win.store) == [win.session_id]  # goes on at the next start
