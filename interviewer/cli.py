@@ -603,7 +603,8 @@ def cmd_record(args: argparse.Namespace, sv: Services) -> int:
         emit({**_segment_line(seg), "id": seg_id})
 
     def on_revised(seg_id: str, seg: Segment) -> None:
-        emit({**_segment_line(seg), "id": seg_id, "revised": True})
+        voice = {} if seg.confidence is None else {"confidence": round(seg.confidence, 3)}  # labelled by voice
+        emit({**_segment_line(seg), "id": seg_id, "revised": True, **voice})
 
     def on_error(msg: str) -> None:
         messages.append(msg)
@@ -618,7 +619,7 @@ def cmd_record(args: argparse.Namespace, sv: Services) -> int:
                           spec=SessionSpec(candidate=args.candidate, consent=consent, role=args.role,
                                            evaluator=args.evaluator or default_evaluator()),
                           listener=listener, config=StreamConfig(beam_size=args.beam),
-                          attribute_speakers=len(tracks) == 1)
+                          attribute_speakers=len(tracks) == 1 and args.speaker is None)
 
     cancel_catch_up = threading.Event()
 
