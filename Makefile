@@ -52,6 +52,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/wer_set.py
 	$(BIN)/python bench/ui_stall.py
 	$(BIN)/python bench/claims.py
+	$(BIN)/python bench/speakers.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
