@@ -511,7 +511,11 @@ ALTER TABLE evaluators ADD COLUMN voice TEXT NOT NULL DEFAULT '';
 
 
 def _migration_10(db: Database) -> None:
-    _run(db, MIGRATION_10)
+    # each column only where it is missing: a database re-migrated from an older user_version may have it
+    for stmt in statements(MIGRATION_10):
+        table, column = stmt.split()[2], stmt.split()[5]
+        if column not in {c[1] for c in db.execute(f"PRAGMA table_info({table})").fetchall()}:
+            db.execute(stmt)
 
 
 MIGRATIONS: list[Callable[[Database], None]] = [_migration_1, _migration_2, _migration_3, _migration_4,
