@@ -44,14 +44,17 @@ def build_services(data_dir: DataDir, prompt: Any = None) -> cli.Services:
 
 
 def session_factory(services: cli.Services, store: Any, transcriber: Any, *, sources: list[tuple[Any, str]],
-                    spec: Any, beam: int = cli.LIVE_BEAM) -> Any:
-    """A function the live window calls (with its listener) when the evaluator presses Record."""
-    from interviewer.audio.sources import open_source
+                    spec: Any, beam: int = cli.LIVE_BEAM, devices: Any = None) -> Any:
+    """A function the live window calls (with its listener) when the evaluator presses Record. Devices are
+    opened through `devices` (the device layer; default PortAudio): a failure names the device and the problem."""
+    from interviewer.audio.devices import PortAudioDevices
     from interviewer.audio.streaming import StreamConfig
     from interviewer.session import LiveSession, Track
 
+    layer = devices or PortAudioDevices()
+
     def make(listener: Any) -> Any:
-        tracks = [Track(open_source(src) if isinstance(src, str) else src, speaker) for src, speaker in sources]
+        tracks = [Track(layer.open(src) if isinstance(src, str) else src, speaker) for src, speaker in sources]
         return LiveSession(store=store, data_dir=services.data_dir, transcriber=transcriber, tracks=tracks,
                            spec=spec, listener=listener, config=StreamConfig(beam_size=beam),
                            attribute_speakers=len(tracks) == 1)
@@ -86,7 +89,7 @@ def probe_saver(services: cli.Services, kit_source: str) -> Any:
 
 def open_live_window(services: cli.Services, store: Any, transcriber: Any, *, kit: Any, kit_id: str | None,
                      candidate_id: str, candidate: str, role: str | None, evaluator: str, consent: str,
-                     sources: list[tuple[Any, str]], settings: Any = None) -> Any:
+                     sources: list[tuple[Any, str]], settings: Any = None, devices: Any = None) -> Any:
     from interviewer.notes import panel
     from interviewer.session import SessionSpec
     from interviewer.ui.live_window import LiveWindow
@@ -100,7 +103,8 @@ def open_live_window(services: cli.Services, store: Any, transcriber: Any, *, ki
     return LiveWindow(store=store, kit=kit, candidate_id=candidate_id, candidate=candidate, evaluator=evaluator,
                       role=role, settings=settings, save_probe_to_kit=probe_saver(services, kit.source),
                       your_claims=your_claims,
-                      session_factory=session_factory(services, store, transcriber, sources=sources, spec=spec))
+                      session_factory=session_factory(services, store, transcriber, sources=sources, spec=spec,
+                                                      devices=devices))
 
 
 def open_demo_window(services: cli.Services, store: Any, transcriber: Any, *, speed: float = 1.0,
@@ -125,6 +129,12 @@ def open_demo_window(services: cli.Services, store: Any, transcriber: Any, *, sp
 
     window.bridge.segment.connect(on_segment)
     window.demo_tagger = tagger
+    window.scripted_evidence = lambda: set(tagger.added)
+    window.scripted_claims = lambda: set(tagger.settled)
+    window.show_demo_notice(
+        "Demo: the sample interview plays as if from a microphone. Evidence marked “tagged by the demo script” "
+        "and the claim statuses it sets come from the demo's script, not from you; your own keys (1–4, "
+        "Shift+1–4 for a concern) tag as they would in an interview.")
     return window
 
 
@@ -154,12 +164,17 @@ def open_review_window(services: cli.Services, store: Any, session_id: str, *, t
 
         window.refine_runner = run_refine(window, work, done)
 
+    # Who rates: the one named, else the session's own evaluator, else the person this laptop last rated as
+    # (the window asks once when there is nobody). Never the operating-system user name.
+    from interviewer.ui.review_window import remembered_rater
+
+    rater = evaluator or cli.default_evaluator(session.get("evaluator")) or remembered_rater(settings)
     window = ReviewWindow(store=store, session_id=session_id, kit=kit, settings=settings, refine=refine,
-                          evaluator=evaluator or cli.default_evaluator())
+                          evaluator=rater)
     return window
 
 
-def start_from_setup(services: cli.Services, store: Any, transcriber: Any, result: Any) -> Any:
+def start_from_setup(services: cli.Services, store: Any, transcriber: Any, result: Any, devices: Any = None) -> Any:
     """The setup dialog's answers become stored rows and a live window."""
     from interviewer.notes.kits import default_kit_path, load_kit
     from interviewer.vault import read_file
@@ -177,7 +192,7 @@ def start_from_setup(services: cli.Services, store: Any, transcriber: Any, resul
         sources.append((result.source2, "candidate"))
     return open_live_window(services, store, transcriber, kit=kit, kit_id=kit_id, candidate_id=cand,
                             candidate=result.candidate, role=result.role or None, evaluator=result.evaluator,
-                            consent=result.consent, sources=sources)
+                            consent=result.consent, sources=sources, devices=devices)
 
 
 def run_gui(args: Any, services: cli.Services) -> int:

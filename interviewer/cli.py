@@ -7,7 +7,6 @@ exits with status 2 (see `interviewer.errors.UserError`).
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import os
 import re
@@ -56,11 +55,13 @@ class Services:
         print(f"interviewer: {safe_text(msg)}", file=self.err, flush=True)
 
 
-def default_evaluator() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "evaluator"
+EVALUATOR_ENV = "INTERVIEWER_EVALUATOR"
+
+
+def default_evaluator(session_evaluator: str | None = None) -> str:
+    """Who acts when --evaluator is not given: $INTERVIEWER_EVALUATOR, else the session's own evaluator, else
+    nobody (""). The operating-system user name is never an evaluator: a hiring record must name the person."""
+    return (os.environ.get(EVALUATOR_ENV) or "").strip() or (session_evaluator or "").strip()
 
 
 # ---------------------------------------------------------------------------------------------- parser
@@ -268,7 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", default=None)
     p.add_argument("--consent", choices=["verbal", "written"], default=None,
                    help="how the candidate consented to recording (required)")
-    p.add_argument("--evaluator", default=None, help="who confirmed consent (default: your user name)")
+    p.add_argument("--evaluator", default=None, help=f"who confirmed consent (default: ${EVALUATOR_ENV})")
     _model_opts(p, beam=5)
     _common(p)
 
@@ -724,7 +725,7 @@ def cmd_tag(args: argparse.Namespace, sv: Services) -> int:
             if args.criterion:
                 raise UserError("--consent tags the consent moment, not evidence: leave out --criterion")
             row = store.mark_spoken_consent(sid, args.start, args.end,
-                                            actor=args.evaluator or default_evaluator())
+                                            actor=args.evaluator or default_evaluator(store.session(sid)["evaluator"]))
             sv.print(json.dumps({k: row.get(k) for k in ("id", "session_id", "method", "confirmed_by", "confirmed_at",
                                                           "spoken_start", "spoken_end", "spoken_quote")},
                                 ensure_ascii=False))
@@ -740,7 +741,8 @@ def cmd_tag(args: argparse.Namespace, sv: Services) -> int:
             if args.claim not in {c["id"] for c in store.claims(cand)}:
                 raise UserError(f"no claim {args.claim!r} for this session's candidate")
         eid = store.add_evidence(session_id=sid, start=args.start, end=args.end, criterion=args.criterion,
-                                 evaluator=args.evaluator or default_evaluator(), claim_id=args.claim,
+                                 evaluator=args.evaluator or default_evaluator(store.session(sid)["evaluator"]) or None,
+                                 claim_id=args.claim,
                                  probe_id=args.probe, polarity=args.polarity, note=args.note)
     finally:
         store.close()

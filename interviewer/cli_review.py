@@ -116,7 +116,7 @@ def cmd_refine(args: argparse.Namespace, sv: Services) -> int:
             raise UserError(f"session {sid[:8]} is still recording; refine it once it has stopped")
         tr = sv.make_transcriber(args.model, args.beam, allow_download=False)
         sv.say(f"Refining session {sid[:8]} ({session['candidate']}) with {tr.label}, beam {args.beam}…")
-        report = refine_session(store, sid, tr, beam=args.beam, actor=_actor())
+        report = refine_session(store, sid, tr, beam=args.beam, actor=_actor(session.get("evaluator")))
     finally:
         store.close()
     for line in report.summary_lines():
@@ -124,10 +124,11 @@ def cmd_refine(args: argparse.Namespace, sv: Services) -> int:
     return 0
 
 
-def _actor() -> str:
+def _actor(session_evaluator: str | None) -> str:
+    """The audit log's actor for a command run from the shell: never the OS user name (see default_evaluator)."""
     from interviewer.cli import default_evaluator
 
-    return default_evaluator()
+    return default_evaluator(session_evaluator) or "interviewer refine"
 
 
 def cmd_speakers(args: argparse.Namespace, sv: Services) -> int:

@@ -85,6 +85,7 @@ class ScriptedTagger:
         self.scenario_use: str | None = None
         self.session_id: str | None = None
         self.added: list[str] = []
+        self.settled: set[str] = set()  # the claims whose status the script set
 
     def start(self, session_id: str) -> None:
         self.session_id = session_id
@@ -107,6 +108,7 @@ class ScriptedTagger:
             if claim and t["criterion"] == "claim-verification":
                 status = "contradicted" if t["polarity"] == "concern" else "verified"
                 self.store.set_claim_status(claim, status, actor=EVALUATOR, evidence_id=eid)
+                self.settled.add(claim)
             n += 1
             self._story_and_scenario(t["at"])
         if self.session_id:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from interviewer import app as root
 from interviewer.config import DataDir
+from interviewer.ui.style import fitting_size
 
 
 def main() -> None:
@@ -23,7 +24,7 @@ def main() -> None:
     sid = store.sessions()[-1]["id"]
     settings = QSettings(str(data / "screenshot.ini"), QSettings.Format.IniFormat)
     win = root.open_review_window(services, store, sid, evaluator="Demo Evaluator", settings=settings)
-    win.resize(1360, 820)
+    win.resize(*fitting_size(win, 1360, 820))  # a 1366×768 laptop screen: the window fits it
     win.show()
     target = next((e for e in win.rows if e["criterion"] == "failure-archaeology"), win.rows[0])
     win.evidence.setCurrentRow(win.rows.index(target))

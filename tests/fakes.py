@@ -92,3 +92,42 @@ class MarkedSecondPass:
             return segs
         time.sleep(self.delay)
         return mark_words(segs, self.mark)
+
+
+class FakeSoundDevice:
+    """A stand-in for the `sounddevice` module, answering as PortAudio does: with no devices, asking for the
+    default input raises PortAudioError("Error querying device -1") (which is not an OSError). With devices, a
+    stream opens and delivers nothing."""
+
+    class PortAudioError(Exception):
+        pass
+
+    def __init__(self, names: tuple[str, ...] = ()) -> None:
+        self.devices = [{"name": n, "max_input_channels": 2, "default_samplerate": 48000.0} for n in names]
+        self.opened: list[Any] = []
+
+    def query_devices(self, device: Any = None, kind: str | None = None) -> Any:
+        if device is None and kind is None:
+            return list(self.devices)
+        index = 0 if device is None else int(device)
+        if not self.devices or index >= len(self.devices):
+            raise self.PortAudioError(f"Error querying device {-1 if device is None else device}")
+        return self.devices[index]
+
+    def check_input_settings(self, **kw: Any) -> None:
+        return None
+
+    def InputStream(self, **kw: Any) -> Any:
+        fake = self
+
+        class Stream:
+            def start(self) -> None:
+                fake.opened.append(kw.get("device"))
+
+            def stop(self) -> None:
+                pass
+
+            def close(self) -> None:
+                pass
+
+        return Stream()

@@ -432,3 +432,31 @@ def test_tag_spoken_consent_is_kept_on_the_consent_record_and_in_the_pdf(data_di
     assert run_cli("export", sid, "--pdf", str(pdf)).code == 0
     text = " ".join((p.extract_text() or "") for p in PdfReader(str(pdf)).pages)
     assert "said on the recording at 00:00" in " ".join(text.split())
+
+
+def test_the_os_user_is_never_an_evaluator(run_cli, data_dir, monkeypatch):
+    """issue 21 #3: evidence tagged without --evaluator carried the OS user name ("root")."""
+    import getpass
+
+    from interviewer.notes.store import Store
+    from tests.builders import synthetic_session
+
+    monkeypatch.setattr(getpass, "getuser", lambda: "os-login-name")
+    store = Store(data_dir.db_path)
+    try:
+        sid = synthetic_session(store, segments=6, evidence=0)
+        store.update_session(sid, evaluator="Alex Tester")
+        store.record_consent(candidate_id=store.session(sid)["candidate_id"], session_id=sid, method="verbal",
+                             confirmed_by="Alex Tester")
+    finally:
+        store.close()
+    eid = run_cli("tag", sid, "--criterion", "judgment", "--start", "0", "--end", "5").out.strip()
+    assert run_cli("tag", sid, "--consent", "--start", "0", "--end", "3").code == 0
+    store = Store(data_dir.db_path)
+    try:
+        assert store.t("evidence").get(eid)["evaluator"] == "Alex Tester"
+        actors = {e["actor"] for e in store.audit_entries()}
+        assert "os-login-name" not in actors
+        assert all(c["confirmed_by"] != "os-login-name" for c in store.consents(sid))
+    finally:
+        store.close()

@@ -108,22 +108,32 @@ class InputDevice:
     default_rate: int
 
 
-def input_devices() -> list[InputDevice]:
+def _sounddevice(sd: Any = None) -> Any:
+    """The sounddevice module (or a stand-in from a test); PortAudio missing is an AudioError."""
+    if sd is not None:
+        return sd
     try:
-        import sounddevice as sd
+        import sounddevice
+    except OSError as exc:  # the PortAudio library itself is missing
+        raise AudioError(f"audio input is unavailable (PortAudio: {exc})") from None
+    return sounddevice
 
+
+def input_devices(sd: Any = None) -> list[InputDevice]:
+    sd = _sounddevice(sd)
+    try:
         devices = sd.query_devices()
-    except OSError as exc:
+    except Exception as exc:  # noqa: BLE001 - PortAudioError is not an OSError
         raise AudioError(f"audio input is unavailable (PortAudio: {exc})") from None
     return [InputDevice(i, str(d["name"]), int(d["max_input_channels"]), int(d["default_samplerate"]))
             for i, d in enumerate(devices) if int(d["max_input_channels"]) > 0]
 
 
-def find_device(spec: str | int | None) -> InputDevice | None:
+def find_device(spec: str | int | None, sd: Any = None) -> InputDevice | None:
     """`None`/"default": the system default input. An index, or a (case-insensitive) part of a name."""
     if spec is None or spec == "default":
         return None
-    devices = input_devices()
+    devices = input_devices(sd)
     names = "; ".join(f"[{d.index}] {d.name}" for d in devices) or "none"
     if isinstance(spec, int) or str(spec).isdigit():
         idx = int(spec)
@@ -141,16 +151,17 @@ def find_device(spec: str | int | None) -> InputDevice | None:
 class DeviceSource:
     """A PortAudio input device through sounddevice, converted to 16 kHz mono in the callback."""
 
-    def __init__(self, device: str | int | None = None, *, name: str = "", block_s: float = BLOCK_S) -> None:
-        import sounddevice as sd
-
+    def __init__(self, device: str | int | None = None, *, name: str = "", block_s: float = BLOCK_S,
+                 sd: Any = None) -> None:
+        sd = _sounddevice(sd)
         self._sd = sd
-        self.device = find_device(device)
+        self.device = find_device(device, sd)
         index = self.device.index if self.device else None
         try:
             info = sd.query_devices(index, "input")
-        except (OSError, ValueError) as exc:
-            raise AudioError(f"no usable default input device ({exc})") from None
+        except Exception as exc:  # noqa: BLE001 - PortAudioError ("Error querying device -1") is not an OSError
+            what = f"input device {self.device.name!r}" if self.device else "the system default input"
+            raise AudioError(f"no microphone found: {what} cannot be opened (PortAudio: {exc})") from None
         self.name = name or str(info["name"])
         self.channels = max(1, min(2, int(info["max_input_channels"])))
         try:
@@ -199,7 +210,7 @@ class DeviceSource:
             self._stream = None
 
 
-def open_source(spec: str, *, name: str = "", speed: float = 1.0) -> AudioSource:
+def open_source(spec: str, *, name: str = "", speed: float = 1.0, sd: Any = None) -> AudioSource:
     """SPEC: `default`, a device name or index, `system` (this computer's sound: the call), or `file:PATH`
     (replayed in real time)."""
     if spec.startswith("file:"):
@@ -209,4 +220,4 @@ def open_source(spec: str, *, name: str = "", speed: float = 1.0) -> AudioSource
 
         source: AudioSource = open_system_source(name=name)
         return source
-    return DeviceSource(None if spec == "default" else spec, name=name)
+    return DeviceSource(None if spec == "default" else spec, name=name, sd=sd)

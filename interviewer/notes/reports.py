@@ -330,7 +330,7 @@ def _distinct(ranked: Sequence[dict[str, Any]], linked: set[str]) -> list[dict[s
 
 def _headlines(criteria: Sequence[dict[str, Any]], evaluators: Sequence[str], *, claims: dict[str, int],
                n_supports: int, n_concerns: int, concerns: Sequence[dict[str, Any]] = (),
-               ledger: Sequence[dict[str, Any]] = ()) -> list[str]:
+               ledger: Sequence[dict[str, Any]] = (), n_notes: int = 0) -> list[str]:
     """A few plain sentences a hiring lead can read in ten seconds (descriptive; no verdict)."""
     out: list[str] = []
     rated = [c for c in criteria if c["scores"]]
@@ -351,8 +351,9 @@ def _headlines(criteria: Sequence[dict[str, Any]], evaluators: Sequence[str], *,
                        "first.")
     else:
         out.append("No criterion has been rated yet.")
+    notes = f"; {n_notes} note{'s' if n_notes != 1 else ''} (not evidence)" if n_notes else ""
     out.append(f"{n_supports + n_concerns} evidence items tagged: {n_supports} supporting, {n_concerns} "
-               f"concern{'s' if n_concerns != 1 else ''}.")
+               f"concern{'s' if n_concerns != 1 else ''}{notes}.")
     quoted = [c for c in concerns if c["quote"]]
     if quoted:
         main = max(quoted, key=lambda c: (bool(c["linked_by"]), len(c["quote"])))
@@ -417,8 +418,10 @@ def session_summary(store: Store, session_id: str, *, anonymise: bool = False) -
                  "spoken_start": c.get("spoken_start"), "spoken_end": c.get("spoken_end"),
                  "spoken_quote": c.get("spoken_quote") or ""}
                 for c in sorted(store.consents(session_id), key=lambda c: c["confirmed_at"])]
-    n_supports = sum(1 for i in items if i["polarity"] == "supports")
-    n_concerns = len(items) - n_supports
+    # A note (no criterion) is not evidence: it is counted apart, never as "supporting".
+    n_supports = sum(1 for i in items if i["criterion"] and i["polarity"] == "supports")
+    n_concerns = sum(1 for i in items if i["criterion"] and i["polarity"] == "concern")
+    n_notes = sum(1 for i in items if not i["criterion"])
     concerns = _distinct([i for i in items if i["polarity"] == "concern"], set())
     summary: dict[str, Any] = {
         "session": {"id": session_id, "status": s["status"], "started_at": s["started_at"],
@@ -437,7 +440,7 @@ def session_summary(store: Store, session_id: str, *, anonymise: bool = False) -
         "notes": _distinct([i for i in items if not i["criterion"] and i["polarity"] != "concern"], set()),
         "evidence_count": len(items),
         "headlines": _headlines(criteria, evaluators, claims=dict(claim_counts), n_supports=n_supports,
-                                n_concerns=n_concerns, concerns=concerns, ledger=ledger),
+                                n_concerns=n_concerns, concerns=concerns, ledger=ledger, n_notes=n_notes),
         "anonymised": anonymise,
     }
     if anonymise:
@@ -902,7 +905,8 @@ def _consent_text(consent: Sequence[dict[str, Any]], session_date: str) -> str:
         return "not recorded"
     c = consent[-1]
     when = c["when"][11:] if c["when"][:10] == session_date[:10] else c["when"]
-    text = f"{c['method']} at {when}, confirmed by {c['confirmed_by']} (notice {c['notice_version']})"
+    text = (f"{c['method']} at {when}, confirmed by {c['confirmed_by'] or 'an evaluator not named'} "
+            f"(notice {c['notice_version']})")
     if c.get("spoken_start") is not None:
         quote = _shorten(c.get("spoken_quote") or "", 160)
         text += f"; said on the recording at {mmss(c['spoken_start'])}" + (f": “{quote}”" if quote else "")

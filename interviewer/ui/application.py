@@ -72,19 +72,41 @@ def run(services: Any, args: Any, root: Any) -> int:
         QMessageBox.critical(None, "Interviewer", str(exc))
         store.close()
         return 2
+    from interviewer.audio.devices import PortAudioDevices
     from interviewer.ui.main_window import MainWindow
+    from interviewer.ui.style import FOCUS_STYLE
 
+    app.setStyleSheet(app.styleSheet() + FOCUS_STYLE)  # a visible focus mark everywhere (keyboard-only use)
+    devices = PortAudioDevices()  # the one device layer: the setup dialog's list and level, Record
     windows: list[Any] = []
     library = MainWindow(store)
+    setup_draft: dict[str, Any] = {}  # what was typed in the setup dialog survives Cancel (memory only)
+
+    def offer_review(live: Any) -> None:
+        """After Stop, the live window opens its recording for review, rated as its own evaluator."""
+        def open_review(session_id: str) -> None:
+            review = root.open_review_window(services, store, session_id, transcriber=transcriber,
+                                             evaluator=live.evaluator)
+            windows.append(review)
+            review.show()
+            review.raise_()
+            review.activateWindow()
+
+        live.open_review = open_review
 
     def new_interview() -> None:
         from interviewer.ui.setup_dialog import SetupDialog
 
-        dialog = SetupDialog(parent=library)
+        dialog = SetupDialog(parent=library, devices=devices, draft=setup_draft)
         if dialog.exec():
-            live = root.start_from_setup(services, store, transcriber, dialog.result_value())
+            try:
+                live = root.start_from_setup(services, store, transcriber, dialog.result_value(), devices=devices)
+            except (UserError, OSError) as exc:
+                setup_draft.update(dialog._snapshot())  # what was typed comes back on the next open
+                QMessageBox.warning(library, "New interview", f"The interview could not be opened: {exc}")
+                return
             windows.append(live)
-            live.destroyed.connect(library.refresh)
+            wire_live(live)
             live.show()
 
     library.new_interview.connect(new_interview)
@@ -97,9 +119,16 @@ def run(services: Any, args: Any, root: Any) -> int:
             review.play_from(at)
 
     library.open_session.connect(open_session)
+
+    def wire_live(live: Any) -> None:
+        """The library lists the live window's session as it starts and once it is saved; after Stop the live
+        window opens its recording in the review window."""
+        library.watch(live)
+        offer_review(live)
     if getattr(args, "command", None) == "demo":
         live = root.open_demo_window(services, store, transcriber, speed=getattr(args, "speed", 1.0))
         windows.append(live)
+        wire_live(live)
         live.show()
         live.record()
         if getattr(args, "screenshot", None):
@@ -140,8 +169,18 @@ def install_signal_handlers(app: Any) -> None:
 
     from PySide6.QtCore import QTimer
 
+    def quit_now(*_: Any) -> None:
+        # A question open in a nested event loop (the live window's "Stop the interview?") would make Qt
+        # cancel the quit: answer each with its escape (keep everything), then quit from the main loop.
+        from PySide6.QtWidgets import QDialog
+
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QDialog) and widget.isVisible() and widget.isModal():
+                widget.reject()
+        QTimer.singleShot(0, app.quit)
+
     for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: app.quit())
+        signal.signal(sig, quit_now)
     tick = QTimer(app)
     tick.setInterval(250)
     tick.timeout.connect(lambda: None)

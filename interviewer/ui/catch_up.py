@@ -13,6 +13,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from interviewer.ui.bridge import BackgroundOp, failure_sentence
+
 
 class CatchUp(QObject):
     progress = Signal(str, float)      # session id, 0..1
@@ -27,40 +29,38 @@ class CatchUp(QObject):
         super().__init__(parent)
         self._run = run
         self.session_ids = list(session_ids)
-        self._cancel = threading.Event()
-        self._thread: threading.Thread | None = None
         self.fraction = 0.0
+        # The one helper for work off the UI thread; signals emitted by the work are queued to the UI thread.
+        self._op = BackgroundOp(self._work, self, name="catch up", on_done=lambda _: self.all_done.emit(),
+                                on_failed=lambda msg: self.all_done.emit())
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        return self._op.running
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._work, name="catch up", daemon=True)
-        self._thread.start()
+        self._op.start()
 
     def cancel(self, wait_s: float = 5.0) -> None:
-        self._cancel.set()
-        if self._thread is not None:
-            self._thread.join(wait_s)
+        self._op.cancel.set()
+        self._op.wait(wait_s)
 
-    def _work(self) -> None:
+    def _work(self, _progress: Callable[[float], None], cancel: threading.Event) -> None:
         from interviewer.refine import Cancelled
 
         for sid in self.session_ids:
-            if self._cancel.is_set():
-                break
+            if cancel.is_set():
+                return
 
             def progress(fraction: float, sid: str = sid) -> None:
                 self.fraction = fraction
                 self.progress.emit(sid, fraction)
 
             try:
-                n = self._run(sid, progress=progress, cancel=self._cancel, on_revised=self.revised.emit)
+                n = self._run(sid, progress=progress, cancel=cancel, on_revised=self.revised.emit)
             except Cancelled:
-                break
+                return
             except Exception as exc:  # noqa: BLE001 - one sentence in the window; the flag stays for a retry
-                self.failed.emit(sid, f"polishing the transcript of session {sid[:8]} failed: {exc}")
+                self.failed.emit(sid, f"polishing the transcript of session {sid[:8]} failed: {failure_sentence(exc)}")
                 continue
             self.finished.emit(sid, int(n))
-        self.all_done.emit()

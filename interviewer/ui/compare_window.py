@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QColor, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
@@ -25,8 +25,10 @@ from interviewer.transcript import mmss
 
 
 class CompareWindow(QMainWindow):
-    def __init__(self, store: Any, role: str, open_moment: Callable[[str, float], None]) -> None:
+    def __init__(self, store: Any, role: str, open_moment: Callable[[str, float], None],
+                 settings: QSettings | None = None) -> None:
         from interviewer.notes.reports import comparison
+        from interviewer.ui.exports import Exporter, role_job
 
         super().__init__()
         self.store, self.role, self.open_moment = store, role, open_moment
@@ -82,7 +84,26 @@ class CompareWindow(QMainWindow):
         tabs.addTab(split, "Criteria × candidates")
         tabs.addTab(self.board, "Judgment calls side by side")
         self.setCentralWidget(tabs)
-        self.resize(1200, 760)
+        self.exporter = Exporter(self, store, settings or QSettings())
+        menu = self.menuBar().addMenu("&File")
+        for text, keys, kind in (("Export this &comparison (PDF)…", "Ctrl+E", "compare"),
+                                 ("Export the role's ca&libration report (PDF)…", "", "calibration")):
+            a = QAction(text, self)
+            if keys:
+                a.setShortcut(QKeySequence(keys))
+            a.triggered.connect(lambda _checked=False, k=kind: self.exporter.run(role_job(store, role, k)))
+            menu.addAction(a)
+            self.addAction(a)
+        self.exporter.add_open_actions(menu)
+        menu.addSeparator()
+        close = QAction("&Close", self)
+        close.setShortcuts(QKeySequence.StandardKey.Close)
+        close.triggered.connect(lambda _checked=False: self.close())
+        menu.addAction(close)
+        self.addAction(close)
+        from interviewer.ui.style import fitting_size
+
+        self.resize(*fitting_size(self, 1200, 760))
 
     def show_quotes(self, row: int, col: int) -> None:
         self.quotes.clear()

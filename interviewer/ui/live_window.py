@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QTableWidget,
@@ -58,6 +59,8 @@ from interviewer.transcript import Segment, mmss, words_in_range
 from interviewer.ui.bridge import SessionBridge
 from interviewer.ui.catch_up import CatchUp
 from interviewer.ui.commands import AddEvidence
+from interviewer.ui.keys import TagKeys
+from interviewer.ui.style import fitting_size
 
 CRITERION_COLOURS = ["#1f6fd1", "#8a3ffc", "#d1651f", "#198038", "#b28600", "#007d79"]
 STATUS_LABELS = {
@@ -70,6 +73,27 @@ STATUS_LABELS = {
 STATUS_KEYS = {"unprobed": "Alt+U", "probing": "Alt+P", "verified": "Alt+V", "contradicted": "Alt+X",
                "vague": "Alt+G"}
 DEFAULT_EVIDENCE_SECONDS = 20
+TRANSCRIPT_PLACEHOLDERS = {  # what the empty transcript says, by the window's state
+    "idle": "The transcript appears here about a second after each pause.\n\n"
+            "Press Record (Ctrl+R) to start; F1 lists every shortcut.",
+    "starting": "Starting the recording…",
+    "recording": "Recording. The first words appear here about a second after the first pause.\n\n"
+                 "Keys 1–4 tag the last seconds as evidence; Shift+1–4 as a concern.",
+    "paused": "Paused: nothing is recorded. Ctrl+P resumes.",
+    "stopping": "Saving the recording…",
+    "stopped": "The recording is saved; no words were heard in it.",
+}
+
+
+def keep_font(window: QWidget, base: QFont) -> None:
+    """Give `base` back to the controls that lost it: a widget the app's style sheet applies to (its focus mark)
+    no longer inherits its window's font, and the live window is read from a distance (12 pt). Labels keep
+    theirs (the small grey ones are small on purpose), and so do larger fonts (transcript, clock, titles)."""
+    for w in window.findChildren(QWidget):
+        if not isinstance(w, QLabel) and w.font().pointSizeF() < base.pointSizeF():
+            font = QFont(w.font())
+            font.setPointSizeF(base.pointSizeF())
+            w.setFont(font)
 
 
 def colour_for(index: int) -> str:
@@ -143,8 +167,7 @@ class TranscriptView(QWidget):
         self.jump = QPushButton("↓ Jump to live (End)")
         self.jump.setVisible(False)
         self.jump.clicked.connect(self.follow)
-        self.text.setPlaceholderText("The transcript appears here about a second after each pause.\n\n"
-                                     "Press Record (Ctrl+R) to start; F1 lists every shortcut.")
+        self.show_state("idle")
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.text, 1)
@@ -159,6 +182,10 @@ class TranscriptView(QWidget):
         self._ids: dict[str, int] = {}  # segment id -> line (and text block) number
         self._labelled: list[bool] = []  # whether each line shows its speaker
         self._last_speaker = ""
+
+
+    def show_state(self, state: str) -> None:
+        self.text.setPlaceholderText(TRANSCRIPT_PLACEHOLDERS.get(state, ""))
 
     def _scrolled(self, value: int) -> None:
         if self._programmatic:
@@ -304,11 +331,15 @@ class FailurePanel(QWidget):
         from PySide6.QtWidgets import QFormLayout
 
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # narrow: the field under its label
         for key, label in FAILURE_FIELDS:
             edit = QLineEdit()
             edit.editingFinished.connect(partial(self.save, key))
             self.fields[key] = edit
-            form.addRow(label, edit)
+            name = QLabel(label)
+            name.setWordWrap(True)
+            name.setBuddy(edit)
+            form.addRow(name, edit)
         lay.addLayout(form)
         self.status = QLabel("No failure story yet.")
         self.status.setWordWrap(True)
@@ -408,7 +439,9 @@ class ScenarioPanel(QWidget):
         lay = QVBoxLayout(self)
         lay.addWidget(self.list, 1)
         lay.addLayout(row)
-        lay.addWidget(QLabel("Constraints the answer engaged with (tick = link the last evidence):"))
+        engaged = QLabel("Constraints the answer engaged with (tick = link the last evidence):")
+        engaged.setWordWrap(True)
+        lay.addWidget(engaged)
         lay.addWidget(self.ticks, 1)
         self.card: ScenarioCard | None = None
         self.refresh()
@@ -522,8 +555,13 @@ class LiveWindow(QMainWindow):
                  session_factory: Callable[[Any], Any], settings: QSettings | None = None,
                  role: str | None = None, planned_minutes: int = 60,
                  save_probe_to_kit: Callable[[str, str, tuple[str, ...]], str] | None = None,
-                 your_claims: Callable[[], set[str]] | None = None) -> None:
+                 your_claims: Callable[[], set[str]] | None = None,
+                 open_review: Callable[[str], Any] | None = None) -> None:
         super().__init__()
+        self.open_review = open_review  # opens the review window on a saved session (after Stop)
+        # The demo: ids of the evidence and claims its script tagged and settled (labelled as scripted).
+        self.scripted_evidence: Callable[[], set[str]] = set
+        self.scripted_claims: Callable[[], set[str]] = set
         self.store = store
         self.kit = kit
         self.candidate_id = candidate_id
@@ -546,13 +584,16 @@ class LiveWindow(QMainWindow):
         self.last_probe_ask: str | None = None
         self._stopping = False
         self._close_when_stopped = False
+        self._review_when_stopped = False
         self._recent_evidence: list[str] = []
         self._asked_keys: set[str] = set()
         self.role = role
         self.setWindowTitle(f"Interviewer — {candidate}" + (f" — {role}" if role else ""))
 
+        self.close_question: QMessageBox | None = None
         self._build()
         self._actions()
+        self._set_state("idle")
         self._wire()
         self.reload_claims()
         self.reload_evidence()
@@ -588,7 +629,9 @@ class LiveWindow(QMainWindow):
         self.record_btn = QPushButton("● Record")
         self.pause_btn = QPushButton("❚❚ Pause")
         self.stop_btn = QPushButton("■ Stop")
-        for b in (self.record_btn, self.pause_btn, self.stop_btn):
+        self.review_btn = QPushButton("Open review (Ctrl+Shift+R)")
+        self.review_btn.setToolTip("Open this recording in the review window: correct, rate, export")
+        for b in (self.record_btn, self.pause_btn, self.stop_btn, self.review_btn):
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.window_spin = QSpinBox()
         self.window_spin.setRange(5, 120)
@@ -598,6 +641,7 @@ class LiveWindow(QMainWindow):
         bar.addWidget(self.record_btn)
         bar.addWidget(self.pause_btn)
         bar.addWidget(self.stop_btn)
+        self.review_action = bar.addWidget(self.review_btn)
         bar.addSeparator()
         bar.addWidget(self.rec_indicator)
         bar.addSeparator()
@@ -616,6 +660,7 @@ class LiveWindow(QMainWindow):
         self.claims_list.setAlternatingRowColors(True)
         self.claims_empty = QLabel("No claims yet.\nImport a resume or type claims in the setup.")
         self.claims_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.claims_empty.setWordWrap(True)
         self.claims_empty.setStyleSheet("color: #6f6f6f;")
         status_row = QGridLayout()
         self.status_buttons: dict[str, QPushButton] = {}
@@ -674,7 +719,7 @@ class LiveWindow(QMainWindow):
         ev_title = QWidget()
         ev_lay = QVBoxLayout(ev_title)
         ev_lay.setContentsMargins(0, 0, 0, 0)
-        ev_lay.addWidget(self._title("Evidence  (1–4 tag the last seconds · Shift = concern · Ctrl+Z undo)"))
+        ev_lay.addWidget(self._title("Evidence  (1–4 tag · Shift = concern · Ctrl+Z undo)"))
         ev_lay.addWidget(self.evidence)
         ev_lay.addWidget(self.note)
         right.addWidget(ev_title)
@@ -689,21 +734,42 @@ class LiveWindow(QMainWindow):
         self._default_sizes = True
         central = QWidget()
         lay = QVBoxLayout(central)
+        self.demo_notice = QLabel("")
+        self.demo_notice.setObjectName("demoNotice")
+        self.demo_notice.setWordWrap(True)
+        self.demo_notice.setStyleSheet("background: #fcf4d6; color: #161616; border: 1px solid #f1c21b; "
+                                       "border-radius: 4px; padding: 4px 8px;")
+        self.demo_notice.setVisible(False)
+        lay.addWidget(self.demo_notice)
         lay.addWidget(self.split, 1)
-        lay.addWidget(self.coverage)
+        # The strip scrolls sideways in a window narrower than its chips, rather than widening the window.
+        strip = QScrollArea()
+        strip.setWidget(self.coverage)
+        strip.setWidgetResizable(True)
+        strip.setFrameShape(QFrame.Shape.NoFrame)
+        strip.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        strip.setFixedHeight(self.coverage.sizeHint().height() + strip.horizontalScrollBar().sizeHint().height())
+        lay.addWidget(strip)
         self.setCentralWidget(central)
         self.statusBar().showMessage("Ready. F1 lists every shortcut.")
         # The live path's answer to a busy machine, and the catch-up after Stop: a lasting part of the bar.
         self.pace_label = QLabel("")
         self.pace_label.setObjectName("paceStatus")
+        self.pace_label.setWordWrap(True)
         self.pace_label.hide()
         self.statusBar().addPermanentWidget(self.pace_label)
         self.catch_up: CatchUp | None = None
-        self.resize(1360, 820)
-        self._set_state("idle")
+        self.resize(*fitting_size(self, 1360, 820))  # a saved geometry (restored later) wins
+        keep_font(self, base)
+
+    def show_demo_notice(self, text: str) -> None:
+        """A banner saying what in this window is the demo's script rather than the person's own work."""
+        self.demo_notice.setText(text)
+        self.demo_notice.setVisible(bool(text))
 
     def _title(self, text: str) -> QLabel:
         t = QLabel(text)
+        t.setWordWrap(True)  # a narrow pane wraps its title instead of widening the window
         f = QFont(self.font())
         f.setBold(True)
         f.setPointSize(13)
@@ -729,7 +795,7 @@ class LiveWindow(QMainWindow):
         else:
             a.setShortcuts(keys)
         a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        a.triggered.connect(slot)
+        a.triggered.connect(lambda _checked=False: slot())  # `checked` must not reach add_claim(text=...) etc.
         self.addAction(a)
         self.all_actions.append(a)
         return a
@@ -739,13 +805,18 @@ class LiveWindow(QMainWindow):
         self.act_record = self._action("Record", ["Ctrl+R"], self.record)
         self.act_pause = self._action("Pause / resume", ["Ctrl+P"], self.toggle_pause)
         self.act_stop = self._action("Stop", ["Ctrl+.", "Ctrl+Shift+S"], self.stop)
+        self.act_review = self._action("Open review", ["Ctrl+Shift+R"], self.review)
+        self.act_review.setEnabled(False)
+        self.act_close = self._action("Close the window", ["Ctrl+W"], self.request_close)
         self.tag_actions: list[QAction] = []
-        shifted = ["!", "@", "#", "$"]
         for i, c in enumerate(self.kit.criteria[:4]):
+            # The keys shown here reach TagKeys first (by the physical key, on any layout): one shortcut each,
+            # never the shifted character as well (Qt finds both and does nothing: "Ambiguous shortcut").
             self.tag_actions.append(self._action(f"Tag evidence: {c.name}", [str(i + 1)],
                                                  partial(self.tag, i, "supports")))
-            self.tag_actions.append(self._action(f"Tag concern: {c.name}", [f"Shift+{i + 1}", shifted[i]],
+            self.tag_actions.append(self._action(f"Tag concern: {c.name}", [f"Shift+{i + 1}"],
                                                  partial(self.tag, i, "concern")))
+        self.tag_keys = TagKeys(self, self._tag_key)
         undo = self.undo.createUndoAction(self, "Undo")
         undo.setShortcuts(QKeySequence.StandardKey.Undo)
         redo = self.undo.createRedoAction(self, "Redo")
@@ -779,8 +850,10 @@ class LiveWindow(QMainWindow):
         self._action("Jump to live transcript", ["End"], self.transcript.follow)
         self._action("Keyboard shortcuts", ["F1", "?"], self.show_help)
         menu = self.menuBar().addMenu("&Interview")
-        for a in (self.act_record, self.act_pause, self.act_stop, self.act_consent):
+        for a in (self.act_record, self.act_pause, self.act_stop, self.act_consent, self.act_review):
             menu.addAction(a)
+        menu.addSeparator()
+        menu.addAction(self.act_close)
         edit = self.menuBar().addMenu("&Edit")
         edit.addAction(self.act_undo)
         edit.addAction(self.act_redo)
@@ -791,6 +864,7 @@ class LiveWindow(QMainWindow):
         self.record_btn.clicked.connect(self.record)
         self.pause_btn.clicked.connect(self.toggle_pause)
         self.stop_btn.clicked.connect(self.stop)
+        self.review_btn.clicked.connect(self.review)
         self.ask_btn.clicked.connect(self.mark_asked)
         self.claims_list.currentRowChanged.connect(lambda _row: self.reload_prompts())
         self.window_spin.valueChanged.connect(lambda v: self.settings.setValue("live/evidence_seconds", v))
@@ -837,6 +911,12 @@ class LiveWindow(QMainWindow):
         self.rec_indicator.setFont(f)
         self.rec_indicator.setText(text)
         self.rec_indicator.setStyleSheet(style)
+        self.transcript.show_state(state)
+        reviewable = state == "stopped" and self.open_review is not None
+        self.review_action.setVisible(reviewable)  # a toolbar widget shows and hides through its action
+        self.review_btn.setEnabled(reviewable)
+        # While the recording is being saved, Ctrl+Shift+R opens the review once it is.
+        self.act_review.setEnabled(state in ("stopping", "stopped") and self.open_review is not None)
         if recording:
             self.transcript.text.setFocus()
 
@@ -872,6 +952,16 @@ class LiveWindow(QMainWindow):
         threading.Thread(target=self.session.stop, args=("stopped by the evaluator",), name="stop session",
                          daemon=True).start()
 
+    def review(self) -> None:
+        """The saved recording in the review window (correct the words, rate, export)."""
+        if self.session_id is None or self.open_review is None:
+            return
+        if self.state == "stopping":
+            self._review_when_stopped = True
+            self.statusBar().showMessage("The review opens as soon as the recording is saved…")
+        elif self.state == "stopped":
+            self.open_review(self.session_id)
+
     def _on_started(self, sid: str) -> None:
         self.statusBar().showMessage(f"Recording session {sid[:8]} — keys 1–4 tag the last "
                                      f"{self.window_spin.value()} s")
@@ -881,10 +971,14 @@ class LiveWindow(QMainWindow):
         self._stopping = False
         self._tick()
         self._set_state("stopped")
-        self.statusBar().showMessage(f"Saved: {reason}")
+        self.statusBar().showMessage(f"Saved: {reason}." + (" Open review (Ctrl+Shift+R) to correct, rate and export."
+                                                            if self.open_review is not None else ""))
         if self._close_when_stopped:
             self.close()  # what was put off goes on at the next start
             return
+        if self._review_when_stopped:
+            self._review_when_stopped = False
+            self.review()
         self._start_catch_up()
 
     def _on_load(self, status: LoadStatus) -> None:
@@ -968,6 +1062,7 @@ class LiveWindow(QMainWindow):
         row = max(0, self.claims_list.currentRow())
         self._claim_rows = self.store.claims(self.candidate_id)
         mine = self.your_claims()
+        scripted = self.scripted_claims()
         self.claims_list.blockSignals(True)
         self.claims_list.clear()
         for c in self._claim_rows:
@@ -981,6 +1076,9 @@ class LiveWindow(QMainWindow):
                 item.setToolTip("Your claim: the panel plan gives it to you")
             item.setForeground(QColor("#161616" if c["status"] == "unprobed" else colour))
             item.setToolTip(f"{c['status']} — {c.get('section') or ''}")
+            if c["id"] in scripted and c["status"] != "unprobed":
+                item.setText(f"{item.text()}\n    ({c['status']}: set by the demo script)")
+                item.setToolTip(f"{c['status']}, set by the demo's script, not by you")
             item.setData(Qt.ItemDataRole.UserRole, c["id"])
             self.claims_list.addItem(item)
         self.claims_list.blockSignals(False)
@@ -1192,6 +1290,10 @@ class LiveWindow(QMainWindow):
         return rows[-1]["id"] if rows else None
 
     # ------------------------------------------------------------------ evidence
+    def _tag_key(self, digit: int, concern: bool) -> None:
+        if digit <= len(self.kit.criteria[:4]):
+            self.tag(digit - 1, "concern" if concern else "supports")
+
     def tag(self, index: int, polarity: str) -> None:
         if self.session_id is None or index >= len(self.kit.criteria):
             self.statusBar().showMessage("Start recording before tagging evidence.")
@@ -1251,6 +1353,7 @@ class LiveWindow(QMainWindow):
         keys = [c.key for c in self.kit.criteria]
         self.evidence.clear()
         per: dict[str, int] = {}
+        scripted = self.scripted_evidence()
         for e in self._evidence_rows:
             if e["criterion"] in keys:
                 idx = keys.index(e["criterion"])
@@ -1264,9 +1367,13 @@ class LiveWindow(QMainWindow):
                 body = e["note"]
             else:
                 body = f"“{e['quote']}”" if e["quote"] else "(waiting for words…)"
+            if e["id"] in scripted:
+                head += "   · tagged by the demo script"
             item = QListWidgetItem(f"{head}\n{body}")
             item.setForeground(QColor(colour))
             item.setData(Qt.ItemDataRole.UserRole, e["id"])
+            if e["id"] in scripted:
+                item.setToolTip("The demo's script tagged this, not you: your keys 1–4 tag as in an interview.")
             self.evidence.addItem(item)
         if self._evidence_rows:
             self.evidence.scrollToBottom()
@@ -1305,24 +1412,58 @@ class LiveWindow(QMainWindow):
         self.settings.setValue("live/evidence_seconds", self.window_spin.value())
         self.settings.sync()
 
+    def request_close(self) -> None:
+        """Ctrl+W: close as the window's close button does, asking first while recording or polishing."""
+        if self.state in ("recording", "paused") and not self.confirm_close():
+            return
+        if not self.confirm_leave_catch_up():
+            return
+        self.close()
+
+    def confirm_leave_catch_up(self) -> bool:
+        """While the transcript is being polished after Stop: close anyway (True; it goes on at the next start)
+        or stay (False, the default). True at once when nothing is being polished."""
+        if self.catch_up is None or not self.catch_up.running:
+            return True
+        answer = QMessageBox.question(
+            self, "Still polishing the transcript",
+            f"The transcript is being polished ({self.catch_up.fraction:.0%}). Close anyway? It goes on the "
+            "next time Interviewer starts; nothing recorded is lost.",
+            QMessageBox.StandardButton.Close | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Close
+
+    def confirm_close(self) -> bool:
+        """While recording: save the recording and close (True), or keep recording (False, the default)."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Stop the interview?",
+                          "The interview is still being recorded. Save the recording and close the window, or "
+                          "keep recording?", parent=self)
+        save = box.addButton("&Save and close", QMessageBox.ButtonRole.AcceptRole)
+        keep = box.addButton("&Keep recording", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        self.close_question = box
+        box.exec()
+        self.close_question = None
+        return box.clickedButton() is save
+
     def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         self.save_settings()
+        # The close button or the window manager (a spontaneous close) asks; quitting the app (logout, SIGTERM)
+        # and Ctrl+W (which asked already) save without asking.
+        if event.spontaneous() and self.state in ("recording", "paused") and not self.confirm_close():
+            event.ignore()
+            return
         if self.state in ("recording", "paused", "stopping"):
             # Finish the recording first (off the UI thread); the window closes when it is saved.
             self._close_when_stopped = True
             self.stop()
             event.ignore()
             return
-        if self.catch_up is not None and self.catch_up.running:
-            answer = QMessageBox.question(
-                self, "Still polishing the transcript",
-                f"The transcript is being polished ({self.catch_up.fraction:.0%}). Close anyway? It goes on the "
-                "next time Interviewer starts; nothing recorded is lost.",
-                QMessageBox.StandardButton.Close | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel)
-            if answer != QMessageBox.StandardButton.Close:
-                event.ignore()
-                return
+        if event.spontaneous() and not self.confirm_leave_catch_up():
+            event.ignore()
+            return
+        if self.catch_up is not None:  # quitting, or asked already: it goes on at the next start
             self.catch_up.cancel()
             self.catch_up = None
         self.clock.stop()

@@ -64,6 +64,7 @@ class MainWindow(QMainWindow):
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
+        self.table.activated.connect(lambda _i: self.open_selected())  # Enter on a row (not a window shortcut)
 
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter by candidate")
@@ -115,19 +116,30 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu("&File")
         for text, keys, slot in (
             ("&New interview…", QKeySequence.StandardKey.New, self.new_interview.emit),
-            ("&Open for review", [QKeySequence("Return"), QKeySequence("Ctrl+O")], self.open_selected),
+            # Enter opens a session only from the table (its `activated`): a window-wide Return shortcut took
+            # Enter away from the search box.
+            ("&Open for review", [QKeySequence("Ctrl+O")], self.open_selected),
             ("&Search transcripts", QKeySequence.StandardKey.Find, self.search.setFocus),
             ("&Panel plan for this candidate…", [QKeySequence("Ctrl+L")], self.open_plan),
             ("&Compare the candidates for this role…", [QKeySequence("Ctrl+Shift+R")], self.open_compare),
             ("&Refresh", QKeySequence.StandardKey.Refresh, self.refresh),
-            ("&Quit", QKeySequence.StandardKey.Quit, self.close),
+            ("", None, None),
+            ("&Quit", [QKeySequence("Ctrl+Q")], self.close),  # StandardKey.Quit is empty on some platforms
         ):
+            if slot is None or keys is None:  # the Export submenu goes here
+                from interviewer.ui.exports import Exporter, add_export_menu
+
+                self.exporter = Exporter(self, store, self.settings)
+                self.export_menu = add_export_menu(self, menu, self.exporter, session=self.selected_session,
+                                                   role=self._selected_role, candidate=self._selected_candidate)
+                menu.addSeparator()
+                continue
             a = QAction(text, self)
             if isinstance(keys, list):
                 a.setShortcuts(keys)
             else:
                 a.setShortcuts(keys)
-            a.triggered.connect(slot)
+            a.triggered.connect(lambda _checked=False, s=slot: s())
             menu.addAction(a)
             self.addAction(a)
 
@@ -146,7 +158,20 @@ class MainWindow(QMainWindow):
 
         return [(c.key, c.name) for c in load_kit().criteria]
 
+    def watch(self, window: Any) -> None:
+        """Show a live window's session as soon as it starts recording, and again once it is saved."""
+        bridge = getattr(window, "bridge", None)
+        if bridge is not None:
+            bridge.started.connect(lambda _sid: self.refresh())
+            bridge.stopped.connect(lambda _reason: self.refresh())
+
+    def changeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == event.Type.ActivationChange and self.isActiveWindow():
+            self.refresh()  # back from a live or review window: what they saved shows
+
     def refresh(self) -> None:
+        selected = self.selected_session()
         rows = self.store.sessions()
         stories = {sid: json.loads(fields) for sid, fields in self.store.db.execute(
             "SELECT session_id, fields FROM failure_stories").fetchall()}
@@ -185,6 +210,13 @@ class MainWindow(QMainWindow):
         self.role.blockSignals(False)
         self.stack.setCurrentWidget(self.table if rows else self.empty)
         self._apply_filter()
+        rows_shown = [i for i in range(self.table.rowCount()) if not self.table.isRowHidden(i)]
+        target = next((i for i in rows_shown if (cell := self.table.item(i, 0)) is not None
+                       and cell.data(Qt.ItemDataRole.UserRole) == selected), rows_shown[0] if rows_shown else None)
+        if target is not None:
+            # A row is always current, so Ctrl+O / Enter / Ctrl+E work from the keyboard at once.
+            self.table.setCurrentCell(target, 0)
+            self.table.selectRow(target)
 
     @staticmethod
     def _story_mark(fields: dict[str, str] | None) -> str:
@@ -206,10 +238,20 @@ class MainWindow(QMainWindow):
         items = self.table.selectedItems()
         return items[0].data(Qt.ItemDataRole.UserRole) if items else None
 
+    def _selected_role(self) -> str | None:
+        sid = self.selected_session()
+        return (self.store.session(sid)["role"] if sid else None) or self.role.currentData()
+
+    def _selected_candidate(self) -> str | None:
+        sid = self.selected_session()
+        return self.store.session(sid)["candidate"] if sid else None
+
     def open_selected(self) -> None:
         sid = self.selected_session()
         if sid:
             self.open_session.emit(sid, -1.0)
+        else:
+            self.statusBar().showMessage("Select an interview in the list first (Tab to the list, then ↑/↓).", 5000)
 
     def open_compare(self) -> None:
         from interviewer.ui.compare_window import CompareWindow
@@ -219,7 +261,7 @@ class MainWindow(QMainWindow):
         if not role:
             self.statusBar().showMessage("Select an interview (or a role) to compare its candidates.", 4000)
             return
-        self.compare = CompareWindow(self.store, role, self.open_session.emit)
+        self.compare = CompareWindow(self.store, role, self.open_session.emit, settings=self.settings)
         self.compare.show()
 
     def open_plan(self) -> None:

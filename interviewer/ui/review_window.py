@@ -7,6 +7,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 from functools import partial
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,8 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
+    QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -33,6 +36,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTextEdit,
     QVBoxLayout,
@@ -45,6 +49,12 @@ from interviewer.ui.commands import AddEvidence
 from interviewer.ui.live_window import colour_for
 
 NUDGE_S = 0.5
+RATER_KEY = "review/evaluator"
+
+
+def remembered_rater(settings: QSettings | None = None) -> str:
+    """The name this laptop last rated under (asked once by the review window), or ""."""
+    return str((settings or QSettings()).value(RATER_KEY, "") or "").strip()
 
 
 class SealedDevice(QIODevice):
@@ -312,54 +322,96 @@ class EditWords(QUndoCommand):
         self.window.reload_transcript()
 
 
-class RatingPanel(QWidget):
-    """Score each criterion 1-4 with the rubric anchors beside it; a score needs linked evidence (all of this
-    session's evidence for the criterion is linked) or a written reason. Blind: another evaluator's score for
-    a criterion shows once you have rated it."""
+class RatingPanel(QScrollArea):
+    """Score each criterion 1-4 with the rubric anchor for the chosen score in full below it; a score needs
+    linked evidence (all of this session's evidence for the criterion is linked) or a written reason. Blind:
+    another evaluator's score for a criterion shows once you have rated it. What happened to a row (saved,
+    refused and why) is said under that row. Scrolls when the window is short (a 768-pixel laptop screen)."""
 
     def __init__(self, window: ReviewWindow) -> None:
         super().__init__()
         self.review = window
-        grid = QFormLayout(self)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        body = QWidget()
+        outer = QVBoxLayout(body)
+        self.rater = QLabel("")
+        change = QPushButton("Change who is rating…")
+        change.clicked.connect(lambda _checked=False: window.change_rater())
+        who = QHBoxLayout()
+        who.addWidget(self.rater, 1)
+        who.addWidget(change)
+        outer.addLayout(who)
         self.scores: dict[str, QComboBox] = {}
         self.anchors: dict[str, QLabel] = {}
         self.reasons: dict[str, QLineEdit] = {}
         self.others: dict[str, QLabel] = {}
+        self.row_status: dict[str, QLabel] = {}
+        self.rows: dict[str, QWidget] = {}
         for c in window.kit.criteria:
             combo = QComboBox()
             combo.addItem("—", None)
             for s in (1, 2, 3, 4):
                 combo.addItem(str(s), s)
+                combo.setItemData(s, c.anchors.get(s, ""), Qt.ItemDataRole.ToolTipRole)
+            combo.setAccessibleName(f"Score for {c.name}")
             anchor = QLabel("")
             anchor.setWordWrap(True)
             anchor.setStyleSheet("color: #525252;")
             reason = QLineEdit()
             reason.setPlaceholderText("reason (needed when no evidence is linked)")
+            reason.setAccessibleName(f"Reason for {c.name}")
+            reason.returnPressed.connect(partial(self.save, c.key))
             others = QLabel("")
+            others.setWordWrap(True)
             others.setStyleSheet("color: #6f6f6f;")
+            status = QLabel("")
+            status.setWordWrap(True)
+            status.hide()  # shown with what happened to this row
             save = QPushButton("Save")
+            save.setAccessibleName(f"Save the score for {c.name}")
             save.clicked.connect(partial(self.save, c.key))
             combo.currentIndexChanged.connect(partial(self._show_anchor, c.key))
-            row = QHBoxLayout()
-            row.addWidget(combo)
-            row.addWidget(reason, 1)
-            row.addWidget(save)
-            grid.addRow(c.name, row)
-            grid.addRow("", anchor)
-            grid.addRow("", others)
+            name = QLabel(f"<b>{escape(c.name)}</b>")
+            name.setBuddy(combo)
+            row_w = QWidget()
+            grid = QGridLayout(row_w)
+            grid.setContentsMargins(0, 4, 0, 4)
+            grid.setVerticalSpacing(2)
+            grid.addWidget(name, 0, 0, 1, 3)
+            grid.addWidget(combo, 1, 0)
+            grid.addWidget(reason, 1, 1)
+            grid.addWidget(save, 1, 2)
+            grid.addWidget(anchor, 2, 0, 1, 3)
+            grid.addWidget(status, 3, 0, 1, 3)
+            grid.addWidget(others, 4, 0, 1, 3)
+            grid.setColumnStretch(1, 1)
+            outer.addWidget(row_w)
             self.scores[c.key], self.anchors[c.key], self.reasons[c.key], self.others[c.key] = \
                 combo, anchor, reason, others
-        self.message = QLabel("")
+            self.row_status[c.key], self.rows[c.key] = status, row_w
+        self.message = QLabel("")  # the last row's outcome, also said under that row
         self.message.setWordWrap(True)
-        grid.addRow(self.message)
+        self.message.hide()
+        outer.addWidget(self.message)
+        outer.addStretch(1)
+        self.setWidget(body)
         self.refresh()
+
+    def ensure_visible(self, key: str) -> None:
+        self.ensureWidgetVisible(self.rows[key], 0, 8)
 
     def _show_anchor(self, key: str, _index: int = 0) -> None:
         score = self.scores[key].currentData()
-        self.anchors[key].setText(self.review.kit.criterion(key).anchors.get(score, "") if score else "")
+        text = self.review.kit.criterion(key).anchors.get(score, "") if score else ""
+        self.anchors[key].setText(text)
+        self.anchors[key].setVisible(bool(text))
 
     def refresh(self) -> None:
         w = self.review
+        self.rater.setText(f"Rating as: <b>{escape(w.evaluator)}</b>" if w.evaluator else
+                           "Rating as: nobody yet (you will be asked for your name)")
         mine = {r["criterion"]: r for r in w.store.ratings(w.session_id) if r["evaluator"] == w.evaluator}
         visible = w.store.visible_ratings(w.session_id, w.evaluator)
         for key, combo in self.scores.items():
@@ -373,25 +425,41 @@ class RatingPanel(QWidget):
                       if o["criterion"] == key and o["evaluator"] != w.evaluator]
             self.others[key].setText(("Panel: " + ", ".join(others)) if others else
                                      ("" if r else "Others' scores show once you have rated (blind)."))
+            self.others[key].setVisible(bool(self.others[key].text()))
 
-    def save(self, key: str) -> None:
+    def _say(self, key: str, text: str, colour: str) -> None:
+        for label in (self.row_status[key], self.message):
+            label.setText(text)
+            label.setStyleSheet(f"color: {colour};")
+        self.row_status[key].show()
+        self.ensure_visible(key)
+
+    def save(self, key: str, _checked: bool = False) -> None:
         from interviewer.errors import UserError
 
         w = self.review
+        name = w.kit.criterion(key).name
         score = self.scores[key].currentData()
         if score is None:
+            self._say(key, f"Choose a score (1–4) for {name} first.", "#da1e28")
+            return
+        if not w.ensure_rater():
             return
         linked = [e["id"] for e in w.store.evidence(w.session_id) if e["criterion"] == key]
+        if not linked and not self.reasons[key].text().strip():
+            self._say(key, f"Not saved: {name} has no tagged evidence in this session, so write a reason in "
+                           "the box beside the score (or tag a moment for it first).", "#da1e28")
+            self.reasons[key].setFocus()
+            return
         try:
             w.store.rate(session_id=w.session_id, criterion=key, evaluator=w.evaluator, score=int(score),
                          evidence_ids=linked, reason=self.reasons[key].text())
         except UserError as exc:
-            self.message.setText(str(exc))
-            self.message.setStyleSheet("color: #da1e28;")
+            self._say(key, f"Not saved: {exc}", "#da1e28")
             return
-        self.message.setText(f"Saved: {w.kit.criterion(key).name} {score}, with {len(linked)} evidence item(s).")
-        self.message.setStyleSheet("color: #198038;")
         self.refresh()
+        backing = (f"{len(linked)} evidence item{'s' if len(linked) != 1 else ''}" if linked else "your reason")
+        self._say(key, f"Saved: {name} {score}, backed by {backing}.", "#198038")
 
 
 class ReviewWindow(QMainWindow):
@@ -437,6 +505,9 @@ class ReviewWindow(QMainWindow):
         self.setFont(base)
         self.text = QTextEdit()
         self.text.setReadOnly(True)
+        # A keyboard cursor in the transcript: Shift+arrows select words to tag, F2 corrects the line under it.
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                          | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.text.setObjectName("reviewTranscript")
         f = QFont(base)
         f.setPointSize(14)
@@ -537,7 +608,9 @@ class ReviewWindow(QMainWindow):
         self.setCentralWidget(central)
         self.statusBar().showMessage("Click a line or an evidence item to hear it. Select words and press 1–4 to "
                                      "tag them. F2 corrects the words of the line under the cursor.")
-        self.resize(1300, 820)
+        from interviewer.ui.style import fitting_size
+
+        self.resize(*fitting_size(self, 1300, 820))
 
     def _show_audio_notice(self) -> None:
         text = self.player.notice()
@@ -550,7 +623,7 @@ class ReviewWindow(QMainWindow):
         def act(text: str, keys: list[str], slot: Any) -> QAction:
             a = QAction(text, self)
             a.setShortcuts([QKeySequence(k) for k in keys])
-            a.triggered.connect(slot)
+            a.triggered.connect(lambda _checked=False, s=slot: s())  # never pass `checked` into a slot
             self.addAction(a)
             self.all_actions.append(a)
             return a
@@ -566,19 +639,41 @@ class ReviewWindow(QMainWindow):
         act("Move evidence later", ["Ctrl+Right"], partial(self.nudge, NUDGE_S, NUDGE_S))
         act("Shorten evidence", ["Ctrl+Shift+Left"], partial(self.nudge, 0.0, -NUDGE_S))
         act("Lengthen evidence", ["Ctrl+Shift+Right"], partial(self.nudge, 0.0, NUDGE_S))
-        act("Correct the words of this line", ["F2"], self.correct_line)
+        self.correct_action = act("&Correct the words of this line…", ["F2"], self.correct_line)
         undo = self.undo.createUndoAction(self, "Undo")
         undo.setShortcuts(QKeySequence.StandardKey.Undo)
         redo = self.undo.createRedoAction(self, "Redo")
         redo.setShortcuts(QKeySequence.StandardKey.Redo)
         for a in (undo, redo):
             self.addAction(a)
+        from interviewer.ui.exports import Exporter, add_export_menu
+
+        file_menu = self.menuBar().addMenu("&File")
+        self.exporter = Exporter(self, self.store, self.settings)
+        self.export_menu = add_export_menu(self, file_menu, self.exporter, session=lambda: self.session_id,
+                                           role=lambda: self.session.get("role"),
+                                           candidate=lambda: self.session.get("candidate"))
+        file_menu.addSeparator()
+        close = QAction("&Close", self)
+        close.setShortcuts(QKeySequence.StandardKey.Close)
+        close.triggered.connect(lambda _checked=False: self.close())
+        file_menu.addAction(close)
+        self.addAction(close)
         edit = self.menuBar().addMenu("&Edit")
         edit.addAction(undo)
         edit.addAction(redo)
+        edit.addSeparator()
+        edit.addAction(self.correct_action)
+        rater = QAction("Change &who is rating…", self)
+        rater.triggered.connect(lambda _checked=False: self.change_rater())
+        edit.addAction(rater)
         play = self.menuBar().addMenu("&Playback")
         for a in self.all_actions[:3]:
             play.addAction(a)
+        tag = self.menuBar().addMenu("&Tag")
+        for a in self.all_actions[3:]:
+            if a is not self.correct_action:
+                tag.addAction(a)
 
     # ------------------------------------------------------------------ data
     def reload_transcript(self) -> None:
@@ -779,6 +874,9 @@ class ReviewWindow(QMainWindow):
         a, b = cur.selectionStart(), cur.selectionEnd()
         inside = [w for w in self.words if w.pos + w.length > a and w.pos < b]
         if not inside:
+            self.statusBar().showMessage("Select some of the words to tag (not only the time).", 4000)
+            return
+        if not self.ensure_rater():
             return
         start, end = inside[0].start, inside[-1].end
         self.undo.push(AddEvidence(self, {
@@ -789,19 +887,50 @@ class ReviewWindow(QMainWindow):
         pos = self.text.textCursor().position()
         return max(0, bisect.bisect_right(self.line_starts, pos) - 1)
 
+    def ask_words(self, label: str, text: str) -> str | None:
+        """The line's words in a dialog wide enough to read them (None: cancelled)."""
+        from PySide6.QtWidgets import QInputDialog
+
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("Correct the words")
+        dialog.setLabelText(label)
+        dialog.setTextValue(text)
+        dialog.resize(min(760, max(480, self.width() - 80)), dialog.sizeHint().height())
+        return dialog.textValue() if dialog.exec() else None
+
     def correct_line(self, text: str | None = None, index: int | None = None) -> None:
         i = self.line_at_cursor() if index is None else index
         if not (0 <= i < len(self.segments)):
             return
         if text is None:
-            from PySide6.QtWidgets import QInputDialog
-
-            value, ok = QInputDialog.getText(self, "Correct the words", f"Line at {mmss(self.segments[i].start)}",
-                                             text=self.segments[i].text)
-            if not ok or not value.strip():
+            value = self.ask_words(f"Line at {mmss(self.segments[i].start)}: correct the words (their times are kept)",
+                                   self.segments[i].text)
+            if not value or not value.strip():
                 return
             text = value.strip()
+        if not self.ensure_rater():
+            return
         self.undo.push(EditWords(self, self.segment_ids[i], text))
+
+    # ------------------------------------------------------------------ who is rating
+    def ensure_rater(self) -> bool:
+        """Ratings, tags and corrections carry a person's name: ask once when the session has none."""
+        return bool(self.evaluator) or self.change_rater()
+
+    def change_rater(self) -> bool:
+        from PySide6.QtWidgets import QInputDialog
+
+        suggestion = self.evaluator or remembered_rater(self.settings) or str(
+            self.settings.value("setup/evaluator", "") or "")
+        value, ok = QInputDialog.getText(self, "Who is rating?", "Your name (ratings and evidence carry it):",
+                                         text=suggestion)
+        name = str(value or "").strip()
+        if not ok or not name:
+            return False
+        self.evaluator = name
+        self.settings.setValue(RATER_KEY, name)
+        self.rating_panel.refresh()
+        return True
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         self.player.stop()

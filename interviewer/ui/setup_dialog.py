@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from contextlib import suppress
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -25,12 +27,22 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
+from interviewer.audio.devices import DeviceLayer, PortAudioDevices, microphone_problem, readable_name
 from interviewer.errors import UserError
 from interviewer.notes.store import DEFAULT_NOTICE, DEFAULT_NOTICE_VERSION
+from interviewer.ui.style import FOCUS_STYLE, fitting_size
+
+AGREED_TEXT = {
+    "verbal": "I read this notice to the candidate and they agreed out loud to be recorded",
+    "written": "The candidate agreed to this notice in writing (signed or emailed), and I have it",
+    "": "The candidate agreed to be recorded (choose how above)",
+}
+DEVICE_KEY = "setup/device"
 
 
 @dataclass
@@ -49,84 +61,113 @@ class SetupResult:
 
 
 class LevelProbe(QObject):
-    """Opens the chosen device for a level check only (nothing is recorded)."""
+    """Opens the chosen device for a level check only (nothing is recorded), through the device layer."""
 
     level = Signal(float)
     problem = Signal(str)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, layer: DeviceLayer, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self.layer = layer
         self.source: Any = None
 
-    def start(self, spec: str) -> None:
+    def start(self, spec: str) -> bool:
+        """True when the device opened; otherwise `problem` says why in one sentence (never a traceback)."""
         self.stop()
         if spec.startswith("file:"):
-            return
-        from interviewer.audio.sources import DeviceSource
+            return True
         from interviewer.session import dbfs
 
         try:
-            self.source = DeviceSource(None if spec == "default" else spec)
+            self.source = self.layer.open(spec)
             self.source.start(lambda block: self.level.emit(dbfs(block)), lambda err: None)
-        except (UserError, OSError) as exc:
+        except Exception as exc:  # noqa: BLE001 - any device failure becomes a sentence in the dialog
             self.source = None
-            self.problem.emit(str(exc))
+            self.problem.emit(str(exc) or type(exc).__name__)
+            return False
+        return True
 
     def stop(self) -> None:
         if self.source is not None:
-            self.source.stop()
+            with suppress(Exception):
+                self.source.stop()
             self.source = None
 
 
 class SetupDialog(QDialog):
-    def __init__(self, settings: QSettings | None = None, devices: list[tuple[str, str]] | None = None,
-                 parent: QWidget | None = None) -> None:
+    """`devices`: the device layer (default: PortAudio), or a fixed list of (label, spec) pairs. `draft`: a dict
+    the caller keeps (in memory only) so what was typed survives Cancel and comes back on the next open."""
+
+    def __init__(self, settings: QSettings | None = None, devices: DeviceLayer | list[tuple[str, str]] | None = None,
+                 parent: QWidget | None = None, *, draft: dict[str, Any] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("New interview")
+        self.setStyleSheet(FOCUS_STYLE)
         self.settings = settings or QSettings()
+        self.draft = draft
         self.candidate = QLineEdit()
         self.role = QLineEdit(str(self.settings.value("setup/role", "")))
         self.evaluator = QLineEdit(str(self.settings.value("setup/evaluator", "")))
         self.kit = QLineEdit()
         self.kit.setPlaceholderText("the bundled AI/ML engineering kit")
         kit_btn = QPushButton("Choose…")
-        kit_btn.clicked.connect(self._choose_kit)
+        kit_btn.clicked.connect(lambda _checked=False: self._choose_kit())
         kit_row = QHBoxLayout()
         kit_row.addWidget(self.kit, 1)
         kit_row.addWidget(kit_btn)
         self.resume_path: Path | None = None
         self.resume_btn = QPushButton("Import resume (.pdf, .docx, .md, .txt)…")
-        self.resume_btn.clicked.connect(self._choose_resume)
+        self.resume_btn.clicked.connect(lambda _checked=False: self._choose_resume())
         self.claims = QPlainTextEdit()
+        self.claims.setTabChangesFocus(True)  # Tab moves on; claims are one per line, tabs mean nothing here
         self.claims.setPlaceholderText("Claims, one per line (filled from the resume, or typed or pasted)")
+        self.claims.setMinimumHeight(60)
+        self.claims.setMaximumHeight(120)
         self.resume_note = QLabel("")
         self.resume_note.setWordWrap(True)
 
+        # ---- audio: the device layer, readable names, the remembered choice, one sentence when there is none
+        self.layer: DeviceLayer = devices if devices is not None and not isinstance(devices, list) \
+            else PortAudioDevices()
         self.device = QComboBox()
         self.device2 = QComboBox()
         self.device2.addItem("none", None)
-        for label, spec in devices if devices is not None else self._devices():
+        self.mic_problem = ""
+        for label, spec in devices if isinstance(devices, list) else self._devices():
             self.device.addItem(label, spec)
             self.device2.addItem(label, spec)
+        saved = str(self.settings.value(DEVICE_KEY, "") or "")
+        if saved.startswith("file:") and Path(saved[5:]).is_file():
+            self._add_file_item(saved)
+        elif saved and self.device.findData(saved) >= 0:
+            self.device.setCurrentIndex(self.device.findData(saved))
+        file_btn = QPushButton("Use an audio file…")
+        file_btn.setToolTip("Replay a recording as if it were the microphone (a rehearsal, or no microphone)")
+        file_btn.clicked.connect(lambda _checked=False: self._choose_audio_file())
+        device_row = QHBoxLayout()
+        device_row.addWidget(self.device, 1)
+        device_row.addWidget(file_btn)
         self.meter = QProgressBar()
         self.meter.setRange(-60, 0)
         self.meter.setValue(-60)
         self.meter.setTextVisible(False)
         self.mic_note = QLabel("Speak: the bar should move.")
-        self.probe = LevelProbe(self)
+        self.mic_note.setWordWrap(True)
+        self.probe = LevelProbe(self.layer, self)
         self.probe.level.connect(lambda db: self.meter.setValue(int(max(-60, min(0, db)))))
-        self.probe.problem.connect(lambda msg: self.mic_note.setText(f"Microphone unavailable: {msg}"))
-        self.device.currentIndexChanged.connect(lambda _i: self.probe.start(str(self.device.currentData())))
+        self.probe.problem.connect(self._device_failed)
+        self.device.currentIndexChanged.connect(lambda _i: self._device_changed())
 
         notice = QPlainTextEdit(DEFAULT_NOTICE)
         notice.setReadOnly(True)
-        notice.setMaximumHeight(90)
+        notice.setTabChangesFocus(True)
+        notice.setMaximumHeight(80)
         self.verbal = QRadioButton("Verbal (said yes on the call)")
         self.written = QRadioButton("Written (signed or emailed)")
         self.method = QButtonGroup(self)
         self.method.addButton(self.verbal)
         self.method.addButton(self.written)
-        self.agreed = QCheckBox("I read this notice to the candidate and they agreed to be recorded")
+        self.agreed = QCheckBox(AGREED_TEXT[""])
         consent_box = QGroupBox(f"Consent (notice {DEFAULT_NOTICE_VERSION}) — required before recording")
         cl = QVBoxLayout(consent_box)
         cl.addWidget(notice)
@@ -137,52 +178,184 @@ class SetupDialog(QDialog):
         cl.addWidget(self.agreed)
 
         form = QFormLayout()
-        form.addRow("Candidate", self.candidate)
-        form.addRow("Role", self.role)
-        form.addRow("Evaluator (you)", self.evaluator)
-        form.addRow("Kit", kit_row)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.addRow("&Candidate", self.candidate)
+        form.addRow("&Role", self.role)
+        form.addRow("&Evaluator (you)", self.evaluator)
+        form.addRow(self._buddy("&Kit", self.kit), kit_row)
         form.addRow("Resume", self.resume_btn)
         form.addRow("", self.resume_note)
-        form.addRow("Claims", self.claims)
-        form.addRow("Microphone", self.device)
+        form.addRow("C&laims", self.claims)
+        form.addRow(self._buddy("&Microphone", self.device), device_row)
         form.addRow("Level", self.meter)
         form.addRow("", self.mic_note)
         form.addRow("Second source", self.device2)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.start_btn = self.buttons.addButton("Open interview", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_btn = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        # Enter opens the interview (when it can); Cancel is never the default.
+        self.start_btn.setDefault(True)
+        self.start_btn.setAutoDefault(True)
+        self.cancel_btn.setAutoDefault(False)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.why = QLabel("")
+        self.why.setWordWrap(True)
         self.why.setStyleSheet("color: #da1e28;")
+        self.restored = QLabel("")
+        self.restored.setWordWrap(True)
+        self.restored.setStyleSheet("color: #525252;")
+
+        body = QWidget()
+        bl = QVBoxLayout(body)
+        bl.setContentsMargins(0, 0, 0, 0)
+        bl.addWidget(self.restored)
+        bl.addLayout(form)
+        bl.addWidget(consent_box)
+        scroll = QScrollArea()  # a 768-pixel-high screen: the form scrolls, the buttons stay in view
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         lay = QVBoxLayout(self)
-        lay.addLayout(form)
-        lay.addWidget(consent_box)
+        lay.addWidget(scroll, 1)
         lay.addWidget(self.why)
         lay.addWidget(self.buttons)
+
+        # Tab order: down the form, through the consent, then Open interview, then Cancel.
+        chain: list[QWidget] = [self.candidate, self.role, self.evaluator, self.kit, kit_btn, self.resume_btn,
+                                self.claims, self.device, file_btn, self.device2, notice, self.verbal,
+                                self.written, self.agreed, self.start_btn, self.cancel_btn]
+        for a, b in pairwise(chain):
+            QWidget.setTabOrder(a, b)
+        for b in (kit_btn, self.resume_btn, file_btn):
+            b.setAutoDefault(False)  # Enter in a field opens the interview, never a file chooser (Space does)
+
         for w in (self.candidate, self.evaluator):
             w.textChanged.connect(self._validate)
-        self.agreed.toggled.connect(self._validate)
-        self.method.buttonToggled.connect(lambda *_: self._validate())
+        self.agreed.toggled.connect(lambda _on: self._validate())
+        self.method.buttonToggled.connect(lambda *_: self._method_changed())
+        self._restore_draft()
         self._validate()
-        self.resize(640, 820)
+        self.resize(*fitting_size(self, 660, 760))
 
     @staticmethod
-    def _devices() -> list[tuple[str, str]]:
-        from interviewer.audio.sources import input_devices
+    def _buddy(text: str, widget: QWidget) -> QLabel:
+        """A row label whose Alt+letter moves to `widget` (a row holding a layout has no buddy of its own)."""
+        label = QLabel(text)
+        label.setBuddy(widget)
+        return label
 
+    # ------------------------------------------------------------------ devices
+    def _devices(self) -> list[tuple[str, str]]:
+        """Readable device names; the spec is the device's name, so the choice survives a changed index."""
         out = [("System default input", "default")]
-        with suppress(UserError):
-            out += [(f"[{d.index}] {d.name}", str(d.index)) for d in input_devices()]
+        self.mic_problem = microphone_problem(self.layer)
+        if not self.mic_problem:
+            with suppress(UserError):
+                devices = self.layer.inputs()
+                names = [readable_name(d) for d in devices]
+                for d, label in zip(devices, names, strict=True):
+                    if d.name.strip().lower() == "default":
+                        continue  # ALSA's "default" is the system default input, listed first
+                    out.append((label if names.count(label) == 1 else f"{label} [{d.index}]", d.name))
         return out
+
+    def _add_file_item(self, spec: str) -> None:
+        label = f"Audio file: {Path(spec[5:]).name}"
+        if self.device.findData(spec) < 0:
+            self.device.addItem(label, spec)
+        self.device.setCurrentIndex(self.device.findData(spec))
+
+    def _choose_audio_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Audio file to replay", "",
+                                              "Audio (*.wav *.flac *.mp3 *.m4a *.ogg *.opus *.webm);;All files (*)")
+        if path:
+            self._add_file_item(f"file:{path}")
+
+    def source_spec(self) -> str:
+        return str(self.device.currentData() or "default")
+
+    def _device_changed(self) -> None:
+        self.meter.setValue(-60)
+        spec = self.source_spec()
+        if spec.startswith("file:"):
+            self.mic_note.setStyleSheet("")
+            self.mic_note.setText(f"The interview will replay {Path(spec[5:]).name} as if it were the microphone.")
+        elif self.mic_problem:
+            self._show_mic_problem(self.mic_problem)
+        else:
+            self.mic_note.setStyleSheet("")
+            self.mic_note.setText("Speak: the bar should move.")
+            if self.isVisible():
+                self.probe.start(spec)
+        self._validate()
+
+    def _device_failed(self, message: str) -> None:
+        sentence = message if message.lower().startswith(("no microphone", "cannot")) else \
+            f"Cannot use this microphone: {message}"
+        self.mic_problem = sentence
+        self._show_mic_problem(sentence)
+        self._validate()
+
+    def _show_mic_problem(self, sentence: str) -> None:
+        self.mic_note.setStyleSheet("color: #da1e28;")
+        self.mic_note.setText(sentence + " Recording needs a working microphone; "
+                                         "“Use an audio file…” replays a recording instead.")
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
-        if self.device.count():
-            self.probe.start(str(self.device.currentData()))
+        self._device_changed()
+        if self.mic_problem and not self.source_spec().startswith("file:"):
+            self.probe.stop()
+
+    def accept(self) -> None:
+        """Open only what can be opened: a kit file that is not there is said here, with nothing lost."""
+        kit = self.kit.text().strip()
+        if kit and not Path(kit).expanduser().is_file():
+            self.why.setText(f"The kit {kit} is not a file that can be read; choose another or leave it empty "
+                             "for the bundled kit.")
+            self.kit.setFocus()
+            return
+        if not self.start_btn.isEnabled():
+            return  # Enter in a field while something is still needed: the reason is already shown
+        super().accept()
 
     def done(self, result: int) -> None:
         self.probe.stop()
+        if self.draft is not None:
+            self.draft.clear()
+            if result != QDialog.DialogCode.Accepted:
+                self.draft.update(self._snapshot())  # Cancel or Esc: kept, in memory, for the next open
         super().done(result)
+
+    # ------------------------------------------------------------------ the typed input survives Cancel
+    def _snapshot(self) -> dict[str, Any]:
+        return {"candidate": self.candidate.text(), "role": self.role.text(), "evaluator": self.evaluator.text(),
+                "kit": self.kit.text(), "claims": self.claims.toPlainText(), "resume_path": self.resume_path,
+                "resume_claims": getattr(self, "_resume_claims", {}), "method": self.consent_method(),
+                "agreed": self.agreed.isChecked(), "device": self.source_spec()}
+
+    def _restore_draft(self) -> None:
+        d = self.draft
+        if not d or not any(str(d.get(k) or "").strip() for k in ("candidate", "claims")):
+            return
+        self.candidate.setText(d.get("candidate", ""))
+        self.role.setText(d.get("role", ""))
+        self.evaluator.setText(d.get("evaluator", ""))
+        self.kit.setText(d.get("kit", ""))
+        self.claims.setPlainText(d.get("claims", ""))
+        self.resume_path = d.get("resume_path")
+        self._resume_claims = d.get("resume_claims", {})
+        {"verbal": self.verbal, "written": self.written}.get(d.get("method", ""), QRadioButton()).setChecked(True)
+        self._method_changed()
+        self.agreed.setChecked(bool(d.get("agreed")))
+        device = str(d.get("device") or "")
+        if device.startswith("file:"):
+            self._add_file_item(device)
+        elif self.device.findData(device) >= 0:
+            self.device.setCurrentIndex(self.device.findData(device))
+        self.restored.setText("Restored what you typed before you cancelled.")
 
     def _choose_kit(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Interview kit", "", "Kits (*.toml)")
@@ -199,8 +372,9 @@ class SetupDialog(QDialog):
 
         try:
             claims = claims_from_file(path)
-        except UserError as exc:
-            self.resume_note.setText(str(exc))
+        except (UserError, OSError) as exc:
+            self.resume_note.setText(str(exc) if isinstance(exc, UserError) else
+                                     f"Cannot read {path}: {exc.strerror or exc}.")
             self.resume_note.setStyleSheet("color: #da1e28;")
             return
         self.resume_path = path
@@ -227,6 +401,13 @@ class SetupDialog(QDialog):
             return "written"
         return ""
 
+    def _method_changed(self) -> None:
+        text = AGREED_TEXT[self.consent_method()]
+        if self.agreed.text() != text:
+            self.agreed.setChecked(False)  # a different confirmation: tick it again
+            self.agreed.setText(text)
+        self._validate()
+
     def _validate(self) -> None:
         problems = []
         if not self.candidate.text().strip():
@@ -235,6 +416,8 @@ class SetupDialog(QDialog):
             problems.append("your name")
         if not self.consent_method() or not self.agreed.isChecked():
             problems.append("the candidate's consent (method and confirmation)")
+        if self.mic_problem and not self.source_spec().startswith("file:"):
+            problems.append("a working microphone, or an audio file to replay")
         self.start_btn.setEnabled(not problems)
         self.why.setText("Still needed: " + "; ".join(problems) if problems else "")
 
@@ -250,9 +433,10 @@ class SetupDialog(QDialog):
                            "topics": list(c.topics) if c else []})
         self.settings.setValue("setup/evaluator", self.evaluator.text().strip())
         self.settings.setValue("setup/role", self.role.text().strip())
+        self.settings.setValue(DEVICE_KEY, self.source_spec())
         return SetupResult(
             candidate=self.candidate.text().strip(), role=self.role.text().strip(),
             evaluator=self.evaluator.text().strip(), kit_path=Path(self.kit.text()) if self.kit.text() else None,
-            claims=claims, resume_path=self.resume_path, source=str(self.device.currentData() or "default"),
+            claims=claims, resume_path=self.resume_path, source=self.source_spec(),
             source2=self.device2.currentData(), consent=self.consent_method())
 

@@ -475,3 +475,22 @@ def test_cli_refuses_bad_combinations(store, tmp_path, argv, message):
     with pytest.raises(UserError, match=message):
         export_pdf(parse(*argv), FakeServices(), store)
     assert not (tmp_path / "o.pdf").exists()
+
+
+def test_a_note_is_not_counted_as_evidence(store, tmp_path):
+    """issue 21 #9: a note (no criterion) was counted as a "supporting evidence item" in the PDF."""
+    zoe = store.built["Zoë Ðặng"]
+    sid = zoe["session"]
+    before = session_summary(store, sid)
+    store.add_evidence(session_id=sid, start=1.0, end=2.0, criterion=None, evaluator="Ada",
+                       note="asked about the rollback")
+    after = session_summary(store, sid)
+    n_notes = sum(1 for e in store.evidence(sid) if not e["criterion"]) - 1
+    n_evidence = sum(1 for e in store.evidence(sid) if e["criterion"])
+    counted = next(h for h in before["headlines"] if "evidence items tagged" in h)
+    assert counted.startswith(f"{n_evidence} evidence items tagged")
+    evidence_part = counted.split(";")[0].rstrip(".")
+    [now] = [h for h in after["headlines"] if "evidence items tagged" in h]
+    assert now == f"{evidence_part}; {n_notes + 1} note{'s' if n_notes else ''} (not evidence)."
+    text = flat(" ".join(pdf_text(session_pdf(store, sid, tmp_path / "s.pdf"))))
+    assert now in text

@@ -95,8 +95,8 @@ def test_closing_during_the_catch_up_asks_and_it_goes_on_at_the_next_start(qtbot
         return QMessageBox.StandardButton.Cancel if len(asked) == 1 else QMessageBox.StandardButton.Close
 
     monkeypatch.setattr(QMessageBox, "question", answer)
-    assert not win.close()  # asked; Cancel keeps the window and the work
+    win.request_close()  # Ctrl+W asks; Cancel keeps the window and the work
     assert "30%" in asked[0] and win.isVisible() and win.catch_up is not None and win.catch_up.running
-    assert win.close()  # asked again; Close stops it
-    assert len(asked) == 2 and win.catch_up is None
+    win.request_close()  # asked again; Close stops it
+    assert len(asked) == 2 and win.catch_up is None and not win.isVisible()
     assert pending(win.store) == [win.session_id]  # goes on at the next start

@@ -427,3 +427,136 @@ def test_revised_segments_replace_their_lines(qtbot, live):
     assert [r["text"] for r in stored] == [seg.text for seg in live.transcript.lines]
     qtbot.keyClick(live, Qt.Key.Key_1)  # evidence over the last seconds quotes the revised words
     assert "zebra" in live.store.evidence(live.session_id)[0]["quote"]
+
+
+@pytest.mark.parametrize("screen", [(1280, 800), (1366, 768), (1440, 900), (1280, 720)])
+def test_the_window_fits_a_laptop_screen(live, screen):
+    """It could not be narrowed below 1524 px: a long pane title, the scenario and failure-story labels and
+    the coverage strip each set a minimum width. Now it fits 1280×720 and takes any size above its minimum."""
+    hint = live.minimumSizeHint()
+    assert hint.width() <= 1024
+    assert hint.height() <= 600
+    live.resize(*screen)
+    assert (live.width(), live.height()) == screen
+    # the three panes share the width: none is squeezed shut
+    assert all(size > 150 for size in live.split.sizes())
+
+
+def test_the_empty_transcript_says_what_is_happening(qtbot, live):
+    """It said "Press Record (Ctrl+R) to start" while recording."""
+    assert "Press Record" in live.transcript.text.placeholderText()
+    live.record()
+    assert live.state == "recording"
+    assert "Press Record" not in live.transcript.text.placeholderText()
+    assert "Recording" in live.transcript.text.placeholderText()
+    qtbot.keyClick(live, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert "Paused" in live.transcript.text.placeholderText()
+
+
+def test_after_stop_the_window_opens_the_review(qtbot, live, env):
+    """After Stop nothing led to the review: now a button and Ctrl+Shift+R open the saved session."""
+    opened: list[str] = []
+    live.open_review = opened.append
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    live.record()
+    live.src.push(silence(3.0))
+    qtbot.keyClick(live, Qt.Key.Key_R, ctrl_shift)
+    assert opened == []  # still recording: nothing to review yet
+    assert not live.review_btn.isVisible()
+    live.stop()
+    assert live.state == "stopping"  # saved off the UI thread
+    qtbot.keyClick(live, Qt.Key.Key_R, ctrl_shift)  # pressed while saving: the review opens once saved
+    assert opened == []
+    qtbot.waitUntil(lambda: live.state == "stopped", timeout=30_000)
+    assert opened == [live.session_id]
+    opened.clear()
+    assert live.review_btn.isVisible()
+    assert "Open review (Ctrl+Shift+R)" in live.statusBar().currentMessage()
+    qtbot.keyClick(live, Qt.Key.Key_R, ctrl_shift)
+    assert opened == [live.session_id]
+    live.review_btn.click()
+    assert opened == [live.session_id] * 2
+
+
+def answer_close_question(qtbot, live, button: str) -> None:
+    """Click `button` of the question the window asks when it is closed while recording."""
+    def answer() -> None:
+        box = live.close_question
+        assert box is not None and box.isVisible(), "no question was asked"
+        next(b for b in box.buttons() if b.text().replace("&", "") == button).click()
+
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(0, lambda: qtbot.waitUntil(lambda: live.close_question is not None, timeout=5000) or answer())
+
+
+def test_closing_while_recording_asks_first(qtbot, live, env):
+    """Closing the window while recording did not ask: now Keep recording (the default) or Save and close."""
+    store = env[0]
+    live.record()
+    live.src.push(silence(3.0))
+    answer_close_question(qtbot, live, "Keep recording")
+    qtbot.keyClick(live, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
+    assert live.state == "recording"
+    assert live.isVisible()
+    live.activateWindow()  # the question had the focus
+    qtbot.waitUntil(live.isActiveWindow, timeout=5000)
+    answer_close_question(qtbot, live, "Save and close")
+    qtbot.keyClick(live, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not live.isVisible(), timeout=30_000)
+    assert store.session(live.session_id)["status"] != "recording"
+
+
+def test_the_demo_says_what_its_script_did(qtbot, data_dir, transcriber, settings):
+    """The demo's scripted evidence and claim statuses appeared as if the person had made them."""
+    from interviewer import app as root
+    from interviewer import demo
+
+    services = root.build_services(data_dir)
+    store = services.open_store()
+    window = root.open_demo_window(services, store, transcriber, settings=settings)
+    qtbot.addWidget(window)
+    try:
+        assert window.demo_notice.isVisibleTo(window)
+        assert "demo's script" in window.demo_notice.text()
+        cand = store.find_candidate(demo.CANDIDATE)
+        sid = store.create_session(candidate_id=cand["id"], role_id=None, kit_id=None, evaluator=demo.EVALUATOR)
+        window.demo_tagger.start(sid)
+        window.session_id = sid
+        assert window.demo_tagger.due(60.0) == 3  # the three claim-verification tags of the first minute
+        window.tag(1, "concern")  # the person's own key: not labelled
+        window.reload_evidence()
+        window.reload_claims()
+        texts = [window.evidence.item(i).text() for i in range(window.evidence.count())]
+        assert sum("tagged by the demo script" in t for t in texts) == 3
+        assert len(texts) == 4
+        own = [t for t in texts if "concern Judgment" in t]
+        assert own and "demo script" not in own[0]
+        claims = [window.claims_list.item(i).text() for i in range(window.claims_list.count())]
+        settled = [t for t in claims if "set by the demo script" in t]
+        assert settled and len(settled) == len(window.demo_tagger.settled)
+    finally:
+        window.close()
+        store.close()
+
+
+
+def test_controls_keep_the_window_font_under_the_app_style_sheet(qtbot, env, settings):
+    """The app's style sheet (a visible focus mark, set before any window opens) stopped the lists, buttons and
+    fields inheriting the live window's 12 pt font: they fell back to the default size, hard to read."""
+    from PySide6.QtWidgets import QApplication
+
+    from interviewer.ui.style import FOCUS_STYLE
+
+    store, kit, cand = env
+    app = QApplication.instance()
+    old = app.styleSheet()
+    app.setStyleSheet(old + FOCUS_STYLE)
+    try:
+        win = LiveWindow(store=store, kit=kit, candidate_id=cand, candidate="Zoë Ðặng", evaluator="Ada",
+                         session_factory=lambda _listener: None, settings=settings)
+        qtbot.addWidget(win)
+        for w in (win.claims_list, win.prompts, win.evidence, win.note, win.record_btn, win.window_spin):
+            assert w.font().pointSize() == 12, type(w).__name__
+    finally:
+        app.setStyleSheet(old)

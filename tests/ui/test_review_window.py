@@ -282,3 +282,147 @@ def test_split_numbers_show_whole_and_their_words_still_highlight(qtbot, data_di
         assert "on 2,400 questions." in text and "2 ,400" not in text
         spans = {text[s.pos:s.pos + s.length]: s for s in win.words}
         assert spans[",400"].start == 10.6 and spans["questions."].start == 11.0
+
+
+def test_f2_corrects_the_line_under_the_cursor_from_the_keyboard(qtbot, review, stored, monkeypatch):
+    """issue 21 #4: F2 passed QAction's `checked` into `text` and crashed ('bool' has no 'split')."""
+    store, sid = stored
+    before = store.segment_rows(sid)[3]
+    n = len(before["words"])
+    asked = []
+    monkeypatch.setattr(review, "ask_words", lambda label, text: asked.append(text) or " ".join(["fixed"] * n))
+    cur = QTextCursor(review.text.document())
+    cur.setPosition(review.line_starts[3] + 3)
+    review.text.setTextCursor(cur)
+    review.text.setFocus()
+    qtbot.keyClick(review.text, Qt.Key.Key_F2)
+    assert asked == [before["text"]]
+    assert store.segment_rows(sid)[3]["text"] == " ".join(["fixed"] * n)
+    undo = next(a for a in review.menuBar().actions() if a.text() == "&Edit").menu().actions()[0]
+    assert undo.isEnabled() and undo.text() == "Undo Correct words"
+    undo.trigger()
+    assert store.segment_rows(sid)[3]["text"] == before["text"]
+
+
+def test_no_action_passes_its_checked_flag_into_a_slot(qtbot, review, monkeypatch):
+    """Every action of the review window triggers without an exception (the F2 bug's siblings)."""
+    from PySide6.QtWidgets import QInputDialog
+
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("", False)))
+    monkeypatch.setattr(review, "ask_words", lambda label, text: None)
+    for action in review.all_actions:
+        action.trigger()  # an exception in a slot fails the test (pytest-qt captures it)
+
+
+def _pdf_text(path) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(str(path)).pages)
+
+
+def test_the_review_window_rates_as_the_sessions_evaluator_never_the_os_user(qtbot, data_dir, settings, monkeypatch,
+                                                                            tmp_path):
+    """issue 21 #3: ratings were saved under the OS user ("root"); the PDF read "Evaluators: root"."""
+    import getpass
+
+    from interviewer import app
+    from interviewer.notes.reports import session_pdf
+
+    monkeypatch.setattr(getpass, "getuser", lambda: "os-login-name")
+    services = app.build_services(data_dir)
+    store = Store(data_dir.db_path)
+    try:
+        sid = synthetic_session(store, segments=10, evidence=4)
+        store.update_session(sid, evaluator="Alex Tester")
+        store.db.execute("UPDATE evidence SET evaluator = 'Alex Tester'")
+        win = app.open_review_window(services, store, sid, settings=settings)
+        qtbot.addWidget(win)
+        assert win.evaluator == "Alex Tester"
+        assert "Alex Tester" in win.rating_panel.rater.text()
+        combo = win.rating_panel.scores["judgment"]
+        combo.setCurrentIndex(combo.findData(3))
+        win.rating_panel.save("judgment")
+        assert [r["evaluator"] for r in store.ratings(sid)] == ["Alex Tester"]
+        text = _pdf_text(session_pdf(store, sid, tmp_path / "s.pdf"))
+        assert "Alex Tester" in text and "os-login-name" not in text
+    finally:
+        store.close()
+
+
+def test_a_session_without_an_evaluator_asks_who_is_rating_once(qtbot, data_dir, settings, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    from interviewer import app
+
+    services = app.build_services(data_dir)
+    store = Store(data_dir.db_path)
+    asked = []
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(
+        lambda *a, **k: asked.append(1) or ("Bo Reviewer", True)))
+    try:
+        sid = synthetic_session(store, segments=10, evidence=4)
+        store.update_session(sid, evaluator=None)
+        win = app.open_review_window(services, store, sid, settings=settings)
+        qtbot.addWidget(win)
+        assert win.evaluator == ""
+        combo = win.rating_panel.scores["judgment"]
+        combo.setCurrentIndex(combo.findData(2))
+        win.rating_panel.save("judgment")
+        assert asked == [1]
+        assert [r["evaluator"] for r in store.ratings(sid)] == ["Bo Reviewer"]
+        again = app.open_review_window(services, store, sid, settings=settings)
+        qtbot.addWidget(again)
+        assert again.evaluator == "Bo Reviewer"  # remembered
+        assert asked == [1]
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1366, 768)])
+def test_rubric_anchors_show_in_full_on_a_laptop_screen(qtbot, stored, settings, size):
+    """issue 21 #9: rubric anchors were cut mid-sentence."""
+    store, sid = stored
+    win = ReviewWindow(store=store, session_id=sid, kit=load_kit(), evaluator="Ada", settings=settings)
+    qtbot.addWidget(win)
+    win.resize(*size)
+    win.show()
+    qtbot.waitExposed(win)
+    panel = win.rating_panel
+    for c in win.kit.criteria:
+        combo = panel.scores[c.key]
+        combo.setCurrentIndex(combo.findData(4))
+        label = panel.anchors[c.key]
+        assert label.text() == c.anchors[4]
+        panel.ensure_visible(c.key)
+        qtbot.waitUntil(lambda label=label: label.height() >= label.heightForWidth(label.width()), timeout=3000)
+        assert not label.visibleRegion().isEmpty()
+
+
+def test_a_refused_rating_says_why_in_plain_words_beside_its_row(qtbot, review, stored):
+    """issue 21 #9: the refusal named a CLI flag ("--reason") and appeared far from its row."""
+    store, _sid = stored
+    store.db.execute("DELETE FROM evidence WHERE criterion = 'production-constraints'")
+    panel = review.rating_panel
+    pc = panel.scores["production-constraints"]
+    pc.setCurrentIndex(pc.findData(2))
+    panel.save("production-constraints")
+    said = panel.row_status["production-constraints"].text()
+    assert "--" not in said and "reason" in said and "Production constraints" in said
+    assert panel.row_status["judgment"].text() != said
+
+
+def test_words_are_selected_and_tagged_from_the_keyboard_alone(qtbot, review, stored):
+    """Keyboard-only use (issue 21 #8's sibling): the read-only transcript had no keyboard cursor, so words could
+    be tagged (1–4) only after selecting them with the mouse."""
+    store, sid = stored
+    n = len(store.evidence(sid))
+    review.text.setFocus()
+    qtbot.keyClick(review.text, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    for _ in range(3):  # down past the time and the speaker, into the words
+        qtbot.keyClick(review.text, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    assert review.text.textCursor().hasSelection()
+    qtbot.keyClick(review, Qt.Key.Key_1)
+    rows = store.evidence(sid)
+    assert len(rows) == n + 1, review.text.textCursor().selectedText()
+    new = next(r for r in rows if r["start"] == pytest.approx(review.segments[0].start))
+    assert new["criterion"] == review.kit.criteria[0].key and new["evaluator"] == "Ada"
