@@ -160,3 +160,21 @@ def test_one_voice_alone_is_not_split_in_two_and_is_said_uncertain():
     named = speakers.attribute(samples, questions, profile=profile, profile_name="Ada")
     assert named.rule == speakers.RULE_PROFILE and {s.speaker for s in named.segments} == {INTERVIEWER}
     assert not any(s.uncertain for s in named.segments)
+
+
+def test_cues_fire_on_the_candidates_voice_only():
+    """Downstream (issue 17, item 5): once one microphone's lines are told apart, a cost cue raised by the
+    interviewer's own "$4,000" is gone, and the candidate's words still raise theirs."""
+    from interviewer.notes.cues import TOPIC, follow_up_cues
+    from interviewer.notes.kits import load_kit
+
+    kit = load_kit()
+    question = with_words(0.0, 4.0, "We spent $4,000 a month on GPU inference cost, how would you cut it?")
+    answer = with_words(4.5, 9.0, "I would cut the GPU inference cost with batching and a smaller model.")
+    one_label = [Segment(question.start, question.end, question.text, "laptop mic", question.words)]
+    assert [c for c in follow_up_cues(one_label, kit) if c.kind == TOPIC]  # one voice: the question raises one
+    asked = Segment(question.start, question.end, question.text, INTERVIEWER, question.words, 0.9)
+    assert not [c for c in follow_up_cues([asked], kit) if c.kind == TOPIC]
+    answered = Segment(answer.start, answer.end, answer.text, CANDIDATE, answer.words, 0.9)
+    after = [c for c in follow_up_cues([asked, answered], kit) if c.kind == TOPIC]
+    assert after and all(c.start >= answer.start for c in after)
