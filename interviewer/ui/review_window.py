@@ -615,7 +615,12 @@ class ReviewWindow(QMainWindow):
         from interviewer.ui.calls_panel import CallsPanel
 
         self.calls_panel = CallsPanel(self)
-        self.side_tabs.addTab(self.calls_panel, "Judgment calls")
+        # In a scroll area, as the ratings: the window still fits a 1366x768 laptop screen.
+        calls_scroll = QScrollArea()
+        calls_scroll.setWidget(self.calls_panel)
+        calls_scroll.setWidgetResizable(True)
+        calls_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.side_tabs.addTab(calls_scroll, "Judgment calls")
         rl.addWidget(self.side_tabs)
         self.split = QSplitter(Qt.Orientation.Horizontal)
         self.split.addWidget(self.text)

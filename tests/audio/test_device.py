@@ -45,7 +45,11 @@ def test_record_from_a_real_device(pulse, tmp_path):
             rec.kill()
     assert rec.returncode == 0, err
     lines = [json.loads(x) for x in out.splitlines()]
-    segments = list({x["id"]: x for x in lines if x.get("final")}.values())  # a revision replaces its line
+    final: dict[str, dict] = {}  # by segment id: a "revised" line (second pass, catch-up) replaces its line
+    for x in lines:
+        if x.get("final"):
+            final[x["id"]] = x
+    segments = list(final.values())
     assert segments, err
     # first committed under the source's name; one source without --speaker is then told apart by voice
     # (issue 17): a revision of the same line may carry interviewer/candidate
