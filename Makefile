@@ -10,11 +10,14 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
 .PHONY: demo test lint venv system-packages gui screenshot bench clean
 
-$(STAMP): pyproject.toml
+# resemblyzer carries the speaker model's weights (interviewer/audio/voices.py); installed without its dependencies
+# (torch, librosa, webrtcvad): the model runs on numpy here.
+$(STAMP): pyproject.toml Makefile
 	@bash scripts/system-packages --check-or-install
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-deps 'resemblyzer==0.1.4'
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
@@ -49,6 +52,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/wer_set.py
 	$(BIN)/python bench/ui_stall.py
 	$(BIN)/python bench/claims.py
+	$(BIN)/python bench/speakers.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -56,7 +56,8 @@ def session_factory(services: cli.Services, store: Any, transcriber: Any, *, sou
     def make(listener: Any) -> Any:
         tracks = [Track(layer.open(src) if isinstance(src, str) else src, speaker) for src, speaker in sources]
         return LiveSession(store=store, data_dir=services.data_dir, transcriber=transcriber, tracks=tracks,
-                           spec=spec, listener=listener, config=StreamConfig(beam_size=beam))
+                           spec=spec, listener=listener, config=StreamConfig(beam_size=beam),
+                           attribute_speakers=len(tracks) == 1)
     return make
 
 

@@ -116,7 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("record", help="record and transcribe a live interview")
     p.add_argument("--source", default="default",
-                   help="'default', an input device name or index, or file:PATH (replayed in real time)")
+                   help="'default', an input device name or index, 'system' (this computer's sound: the call), "
+                        "or file:PATH (replayed in real time)")
     p.add_argument("--source2", default=None, help="a second source recorded as its own track (e.g. the "
                                                    "remote candidate's audio, a PulseAudio monitor)")
     p.add_argument("--speaker", default=None, help="label of the first source's segments (default: the source "
@@ -222,6 +223,18 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--kit", type=Path, default=None)
     _common(e)
     e = esub.add_parser("list", help="the panel")
+    e.add_argument("--format", choices=["text", "json"], default="text")
+    _common(e)
+    e = esub.add_parser("voice", help="store an evaluator's voice profile (a speaker embedding, never the audio), "
+                                      "so one-microphone recordings tell their voice from the candidate's")
+    e.add_argument("name")
+    how = e.add_mutually_exclusive_group(required=True)
+    how.add_argument("--from", dest="from_audio", type=Path, metavar="AUDIO",
+                     help="a recording of the evaluator reading aloud (about 20 s)")
+    how.add_argument("--record", type=float, metavar="SECONDS", help="record from the microphone now")
+    how.add_argument("--erase", action="store_true", help="erase the stored voice profile")
+    e.add_argument("--source", default="default", help="with --record: the input device (default: the default "
+                                                      "microphone), or file:PATH")
     e.add_argument("--format", choices=["text", "json"], default="text")
     _common(e)
 
@@ -471,8 +484,14 @@ def import_recording(sv: Services, *, audio: Path, candidate: str, role: str | N
                 store.record_consent(candidate_id=cand, session_id=sid, method=consent, confirmed_by=evaluator)
             _copy_in(audio, sv.data_dir.root / rel, store.vault)
             result = tr.transcribe_file(sv.data_dir.root / rel, beam_size=beam, vault=store.vault)
+            # One mixed recording: who said what, by voice (the evaluator's profile, else who asks the questions)
+            from interviewer.attribution import try_attribute
+
+            segments, problem = try_attribute(store, store.session(sid), sv.data_dir.root / rel, result.segments)
+            if problem:
+                sv.warn(f"{audio}: {problem}")
             with store.atomic():
-                store.add_segments(sid, result.segments)
+                store.add_segments(sid, segments)
                 store.update_session(sid, status="complete", duration_s=result.duration_s, ended_at=store.now())
         finally:
             lock.release()
@@ -585,7 +604,8 @@ def cmd_record(args: argparse.Namespace, sv: Services) -> int:
         emit({**_segment_line(seg), "id": seg_id})
 
     def on_revised(seg_id: str, seg: Segment) -> None:
-        emit({**_segment_line(seg), "id": seg_id, "revised": True})
+        voice = {} if seg.confidence is None else {"confidence": round(seg.confidence, 3)}  # labelled by voice
+        emit({**_segment_line(seg), "id": seg_id, "revised": True, **voice})
 
     def on_error(msg: str) -> None:
         messages.append(msg)
@@ -599,7 +619,8 @@ def cmd_record(args: argparse.Namespace, sv: Services) -> int:
     session = LiveSession(store=store, data_dir=sv.data_dir, transcriber=tr, tracks=tracks,
                           spec=SessionSpec(candidate=args.candidate, consent=consent, role=args.role,
                                            evaluator=args.evaluator or default_evaluator()),
-                          listener=listener, config=StreamConfig(beam_size=args.beam))
+                          listener=listener, config=StreamConfig(beam_size=args.beam),
+                          attribute_speakers=len(tracks) == 1 and args.speaker is None)
 
     cancel_catch_up = threading.Event()
 
@@ -629,8 +650,11 @@ def cmd_record(args: argparse.Namespace, sv: Services) -> int:
         if session.state != "stopped" and session.session_id:
             session.stop("exiting")
         store.close()
-    emit({"event": "stop", "session": session.session_id, "reason": session.stop_reason,
-          "duration_s": round(session.elapsed_s, 3)})
+    stop: dict[str, Any] = {"event": "stop", "session": session.session_id, "reason": session.stop_reason,
+                            "duration_s": round(session.elapsed_s, 3)}
+    if len(tracks) > 1:
+        stop["echoes_dropped"] = session.echoes_dropped
+    emit(stop)
     return 2 if messages else 0
 
 
@@ -672,13 +696,17 @@ def run_recovery(sv: Services, *, model: str | None = None, quiet: bool = False)
 
 
 def cmd_devices(args: argparse.Namespace, sv: Services) -> int:
+    from interviewer.audio.loopback import find_system_audio
     from interviewer.audio.sources import input_devices
 
     devices = input_devices()
-    if not devices:
+    system = find_system_audio()
+    if not devices and system is None:
         sv.print("No audio input devices found.")
     for d in devices:
         sv.say(f"[{d.index}] {d.name} ({d.channels} in, {d.default_rate} Hz)")
+    if system is not None:
+        sv.say(f"[system] {system.describe()}")
     return 0
 
 
@@ -887,17 +915,82 @@ def cmd_evaluator(args: argparse.Namespace, sv: Services) -> int:
         if args.evaluator_command == "list":
             rows = panel.evaluators(store)
             if args.format == "json":
-                sv.print(json.dumps([{"name": r["name"], "role": r["role"], "shipped": r["shipped"]} for r in rows],
+                sv.print(json.dumps([{"name": r["name"], "role": r["role"], "shipped": r["shipped"],
+                                      "voice_profile": r["voice_profile"]} for r in rows],
                                     ensure_ascii=False, indent=1))
             for r in rows if args.format == "text" else []:
-                sv.say(f"{r['name']} ({r['role'] or 'no role'}): {', '.join(r['topics'])}")
+                voice = r["voice_profile"]
+                heard = f"; voice profile ({voice['seconds']} s, {voice['recorded_at'][:10]})" if voice else ""
+                sv.say(f"{r['name']} ({r['role'] or 'no role'}): {', '.join(r['topics'])}{heard}")
             return 0
+        if args.evaluator_command == "voice":
+            return _evaluator_voice(args, sv, store)
         topics = [t.strip() for t in args.shipped.split(",") if t.strip()]
         eid = panel.add_evaluator(store, load_kit(args.kit, sv.vault()), args.name, role=args.role,
                                   shipped=dict.fromkeys(topics, args.note), note=args.note)
     finally:
         store.close()
     sv.print(eid)
+    return 0
+
+
+def _record(spec: str, seconds: float) -> Any:
+    """`seconds` of audio from an input device (or `file:PATH`), as 16 kHz mono float32."""
+    import threading
+
+    import numpy as np
+
+    from interviewer.audio.sources import open_source
+
+    blocks: list[Any] = []
+    done = threading.Event()
+    source = open_source(spec)
+
+    def on_audio(block: Any) -> None:
+        blocks.append(block)
+        if sum(len(b) for b in blocks) >= seconds * 16000:
+            done.set()
+
+    source.start(on_audio, lambda _err: done.set())
+    try:
+        done.wait(seconds + 5.0)
+    finally:
+        source.stop()
+    return np.concatenate(blocks)[:int(seconds * 16000)] if blocks else np.zeros(0, np.float32)
+
+
+def _evaluator_voice(args: argparse.Namespace, sv: Services, store: Store) -> int:
+    from interviewer.audio.voices import MODEL_LABEL, voice_print
+    from interviewer.errors import AudioError
+    from interviewer.notes import panel
+
+    if args.erase:
+        if not panel.erase_voice_profile(store, args.name):
+            raise UserError(f"{args.name!r} has no voice profile to erase")
+        sv.print(json.dumps({"name": args.name, "voice_profile": None}) if args.format == "json" else
+                 f"Erased {args.name}'s voice profile.")
+        return 0
+    if args.from_audio is not None:
+        from interviewer.audio.decode import decode_file
+
+        samples, where = decode_file(args.from_audio).samples, str(args.from_audio)
+    else:
+        if not 4 <= args.record <= 120:
+            raise UserError("--record takes 4 to 120 seconds (about 20 s is best)")
+        if args.format == "text":
+            sv.say(f"Recording {args.record:.0f} s: read aloud, at your usual pace, e.g. the first paragraph of "
+                   "any page.")
+        samples, where = _record(args.source, args.record), args.source
+    try:
+        embedding, seconds = voice_print(samples)
+    except AudioError as exc:
+        raise UserError(f"{where}: {exc}") from None
+    panel.set_voice_profile(store, args.name, embedding.tolist(), seconds=seconds, model=MODEL_LABEL)
+    if args.format == "json":
+        sv.print(json.dumps({"name": args.name, "voice_profile": {"model": MODEL_LABEL,
+                                                                  "seconds": round(seconds, 1)}}))
+    else:
+        sv.say(f"Stored {args.name}'s voice profile ({seconds:.0f} s of speech; the audio itself is not kept).")
     return 0
 
 

@@ -45,6 +45,17 @@ def register(sub: Any) -> None:
     p.add_argument("--beam", type=cli_numbers.beam, default=5, help="beam size (default 5)")
     _data_dir_option(p)
 
+    p = sub.add_parser("speakers", help="correct who said what: give a line to the interviewer or the candidate, "
+                                        "swap the two speakers of a session, or undo; quotes follow")
+    p.add_argument("session", help="session id (or an unambiguous prefix)")
+    how = p.add_mutually_exclusive_group(required=True)
+    how.add_argument("--line", metavar="SEGMENT_ID", help="the line (segment id from export --json, or a prefix)")
+    how.add_argument("--swap", action="store_true", help="swap interviewer and candidate on every line")
+    how.add_argument("--undo", action="store_true", help="undo the last speaker change")
+    p.add_argument("--to", choices=["interviewer", "candidate"], help="with --line: who said it")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    _data_dir_option(p)
+
 
 def add_export_options(parser: argparse.ArgumentParser) -> None:
     """`export`'s transcript formats: --txt, --srt, --vtt, --md OUT."""
@@ -120,7 +131,39 @@ def _actor(session_evaluator: str | None) -> str:
     return default_evaluator(session_evaluator) or "interviewer refine"
 
 
+def cmd_speakers(args: argparse.Namespace, sv: Services) -> int:
+    from interviewer.cli import default_evaluator
+    from interviewer.notes import speakers
+
+    if (args.line is None) != (args.to is None):
+        raise UserError("--line and --to go together: which line, and who said it")
+    store = sv.open_store()
+    try:
+        sid = store.resolve_session(args.session)
+        actor = default_evaluator()
+        if args.line is not None:
+            rows = [r for r in store.segment_rows(sid) if str(r["id"]).startswith(args.line)]
+            if len(rows) != 1:
+                raise UserError(f"session {sid[:8]} has no single line with id {args.line!r}")
+            quotes = speakers.reassign(store, rows[0]["id"], args.to, actor=actor)
+            what = f"the line at {rows[0]['start']:.1f} s is now the {args.to}'s"
+        elif args.swap:
+            quotes = speakers.swap(store, sid, actor=actor)
+            what = "interviewer and candidate swapped"
+        else:
+            quotes = speakers.undo(store, sid, actor=actor)
+            what = "the last speaker change was undone"
+    finally:
+        store.close()
+    if args.format == "json":
+        sv.print(json.dumps({"session": sid, "changed": what, "quotes": quotes}, ensure_ascii=False))
+    else:
+        sv.say(f"Session {sid[:8]}: {what}; {len(quotes)} evidence quote(s) re-read.")
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Services], int]] = {
     "search": cmd_search,
     "refine": cmd_refine,
+    "speakers": cmd_speakers,
 }

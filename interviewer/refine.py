@@ -58,6 +58,19 @@ def session_tracks(store: Store, session: dict[str, Any]) -> list[tuple[Path, st
     return tracks
 
 
+def _attributed(store: Store, session: dict[str, Any], path: Path, segments: list[Segment],
+                notes: list[str]) -> list[Segment]:
+    """A one-track session's new segments labelled interviewer/candidate by voice (when it has no track label)."""
+    from interviewer.attribution import attributable, try_attribute
+
+    if not attributable(session, segments):
+        return segments
+    out, problem = try_attribute(store, session, path, segments)
+    if problem:
+        notes.append(problem)
+    return out
+
+
 def refine_session(store: Store, session_id: str, transcriber: FileTranscriber, *, beam: int = 5,
                    progress: Callable[[float], None] | None = None, cancel: threading.Event | None = None,
                    actor: str = "refine") -> RefineReport:
@@ -87,6 +100,9 @@ def refine_session(store: Store, session_id: str, transcriber: FileTranscriber, 
             notes.append(f"{path}: truncated ({result.problem}); transcribed the {result.duration_s:.1f} s that "
                          "could be decoded")
         segments.extend(result.segments)
+    check()
+    if len(tracks) == 1 and segments:
+        segments = _attributed(store, session, tracks[0][0], segments, notes)
     check()
     if not segments and store.segments(session_id):
         raise UserError("the new transcription found no speech; the session's transcript was kept",

@@ -44,6 +44,8 @@ class Listener:
     error: Callable[[str], None] = lambda message: None
     # The live path's answer to the machine's speed (see interviewer.audio.pace), on every change.
     load: Callable[[LoadStatus], None] = lambda status: None
+    # A stored microphone segment found to be the echo of the call (the call track said it too) was removed.
+    removed: Callable[[str], None] = lambda segment_id: None
 
 
 @dataclass
@@ -123,7 +125,7 @@ class LiveSession:
                  spec: SessionSpec, listener: Listener | None = None, config: StreamConfig | None = None,
                  free_bytes: Callable[[Path], int] = lambda p: shutil.disk_usage(p).free,
                  clock: Callable[[], float] = time.monotonic, inhibitor: Any = None,
-                 pace: Pace | None = None) -> None:
+                 pace: Pace | None = None, attribute_speakers: bool = False) -> None:
         if not tracks:
             raise UserError("a session needs at least one audio source")
         if not spec.consent:
@@ -147,6 +149,15 @@ class LiveSession:
         self._stopped = threading.Event()
         self._saved = threading.Event()
         self._session_lock: SessionLock | None = None
+        # Per track, in commit order: (segment id or None when dropped as an echo, the segment); guarded by
+        # _echo_lock. With several tracks, the first is the microphone and the others are the call.
+        self._committed: list[list[tuple[str | None, Segment]]] = []
+        self._echo_lock = threading.Lock()
+        self.echoes_dropped = 0
+        # One source: who said what, by voice, on its own thread (interviewer.audio.speakers.LiveAttributor)
+        self.attribute_speakers = attribute_speakers
+        self.attributor: Any = None
+        self._latest: dict[str, Segment] = {}  # segment id -> its latest text, with its voice label
         from interviewer.power import SleepInhibitor
 
         self.inhibitor = inhibitor if inhibitor is not None else SleepInhibitor()
@@ -179,12 +190,14 @@ class LiveSession:
             for track, rel in zip(self.tracks, paths, strict=True):
                 track.recorder = Recorder(self.data_dir.root / rel,
                                           opener=store.vault.open if store.vault else None)
-                commit, revise = self._committer(sid)
+                commit, revise = self._committer(sid, len(self._committed))
                 track.stream = StreamingTranscriber(
                     self.transcriber, speaker=track.speaker, config=self.config,
                     reader=track.recorder.read, name=f"transcribe {track.speaker}", pace=self.pace,
                     on_commit=commit, on_revise=revise,
                     on_tentative=self._tentative(track.speaker))
+            if self.attribute_speakers and len(self.tracks) == 1:
+                self.attributor = self._attributor(sid, self.tracks[0])
             self.state = "recording"
             for track in self.tracks:
                 track.source.start(self._on_audio(track), self._on_end(track))
@@ -195,25 +208,93 @@ class LiveSession:
         self.pace.announce()
         return sid
 
+    def _attributor(self, sid: str, track: Track) -> Any:
+        from interviewer.attribution import session_probes
+        from interviewer.audio.speakers import LiveAttributor
+        from interviewer.audio.voices import encoder
+        from interviewer.notes.panel import voice_profile
+
+        try:
+            enc = encoder()
+        except AudioError as exc:
+            self.listener.error(f"speakers are not told apart: {exc}")
+            return None
+        profile = voice_profile(self.store, self.spec.evaluator) if self.spec.evaluator else None
+        assert track.recorder is not None
+        return LiveAttributor(track.recorder.read, self._on_label,
+                              profile=None if profile is None else np.asarray(profile, np.float32),
+                              profile_name=self.spec.evaluator, enc=enc,
+                              probes=session_probes(self.store, self.store.session(sid)))
+
+    def _on_label(self, seg_id: str, labelled: Segment) -> None:
+        """The attributor's thread: a segment's voice label is new or changed (the same id, as a revision)."""
+        with self._echo_lock:
+            if not self.store.set_segment_speaker(seg_id, labelled.speaker, labelled.confidence):
+                return
+            latest = self._latest.get(seg_id, labelled)
+            seg = Segment(latest.start, latest.end, latest.text, labelled.speaker, latest.words,
+                          labelled.confidence)
+            self._latest[seg_id] = seg
+        self.listener.revised(seg_id, seg)
+
     def _tentative(self, speaker: str) -> Callable[[str, float, float], None]:
         def tentative(text: str, start: float, end: float) -> None:
             self.listener.tentative(speaker, text, start, end)
         return tentative
 
-    def _committer(self, sid: str) -> tuple[Callable[[Segment], None], Callable[[int, Segment], None]]:
-        """One track's commit and revise callbacks (its transcriber's thread calls both, in order)."""
-        stored: list[tuple[str, str]] = []  # (segment id, text in the store), by commit index
+    def _committer(self, sid: str, index: int) -> tuple[Callable[[Segment], None], Callable[[int, Segment], None]]:
+        """One track's commit and revise callbacks (its transcriber's thread calls both, in order).
+
+        With microphone + call tracks, a microphone segment that repeats what the call said at the same time
+        (the microphone hearing the speakers) is not stored; one stored before the call's copy committed is
+        removed when it does."""
+        committed: list[tuple[str | None, Segment]] = []
+        self._committed.append(committed)
+        echo_check = len(self.tracks) > 1
+
+        def call_segments() -> list[Segment]:
+            return [seg for track in self._committed[1:] for _, seg in track]
 
         def commit(seg: Segment) -> None:
-            seg_id = self.store.add_segment(sid, seg)
-            stored.append((seg_id, seg.text))
-            self.listener.segment(seg_id, seg)
+            from interviewer.audio.echo import is_echo
 
-        def revise(index: int, seg: Segment) -> None:
-            seg_id, text = stored[index]
-            if self.store.revise_segment(seg_id, seg, expected_text=text):
-                stored[index] = (seg_id, seg.text)
-                self.listener.revised(seg_id, seg)
+            with self._echo_lock:
+                if echo_check and index == 0 and is_echo(seg, call_segments()):
+                    committed.append((None, seg))
+                    self.echoes_dropped += 1
+                    return
+                seg_id = self.store.add_segment(sid, seg)
+                committed.append((seg_id, seg))
+                self._latest[seg_id] = seg
+                echoes: list[str] = []
+                if echo_check and index > 0:
+                    mic = self._committed[0]
+                    for i, (mic_id, mic_seg) in enumerate(mic):
+                        if mic_id is not None and is_echo(mic_seg, call_segments()):
+                            self.store.delete_segment(mic_id, actor="echo removal",
+                                                      reason="the microphone's copy of the call")
+                            mic[i] = (None, mic_seg)
+                            self.echoes_dropped += 1
+                            echoes.append(mic_id)
+            self.listener.segment(seg_id, seg)
+            for mic_id in echoes:
+                self.listener.removed(mic_id)
+            if self.attributor is not None:
+                self.attributor.add(seg_id, seg)
+
+        def revise(i: int, seg: Segment) -> None:
+            with self._echo_lock:
+                seg_id, old = committed[i]
+                if seg_id is None:
+                    return
+                if not self.store.revise_segment(seg_id, seg, expected_text=old.text):
+                    return
+                committed[i] = (seg_id, seg)
+                label = self._latest.get(seg_id)
+                if label is not None and label.confidence is not None:  # keep the voice label it was given
+                    seg = Segment(seg.start, seg.end, seg.text, label.speaker, seg.words, label.confidence)
+                self._latest[seg_id] = seg
+            self.listener.revised(seg_id, seg)
         return commit, revise
 
     def _on_audio(self, track: Track) -> Callable[[Float32Array], None]:
@@ -311,6 +392,13 @@ class LiveSession:
                 if t.stream.error is not None:
                     self.listener.error(f"transcription of {t.speaker} stopped ({t.stream.error}); the recording "
                                         "is complete: refine the session to transcribe it")
+        if self.attributor is not None:
+            self.attributor.finish()
+            if self.session_id:
+                import json
+
+                self.store.update_session(self.session_id, speaker_rule=json.dumps(self.attributor.summary()))
+        for t in self.tracks:
             if t.recorder is not None:
                 t.recorder.close()
         self.state = "stopped"

@@ -11,6 +11,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+# A voice-attributed segment below this confidence is marked uncertain.
+UNCERTAIN_BELOW = 0.5
+# The two sides of a one-microphone interview, as `Segment.speaker` carries them once attributed by voice.
+INTERVIEWER = "interviewer"
+CANDIDATE = "candidate"
+
 
 @dataclass(frozen=True)
 class Word:
@@ -31,21 +37,33 @@ class Segment:
     text: str
     speaker: str = ""
     words: tuple[Word, ...] = field(default_factory=tuple)
+    # How sure the voice attribution of `speaker` is, 0..1 (None: the speaker is a track's label, not a voice's)
+    confidence: float | None = None
+
+    @property
+    def uncertain(self) -> bool:
+        """Attributed by voice, but short or ambiguous: shown as uncertain, never as a silent guess."""
+        return self.confidence is not None and self.confidence < UNCERTAIN_BELOW
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d: dict[str, Any] = {
             "start": round(self.start, 3),
             "end": round(self.end, 3),
             "text": self.text,
             "speaker": self.speaker,
             "words": [w.to_dict() for w in self.words],
         }
+        if self.confidence is not None:
+            d["confidence"] = round(self.confidence, 3)
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Segment:
         words = tuple(Word(float(w["start"]), float(w["end"]), str(w["word"]), float(w.get("prob", 1.0)))
                       for w in d.get("words") or [])
-        return cls(float(d["start"]), float(d["end"]), str(d["text"]), str(d.get("speaker") or ""), words)
+        conf = d.get("confidence")
+        return cls(float(d["start"]), float(d["end"]), str(d["text"]), str(d.get("speaker") or ""), words,
+                   None if conf is None else float(conf))
 
     def shifted(self, offset: float, speaker: str | None = None) -> Segment:
         return Segment(
@@ -54,6 +72,7 @@ class Segment:
             self.text,
             self.speaker if speaker is None else speaker,
             tuple(Word(w.start + offset, w.end + offset, w.word, w.prob) for w in self.words),
+            self.confidence,
         )
 
 
@@ -83,17 +102,42 @@ def join_words(words: Iterable[Word]) -> str:
     return out
 
 
-def words_in_range(segments: Iterable[Segment], start: float, end: float) -> str:
-    """The committed words whose midpoint lies inside [start, end], joined as text."""
-    out: list[str] = []
+def _pieces(segments: Iterable[Segment], start: float, end: float) -> list[tuple[Segment, str]]:
+    out: list[tuple[Segment, str]] = []
     for seg in segments:
         if seg.end < start or seg.start > end:
             continue
         if seg.words:
-            out.append(join_words(w for w in seg.words if start <= (w.start + w.end) / 2 <= end))
-        elif start <= (seg.start + seg.end) / 2 <= end:
-            out.append(seg.text.strip())
-    return " ".join(x for x in out if x)
+            text = join_words(w for w in seg.words if start <= (w.start + w.end) / 2 <= end)
+        else:
+            text = seg.text.strip() if start <= (seg.start + seg.end) / 2 <= end else ""
+        if text:
+            out.append((seg, text))
+    return out
+
+
+def _both_voices(pieces: list[tuple[Segment, str]]) -> bool:
+    """Lines told apart by voice (one microphone) on both sides of the interview."""
+    voiced = {seg.speaker for seg, _ in pieces if seg.confidence is not None}
+    return {INTERVIEWER, CANDIDATE} <= voiced
+
+
+def words_in_range(segments: Iterable[Segment], start: float, end: float) -> str:
+    """The committed words whose midpoint lies inside [start, end], joined as text. Where the range holds lines
+    told apart by voice on both sides, only the candidate's words are quoted (the interviewer's question is
+    context: `context_in_range`)."""
+    pieces = _pieces(segments, start, end)
+    if _both_voices(pieces):
+        pieces = [(seg, text) for seg, text in pieces if seg.speaker == CANDIDATE]
+    return " ".join(text for _, text in pieces)
+
+
+def context_in_range(segments: Iterable[Segment], start: float, end: float) -> str:
+    """The interviewer's words that `words_in_range` leaves out of a quote (its context), or ""."""
+    pieces = _pieces(segments, start, end)
+    if not _both_voices(pieces):
+        return ""
+    return " ".join(text for seg, text in pieces if seg.speaker == INTERVIEWER)
 
 
 def _timestamp(t: float, sep: str) -> str:

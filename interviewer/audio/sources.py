@@ -211,7 +211,13 @@ class DeviceSource:
 
 
 def open_source(spec: str, *, name: str = "", speed: float = 1.0, sd: Any = None) -> AudioSource:
-    """SPEC: `default`, a device name or index, or `file:PATH` (replayed in real time)."""
+    """SPEC: `default`, a device name or index, `system` (this computer's sound: the call), or `file:PATH`
+    (replayed in real time)."""
     if spec.startswith("file:"):
         return FileSource(spec[5:], name=name, speed=speed)
+    if spec == "system":
+        from interviewer.audio.loopback import open_system_source
+
+        source: AudioSource = open_system_source(name=name)
+        return source
     return DeviceSource(None if spec == "default" else spec, name=name, sd=sd)

@@ -69,7 +69,66 @@ def evaluators(store: Store) -> list[dict[str, Any]]:
     for r in rows:
         r["shipped"] = json.loads(r["shipped"])
         r["topics"] = [s["topic"] for s in r["shipped"]]
+        r["voice_profile"] = voice_summary(r.get("voice") or "")
     return rows
+
+
+# ---------------------------------------------------------------------------------------------- voice profiles
+def voice_summary(raw: str) -> dict[str, Any] | None:
+    """What an evaluator's stored voice profile is, without the numbers: model, seconds of speech, when."""
+    try:
+        v = json.loads(raw) if raw else None
+    except ValueError:
+        return None
+    if not isinstance(v, dict):
+        return None
+    return {"model": v.get("model"), "seconds": v.get("seconds"), "recorded_at": v.get("recorded_at")}
+
+
+def set_voice_profile(store: Store, name: str, embedding: Sequence[float], *, seconds: float, model: str) -> str:
+    """Store an evaluator's voice profile: a speaker embedding, never audio. Creates the evaluator if new."""
+    name = name.strip()
+    if not name:
+        raise UserError("an evaluator needs a name")
+    now = store.now()
+    voice = json.dumps({"model": model, "seconds": round(seconds, 1), "recorded_at": now,
+                        "embedding": [round(float(x), 6) for x in embedding]})
+    with store.atomic():
+        existing = list(store.t("evaluators").rows_where("name = ? COLLATE NOCASE", [name]))
+        if existing:
+            eid = str(existing[0]["id"])
+            store.t("evaluators").update(eid, {"voice": voice, "updated_at": now})
+        else:
+            eid = new_id()
+            store.t("evaluators").insert({"id": eid, "name": name, "role": "", "shipped": "[]", "note": "",
+                                          "voice": voice, "created_at": now, "updated_at": now})
+        store.audit("panel", "evaluator.voice", "evaluators", eid,
+                    new={"name": name, "voice_profile": voice_summary(voice)})
+    return eid
+
+
+def erase_voice_profile(store: Store, name: str) -> bool:
+    """Erase an evaluator's voice profile (the audit log keeps that it was erased, not the numbers)."""
+    with store.atomic():
+        rows = list(store.t("evaluators").rows_where("name = ? COLLATE NOCASE", [name.strip()]))
+        if not rows or not rows[0].get("voice"):
+            return False
+        store.t("evaluators").update(rows[0]["id"], {"voice": "", "updated_at": store.now()})
+        store.audit("panel", "evaluator.voice.erase", "evaluators", rows[0]["id"],
+                    old={"voice_profile": voice_summary(rows[0]["voice"])})
+    return True
+
+
+def voice_profile(store: Store, name: str) -> list[float] | None:
+    """The evaluator's stored speaker embedding, or None."""
+    rows = list(store.t("evaluators").rows_where("name = ? COLLATE NOCASE", [name.strip()]))
+    if not rows or not rows[0].get("voice"):
+        return None
+    try:
+        emb = json.loads(rows[0]["voice"]).get("embedding")
+    except (ValueError, AttributeError):
+        return None
+    return [float(x) for x in emb] if isinstance(emb, list) and emb else None
 
 
 # ---------------------------------------------------------------------------------------------- planning

@@ -368,7 +368,8 @@ def replace_segments(store: Store, session_id: str, segments: Sequence[Segment],
         store.db.execute("DELETE FROM segments WHERE session_id = ?", [session_id])
         store.t("segments").insert_all([
             {"id": new_id(), "session_id": session_id, "start": s.start, "end": s.end, "text": s.text,
-             "speaker": s.speaker, "words": _dumps([w.to_dict() for w in s.words]), "created_at": now}
+             "speaker": s.speaker, "words": _dumps([w.to_dict() for w in s.words]), "confidence": s.confidence,
+             "created_at": now}
             for s in new_segments
         ])
         updates: dict[str, Any] = {}

@@ -500,7 +500,25 @@ def _criterion(db: Database, session_id: str, key: str, text: str) -> str | None
     return str(row[0]) if row else None
 
 
+# 10: who said what on one microphone (issue 17): a voice-attributed segment's confidence (NULL: its speaker is
+# a track's label), which rule named the interviewer of a session (JSON: rule, detail, separation), and an
+# evaluator's voice profile (a speaker embedding as JSON, never audio).
+MIGRATION_10 = """
+ALTER TABLE segments ADD COLUMN confidence REAL;
+ALTER TABLE sessions ADD COLUMN speaker_rule TEXT NOT NULL DEFAULT '';
+ALTER TABLE evaluators ADD COLUMN voice TEXT NOT NULL DEFAULT '';
+"""
+
+
+def _migration_10(db: Database) -> None:
+    # each column only where it is missing: a database re-migrated from an older user_version may have it
+    for stmt in statements(MIGRATION_10):
+        table, column = stmt.split()[2], stmt.split()[5]
+        if column not in {c[1] for c in db.execute(f"PRAGMA table_info({table})").fetchall()}:
+            db.execute(stmt)
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [_migration_1, _migration_2, _migration_3, _migration_4,
                                                 _migration_5, _migration_6, _migration_7, _migration_8,
-                                                _migration_9]
+                                                _migration_9, _migration_10]
 SCHEMA_VERSION = len(MIGRATIONS)

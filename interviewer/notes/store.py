@@ -620,10 +620,30 @@ class Store:
             self.t("segments").insert({
                 "id": sid, "session_id": session_id, "start": seg.start, "end": seg.end, "text": seg.text,
                 "speaker": seg.speaker, "words": _dumps([w.to_dict() for w in seg.words]),
-                "created_at": self.now(),
+                "confidence": seg.confidence, "created_at": self.now(),
             })
             self.t("sessions").update(session_id, {"duration_s": max(seg.end, self._duration(session_id))})
         return sid
+
+    def set_segment_speaker(self, segment_id: str, speaker: str, confidence: float | None) -> bool:
+        """Label one segment's speaker (voice attribution, a reviewer's reassignment); returns whether it exists."""
+        with self.atomic():
+            if not list(self.t("segments").rows_where("id = ?", [segment_id], limit=1)):
+                return False
+            self.t("segments").update(segment_id, {"speaker": speaker, "confidence": confidence})
+        return True
+
+    def delete_segment(self, segment_id: str, *, actor: str, reason: str) -> bool:
+        """Remove one segment (e.g. the microphone's echo of the call); the audit log keeps what it said."""
+        with self.atomic():
+            rows = list(self.t("segments").rows_where("id = ?", [segment_id], limit=1))
+            if not rows:
+                return False
+            self.t("segments").delete(segment_id)
+            self.audit(actor, "segment.delete", "segments", segment_id,
+                       old={"start": rows[0]["start"], "end": rows[0]["end"], "text": rows[0]["text"],
+                            "speaker": rows[0]["speaker"], "reason": reason})
+        return True
 
     def revise_segment(self, segment_id: str, seg: Segment, *, expected_text: str | None = None,
                        actor: str = "live transcription") -> bool:
@@ -682,7 +702,8 @@ class Store:
     def segments(self, session_id: str) -> list[Segment]:
         return [
             Segment(r["start"], r["end"], r["text"], r["speaker"],
-                    tuple(Word(w["start"], w["end"], w["word"], w.get("prob", 1.0)) for w in r["words"]))
+                    tuple(Word(w["start"], w["end"], w["word"], w.get("prob", 1.0)) for w in r["words"]),
+                    r.get("confidence"))
             for r in self.segment_rows(session_id)
         ]
 

@@ -234,12 +234,22 @@ class TranscriptView(QWidget):
         if n is None:
             return False
         self.lines[n] = seg
+        for k in range(n, min(n + 2, len(self.lines))):  # who spoke may have changed (voice labels)
+            line = self.lines[k]
+            labelled = bool(line.speaker) and (k == 0 or line.speaker != self.lines[k - 1].speaker
+                                               or line.uncertain)
+            if k == n or labelled != self._labelled[k]:
+                self._labelled[k] = labelled
+                self._rewrite(k)
+        self._last_speaker = self.lines[-1].speaker
+        return True
+
+    def _rewrite(self, n: int) -> None:
         block = self.text.document().findBlockByNumber(n)
         cursor = QTextCursor(block)
         cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor)
         cursor.removeSelectedText()
-        self._write(cursor, seg, self._labelled[n])
-        return True
+        self._write(cursor, self.lines[n], self._labelled[n])
 
     def _write(self, cursor: QTextCursor, seg: Segment, labelled: bool) -> None:
         head = QTextCharFormat()
@@ -250,8 +260,8 @@ class TranscriptView(QWidget):
         body = QTextCharFormat()
         body.setForeground(QColor("#161616"))
         cursor.insertText(f"{mmss(seg.start)}  ", head)
-        if labelled:
-            cursor.insertText(f"{seg.speaker}: ", who)
+        if labelled:  # "?": told apart by voice, but unsurely
+            cursor.insertText(f"{seg.speaker}{'?' if seg.uncertain else ''}: ", who)
         cursor.insertText(seg.text, body)
 
     def set_tentative(self, speaker: str, text: str) -> None:

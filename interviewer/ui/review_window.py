@@ -322,6 +322,28 @@ class EditWords(QUndoCommand):
         self.window.reload_transcript()
 
 
+class ReassignSpeaker(QUndoCommand):
+    """Give one line to the other side of a one-microphone interview; quotes that cover it follow."""
+
+    def __init__(self, window: ReviewWindow, segment_id: str, speaker: str) -> None:
+        super().__init__(f"Line said by the {speaker}")
+        self.window, self.segment_id, self.speaker = window, segment_id, speaker
+
+    def redo(self) -> None:
+        from interviewer.notes.speakers import reassign
+
+        reassign(self.window.store, self.segment_id, self.speaker, actor=self.window.evaluator)
+        self.window.reload_transcript()
+        self.window.reload_evidence()
+
+    def undo(self) -> None:
+        from interviewer.notes.speakers import undo
+
+        undo(self.window.store, self.window.session_id, actor=self.window.evaluator)
+        self.window.reload_transcript()
+        self.window.reload_evidence()
+
+
 class RatingPanel(QScrollArea):
     """Score each criterion 1-4 with the rubric anchor for the chosen score in full below it; a score needs
     linked evidence (all of this session's evidence for the criterion is linked) or a written reason. Blind:
@@ -669,6 +691,11 @@ class ReviewWindow(QMainWindow):
         edit.addAction(redo)
         edit.addSeparator()
         edit.addAction(self.correct_action)
+        self.reassign_action = QAction("Line said by the &other speaker", self)
+        self.reassign_action.setShortcut(QKeySequence("F3"))
+        self.reassign_action.triggered.connect(lambda _checked=False: self.reassign_line())
+        self.addAction(self.reassign_action)
+        edit.addAction(self.reassign_action)
         rater = QAction("Change &who is rating…", self)
         rater.triggered.connect(lambda _checked=False: self.change_rater())
         edit.addAction(rater)
@@ -700,8 +727,8 @@ class ReviewWindow(QMainWindow):
                 cursor.insertBlock()
             self.line_starts.append(cursor.position())
             cursor.insertText(f"{mmss(seg.start)}  ", head)
-            if seg.speaker and seg.speaker != last:
-                cursor.insertText(f"{seg.speaker}: ", who)
+            if seg.speaker and (seg.speaker != last or seg.uncertain):
+                cursor.insertText(f"{seg.speaker}{'?' if seg.uncertain else ''}: ", who)  # ?: told apart unsurely
             last = seg.speaker
             if seg.words:
                 # One insert per line; word positions follow by arithmetic (fast for 90-minute sessions).
@@ -916,6 +943,18 @@ class ReviewWindow(QMainWindow):
         if not self.ensure_rater():
             return
         self.undo.push(EditWords(self, self.segment_ids[i], text))
+
+    def reassign_line(self, index: int | None = None) -> None:
+        """The line under the cursor was said by the other speaker (interviewer <-> candidate), undoable."""
+        from interviewer.transcript import CANDIDATE, INTERVIEWER
+
+        i = self.line_at_cursor() if index is None else index
+        if not (0 <= i < len(self.segments)) or self.segments[i].speaker not in (INTERVIEWER, CANDIDATE):
+            return
+        if not self.ensure_rater():
+            return
+        other = CANDIDATE if self.segments[i].speaker == INTERVIEWER else INTERVIEWER
+        self.undo.push(ReassignSpeaker(self, self.segment_ids[i], other))
 
     # ------------------------------------------------------------------ who is rating
     def ensure_rater(self) -> bool:

@@ -1,0 +1,28 @@
+"""Who spoke, live (issue 17, item 2): one microphone's lines arrive under the source's name, then their voice
+labels as revisions of the same lines; the live transcript shows who spoke from then on, an uncertain line
+with '?'."""
+
+from __future__ import annotations
+
+from interviewer.transcript import Segment
+from interviewer.ui.live_window import TranscriptView
+
+
+def test_voice_labels_arriving_as_revisions_show_who_spoke(qtbot):
+    view = TranscriptView()
+    qtbot.addWidget(view)
+    view.add(Segment(1.0, 2.0, "Tell me about the harness.", "laptop mic"), "a")
+    view.add(Segment(3.0, 6.0, "It runs every night.", "laptop mic"), "b")
+    view.add(Segment(7.0, 8.0, "Who wrote it?", "laptop mic"), "c")
+    assert view.text.toPlainText().splitlines() == [
+        "00:01  laptop mic: Tell me about the harness.", "00:03  It runs every night.", "00:07  Who wrote it?"]
+    view.replace("a", Segment(1.0, 2.0, "Tell me about the harness.", "interviewer", (), 0.9))
+    view.replace("b", Segment(3.0, 6.0, "It runs every night.", "candidate", (), 0.8))
+    view.replace("c", Segment(7.0, 8.0, "Who wrote it?", "interviewer", (), 0.3))
+    assert view.text.toPlainText().splitlines() == [
+        "00:01  interviewer: Tell me about the harness.",
+        "00:03  candidate: It runs every night.",
+        "00:07  interviewer?: Who wrote it?"]
+    view.add(Segment(9.0, 10.0, "I did.", "laptop mic"), "d")
+    view.replace("d", Segment(9.0, 10.0, "I did.", "candidate", (), 0.9))
+    assert view.text.toPlainText().splitlines()[-1] == "00:09  candidate: I did."
