@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from interviewer.audio.catchup import give_back
 from interviewer.notes.store import Store
-from interviewer.refine import Cancelled, FileTranscriber, session_tracks
+from interviewer.refine import Cancelled, FileTranscriber, session_tracks, transcribe_tracks
 from interviewer.transcript import Segment
 
 CATCH_UP_BEAM = 5
@@ -49,16 +49,8 @@ def catch_up_session(store: Store, session_id: str, transcriber: FileTranscriber
         if cancel is not None and cancel.is_set():
             raise Cancelled(f"catching up session {session_id[:8]} was stopped; it goes on at the next start")
 
-    for i, (path, speaker) in enumerate(tracks):
-        check()
-
-        def on_progress(fraction: float, i: int = i) -> None:
-            check()
-            if progress is not None:
-                progress(min(1.0, (i + max(0.0, min(1.0, fraction))) / len(tracks)))
-
-        result = transcriber.transcribe_file(path, beam_size=beam, speaker=speaker, progress=on_progress,
-                                             vault=store.vault)
+    for _path, speaker, result in transcribe_tracks(store, tracks, transcriber, beam=beam, progress=progress,
+                                                    check=check):
         check()
         ours = [k for k, r in enumerate(rows) if len(tracks) == 1 or r["speaker"] == speaker]
         mine = [rows[k] for k in ours]

@@ -8,7 +8,7 @@ transcribed, so a cancelled or failed refine leaves the session exactly as it wa
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -71,6 +71,23 @@ def _attributed(store: Store, session: dict[str, Any], path: Path, segments: lis
     return out
 
 
+def transcribe_tracks(store: Store, tracks: list[tuple[Path, str]], transcriber: FileTranscriber, *, beam: int,
+                      progress: Callable[[float], None] | None, check: Callable[[], None],
+                      ) -> Iterator[tuple[Path, str, FileTranscript]]:
+    """Each track transcribed whole, in turn: `progress(fraction)` over all the tracks, `check()` (which
+    raises to stop) before each track and at every step of it."""
+    for i, (path, speaker) in enumerate(tracks):
+        check()
+
+        def on_progress(fraction: float, i: int = i) -> None:
+            check()
+            if progress is not None:
+                progress(min(1.0, (i + max(0.0, min(1.0, fraction))) / len(tracks)))
+
+        yield path, speaker, transcriber.transcribe_file(path, beam_size=beam, speaker=speaker,
+                                                         progress=on_progress, vault=store.vault)
+
+
 def refine_session(store: Store, session_id: str, transcriber: FileTranscriber, *, beam: int = 5,
                    progress: Callable[[float], None] | None = None, cancel: threading.Event | None = None,
                    actor: str = "refine") -> RefineReport:
@@ -86,16 +103,8 @@ def refine_session(store: Store, session_id: str, transcriber: FileTranscriber, 
         if cancel is not None and cancel.is_set():
             raise Cancelled(f"refining session {session_id[:8]} was cancelled; nothing was changed")
 
-    for i, (path, speaker) in enumerate(tracks):
-        check()
-
-        def on_progress(fraction: float, i: int = i) -> None:
-            check()
-            if progress is not None:
-                progress(min(1.0, (i + max(0.0, min(1.0, fraction))) / len(tracks)))
-
-        result = transcriber.transcribe_file(path, beam_size=beam, speaker=speaker, progress=on_progress,
-                                             vault=store.vault)
+    for path, _speaker, result in transcribe_tracks(store, tracks, transcriber, beam=beam, progress=progress,
+                                                    check=check):
         if result.truncated:
             notes.append(f"{path}: truncated ({result.problem}); transcribed the {result.duration_s:.1f} s that "
                          "could be decoded")
