@@ -64,7 +64,7 @@ import soundfile as sf
 from interviewer.audio.decode import SAMPLE_RATE
 from interviewer.audio.streaming import StreamConfig
 from interviewer.audio.transcriber import Transcriber
-from interviewer.transcript import Segment
+from interviewer.core.transcript import Segment
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_FILE = ROOT / "resources" / "demo" / "interview.flac"

@@ -21,9 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
-from interviewer.config import DataDir
-from interviewer.notes.kits import load_kit
-from interviewer.notes.store import Store
+from interviewer.core.config import DataDir
+from interviewer.notes.prompts.kits import load_kit
+from interviewer.notes.store.database import Store
 from interviewer.ui.review_window import ReviewWindow
 from tests.builders import synthetic_session
 

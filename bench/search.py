@@ -2,7 +2,7 @@
 
 Builds, in a temporary directory, a store of N sessions x M interview-like segments (bulk inserts in
 one transaction; the FTS index is kept by the store's own triggers, as in the app), then times
-`interviewer.notes.review.search` (ranking, highlighting and joins included) over varied queries.
+`interviewer.notes.review.editing.search` (ranking, highlighting and joins included) over varied queries.
 
 Prints JSON {"sessions", "segments", "p50_ms", "p95_ms"} on stdout; build and detail on stderr.
 Target: p95 <= 50 ms at 1,000 sessions x 600 segments.
@@ -21,8 +21,8 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-from interviewer.notes.review import search
-from interviewer.notes.store import Store
+from interviewer.notes.review.editing import search
+from interviewer.notes.store.database import Store
 
 TOPICS: dict[str, list[str]] = {
     "latency": ["latency", "p95", "p99", "tail", "cache", "timeout", "throughput", "profiling", "flamegraph",

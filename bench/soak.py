@@ -43,9 +43,9 @@ from interviewer.audio.decode import SAMPLE_RATE, decode_file
 from interviewer.audio.sources import FileSource
 from interviewer.audio.streaming import StreamConfig
 from interviewer.audio.transcriber import Transcriber
-from interviewer.config import DataDir
-from interviewer.notes.store import Store
-from interviewer.session import Listener, LiveSession, SessionSpec, Track
+from interviewer.core.config import DataDir
+from interviewer.live.session import Listener, LiveSession, SessionSpec, Track
+from interviewer.notes.store.database import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "resources" / "demo" / "interview.flac"

@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from interviewer.audio import speakers, voices  # noqa: E402
 from interviewer.audio.decode import decode_file  # noqa: E402
-from interviewer.transcript import Segment, Word  # noqa: E402
+from interviewer.core.transcript import Segment, Word  # noqa: E402
 
 AUDIO = ROOT / "tests" / "fixtures" / "audio"
 SR = 16000

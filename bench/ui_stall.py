@@ -22,7 +22,7 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from interviewer import app as root
-from interviewer.config import DataDir
+from interviewer.core.config import DataDir
 
 
 def main() -> None:

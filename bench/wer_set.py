@@ -28,7 +28,7 @@ from latency import DEFAULT_FILE, ROOT, normalise, synthesise, wer
 from interviewer.audio.decode import decode_file
 from interviewer.audio.streaming import StreamingTranscriber
 from interviewer.audio.transcriber import Transcriber
-from interviewer.transcript import Segment
+from interviewer.core.transcript import Segment
 
 BLOCK = 1600  # 0.1 s, as a capture callback delivers
 

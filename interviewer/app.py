@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from interviewer import cli
-from interviewer.config import DataDir
+from interviewer.cli import main as cli
+from interviewer.core.config import DataDir
 
 
 def build_services(data_dir: DataDir, prompt: Any = None) -> cli.Services:
@@ -19,12 +19,12 @@ def build_services(data_dir: DataDir, prompt: Any = None) -> cli.Services:
 
     @functools.cache  # unlocked once per process; a failed unlock (wrong passphrase) is not remembered
     def vault() -> Any:
-        from interviewer.vault import interactive_prompt, open_vault
+        from interviewer.core.vault import interactive_prompt, open_vault
 
         return open_vault(data_dir.root, prompt or interactive_prompt())
 
     def open_store() -> Any:
-        from interviewer.notes.store import Store
+        from interviewer.notes.store.database import Store
 
         store = Store(data_dir.db_path, vault=vault())
         store.daily_backup()
@@ -49,7 +49,7 @@ def session_factory(services: cli.Services, store: Any, transcriber: Any, *, sou
     opened through `devices` (the device layer; default PortAudio): a failure names the device and the problem."""
     from interviewer.audio.devices import PortAudioDevices
     from interviewer.audio.streaming import StreamConfig
-    from interviewer.session import LiveSession, Track
+    from interviewer.live.session import LiveSession, Track
 
     layer = devices or PortAudioDevices()
 
@@ -66,7 +66,7 @@ def probe_saver(services: cli.Services, kit_source: str) -> Any:
     the data dir's "My kit" copy (made on first use)."""
 
     def save(criterion: str, text: str, topics: tuple[str, ...]) -> str:
-        from interviewer.notes.kits import (
+        from interviewer.notes.prompts.kits import (
             copy_kit,
             default_kit_path,
             load_kit,
@@ -90,8 +90,8 @@ def probe_saver(services: cli.Services, kit_source: str) -> Any:
 def open_live_window(services: cli.Services, store: Any, transcriber: Any, *, kit: Any, kit_id: str | None,
                      candidate_id: str, candidate: str, role: str | None, evaluator: str, consent: str,
                      sources: list[tuple[Any, str]], settings: Any = None, devices: Any = None) -> Any:
+    from interviewer.live.session import SessionSpec
     from interviewer.notes import panel
-    from interviewer.session import SessionSpec
     from interviewer.ui.live_window import LiveWindow
 
     spec = SessionSpec(candidate=candidate, consent=consent, evaluator=evaluator, role=role, kit_id=kit_id,
@@ -110,8 +110,8 @@ def open_live_window(services: cli.Services, store: Any, transcriber: Any, *, ki
 def open_demo_window(services: cli.Services, store: Any, transcriber: Any, *, speed: float = 1.0,
                      settings: Any = None) -> Any:
     """The live window on the demo candidate, with the sample interview replayed as if it were a microphone."""
-    from interviewer import demo
     from interviewer.audio.sources import FileSource
+    from interviewer.live import demo
 
     setup = demo.prepare(store)
     window = open_live_window(
@@ -141,7 +141,7 @@ def open_demo_window(services: cli.Services, store: Any, transcriber: Any, *, sp
 def open_review_window(services: cli.Services, store: Any, session_id: str, *, transcriber: Any = None,
                        evaluator: str | None = None, settings: Any = None) -> Any:
     """A finished session for review, with refine (re-transcription) wired to the transcriber."""
-    from interviewer.notes.kits import load_kit, parse_kit
+    from interviewer.notes.prompts.kits import load_kit, parse_kit
     from interviewer.ui.review_window import ReviewWindow
 
     session = store.session(session_id)
@@ -149,7 +149,7 @@ def open_review_window(services: cli.Services, store: Any, session_id: str, *, t
     window: Any = None
 
     def refine() -> None:
-        from interviewer.refine import refine_session
+        from interviewer.live.refine import refine_session
         from interviewer.ui.refine_dialog import run_refine
 
         def work(progress: Any, cancel: Any) -> Any:
@@ -176,8 +176,8 @@ def open_review_window(services: cli.Services, store: Any, session_id: str, *, t
 
 def start_from_setup(services: cli.Services, store: Any, transcriber: Any, result: Any, devices: Any = None) -> Any:
     """The setup dialog's answers become stored rows and a live window."""
-    from interviewer.notes.kits import default_kit_path, load_kit
-    from interviewer.vault import read_file
+    from interviewer.core.vault import read_file
+    from interviewer.notes.prompts.kits import default_kit_path, load_kit
 
     kit_path = result.kit_path or default_kit_path()
     kit = load_kit(kit_path, store.vault)  # a kit in an encrypted data dir is sealed

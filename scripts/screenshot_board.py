@@ -14,11 +14,11 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from interviewer.notes import calls
-from interviewer.notes.kits import default_kit_path, load_kit
-from interviewer.notes.reports import compare_pdf
-from interviewer.notes.store import Store
-from interviewer.transcript import Segment, Word
+from interviewer.core.transcript import Segment, Word
+from interviewer.notes.prompts.kits import default_kit_path, load_kit
+from interviewer.notes.ratings import calls
+from interviewer.notes.reports.documents import compare_pdf
+from interviewer.notes.store.database import Store
 
 ROLE = "Senior ML Engineer"
 CARDS = {

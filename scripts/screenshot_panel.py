@@ -12,9 +12,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from interviewer import app as root
-from interviewer.config import DataDir
+from interviewer.core.config import DataDir
 from interviewer.notes import panel
-from interviewer.notes.kits import load_kit
+from interviewer.notes.prompts.kits import load_kit
 from interviewer.ui.live_window import ScenarioCard
 from interviewer.ui.plan_dialog import PlanDialog
 

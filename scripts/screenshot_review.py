@@ -12,7 +12,7 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from interviewer import app as root
-from interviewer.config import DataDir
+from interviewer.core.config import DataDir
 from interviewer.ui.style import fitting_size
 
 

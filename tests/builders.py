@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from interviewer.notes.kits import default_kit_path, load_kit
-from interviewer.notes.store import Store
-from interviewer.transcript import Segment, Word
+from interviewer.core.transcript import Segment, Word
+from interviewer.notes.prompts.kits import default_kit_path, load_kit
+from interviewer.notes.store.database import Store
 
 WORDS = ["we", "shipped", "the", "retrieval", "service", "and", "measured", "latency", "at", "p95", "before", "the", "rollback", "because", "drift", "in", "the", "labels", "hurt", "the", "evaluation", "harness", "so", "I", "rewrote", "the", "ranking", "model", "and", "the", "cost", "went", "down"]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from interviewer import app
-from interviewer.config import DataDir
+from interviewer.core.config import DataDir
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

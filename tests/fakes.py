@@ -62,7 +62,7 @@ def mark_words(segments, mark: str = "zebra"):
     pass takes every plausible revision, however sure the first pass was), the text rebuilt."""
     from dataclasses import replace
 
-    from interviewer.transcript import Word
+    from interviewer.core.transcript import Word
 
     out = []
     for s in segments:

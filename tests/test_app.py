@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from interviewer import app
-from interviewer.notes.kits import default_kit_path, load_kit
+from interviewer.notes.prompts.kits import default_kit_path, load_kit
 
 
 def test_own_probe_goes_to_a_copy_of_the_default_kit(data_dir):

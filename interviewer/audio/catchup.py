@@ -14,7 +14,7 @@ import bisect
 import itertools
 
 from interviewer.audio.streaming import match_segments
-from interviewer.transcript import Segment, Word
+from interviewer.core.transcript import Segment, Word
 
 RUN_S = 30.0
 

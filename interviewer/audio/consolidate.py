@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from interviewer.audio.decode import SAMPLE_RATE, Float32Array
-from interviewer.transcript import Word
+from interviewer.core.transcript import Word
 
 PAD = int(0.4 * SAMPLE_RATE)           # faster-whisper's VadOptions.speech_pad_ms
 MERGE_GAP = int(2.0 * SAMPLE_RATE)     # ... and min_silence_duration_ms: shorter silences stay in

@@ -11,8 +11,8 @@ import av
 import numpy as np
 import numpy.typing as npt
 
-from interviewer.errors import AudioError
-from interviewer.vault import is_sealed
+from interviewer.core.errors import AudioError
+from interviewer.core.vault import is_sealed
 
 SAMPLE_RATE = 16_000
 # A file whose decodable audio is shorter than its header promises by more than this is truncated.

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from interviewer.audio.sources import AudioSource, InputDevice, input_devices, open_source
-from interviewer.errors import AudioError
+from interviewer.core.errors import AudioError
 
 # PortAudio's ALSA host API lists plugin names; say what they are.
 _ALSA_NAMES = {

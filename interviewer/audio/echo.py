@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from interviewer.transcript import Segment, normalise_word
+from interviewer.core.transcript import Segment, normalise_word
 
 # Time slack between the two tracks' clocks and transcripts (seconds), and the share of a microphone segment's
 # words that must be the call's, near the same time, for it to be an echo.

@@ -36,7 +36,7 @@ from interviewer.audio.decode import SAMPLE_RATE, DecodeStatus, Float32Array, it
 
 if TYPE_CHECKING:
     from interviewer.audio.transcriber import Transcriber
-    from interviewer.transcript import Segment
+    from interviewer.core.transcript import Segment
 
 VAD_WINDOW = 512            # samples per Silero window at 16 kHz
 VAD_CONTEXT = 64            # samples of the window before, given with each
@@ -271,7 +271,7 @@ def transcribe_streamed(transcriber: Transcriber, path: Path | str, *, beam_size
     memory that does not grow with its length (see the module's docstring)."""
     from faster_whisper.vad import SpeechTimestampsMap
 
-    from interviewer.transcript import Segment, Word
+    from interviewer.core.transcript import Segment, Word
 
     status = DecodeStatus()
     vad = StreamingVad()

@@ -23,7 +23,7 @@ import numpy as np
 
 from interviewer.audio.decode import SAMPLE_RATE
 from interviewer.audio.sources import BLOCK_S, DeviceSource, OnAudio, OnEnd, input_devices
-from interviewer.errors import AudioError
+from interviewer.core.errors import AudioError
 
 LABEL = "This computer's sound (the call)"
 SPEC = "system"

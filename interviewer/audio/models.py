@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from interviewer.errors import ModelError
+from interviewer.core.errors import ModelError
 
 BUNDLED_ALIASES = frozenset({"", "default", "bundled", "tiny.en"})
 REQUIRED_FILES = ("model.bin", "config.json")

@@ -27,7 +27,7 @@ pass) and its optional threads:
   A level goes up at once and comes down only after `calm_s` below the lower threshold.
 * **Say so.** Each change of state is reported (`on_status`) in plain words for the window's status bar
   and as a JSON line in the CLI. What was put off is done after the interview (see
-  `interviewer.catchup`), so the stored transcript still reaches whole-file quality.
+  `interviewer.live.catchup`), so the stored transcript still reaches whole-file quality.
 
 Times are wall-clock seconds from the injected `clock`.
 """

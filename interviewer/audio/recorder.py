@@ -24,8 +24,8 @@ from typing import Any
 import numpy as np
 
 from interviewer.audio.decode import SAMPLE_RATE, Float32Array
-from interviewer.errors import AudioError
-from interviewer.files import private_dir, private_open
+from interviewer.core.errors import AudioError
+from interviewer.core.files import private_dir, private_open
 
 HEADROOM_S = 30 * 60  # refuse to start with less free disk than 30 minutes of audio per track
 DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}

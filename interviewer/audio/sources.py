@@ -16,7 +16,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from interviewer.audio.decode import SAMPLE_RATE, Float32Array, iter_decode
-from interviewer.errors import AudioError
+from interviewer.core.errors import AudioError
 
 OnAudio = Callable[[Float32Array], None]
 OnEnd = Callable[[Exception | None], None]

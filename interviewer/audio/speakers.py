@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from interviewer.audio.voices import SAMPLE_RATE, Float32Array, VoiceEncoder, encoder, similarity, unit
-from interviewer.transcript import CANDIDATE, INTERVIEWER, UNCERTAIN_BELOW, Segment, Word, join_words
+from interviewer.core.transcript import CANDIDATE, INTERVIEWER, UNCERTAIN_BELOW, Segment, Word, join_words
 
 WINDOW_S = 1.2
 STEP_S = 0.3

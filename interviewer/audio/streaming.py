@@ -64,7 +64,7 @@ from interviewer.audio.consolidate import WINDOW as WHISPER_WINDOW
 from interviewer.audio.decode import SAMPLE_RATE, Float32Array
 from interviewer.audio.pace import Pace
 from interviewer.audio.priority import lower_current_thread
-from interviewer.transcript import Segment, Word, normalise_word
+from interviewer.core.transcript import Segment, Word, normalise_word
 
 WINDOW = 512  # Silero VAD window, 32 ms at 16 kHz
 CATCH_UP_S = 10.0
@@ -792,7 +792,7 @@ class StreamingTranscriber:
         if cons is None:
             return False
         if not self.pace.consolidation_live:
-            # Put off until the interview ends (see interviewer.catchup); the timeline keeps only what the
+            # Put off until the interview ends (see interviewer.live.catchup); the timeline keeps only what the
             # next window would need, so memory stays bounded meanwhile.
             if cons.left() > 2 * (WHISPER_WINDOW + LOOK_AHEAD):
                 self._skip_consolidation()
@@ -819,7 +819,7 @@ class StreamingTranscriber:
     @property
     def needs_catch_up(self) -> bool:
         """Whether some of the polishing was not done live (the machine was busy): the stored transcript
-        reaches whole-file quality only once `interviewer.catchup` has run on the recording."""
+        reaches whole-file quality only once `interviewer.live.catchup` has run on the recording."""
         return self.shed > 0 or self.pace.deferred
 
     def _apply_consolidation(self, job: ConsolidationJob, window: Any) -> None:

@@ -16,8 +16,8 @@ import numpy as np
 from interviewer.audio.decode import SAMPLE_RATE, Float32Array
 from interviewer.audio.models import ResolvedModel, cpu_threads, resolve_model
 from interviewer.audio.priority import build_low_priority
-from interviewer.errors import ModelError
-from interviewer.transcript import Segment, Word
+from interviewer.core.errors import ModelError
+from interviewer.core.transcript import Segment, Word
 
 
 @dataclass(frozen=True)

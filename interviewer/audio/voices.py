@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 from threadpoolctl import threadpool_limits
 
-from interviewer.errors import AudioError
+from interviewer.core.errors import AudioError
 
 SAMPLE_RATE = 16_000
 N_FFT = 400  # 25 ms

@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from interviewer.errors import UserError
-from interviewer.notes.kits import Kit
-from interviewer.notes.store import Store, new_id
-from interviewer.notes.topics import topics_for_text
-from interviewer.transcript import words_in_range
+from interviewer.core.errors import UserError
+from interviewer.core.transcript import words_in_range
+from interviewer.notes.prompts.kits import Kit
+from interviewer.notes.prompts.topics import topics_for_text
+from interviewer.notes.store.database import Store, new_id
 
 # The parts of a failure story, in the order the evaluator digs them out.
 FAILURE_FIELDS = (

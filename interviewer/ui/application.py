@@ -7,7 +7,7 @@ from typing import Any, cast
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from interviewer.errors import UserError
+from interviewer.core.errors import UserError
 
 
 def schedule_screenshot(window: Any, path: Any, at_s: float) -> None:
@@ -33,7 +33,7 @@ def ask_passphrase(message: str) -> str:
     """The passphrase of an encrypted data dir, typed into a dialog (never echoed, never stored)."""
     from PySide6.QtWidgets import QInputDialog, QLineEdit
 
-    from interviewer.vault import PassphraseRequiredError
+    from interviewer.core.vault import PassphraseRequiredError
 
     text, ok = QInputDialog.getText(None, "Interviewer — encrypted data", message, QLineEdit.EchoMode.Password)
     if not ok:
@@ -46,7 +46,7 @@ def run(services: Any, args: Any, root: Any) -> int:
     app = cast(QApplication, QApplication.instance() or QApplication(sys.argv[:1]))
     app.setApplicationName("Interviewer")
     app.setOrganizationName("Interviewer")
-    from interviewer.vault import WrongPassphraseError
+    from interviewer.core.vault import WrongPassphraseError
 
     for attempt in range(3):
         try:
@@ -61,7 +61,7 @@ def run(services: Any, args: Any, root: Any) -> int:
         except UserError as exc:
             QMessageBox.critical(None, "Interviewer", str(exc))
             return 2
-    from interviewer.recovery import recover_all
+    from interviewer.live.recovery import recover_all
 
     model = getattr(args, "model", None)
     try:
@@ -190,7 +190,7 @@ def install_signal_handlers(app: Any) -> None:
 def resume_catch_ups(store: Any, transcriber: Any, library: Any) -> Any:
     """Interviews whose polishing after Stop was interrupted (the app closed during it): go on in the
     background, with progress in the library's status bar."""
-    from interviewer.catchup import catch_up_session, pending
+    from interviewer.live.catchup import catch_up_session, pending
     from interviewer.ui.catch_up import CatchUp
 
     todo = pending(store)

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from interviewer.transcript import mmss
+from interviewer.core.transcript import mmss
 
 SPLIT_COLOUR = "#da1e28"
 
@@ -43,7 +43,7 @@ SPLIT_COLOUR = "#da1e28"
 class BoardWidget(QWidget):
     def __init__(self, store: Any, role: str, open_moment: Callable[[str, float], None] | None = None,
                  evaluator: str = "") -> None:
-        from interviewer.notes.calls import board_details
+        from interviewer.notes.ratings.calls import board_details
 
         super().__init__()
         self.store, self.role, self.open_moment, self.evaluator = store, role, open_moment, evaluator
@@ -244,7 +244,7 @@ class CalibrationExercise(QMainWindow):
         return dict(self.store.call(self.call_ids[self.index]))
 
     def go(self, index: int) -> None:
-        from interviewer.notes.calls import anchors_for, call_answer, session_kit
+        from interviewer.notes.ratings.calls import anchors_for, call_answer, session_kit
 
         self.index = max(0, min(len(self.call_ids) - 1, index))
         call = self.call
@@ -285,7 +285,7 @@ class CalibrationExercise(QMainWindow):
                                              or "nobody else has scored it yet"))
 
     def save(self) -> None:
-        from interviewer.errors import UserError
+        from interviewer.core.errors import UserError
 
         score = self.group.checkedId()
         if score not in (1, 2, 3, 4):
@@ -349,7 +349,7 @@ class CalibrationExercise(QMainWindow):
 
     # ------------------------------------------------------------------ result
     def _show_result(self) -> None:
-        from interviewer.notes.calls import by_call
+        from interviewer.notes.ratings.calls import by_call
 
         report = by_call(self.store, None, only=self.call_ids)
         lines = []

@@ -9,8 +9,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from interviewer.errors import UserError
-from interviewer.session import Listener
+from interviewer.core.errors import UserError
+from interviewer.live.session import Listener
 
 
 class SessionBridge(QObject):

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from interviewer.transcript import mmss
+from interviewer.core.transcript import mmss
 
 if TYPE_CHECKING:
     from interviewer.ui.review_window import ReviewWindow
@@ -165,7 +165,7 @@ class CallsPanel(QWidget):
                                              or "no other score yet"))
 
     def _show_anchor(self) -> None:
-        from interviewer.notes.calls import anchors_for
+        from interviewer.notes.ratings.calls import anchors_for
 
         c = self.selected
         score = self.score.currentData()
@@ -190,8 +190,8 @@ class CallsPanel(QWidget):
     def mark_selection(self, choice: tuple[str, str] | None = None) -> str | None:
         """The selected stretch is the candidate's answer to a probe or scenario card (asked there, or chosen
         from the kit); returns the new call's id."""
-        from interviewer.errors import UserError
-        from interviewer.notes.calls import ask, choices
+        from interviewer.core.errors import UserError
+        from interviewer.notes.ratings.calls import ask, choices
 
         w = self.review
         span = self.selection_span()
@@ -221,7 +221,7 @@ class CallsPanel(QWidget):
         return call_id
 
     def _span_changed(self) -> None:
-        from interviewer.errors import UserError
+        from interviewer.core.errors import UserError
 
         c = self.selected
         if c is None:
@@ -238,7 +238,7 @@ class CallsPanel(QWidget):
         self.reload(select=c["id"])
 
     def save_score(self) -> None:
-        from interviewer.errors import UserError
+        from interviewer.core.errors import UserError
 
         w = self.review
         c = self.selected

@@ -1,4 +1,4 @@
-"""The catch-up after an interview on a busy machine (see interviewer.catchup), off the UI thread.
+"""The catch-up after an interview on a busy machine (see interviewer.live.catchup), off the UI thread.
 
 `CatchUp` runs `catch_up_session` for one or more sessions on a worker thread and hands progress, revised
 segments and the outcome back to the UI thread as Qt signals. `cancel()` stops it before the next write:
@@ -46,7 +46,7 @@ class CatchUp(QObject):
         self._op.wait(wait_s)
 
     def _work(self, _progress: Callable[[float], None], cancel: threading.Event) -> None:
-        from interviewer.refine import Cancelled
+        from interviewer.live.refine import Cancelled
 
         for sid in self.session_ids:
             if cancel.is_set():

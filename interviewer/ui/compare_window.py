@@ -21,13 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from interviewer.transcript import mmss
+from interviewer.core.transcript import mmss
 
 
 class CompareWindow(QMainWindow):
     def __init__(self, store: Any, role: str, open_moment: Callable[[str, float], None],
                  settings: QSettings | None = None) -> None:
-        from interviewer.notes.reports import comparison
+        from interviewer.notes.reports.documents import comparison
         from interviewer.ui.exports import Exporter, role_job
 
         super().__init__()

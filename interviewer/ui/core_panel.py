@@ -11,7 +11,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from interviewer.transcript import mmss
+from interviewer.core.transcript import mmss
 
 if TYPE_CHECKING:
     from interviewer.ui.live_window import LiveWindow
@@ -60,7 +60,7 @@ class CorePanel(QWidget):
         return self.role
 
     def refresh(self) -> None:
-        from interviewer.notes.calls import core_status, time_per_criterion
+        from interviewer.notes.ratings.calls import core_status, time_per_criterion
 
         w = self.live
         role = self._role()

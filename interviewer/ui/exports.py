@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from interviewer.errors import UserError
+from interviewer.core.errors import UserError
 from interviewer.ui.bridge import BackgroundOp
 
 FOLDER_KEY = "export/folder"
@@ -60,12 +60,12 @@ def safe_filename(text: str) -> str:
 
 def session_job(store: Any, session_id: str, kind: str) -> ExportJob:
     """`kind`: "pdf", "pdf-anonymised", or one of TRANSCRIPTS."""
-    from interviewer.vault import write_file
+    from interviewer.core.vault import write_file
 
     s = store.session(session_id)
     stem = safe_filename(f"{s['candidate']}-{(s['started_at'] or '')[:10]}")
     if kind in ("pdf", "pdf-anonymised"):
-        from interviewer.notes.reports import session_pdf
+        from interviewer.notes.reports.documents import session_pdf
 
         anonymise = kind == "pdf-anonymised"
         name = f"anonymised-report-{session_id[:8]}.pdf" if anonymise else f"{stem}-report.pdf"
@@ -79,7 +79,7 @@ def session_job(store: Any, session_id: str, kind: str) -> ExportJob:
         if kind == "json":
             data = json.dumps(store.export_session(session_id), ensure_ascii=False, indent=1)
         else:
-            from interviewer.notes.review import export_transcript
+            from interviewer.notes.review.editing import export_transcript
 
             data = export_transcript(store, session_id, kind)
         return write_file(store.vault, path, data.encode("utf-8"))
@@ -89,7 +89,7 @@ def session_job(store: Any, session_id: str, kind: str) -> ExportJob:
 
 def role_job(store: Any, role: str, kind: str) -> ExportJob:
     """`kind`: "compare" (the candidates side by side) or "calibration"."""
-    from interviewer.notes.reports import calibration_pdf, compare_pdf
+    from interviewer.notes.reports.documents import calibration_pdf, compare_pdf
 
     if kind == "compare":
         return ExportJob(f"the comparison of the candidates for {role}", f"{safe_filename(role)}-candidates.pdf",
@@ -99,7 +99,7 @@ def role_job(store: Any, role: str, kind: str) -> ExportJob:
 
 
 def loop_job(store: Any, candidate: str) -> ExportJob:
-    from interviewer.notes.reports import loop_pdf
+    from interviewer.notes.reports.documents import loop_pdf
 
     return ExportJob(f"the loop summary of {candidate}", f"{safe_filename(candidate)}-loop.pdf", "PDF (*.pdf)",
                      lambda p: loop_pdf(store, candidate, p))
@@ -107,8 +107,8 @@ def loop_job(store: Any, candidate: str) -> ExportJob:
 
 def refusal(store: Any, path: Path) -> str:
     """Why `path` must not be written (one sentence), or "" when it may: the CLI's one rule
-    (`interviewer.files.check_output_path`), with the replacement the save dialog has already confirmed."""
-    from interviewer.files import OutputRefusedError, check_output_path
+    (`interviewer.core.files.check_output_path`), with the replacement the save dialog has already confirmed."""
+    from interviewer.core.files import OutputRefusedError, check_output_path
 
     try:
         check_output_path(path, getattr(store, "root", None), force=True)

@@ -51,11 +51,11 @@ from PySide6.QtWidgets import (
 )
 
 from interviewer.audio.pace import LoadStatus
-from interviewer.notes.claims import Claim
-from interviewer.notes.cues import follow_up_cues
-from interviewer.notes.kits import Kit
-from interviewer.notes.probes import probes_for_claim
-from interviewer.transcript import Segment, mmss, words_in_range
+from interviewer.core.transcript import Segment, mmss, words_in_range
+from interviewer.notes.claims.extract import Claim
+from interviewer.notes.prompts.cues import follow_up_cues
+from interviewer.notes.prompts.kits import Kit
+from interviewer.notes.prompts.probes import probes_for_claim
 from interviewer.ui.bridge import SessionBridge
 from interviewer.ui.catch_up import CatchUp
 from interviewer.ui.commands import AddEvidence

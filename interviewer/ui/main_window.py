@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from interviewer.transcript import mmss
+from interviewer.core.transcript import mmss
 
 BASE_COLUMNS = ("Candidate", "Role", "Started (UTC)", "Length", "Evaluator", "Status", "Segments", "Failure story")
 STATUS_COLOURS = {"recording": "#da1e28", "recovered": "#b28600", "paused": "#b28600", "failed": "#da1e28"}
@@ -154,7 +154,7 @@ class MainWindow(QMainWindow):
             "ORDER BY started_at DESC LIMIT 1) ORDER BY position").fetchall()
         if rows:
             return [(k, n) for k, n in rows]
-        from interviewer.notes.kits import load_kit
+        from interviewer.notes.prompts.kits import load_kit
 
         return [(c.key, c.name) for c in load_kit().criteria]
 
@@ -265,7 +265,7 @@ class MainWindow(QMainWindow):
         self.compare.show()
 
     def open_plan(self) -> None:
-        from interviewer.notes.kits import load_kit
+        from interviewer.notes.prompts.kits import load_kit
         from interviewer.ui.plan_dialog import PlanDialog
 
         sid = self.selected_session()
@@ -277,7 +277,7 @@ class MainWindow(QMainWindow):
         self.plan_dialog.open()
 
     def run_search(self) -> None:
-        from interviewer.notes.review import search
+        from interviewer.notes.review.editing import search
 
         self.results.clear()
         query = self.search.text().strip()

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from interviewer.notes import panel
-from interviewer.notes.kits import Kit
+from interviewer.notes.prompts.kits import Kit
 
 UNASSIGNED = "— nobody on this panel —"
 

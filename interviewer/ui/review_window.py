@@ -43,8 +43,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from interviewer.notes.kits import Kit
-from interviewer.transcript import Segment, glued, mmss, words_in_range
+from interviewer.core.transcript import Segment, glued, mmss, words_in_range
+from interviewer.notes.prompts.kits import Kit
 from interviewer.ui.commands import AddEvidence
 from interviewer.ui.live_window import colour_for
 
@@ -107,7 +107,7 @@ class AudioPlayer(QObject):
         self.path = path
         self.device: SealedDevice | None = None
         if path is not None and path.exists():
-            from interviewer.vault import is_sealed
+            from interviewer.core.vault import is_sealed
 
             if vault is not None and is_sealed(path):
                 self.device = SealedDevice(vault.open(path), self)
@@ -309,14 +309,14 @@ class EditWords(QUndoCommand):
         self.old: dict[str, Any] = {}
 
     def redo(self) -> None:
-        from interviewer.notes.review import edit_segment_text
+        from interviewer.notes.review.editing import edit_segment_text
 
         self.old = edit_segment_text(self.window.store, self.segment_id, self.new_text,
                                      actor=self.window.evaluator)
         self.window.reload_transcript()
 
     def undo(self) -> None:
-        from interviewer.notes.review import restore_segment
+        from interviewer.notes.review.editing import restore_segment
 
         restore_segment(self.window.store, self.old, actor=self.window.evaluator)
         self.window.reload_transcript()
@@ -330,14 +330,14 @@ class ReassignSpeaker(QUndoCommand):
         self.window, self.segment_id, self.speaker = window, segment_id, speaker
 
     def redo(self) -> None:
-        from interviewer.notes.speakers import reassign
+        from interviewer.notes.review.speakers import reassign
 
         reassign(self.window.store, self.segment_id, self.speaker, actor=self.window.evaluator)
         self.window.reload_transcript()
         self.window.reload_evidence()
 
     def undo(self) -> None:
-        from interviewer.notes.speakers import undo
+        from interviewer.notes.review.speakers import undo
 
         undo(self.window.store, self.window.session_id, actor=self.window.evaluator)
         self.window.reload_transcript()
@@ -457,7 +457,7 @@ class RatingPanel(QScrollArea):
         self.ensure_visible(key)
 
     def save(self, key: str, _checked: bool = False) -> None:
-        from interviewer.errors import UserError
+        from interviewer.core.errors import UserError
 
         w = self.review
         name = w.kit.criterion(key).name
@@ -946,7 +946,7 @@ class ReviewWindow(QMainWindow):
 
     def reassign_line(self, index: int | None = None) -> None:
         """The line under the cursor was said by the other speaker (interviewer <-> candidate), undoable."""
-        from interviewer.transcript import CANDIDATE, INTERVIEWER
+        from interviewer.core.transcript import CANDIDATE, INTERVIEWER
 
         i = self.line_at_cursor() if index is None else index
         if not (0 <= i < len(self.segments)) or self.segments[i].speaker not in (INTERVIEWER, CANDIDATE):

@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
 )
 
 from interviewer.audio.devices import DeviceLayer, PortAudioDevices, microphone_problem, readable_name
-from interviewer.errors import UserError
-from interviewer.notes.store import DEFAULT_NOTICE, DEFAULT_NOTICE_VERSION
+from interviewer.core.errors import UserError
+from interviewer.notes.store.database import DEFAULT_NOTICE, DEFAULT_NOTICE_VERSION
 from interviewer.ui.style import FOCUS_STYLE, fitting_size
 
 AGREED_TEXT = {
@@ -76,7 +76,7 @@ class LevelProbe(QObject):
         self.stop()
         if spec.startswith("file:"):
             return True
-        from interviewer.session import dbfs
+        from interviewer.live.session import dbfs
 
         try:
             self.source = self.layer.open(spec)
@@ -368,7 +368,7 @@ class SetupDialog(QDialog):
             self.load_resume(Path(path))
 
     def load_resume(self, path: Path) -> None:
-        from interviewer.notes.claims import claims_from_file
+        from interviewer.notes.claims.extract import claims_from_file
 
         try:
             claims = claims_from_file(path)
@@ -381,8 +381,8 @@ class SetupDialog(QDialog):
         self._resume_claims = {c.text: c for c in claims}
         self.claims.setPlainText("\n".join(c.text for c in claims))
         if not claims:  # say why, and that claims can be typed below
-            from interviewer.notes.resume import read_resume
-            from interviewer.notes.resumes.diagnosis import why_no_claims
+            from interviewer.notes.claims.diagnosis import why_no_claims
+            from interviewer.notes.claims.reader import read_resume
 
             try:
                 reason = why_no_claims(read_resume(path))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from interviewer.audio.catchup import give_back, runs
-from interviewer.transcript import Segment, Word
+from interviewer.core.transcript import Segment, Word
 from tests.conftest import FIXTURES, normalise
 
 

@@ -13,7 +13,7 @@ from interviewer.audio.consolidate import LOOK_AHEAD, WINDOW, Consolidation, Con
 from interviewer.audio.decode import SAMPLE_RATE
 from interviewer.audio.streaming import StreamConfig, StreamingTranscriber
 from interviewer.audio.transcriber import DecodedWindow
-from interviewer.transcript import Segment, Word
+from interviewer.core.transcript import Segment, Word
 from tests.conftest import ROOT, wer
 from tests.fakes import load
 

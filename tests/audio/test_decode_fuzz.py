@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from interviewer.audio.decode import SAMPLE_RATE, DecodeStatus, decode_file, iter_blocks, probe
-from interviewer.errors import AudioError
+from interviewer.core.errors import AudioError
 from tests.conftest import JFK
-from tests.notes.test_reader_limits import mutated, one_sentence
+from tests.notes.claims.test_reader_limits import mutated, one_sentence
 
 
 def _encoded(fmt: str, subtype: str, rate: int = 22_050) -> bytes:

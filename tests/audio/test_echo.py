@@ -4,7 +4,7 @@ time is an echo; the interviewer's own words, or the same words said at another 
 from __future__ import annotations
 
 from interviewer.audio.echo import is_echo
-from interviewer.transcript import Segment, Word
+from interviewer.core.transcript import Segment, Word
 
 
 def seg(start: float, end: float, text: str, words: bool = True) -> Segment:

@@ -14,7 +14,7 @@ import soundfile as sf
 
 from interviewer.audio import loopback
 from interviewer.audio.decode import decode_file
-from interviewer.transcript import normalise_word
+from interviewer.core.transcript import normalise_word
 from tests.conftest import FIXTURES, JFK, ROOT
 from tests.pulse import SINK, pulse_server
 

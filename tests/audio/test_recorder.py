@@ -12,7 +12,7 @@ import pytest
 import soundfile as sf
 
 from interviewer.audio.recorder import DiskFullError, Recorder, check_headroom, repair_wav
-from interviewer.errors import AudioError
+from interviewer.core.errors import AudioError
 from tests.conftest import ROOT
 
 

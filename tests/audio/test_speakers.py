@@ -1,7 +1,7 @@
 """Blind attribution on one mixed recording (issue 17, item 3): two voices found without enrolment, named by
 the evaluator's profile or by who asks the questions, a segment split where the voice changes, a confidence on
 every label. Segments here are the fixtures' reference turns (what a transcriber would give, with words spread
-evenly): what is tested is the attribution; tests/test_attribution.py runs it behind import-audio and refine."""
+evenly): what is tested is the attribution; tests/live/test_attribution.py runs it behind import-audio and refine."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 
 from interviewer.audio import speakers, voices
 from interviewer.audio.decode import decode_file
-from interviewer.transcript import CANDIDATE, INTERVIEWER, Segment, Word
+from interviewer.core.transcript import CANDIDATE, INTERVIEWER, Segment, Word
 from tests.conftest import FIXTURES
 
 AUDIO = FIXTURES / "audio"
@@ -165,8 +165,8 @@ def test_one_voice_alone_is_not_split_in_two_and_is_said_uncertain():
 def test_cues_fire_on_the_candidates_voice_only():
     """Downstream (issue 17, item 5): once one microphone's lines are told apart, a cost cue raised by the
     interviewer's own "$4,000" is gone, and the candidate's words still raise theirs."""
-    from interviewer.notes.cues import TOPIC, follow_up_cues
-    from interviewer.notes.kits import load_kit
+    from interviewer.notes.prompts.cues import TOPIC, follow_up_cues
+    from interviewer.notes.prompts.kits import load_kit
 
     kit = load_kit()
     question = with_words(0.0, 4.0, "We spent $4,000 a month on GPU inference cost, how would you cut it?")

@@ -13,7 +13,7 @@ import pytest
 from interviewer.audio.decode import SAMPLE_RATE
 from interviewer.audio.recorder import Recorder
 from interviewer.audio.streaming import StreamConfig, StreamingTranscriber, cut_loop, loop_at, match_segments
-from interviewer.transcript import Segment, Word
+from interviewer.core.transcript import Segment, Word
 from tests.conftest import FIXTURES, wer
 from tests.fakes import MarkedSecondPass, SlowTranscriber, load, silence
 

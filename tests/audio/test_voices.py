@@ -13,7 +13,7 @@ import pytest
 
 from interviewer.audio import voices
 from interviewer.audio.decode import decode_file
-from interviewer.errors import AudioError
+from interviewer.core.errors import AudioError
 from tests.conftest import FIXTURES, ROOT
 
 AUDIO = FIXTURES / "audio"

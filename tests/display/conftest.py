@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from interviewer.notes.store import Store
+from interviewer.notes.store.database import Store
 
 SCREEN = (1366, 768)
 TOOLS = {"Xvfb": "xvfb", "openbox": "openbox", "xdotool": "xdotool", "setxkbmap": "x11-xkb-utils",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pypdf import PdfReader
 
-from interviewer.notes.store import Store
+from interviewer.notes.store.database import Store
 from tests.display.conftest import wait_for
 from tests.display.test_live_journey import LIVE_TITLE, recording
 

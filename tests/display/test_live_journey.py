@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from interviewer import demo
-from interviewer.notes.store import Store
+from interviewer.live import demo
+from interviewer.notes.store.database import Store
 from tests.display.conftest import wait_for
 
 LIVE_TITLE = "^Interviewer — .* — Senior ML Engineer$"

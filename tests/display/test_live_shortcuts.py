@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer import demo
+from interviewer.live import demo
 from interviewer.notes import panel
-from interviewer.notes.kits import load_kit
-from interviewer.notes.store import Store
+from interviewer.notes.prompts.kits import load_kit
+from interviewer.notes.store.database import Store
 from tests.display.conftest import SCREEN, Display
 from tests.display.test_live_journey import LIVE_TITLE, recording
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer.errors import UserError
+from interviewer.core.errors import UserError
+from interviewer.core.transcript import Segment, Word
 from interviewer.notes import panel
-from interviewer.notes.kits import load_kit
-from interviewer.notes.store import Store
-from interviewer.transcript import Segment, Word
+from interviewer.notes.prompts.kits import load_kit
+from interviewer.notes.store.database import Store
 
 CLAIMS = [
     ("Cut p95 retrieval latency from 900 ms to 200 ms", ["retrieval", "latency"]),

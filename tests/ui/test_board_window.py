@@ -6,10 +6,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from interviewer.notes import calls
-from interviewer.notes.store import Store
+from interviewer.notes.ratings import calls
+from interviewer.notes.store.database import Store
 from interviewer.ui.board_window import BoardWindow, CalibrationExercise
-from tests.notes.test_calls import ANSWERS, ROLE, SCENARIO, _session
+from tests.notes.ratings.test_calls import ANSWERS, ROLE, SCENARIO, _session
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QTextCursor
 
-from interviewer.notes import calls
-from interviewer.notes.kits import load_kit
-from interviewer.notes.store import Store
+from interviewer.notes.prompts.kits import load_kit
+from interviewer.notes.ratings import calls
+from interviewer.notes.store.database import Store
 from interviewer.ui.review_window import ReviewWindow
 from tests.builders import synthetic_session
 

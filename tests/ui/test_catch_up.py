@@ -10,10 +10,10 @@ from PySide6.QtWidgets import QMessageBox
 
 from interviewer.audio.decode import SAMPLE_RATE
 from interviewer.audio.pace import Pace
-from interviewer.catchup import pending
-from interviewer.notes.kits import load_kit
-from interviewer.notes.store import Store
-from interviewer.session import LiveSession, SessionSpec, Track
+from interviewer.live.catchup import pending
+from interviewer.live.session import LiveSession, SessionSpec, Track
+from interviewer.notes.prompts.kits import load_kit
+from interviewer.notes.store.database import Store
 from interviewer.ui.live_window import LiveWindow, wait_for_threads
 from tests.conftest import FIXTURES
 from tests.fakes import PushSource, load
@@ -73,7 +73,7 @@ def test_closing_during_the_catch_up_asks_and_it_goes_on_at_the_next_start(qtbot
     """The catch-up is held at 30 % (a long interview on a slow machine) while the evaluator closes."""
     import threading
 
-    from interviewer.refine import Cancelled
+    from interviewer.live.refine import Cancelled
 
     at_30 = threading.Event()
 
@@ -84,7 +84,7 @@ def test_closing_during_the_catch_up_asks_and_it_goes_on_at_the_next_start(qtbot
             pass
         raise Cancelled("stopped")
 
-    monkeypatch.setattr("interviewer.catchup.catch_up_session", held)
+    monkeypatch.setattr("interviewer.live.catchup.catch_up_session", held)
     win = slow_live
     record_and_stop(qtbot, win)
     qtbot.waitUntil(lambda: at_30.is_set() and "30%" in win.pace_label.text(), timeout=60_000)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QSettings, Qt
 
-from interviewer.notes import calls
-from interviewer.notes.kits import load_kit
-from interviewer.notes.store import Store
-from interviewer.session import LiveSession, SessionSpec, Track
+from interviewer.live.session import LiveSession, SessionSpec, Track
+from interviewer.notes.prompts.kits import load_kit
+from interviewer.notes.ratings import calls
+from interviewer.notes.store.database import Store
 from interviewer.ui.live_window import LiveWindow
 from tests.fakes import PushSource, silence
 

@@ -10,8 +10,8 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import QSettings, Qt
 
-from interviewer.notes.kits import load_kit
-from interviewer.notes.store import Store
+from interviewer.notes.prompts.kits import load_kit
+from interviewer.notes.store.database import Store
 from interviewer.ui.bridge import BackgroundOp
 from interviewer.ui.main_window import MainWindow
 from interviewer.ui.review_window import ReviewWindow

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QSettings
 
-from interviewer.notes.kits import load_kit
-from interviewer.notes.store import Store
+from interviewer.notes.prompts.kits import load_kit
+from interviewer.notes.store.database import Store
 from interviewer.ui.main_window import MainWindow
 from interviewer.ui.review_window import ReviewWindow
 from interviewer.ui.setup_dialog import SetupDialog

@@ -4,7 +4,7 @@ with '?'."""
 
 from __future__ import annotations
 
-from interviewer.transcript import Segment
+from interviewer.core.transcript import Segment
 from interviewer.ui.live_window import TranscriptView
 
 

@@ -9,10 +9,10 @@ from PySide6.QtCore import QSettings, Qt
 
 from interviewer.audio.decode import SAMPLE_RATE
 from interviewer.audio.pace import Pace
-from interviewer.notes.kits import load_kit
-from interviewer.notes.store import Store
-from interviewer.session import LiveSession, SessionSpec, Track
-from interviewer.transcript import Segment
+from interviewer.core.transcript import Segment
+from interviewer.live.session import LiveSession, SessionSpec, Track
+from interviewer.notes.prompts.kits import load_kit
+from interviewer.notes.store.database import Store
 from interviewer.ui.live_window import LiveWindow, TranscriptView, wait_for_threads
 from interviewer.ui.setup_dialog import SetupDialog
 from tests.conftest import FIXTURES
@@ -510,7 +510,7 @@ def test_closing_while_recording_asks_first(qtbot, live, env):
 def test_the_demo_says_what_its_script_did(qtbot, data_dir, transcriber, settings):
     """The demo's scripted evidence and claim statuses appeared as if the person had made them."""
     from interviewer import app as root
-    from interviewer import demo
+    from interviewer.live import demo
 
     services = root.build_services(data_dir)
     store = services.open_store()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QSettings
 
-from interviewer.notes.store import Store
+from interviewer.notes.store.database import Store
 from interviewer.ui.main_window import MainWindow
 
 
@@ -86,8 +86,8 @@ def test_enter_in_the_search_box_searches_and_does_not_open_a_session(qtbot, sto
 
 def test_the_library_refreshes_when_a_live_window_records_and_saves(qtbot, store, settings, data_dir, transcriber):
     """issue 21 #6: the library said "No interviews yet" after a session was saved, until F5."""
-    from interviewer.notes.kits import load_kit
-    from interviewer.session import LiveSession, SessionSpec, Track
+    from interviewer.live.session import LiveSession, SessionSpec, Track
+    from interviewer.notes.prompts.kits import load_kit
     from interviewer.ui.live_window import LiveWindow
     from tests.fakes import PushSource, silence
 

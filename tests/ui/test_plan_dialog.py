@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from interviewer.notes import panel
-from interviewer.notes.kits import load_kit
-from interviewer.notes.store import Store
+from interviewer.notes.prompts.kits import load_kit
+from interviewer.notes.store.database import Store
 from interviewer.ui.plan_dialog import UNASSIGNED, PlanDialog
 
 

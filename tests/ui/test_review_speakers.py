@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QSettings, Qt
 
-from interviewer.notes.kits import load_kit
-from interviewer.notes.store import Store
+from interviewer.notes.prompts.kits import load_kit
+from interviewer.notes.store.database import Store
 from interviewer.ui.review_window import ReviewWindow
 from tests.builders import synthetic_session
 

@@ -6,8 +6,8 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QTextCursor
 
-from interviewer.notes.kits import load_kit
-from interviewer.notes.store import Store
+from interviewer.notes.prompts.kits import load_kit
+from interviewer.notes.store.database import Store
 from interviewer.ui.main_window import MainWindow
 from interviewer.ui.review_window import ReviewWindow
 from tests.builders import synthetic_session
@@ -121,7 +121,7 @@ def test_library_filters_and_search_opens_the_right_moment(qtbot, data_dir, sett
         synthetic_session(store, candidate="Ann", role="MLE", segments=10, evidence=1)
         other = synthetic_session(store, candidate="Bo", role="Data", segments=10, evidence=1, seed=2)
         store.add_segments(other, [])
-        from interviewer.transcript import Segment, Word
+        from interviewer.core.transcript import Segment, Word
 
         store.add_segment(other, Segment(100.0, 103.0, "the zebracorn incident", "candidate",
                                          (Word(100.0, 101.0, " the", 1), Word(101.0, 102.0, " zebracorn", 1),
@@ -247,7 +247,7 @@ def test_playback_notices_when_nothing_can_be_heard(qtbot, review, monkeypatch, 
 
 
 def test_an_encrypted_recording_plays_without_a_plaintext_copy(qtbot, data_dir, settings):
-    from interviewer import vault
+    from interviewer.core import vault
 
     v = vault.create_vault(data_dir.root, "review passphrase", n=2**10)
     with Store(data_dir.db_path, vault=v) as store:
@@ -269,7 +269,7 @@ def test_an_encrypted_recording_plays_without_a_plaintext_copy(qtbot, data_dir, 
 
 
 def test_split_numbers_show_whole_and_their_words_still_highlight(qtbot, data_dir, settings):
-    from interviewer.transcript import Segment, Word
+    from interviewer.core.transcript import Segment, Word
 
     with Store(data_dir.db_path) as store:
         sid = synthetic_session(store, segments=2, evidence=0)
@@ -326,7 +326,7 @@ def test_the_review_window_rates_as_the_sessions_evaluator_never_the_os_user(qtb
     import getpass
 
     from interviewer import app
-    from interviewer.notes.reports import session_pdf
+    from interviewer.notes.reports.documents import session_pdf
 
     monkeypatch.setattr(getpass, "getuser", lambda: "os-login-name")
     services = app.build_services(data_dir)

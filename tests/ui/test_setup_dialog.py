@@ -65,8 +65,8 @@ def test_record_without_a_microphone_names_the_device_and_the_problem(qtbot, dat
     from PySide6.QtWidgets import QMessageBox
 
     from interviewer import app
-    from interviewer.notes.kits import load_kit
-    from interviewer.notes.store import Store
+    from interviewer.notes.prompts.kits import load_kit
+    from interviewer.notes.store.database import Store
 
     monkeypatch.setitem(sys.modules, "sounddevice", FakeSoundDevice())
     said = []
