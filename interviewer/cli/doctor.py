@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import json
 import platform
 import shutil
 import sys
@@ -9,6 +11,7 @@ from importlib import metadata
 from typing import Any
 
 from interviewer import __version__
+from interviewer.cli.services import Services
 from interviewer.core.config import DataDir
 from interviewer.core.errors import UserError
 
@@ -69,3 +72,21 @@ def report(data_dir: DataDir) -> dict[str, Any]:
         "data": {"dir": str(data_dir.root), "database": str(data_dir.db_path), "database state": db_state,
                  "encrypted": encrypted, "free disk GB": round(usage.free / 1e9, 2)},
     }
+
+
+def cmd_doctor(args: argparse.Namespace, sv: Services) -> int:
+    info = report(sv.data_dir)
+    if args.format == "json":
+        sv.print(json.dumps(info, indent=1, ensure_ascii=False))
+    else:
+        for section, values in info.items():
+            sv.say(f"{section}:")
+            if isinstance(values, dict):
+                for k, v in values.items():
+                    sv.say(f"  {k}: {v}")
+            elif isinstance(values, list):
+                for v in values:
+                    sv.say(f"  - {v}")
+            else:
+                sv.say(f"  {values}")
+    return 0

@@ -23,8 +23,8 @@ from interviewer.core.config import DATA_DIR_ENV
 from interviewer.core.errors import UserError
 from interviewer.core.vault import PASSPHRASE_ENV
 
-if TYPE_CHECKING:  # cli.py imports this module: no runtime import back
-    from interviewer.cli.main import Services
+if TYPE_CHECKING:
+    from interviewer.cli.services import Services
 
 FOREVER = -1
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from interviewer.core.errors import UserError
 
-if TYPE_CHECKING:  # cli.py imports this module: no runtime import back
+if TYPE_CHECKING:
     from interviewer.notes.store.database import Store
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from interviewer.app import build_services
-from interviewer.cli.main import Services
 from interviewer.cli.privacy import COMMANDS, register
+from interviewer.cli.services import Services
 from interviewer.core.config import DataDir
 from interviewer.core.errors import UserError
 from interviewer.notes.privacy.policy import RetentionPolicy, load_policy, save_policy
