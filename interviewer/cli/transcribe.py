@@ -105,7 +105,6 @@ def cmd_transcribe(args: argparse.Namespace, sv: Services) -> int:
     return 0
 
 
-
 def cmd_import_audio(args: argparse.Namespace, sv: Services) -> int:
     consent = require_consent(args.consent)
     sid = import_recording(sv.open_store, sv.data_dir,

@@ -52,8 +52,8 @@ def test_a_truncated_recording_is_stored_and_the_caller_warned(dd, tmp_path):
     cut.write_bytes(full.read_bytes()[:44 + 16000 * 2 * 3])  # the header still says 10 s
     warnings: list[str] = []
     sid = run_import(dd, cut, warnings, [])
-    assert warnings == [f"{cut} is truncated: 3.0 s of the 10.0 s its header declares are in the file; "
-                        "stored the 3.0 s that are"]
+    assert warnings == [(f"{cut} is truncated: 3.0 s of the 10.0 s its header declares are in the file; "
+                        "stored the 3.0 s that are")]
     with Store(dd.db_path) as store:
         assert store.session(sid)["duration_s"] == pytest.approx(3.0, abs=0.01)
 
