@@ -205,7 +205,8 @@ def test_alpha_is_undefined_without_variation_among_paired_scores():
 
 def test_calls_and_their_scores_travel_in_bundles_and_are_erased_with_the_candidate(store, tmp_path):
     from interviewer.core.config import DataDir
-    from interviewer.notes.privacy.policy import access_candidate, erase_candidate
+    from interviewer.notes.privacy.access import access_candidate
+    from interviewer.notes.privacy.erasure import erase_candidate
     from interviewer.notes.store.bundle import export_bundle, import_bundle
 
     ids = three_candidates(store)
@@ -278,7 +279,8 @@ def test_retention_of_a_transcript_also_removes_the_written_scores_of_its_calls(
     from datetime import UTC, datetime, timedelta
 
     from interviewer.core.config import DataDir
-    from interviewer.notes.privacy.policy import RetentionPolicy, apply_retention
+    from interviewer.notes.privacy.retention import apply_retention
+    from interviewer.notes.privacy.retention_policy import RetentionPolicy
 
     ids = three_candidates(store)
     later = datetime.now(UTC) + timedelta(days=200)
