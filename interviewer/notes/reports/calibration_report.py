@@ -31,6 +31,7 @@ from interviewer.notes.store.database import Store
 
 
 def calibration_story(data: dict[str, Any], width: float) -> list[Any]:
+    """The flowables of a calibration report."""
     st = make_styles()
     alpha = data["overall_alpha"]
     story: list[Any] = [

@@ -46,6 +46,7 @@ def _score_cell(scores: dict[str, list[int]], counts: dict[str, int], colour: st
 
 
 def compare_story(data: dict[str, Any], width: float) -> list[Any]:
+    """The flowables of a comparison report."""
     st = make_styles()
     cands = data["candidates"]
     story: list[Any] = [
@@ -86,8 +87,8 @@ def compare_story(data: dict[str, Any], width: float) -> list[Any]:
     rows = [[para(h, st["cellb"]) for h in heads]]
     for c in cands:
         rows.append([para(c["name"], st["cellb"]),
-                     *[Paragraph(coloured(str(c["claims"][s]), palette.status_colour(s)) if c["claims"][s] else "0",
-                                 st["cell"]) for s in palette.STATUS_ORDER],
+                     *[Paragraph(coloured(str(c["claims"][s]), palette.status_colour(s))
+                                 if c["claims"][s] else "0", st["cell"]) for s in palette.STATUS_ORDER],
                      para(str(c["claims"]["total"]), st["cell"])])
     story.append(grid(rows, [width - 6 * 78, *([78.0] * 6)]))
 

@@ -153,8 +153,8 @@ def loop_story(data: dict[str, Any], width: float) -> list[Any]:
                            f"{escape(sc['date'])} · {escape(sc['evaluator'])}</font>", st["h3"])]
         rows = [[para(h, st["cellb"]) for h in ("Constraint", "Engaged", "Quote")]]
         for e in sc["engaged"]:
-            rows.append([para(e["text"] or e["key"], st["cell"]), Paragraph(coloured("✓ engaged", palette.SUPPORTS_COLOUR),
-                                                                          st["cell"]),
+            rows.append([para(e["text"] or e["key"], st["cell"]),
+                         Paragraph(coloured("✓ engaged", palette.SUPPORTS_COLOUR), st["cell"]),
                          para(f"“{e['quote']}”" if e["quote"] else "(no quote)", st["quote"])])
         for e in sc["not_engaged"]:
             rows.append([para(e["text"] or e["key"], st["cell"]),

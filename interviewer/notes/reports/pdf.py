@@ -58,6 +58,7 @@ _FONTS_READY = False
 
 
 def register_fonts() -> None:
+    """Register DejaVu Sans (regular and bold) with reportlab, once per process."""
     global _FONTS_READY  # noqa: PLW0603 - registering a font is process-wide in reportlab anyway
     if _FONTS_READY:
         return
@@ -75,6 +76,7 @@ def register_fonts() -> None:
 
 
 def make_styles() -> dict[str, Any]:
+    """The paragraph styles of every report, by name ("title", "h2", "cell", "small", ...)."""
     base = ParagraphStyle("base", fontName=FONT, fontSize=9, leading=12.5, textColor=INK)
     return {
         "base": base,
@@ -99,6 +101,7 @@ def make_styles() -> dict[str, Any]:
 
 
 def para(text: str, style: Any) -> Any:
+    """User text as a paragraph: escaped, its line breaks kept."""
     return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
@@ -110,11 +113,13 @@ def tint(hex_colour: str, amount: float) -> Any:
 
 
 def coloured(text: str, hex_colour: str, *, bold: bool = True) -> str:
+    """User text in a colour (bold unless asked otherwise), as paragraph markup."""
     face = FONT_BOLD if bold else FONT
     return f'<font name="{face}" color="{hex_colour}">{escape(text)}</font>'
 
 
 def section_heading(text: str, hex_colour: str, styles: dict[str, Any], note: str = "") -> list[Any]:
+    """A section's heading in a colour, with an optional grey note after it, over a rule of the same colour."""
     head = ParagraphStyle("sec", parent=styles["h2"], textColor=colors.HexColor(hex_colour), spaceAfter=2)
     out: list[Any] = [Paragraph(escape(text) + (f'  <font size="8.5" color="{GREY}" name="{FONT}">'
                                                 f"{escape(note)}</font>" if note else ""), head),
@@ -125,6 +130,7 @@ def section_heading(text: str, hex_colour: str, styles: dict[str, Any], note: st
 
 def grid(rows: list[list[Any]], widths: Sequence[float], *, header: bool = True,
           extra: Sequence[tuple[Any, ...]] = ()) -> Any:
+    """A table with light rules and a shaded header row repeated on each page; `extra`: more style commands."""
     t = Table(rows, colWidths=list(widths), repeatRows=1 if header else 0)
     style: list[tuple[Any, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -141,7 +147,7 @@ def grid(rows: list[list[Any]], widths: Sequence[float], *, header: bool = True,
 
 
 class Doc:
-    """Page furniture shared by the three reports: fonts, margins, the footer, atomic writing."""
+    """Page furniture shared by the reports: fonts, margins, the footer, atomic writing."""
 
     def __init__(self, *, title: str, footer: str, subject: str, keywords: Sequence[str],
                  pagesize: tuple[float, float] = A4) -> None:
@@ -225,6 +231,7 @@ def write_atomic(out: Path | str, draw: Callable[[Any], None], vault: Vault | No
 
 
 def badge(score: int | str, hex_colour: str, styles: dict[str, Any], size: float = 20) -> Any:
+    """A score in white on a square of colour."""
     t = Table([[Paragraph(escape(str(score)), styles["badge"])]], colWidths=[size], rowHeights=[size])
     t.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(hex_colour)),
                            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),

@@ -31,8 +31,8 @@ def evidence_record(store: Store, evidence_id: str) -> EvidenceRecord | None:
         return EvidenceRecord(
             id=str(row["id"]), session_id=str(row["session_id"]), start=float(row["start"]),
             end=float(row["end"]), quote=str(row.get("quote") or ""), note=str(row.get("note") or ""),
-            polarity=str(row["polarity"]), criterion=row.get("criterion"), evaluator=str(row.get("evaluator") or ""),
-            claim_id=row.get("claim_id"))
+            polarity=str(row["polarity"]), criterion=row.get("criterion"),
+            evaluator=str(row.get("evaluator") or ""), claim_id=row.get("claim_id"))
     return None
 
 
