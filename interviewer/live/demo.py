@@ -193,12 +193,14 @@ def run_headless(store: Store, data_dir: DataDir, transcriber: Any, out: Path, *
     export["scenarios"] = panel.scenario_uses(store, sid)
     export["plan"] = panel.plan(store, setup.kit, setup.candidate_id)
     write_file(store.vault, out / "session.json", json.dumps(export, ensure_ascii=False, indent=1).encode("utf-8"))
-    from interviewer.notes.reports import documents as reports
+    from interviewer.notes.reports.calibration_report import calibration_pdf
+    from interviewer.notes.reports.compare_report import compare_pdf
+    from interviewer.notes.reports.session_report import session_pdf
 
-    pdfs = [reports.session_pdf(store, sid, out / "session.pdf"),
-            reports.session_pdf(store, sid, out / "session-anonymised.pdf", anonymise=True),
-            reports.compare_pdf(store, ROLE, out / "compare.pdf"),
-            reports.calibration_pdf(store, ROLE, out / "calibration.pdf")]
+    pdfs = [session_pdf(store, sid, out / "session.pdf"),
+            session_pdf(store, sid, out / "session-anonymised.pdf", anonymise=True),
+            compare_pdf(store, ROLE, out / "compare.pdf"),
+            calibration_pdf(store, ROLE, out / "calibration.pdf")]
     return {"session": sid, "segments": len(export["segments"]), "evidence": len(tagger.added),
             "ratings": ratings, "calls": len(export["judgment_calls"]), "out": str(out),
             "status": export["session"]["status"],

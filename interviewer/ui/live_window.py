@@ -51,6 +51,7 @@ from PySide6.QtWidgets import (
 )
 
 from interviewer.audio.pace import LoadStatus
+from interviewer.core.palette import criterion_colour, status_colour
 from interviewer.core.transcript import Segment, mmss, words_in_range
 from interviewer.notes.claims.extract import Claim
 from interviewer.notes.prompts.cues import follow_up_cues
@@ -62,13 +63,12 @@ from interviewer.ui.commands import AddEvidence
 from interviewer.ui.keys import TagKeys
 from interviewer.ui.style import fitting_size
 
-CRITERION_COLOURS = ["#1f6fd1", "#8a3ffc", "#d1651f", "#198038", "#b28600", "#007d79"]
 STATUS_LABELS = {
-    "unprobed": ("○", "#6f6f6f"),
-    "probing": ("◐", "#b28600"),
-    "verified": ("●", "#198038"),
-    "contradicted": ("✕", "#da1e28"),
-    "vague": ("~", "#8a3ffc"),
+    "unprobed": ("○", status_colour("unprobed")),
+    "probing": ("◐", status_colour("probing")),
+    "verified": ("●", status_colour("verified")),
+    "contradicted": ("✕", status_colour("contradicted")),
+    "vague": ("~", status_colour("vague")),
 }
 STATUS_KEYS = {"unprobed": "Alt+U", "probing": "Alt+P", "verified": "Alt+V", "contradicted": "Alt+X",
                "vague": "Alt+G"}
@@ -94,10 +94,6 @@ def keep_font(window: QWidget, base: QFont) -> None:
             font = QFont(w.font())
             font.setPointSizeF(base.pointSizeF())
             w.setFont(font)
-
-
-def colour_for(index: int) -> str:
-    return CRITERION_COLOURS[index % len(CRITERION_COLOURS)]
 
 
 @dataclass
@@ -279,7 +275,7 @@ class CoverageStrip(QWidget):
         for i, c in enumerate(kit.criteria):
             chip = QLabel(f"{i + 1} {c.name}")
             chip.setToolTip(c.definition)
-            chip.setProperty("colour", colour_for(i))
+            chip.setProperty("colour", criterion_colour(c.key, i))
             self.chips[c.key] = chip
             lay.addWidget(chip)
         self.claims = QLabel("")
@@ -1142,7 +1138,7 @@ class LiveWindow(QMainWindow):
             asked = "✓ " if p.key in self._asked_keys else ""
             pin = "📌 " if p.source == "pinned" else ""
             item = QListWidgetItem(f"{pin}{asked}[{name}] {p.text}")
-            item.setForeground(QColor(colour_for(idx)))
+            item.setForeground(QColor(criterion_colour(keys[idx], idx)))
             self.prompts.addItem(item)
         if self.prompt_items:
             self.prompts.setCurrentRow(0)
@@ -1371,7 +1367,7 @@ class LiveWindow(QMainWindow):
                 per[e["criterion"]] = per.get(e["criterion"], 0) + 1
                 mark = "▲ concern" if e["polarity"] == "concern" else "✓"
                 head = f"{mmss(e['start'])}  {mark} {self.kit.criteria[idx].name}"
-                colour = colour_for(idx)
+                colour = criterion_colour(e["criterion"], idx)
             else:
                 head, colour = f"{mmss(e['start'])}  ✎ note", "#525252"
             if not e["criterion"]:

@@ -43,10 +43,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from interviewer.core.palette import SUBTLE, criterion_colour
 from interviewer.core.transcript import Segment, glued, mmss, words_in_range
 from interviewer.notes.prompts.kits import Kit
 from interviewer.ui.commands import AddEvidence
-from interviewer.ui.live_window import colour_for
 
 NUDGE_S = 0.5
 RATER_KEY = "review/evaluator"
@@ -757,7 +757,7 @@ class ReviewWindow(QMainWindow):
         markers = []
         for e in self.rows:
             idx = keys.index(e["criterion"]) if e["criterion"] in keys else -1
-            colour = QColor(colour_for(idx) if idx >= 0 else "#6f6f6f")
+            colour = QColor(criterion_colour(e["criterion"], idx) if idx >= 0 else SUBTLE)
             name = self.kit.criteria[idx].name if idx >= 0 else "note"
             mark = "▲ concern" if e["polarity"] == "concern" else "✓"
             body = e["quote"] or e["note"]
@@ -783,7 +783,7 @@ class ReviewWindow(QMainWindow):
         selections = []
         for e in self.rows:
             idx = keys.index(e["criterion"]) if e["criterion"] in keys else -1
-            colour = QColor(colour_for(idx) if idx >= 0 else "#8d8d8d")
+            colour = QColor(criterion_colour(e["criterion"], idx) if idx >= 0 else "#8d8d8d")
             colour.setAlpha(55)
             lo = bisect.bisect_left(self.word_starts, float(e["start"]) - 30.0)
             hi = bisect.bisect_right(self.word_starts, float(e["end"]))

@@ -179,7 +179,7 @@ def test_migration_turns_earlier_asks_and_scenario_uses_into_calls(tmp_path):
 def test_comparison_pdf_board_section_shows_the_same(store, tmp_path):
     from pypdf import PdfReader
 
-    from interviewer.notes.reports.documents import compare_pdf
+    from interviewer.notes.reports.compare_report import compare_pdf
 
     three_candidates(store)
     out = compare_pdf(store, ROLE, tmp_path / "compare.pdf")
@@ -231,7 +231,8 @@ def test_calls_and_their_scores_travel_in_bundles_and_are_erased_with_the_candid
 def test_the_loop_report_says_how_deep_the_follow_ups_went_on_each_claim(store, tmp_path):
     from pypdf import PdfReader
 
-    from interviewer.notes.reports.documents import loop_pdf, loop_summary
+    from interviewer.notes.reports.loop_data import loop_summary
+    from interviewer.notes.reports.loop_report import loop_pdf
 
     sid = _session(store, "Ann")
     cand = store.session(sid)["candidate_id"]
@@ -252,7 +253,7 @@ def test_the_loop_report_says_how_deep_the_follow_ups_went_on_each_claim(store, 
 def test_calibration_pdf_shows_agreement_per_call_and_the_debriefs_agenda(store, tmp_path):
     from pypdf import PdfReader
 
-    from interviewer.notes.reports.documents import calibration_pdf
+    from interviewer.notes.reports.calibration_report import calibration_pdf
 
     three_candidates(store)
     out = calibration_pdf(store, ROLE, tmp_path / "calibration.pdf")
