@@ -462,12 +462,12 @@ def import_recording(sv: Services, *, audio: Path, candidate: str, role: str | N
         resume_text = None
         claims: list[dict[str, Any]] = []
         if resume is not None:
-            from interviewer.notes.claims.extract import claims_from_file
             from interviewer.notes.claims.reader import read_resume
+            from interviewer.notes.prompts.claim_topics import tagged_claims_from_file
 
             resume_text = read_resume(resume).text
             claims = [{"text": c.text, "source": c.source, "section": c.section, "topics": c.topics}
-                      for c in claims_from_file(resume, kit)]
+                      for c in tagged_claims_from_file(resume, kit)]
         sid = new_id()
         rel = Path("audio") / f"{sid}{_audio_suffix(audio)}"
         lock = SessionLock(sv.data_dir.audio_dir / f"{sid}.lock")  # recovery in another process keeps away
@@ -590,7 +590,7 @@ def cmd_record(args: argparse.Namespace, sv: Services) -> int:
     import signal
     import threading
 
-    from interviewer.audio.sources import open_source
+    from interviewer.audio.devices import open_source
     from interviewer.live.refine import Cancelled
     from interviewer.live.session import Listener, LiveSession, SessionSpec, Track
 
@@ -945,7 +945,7 @@ def _record(spec: str, seconds: float) -> Any:
 
     import numpy as np
 
-    from interviewer.audio.sources import open_source
+    from interviewer.audio.devices import open_source
 
     blocks: list[Any] = []
     done = threading.Event()
@@ -1000,12 +1000,12 @@ def _evaluator_voice(args: argparse.Namespace, sv: Services, store: Store) -> in
 
 
 def cmd_candidate(args: argparse.Namespace, sv: Services) -> int:
-    from interviewer.notes.claims.extract import claims_from_file
     from interviewer.notes.claims.reader import read_resume
+    from interviewer.notes.prompts.claim_topics import tagged_claims_from_file
     from interviewer.notes.prompts.kits import load_kit
 
     kit = load_kit(args.kit, sv.vault())
-    claims = claims_from_file(args.resume, kit)  # a bad resume is refused before anything is stored
+    claims = tagged_claims_from_file(args.resume, kit)  # a bad resume is refused before anything is stored
     doc = read_resume(args.resume)
     text = doc.text
     if not claims:  # the candidate is still added: their claims can be typed in the app
@@ -1053,7 +1053,7 @@ def cmd_plan(args: argparse.Namespace, sv: Services) -> int:
 
 
 def cmd_claims(args: argparse.Namespace, sv: Services) -> int:
-    from interviewer.notes.claims.extract import claims_report
+    from interviewer.notes.prompts.claim_topics import claims_report
     from interviewer.notes.prompts.kits import load_kit
 
     report = claims_report(args.resume, load_kit(args.kit, sv.vault()))
