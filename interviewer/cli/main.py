@@ -327,7 +327,8 @@ def cmd_transcribe_realtime(args: argparse.Namespace, sv: Services, tr: Transcri
     from interviewer.audio.catchup import give_back
     from interviewer.audio.pace import LoadStatus
     from interviewer.audio.sources import FileSource
-    from interviewer.audio.streaming import StreamConfig, StreamingTranscriber
+    from interviewer.audio.stream_config import StreamConfig
+    from interviewer.audio.streaming import StreamingTranscriber
     from interviewer.live.catchup import CATCH_UP_BEAM
     from interviewer.live.session import measured_pace
 
@@ -619,7 +620,7 @@ def cmd_record(args: argparse.Namespace, sv: Services) -> int:
     listener = Listener(started=lambda sid: emit({"event": "start", "session": sid}), segment=on_segment,
                         revised=on_revised, stopped=lambda reason: stopped.set(), error=on_error,
                         load=lambda status: emit(status.to_event()))
-    from interviewer.audio.streaming import StreamConfig
+    from interviewer.audio.stream_config import StreamConfig
 
     session = LiveSession(store=store, data_dir=sv.data_dir, transcriber=tr, tracks=tracks,
                           spec=SessionSpec(candidate=args.candidate, consent=consent, role=args.role,

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from interviewer.audio.sources import FileSource
-from interviewer.audio.streaming import StreamConfig
+from interviewer.audio.stream_config import StreamConfig
 from interviewer.core.config import DataDir, resource_path
 from interviewer.core.transcript import Segment
 from interviewer.core.vault import write_file
