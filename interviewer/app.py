@@ -50,7 +50,7 @@ def session_factory(services: Services, store: Any, transcriber: Any, *, sources
     """A function the live window calls (with its listener) when the evaluator presses Record. Devices are
     opened through `devices` (the device layer; default PortAudio): a failure names the device and the problem."""
     from interviewer.audio.devices import PortAudioDevices
-    from interviewer.audio.streaming import StreamConfig
+    from interviewer.audio.stream_config import StreamConfig
     from interviewer.live.session import LiveSession, Track
 
     layer = devices or PortAudioDevices()

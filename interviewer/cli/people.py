@@ -48,7 +48,7 @@ def _record(spec: str, seconds: float) -> Any:
 
     import numpy as np
 
-    from interviewer.audio.sources import open_source
+    from interviewer.audio.devices import open_source
 
     blocks: list[Any] = []
     done = threading.Event()
@@ -103,12 +103,12 @@ def _evaluator_voice(args: argparse.Namespace, sv: Services, store: Store) -> in
 
 
 def cmd_candidate(args: argparse.Namespace, sv: Services) -> int:
-    from interviewer.notes.claims.extract import claims_from_file
     from interviewer.notes.claims.reader import read_resume
+    from interviewer.notes.prompts.claim_topics import tagged_claims_from_file
     from interviewer.notes.prompts.kits import load_kit
 
     kit = load_kit(args.kit, sv.vault())
-    claims = claims_from_file(args.resume, kit)  # a bad resume is refused before anything is stored
+    claims = tagged_claims_from_file(args.resume, kit)  # a bad resume is refused before anything is stored
     doc = read_resume(args.resume)
     text = doc.text
     if not claims:  # the candidate is still added: their claims can be typed in the app
@@ -156,7 +156,7 @@ def cmd_plan(args: argparse.Namespace, sv: Services) -> int:
 
 
 def cmd_claims(args: argparse.Namespace, sv: Services) -> int:
-    from interviewer.notes.claims.extract import claims_report
+    from interviewer.notes.prompts.claim_topics import claims_report
     from interviewer.notes.prompts.kits import load_kit
 
     report = claims_report(args.resume, load_kit(args.kit, sv.vault()))

@@ -22,7 +22,7 @@ def cmd_record(args: argparse.Namespace, sv: Services) -> int:
     import signal
     import threading
 
-    from interviewer.audio.sources import open_source
+    from interviewer.audio.devices import open_source
     from interviewer.live.refine import Cancelled
     from interviewer.live.session import Listener, LiveSession, SessionSpec, Track
 
@@ -51,7 +51,7 @@ def cmd_record(args: argparse.Namespace, sv: Services) -> int:
     listener = Listener(started=lambda sid: emit({"event": "start", "session": sid}), segment=on_segment,
                         revised=on_revised, stopped=lambda reason: stopped.set(), error=on_error,
                         load=lambda status: emit(status.to_event()))
-    from interviewer.audio.streaming import StreamConfig
+    from interviewer.audio.stream_config import StreamConfig
 
     session = LiveSession(store=store, data_dir=sv.data_dir, transcriber=tr, tracks=tracks,
                           spec=SessionSpec(candidate=args.candidate, consent=consent, role=args.role,

@@ -23,7 +23,8 @@ def cmd_transcribe_realtime(args: argparse.Namespace, sv: Services, tr: Transcri
     from interviewer.audio.catchup import give_back
     from interviewer.audio.pace import LoadStatus
     from interviewer.audio.sources import FileSource
-    from interviewer.audio.streaming import StreamConfig, StreamingTranscriber
+    from interviewer.audio.stream_config import StreamConfig
+    from interviewer.audio.streaming import StreamingTranscriber
     from interviewer.live.catchup import CATCH_UP_BEAM
     from interviewer.live.session import measured_pace
 

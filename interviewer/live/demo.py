@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from interviewer.audio.sources import FileSource
-from interviewer.audio.streaming import StreamConfig
+from interviewer.audio.stream_config import StreamConfig
 from interviewer.core.config import DataDir, resource_path
 from interviewer.core.transcript import Segment
 from interviewer.core.vault import write_file
 from interviewer.live.session import Listener, LiveSession, SessionSpec, Track
 from interviewer.notes import panel
-from interviewer.notes.claims.extract import claims_from_file
+from interviewer.notes.prompts.claim_topics import tagged_claims_from_file
 from interviewer.notes.prompts.kits import Kit, default_kit_path, load_kit
 from interviewer.notes.store.database import Store
 
@@ -43,7 +43,7 @@ def prepare(store: Store) -> DemoSetup:
     kit_path = default_kit_path()
     kit = load_kit(kit_path)
     resume = resource_path("demo", "resume.md")
-    claims = claims_from_file(resume, kit)
+    claims = tagged_claims_from_file(resume, kit)
     with store.atomic():
         kit_id = store.save_kit(kit, kit_path.read_text(encoding="utf-8"))
         cand = store.get_or_create_candidate(CANDIDATE, resume_path=str(resume),

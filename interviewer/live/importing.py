@@ -60,12 +60,12 @@ def import_recording(open_store: Callable[[], Store], data_dir: DataDir, load_tr
         resume_text = None
         claims: list[dict[str, Any]] = []
         if resume is not None:
-            from interviewer.notes.claims.extract import claims_from_file
             from interviewer.notes.claims.reader import read_resume
+            from interviewer.notes.prompts.claim_topics import tagged_claims_from_file
 
             resume_text = read_resume(resume).text
             claims = [{"text": c.text, "source": c.source, "section": c.section, "topics": c.topics}
-                      for c in claims_from_file(resume, kit)]
+                      for c in tagged_claims_from_file(resume, kit)]
         sid = new_id()
         rel = Path("audio") / f"{sid}{_audio_suffix(audio)}"
         lock = SessionLock(data_dir.audio_dir / f"{sid}.lock")  # recovery in another process keeps away

@@ -53,7 +53,7 @@ from PySide6.QtWidgets import (
 from interviewer.audio.pace import LoadStatus
 from interviewer.core.palette import criterion_colour, status_colour
 from interviewer.core.transcript import Segment, mmss, words_in_range
-from interviewer.notes.claims.extract import Claim
+from interviewer.notes.claims.model import Claim
 from interviewer.notes.prompts.cues import follow_up_cues
 from interviewer.notes.prompts.kits import Kit
 from interviewer.notes.prompts.probes import probes_for_claim
