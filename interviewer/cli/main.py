@@ -451,7 +451,7 @@ def import_recording(sv: Services, *, audio: Path, candidate: str, role: str | N
     """Copy a recording into the data dir, transcribe it and store it as a complete session."""
     from interviewer.live.session import SessionLock
     from interviewer.notes.prompts.kits import default_kit_path, load_kit
-    from interviewer.notes.store.database import new_id
+    from interviewer.notes.store.values import new_id
 
     shortfall = _check_audio(audio)
     tr = sv.make_transcriber(model, beam, allow_download)

@@ -15,7 +15,8 @@ from interviewer.core.errors import UserError
 from interviewer.core.transcript import words_in_range
 from interviewer.notes.prompts.kits import Kit
 from interviewer.notes.prompts.topics import topics_for_text
-from interviewer.notes.store.database import Store, new_id
+from interviewer.notes.store.database import Store
+from interviewer.notes.store.values import new_id
 
 # The parts of a failure story, in the order the evaluator digs them out.
 FAILURE_FIELDS = (

@@ -42,7 +42,8 @@ from interviewer.core.config import DataDir
 from interviewer.core.errors import UserError
 from interviewer.core.files import TEMP_SUFFIX, OutsideDataDirError, data_path, inside, write_text_atomic
 from interviewer.core.vault import Vault, is_sealed, read_file, write_file
-from interviewer.notes.store.database import DB_ERRORS, Store
+from interviewer.notes.store.connection import DB_ERRORS
+from interviewer.notes.store.database import Store
 from interviewer.notes.store.schema import MIGRATION_1, statements
 
 POLICY_FILE = "retention.toml"

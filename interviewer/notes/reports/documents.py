@@ -66,7 +66,8 @@ from interviewer.core.vault import Vault, inside, write_file
 from interviewer.notes.prompts.kits import Kit, load_kit, parse_kit
 from interviewer.notes.ratings.calibration import calibration
 from interviewer.notes.ratings.calls import board_details, by_call
-from interviewer.notes.store.database import CLAIM_STATUSES, Store
+from interviewer.notes.store.claims import CLAIM_STATUSES
+from interviewer.notes.store.database import Store
 
 NAME_CHARS = 200  # a name, role or email longer than this is cut in a report: it must fit a heading or a cell
 

@@ -21,7 +21,8 @@ from typing import Any
 
 from interviewer.core.errors import UserError
 from interviewer.core.transcript import FORMATTERS, Segment, Word, mmss, normalise_word, words_in_range
-from interviewer.notes.store.database import Store, new_id
+from interviewer.notes.store.database import Store
+from interviewer.notes.store.values import new_id
 
 EXPORT_FORMATS = ("txt", "srt", "vtt", "md")
 SEARCH_KEYS = ("session", "candidate", "start", "end", "text")

@@ -41,7 +41,8 @@ from typing import Any
 from interviewer.core.errors import UserError
 from interviewer.core.files import OutsideDataDirError, data_path, private_dir, temp_file
 from interviewer.core.vault import Vault, is_sealed, read_file, write_file
-from interviewer.notes.store.database import DB_ERRORS, Store
+from interviewer.notes.store.connection import DB_ERRORS
+from interviewer.notes.store.database import Store
 from interviewer.notes.store.schema import repair_times
 
 FORMAT = "interviewer-bundle"
