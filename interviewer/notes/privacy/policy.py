@@ -872,11 +872,9 @@ def match_candidates(store: Store, name: str) -> list[dict[str, Any]]:
 
     The store creates one candidate per name, so there is normally one; name variants that only differ in
     non-ASCII case are the same person to the user, and are all returned. UserError if none."""
-    key = _fold(name)
-    if not key:
+    if not name.split():
         raise UserError("give the candidate's name")
-    with _writer(store):
-        rows = [dict(r) for r in store.t("candidates").rows if _fold(str(r["name"])) == key]
+    rows = store.candidates_named(name)
     if not rows:
         raise UserError(f"no candidate named {name.strip()!r} (names are matched exactly, ignoring case)")
     return rows

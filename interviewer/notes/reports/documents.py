@@ -1320,26 +1320,7 @@ __all__ = [
 # claims nobody on the panel could verify.
 def _loop_candidate(store: Store, ref: str) -> dict[str, Any]:
     """A candidate by name (any case), id, or unambiguous id prefix; UserError when none matches."""
-    ref = (ref or "").strip()
-    if not ref:
-        raise UserError("name the candidate (--candidate NAME)")
-    row = store.find_candidate(ref)
-    if row is not None:
-        return dict(row)
-    with suppress(Exception):
-        return store.candidate(ref)
-    wanted = unicodedata.normalize("NFC", ref).casefold()  # SQLite's NOCASE folds ASCII only
-    same = [dict(r) for r in store.t("candidates").rows_where()
-            if unicodedata.normalize("NFC", str(r["name"]).strip()).casefold() == wanted]
-    if len(same) == 1:
-        return same[0]
-    if len(ref) >= 4:
-        rows = [dict(r) for r in store.t("candidates").rows_where("id LIKE ? || '%'", [ref], limit=2)]
-        if len(rows) == 1:
-            return rows[0]
-    known = [str(r["name"]) for r in store.t("candidates").rows_where(order_by="name", limit=12)]
-    hint = f" (candidates: {', '.join(known)})" if known else ""
-    raise UserError(f"no candidate {ref!r}{hint}")
+    return store.resolve_candidate(ref)
 
 
 def loop_summary(store: Store, candidate: str, *, anonymise: bool = False) -> dict[str, Any]:
