@@ -92,13 +92,21 @@ def _sha256(data: bytes) -> str:
 
 
 def _rows(store: Store, sql: str, args: Sequence[Any]) -> list[dict[str, Any]]:
-    return [dict(r) for r in store.db.query(sql, list(args))]
+    with store.reading() as db:
+        return [dict(r) for r in db.query(sql, list(args))]
 
 
 def collect(store: Store, session_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
-    """Every row that belongs to the sessions (and the candidates, roles and kits they refer to)."""
+    """Every row that belongs to the sessions (and the candidates, roles and kits they refer to), read from
+    one snapshot."""
+    with store.reading():
+        return _collect(store, session_ids)
+
+
+def _collect(store: Store, session_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
     sids = list(dict.fromkeys(session_ids))
-    sessions = [dict(store.t("sessions").get(s)) for s in sids]
+    with store.reading() as db:
+        sessions = [dict(db.table("sessions").get(s)) for s in sids]
     q = ",".join("?" * len(sids))
     cands = sorted({s["candidate_id"] for s in sessions})
     cq = ",".join("?" * len(cands))
