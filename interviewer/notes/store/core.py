@@ -144,7 +144,8 @@ class StoreCore:
 
     @property
     def user_version(self) -> int:
-        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+        with self._lock:
+            return int(self.db.execute("PRAGMA user_version").fetchone()[0])
 
     def _migrate(self, target: int) -> None:
         with self._lock:
