@@ -15,7 +15,7 @@ from interviewer.core.errors import UserError
 from interviewer.core.transcript import words_in_range
 from interviewer.notes.prompts.kits import Kit
 from interviewer.notes.prompts.topics import topics_for_text
-from interviewer.notes.store import panel_rows as rows_of
+from interviewer.notes.store import panel_rows
 from interviewer.notes.store.database import Store
 
 # The parts of a failure story, in the order the evaluator digs them out.
@@ -52,20 +52,20 @@ def add_evaluator(store: Store, kit: Kit, name: str, *, role: str = "", shipped:
     rows = [{"topic": t, "evidence": e} for t, e in shipped.items()]
     now = store.now()
     with store.atomic():
-        existing = rows_of.evaluator_named(store, name)
+        existing = panel_rows.evaluator_named(store, name)
         if existing:
-            eid = rows_of.save_evaluator(store, str(existing["id"]), name, {
+            eid = panel_rows.save_evaluator(store, str(existing["id"]), name, {
                 "role": role or existing["role"], "shipped": json.dumps(rows), "note": note or existing["note"]},
                 at=now)
         else:
-            eid = rows_of.save_evaluator(store, None, name, {"role": role, "shipped": json.dumps(rows), "note": note},
+            eid = panel_rows.save_evaluator(store, None, name, {"role": role, "shipped": json.dumps(rows), "note": note},
                                          at=now)
         store.audit("panel", "evaluator.save", "evaluators", eid, new={"name": name, "shipped": rows})
     return eid
 
 
 def evaluators(store: Store) -> list[dict[str, Any]]:
-    rows = rows_of.evaluator_rows(store)
+    rows = panel_rows.evaluator_rows(store)
     for r in rows:
         r["shipped"] = json.loads(r["shipped"])
         r["topics"] = [s["topic"] for s in r["shipped"]]
@@ -94,8 +94,8 @@ def set_voice_profile(store: Store, name: str, embedding: Sequence[float], *, se
     voice = json.dumps({"model": model, "seconds": round(seconds, 1), "recorded_at": now,
                         "embedding": [round(float(x), 6) for x in embedding]})
     with store.atomic():
-        existing = rows_of.evaluator_named(store, name)
-        eid = rows_of.save_evaluator(store, str(existing["id"]) if existing else None, name, {"voice": voice},
+        existing = panel_rows.evaluator_named(store, name)
+        eid = panel_rows.save_evaluator(store, str(existing["id"]) if existing else None, name, {"voice": voice},
                                      at=now)
         store.audit("panel", "evaluator.voice", "evaluators", eid,
                     new={"name": name, "voice_profile": voice_summary(voice)})
@@ -105,10 +105,10 @@ def set_voice_profile(store: Store, name: str, embedding: Sequence[float], *, se
 def erase_voice_profile(store: Store, name: str) -> bool:
     """Erase an evaluator's voice profile (the audit log keeps that it was erased, not the numbers)."""
     with store.atomic():
-        row = rows_of.evaluator_named(store, name.strip())
+        row = panel_rows.evaluator_named(store, name.strip())
         if not row or not row.get("voice"):
             return False
-        rows_of.save_evaluator(store, str(row["id"]), row["name"], {"voice": ""}, at=store.now())
+        panel_rows.save_evaluator(store, str(row["id"]), row["name"], {"voice": ""}, at=store.now())
         store.audit("panel", "evaluator.voice.erase", "evaluators", row["id"],
                     old={"voice_profile": voice_summary(row["voice"])})
     return True
@@ -116,7 +116,7 @@ def erase_voice_profile(store: Store, name: str) -> bool:
 
 def voice_profile(store: Store, name: str) -> list[float] | None:
     """The evaluator's stored speaker embedding, or None."""
-    row = rows_of.evaluator_named(store, name.strip())
+    row = panel_rows.evaluator_named(store, name.strip())
     if not row or not row.get("voice"):
         return None
     try:
@@ -165,24 +165,24 @@ def save_plan(store: Store, plan: list[Assignment], *, source: str = "proposed")
     by_name = {e["name"]: e["id"] for e in evaluators(store)}
     with store.atomic():
         for a in plan:
-            rows_of.replace_assignment(store, a.claim_id, by_name[a.evaluator] if a.evaluator else None,
+            panel_rows.replace_assignment(store, a.claim_id, by_name[a.evaluator] if a.evaluator else None,
                                        topics=a.topics, source=source)
 
 
 def assign(store: Store, claim_id: str, evaluator: str | None) -> None:
     """The hiring lead's edit of the plan: give a claim to someone else, or to nobody."""
     with store.atomic():
-        row = rows_of.evaluator_named(store, evaluator) if evaluator else None
+        row = panel_rows.evaluator_named(store, evaluator) if evaluator else None
         if evaluator and row is None:
             raise UserError(f"no evaluator {evaluator!r} on the panel")
-        rows_of.replace_assignment(store, claim_id, str(row["id"]) if row else None, topics=(), source="edited")
+        panel_rows.replace_assignment(store, claim_id, str(row["id"]) if row else None, topics=(), source="edited")
         store.audit("panel", "plan.assign", "claims", claim_id, new={"evaluator": evaluator})
 
 
 def plan(store: Store, kit: Kit, candidate_id: str) -> dict[str, Any]:
     """The public JSON of `interviewer plan --candidate NAME --format json`: saved assignments where the lead
     edited them, proposals for the rest."""
-    saved = rows_of.saved_assignments(store)
+    saved = panel_rows.saved_assignments(store)
     assignments, unmatched = [], []
     for a in propose_plan(store, kit, candidate_id):
         who = saved.get(a.claim_id, a.evaluator)
@@ -213,13 +213,13 @@ def save_failure_story(store: Store, session_id: str, fields: dict[str, str], *,
     clean = {k: v.strip() for k, v in fields.items() if v and v.strip()}
     with store.atomic():
         if story_id:
-            old = rows_of.failure_story(store, story_id)
+            old = panel_rows.failure_story(store, story_id)
             merged = {**json.loads(old["fields"]), **clean}
             ids = list(dict.fromkeys([*json.loads(old["evidence_ids"]), *evidence_ids]))
-            rows_of.save_failure_story_row(store, story_id, session_id=session_id, fields=merged, evidence_ids=ids,
+            panel_rows.save_failure_story_row(store, story_id, session_id=session_id, fields=merged, evidence_ids=ids,
                                            evaluator=evaluator, at=now)
         else:
-            story_id = rows_of.save_failure_story_row(store, None, session_id=session_id, fields=clean,
+            story_id = panel_rows.save_failure_story_row(store, None, session_id=session_id, fields=clean,
                                                       evidence_ids=evidence_ids, evaluator=evaluator, at=now)
         store.audit(evaluator or "unknown", "failure.save", "failure_stories", story_id, new=clean)
     return story_id
@@ -227,7 +227,7 @@ def save_failure_story(store: Store, session_id: str, fields: dict[str, str], *,
 
 def failure_stories(store: Store, session_id: str) -> list[dict[str, Any]]:
     out = []
-    for r in rows_of.failure_story_rows(store, session_id):
+    for r in panel_rows.failure_story_rows(store, session_id):
         fields = json.loads(r["fields"])
         out.append({**r, "fields": fields, "evidence_ids": json.loads(r["evidence_ids"]),
                      **completeness(fields)})
@@ -269,7 +269,7 @@ def open_scenario(store: Store, session_id: str, scenario: dict[str, Any], at_s:
                   evaluator: str | None = None) -> str:
     """Show a scenario card: a scenario use, and a judgment call whose answer runs until the card closes."""
     with store.atomic():
-        uid = rows_of.add_scenario_use(store, session_id, scenario["id"], scenario["title"], at_s)
+        uid = panel_rows.add_scenario_use(store, session_id, scenario["id"], scenario["title"], at_s)
         store.add_call(session_id=session_id, kind="scenario", key=scenario["id"], text=scenario["title"],
                        criterion=scenario.get("criterion") or None, start=at_s, scenario_use_id=uid,
                        evaluator=evaluator)
@@ -278,7 +278,7 @@ def open_scenario(store: Store, session_id: str, scenario: dict[str, Any], at_s:
 
 def close_scenario(store: Store, use_id: str, at_s: float) -> None:
     with store.atomic():
-        rows_of.close_scenario_use(store, use_id, at_s)
+        panel_rows.close_scenario_use(store, use_id, at_s)
         store.end_open_calls(use_id, at_s)
 
 
@@ -286,20 +286,20 @@ def tick_constraint(store: Store, use_id: str, constraint_key: str, *, evidence_
                     start: float | None = None, end: float | None = None, actor: str = "unknown") -> str:
     """The candidate's answer engaged with this constraint; the quote is the linked evidence's, or the words
     in [start, end]."""
-    use = rows_of.scenario_use(store, use_id)
+    use = panel_rows.scenario_use(store, use_id)
     quote = ""
     if evidence_id:
         quote = str(store.evidence_item(evidence_id)["quote"])
     elif start is not None and end is not None:
         quote = words_in_range(store.segments(use["session_id"]), start, end)
     with store.atomic():
-        tid = rows_of.replace_constraint_tick(store, use_id, constraint_key, evidence_id=evidence_id, quote=quote)
+        tid = panel_rows.replace_constraint_tick(store, use_id, constraint_key, evidence_id=evidence_id, quote=quote)
         store.audit(actor, "scenario.tick", "constraint_ticks", tid, new={"constraint": constraint_key})
     return tid
 
 
 def scenario_uses(store: Store, session_id: str) -> list[dict[str, Any]]:
-    uses = rows_of.scenario_use_rows(store, session_id)
+    uses = panel_rows.scenario_use_rows(store, session_id)
     for u in uses:
         u["evidence"] = [e["id"] for e in store.evidence(session_id) if e.get("scenario_use_id") == u["id"]]
     return uses
@@ -307,7 +307,7 @@ def scenario_uses(store: Store, session_id: str) -> list[dict[str, Any]]:
 
 def link_evidence_to_open_scenario(store: Store, session_id: str, evidence_id: str) -> str | None:
     """Evidence tagged while a scenario card is open belongs to that scenario."""
-    use_id = rows_of.latest_open_scenario_use(store, session_id)
+    use_id = panel_rows.latest_open_scenario_use(store, session_id)
     if use_id is None:
         return None
     store.link_evidence_to_scenario(evidence_id, use_id)
