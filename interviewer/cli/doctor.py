@@ -53,7 +53,7 @@ def report(data_dir: DataDir) -> dict[str, Any]:
     except UserError as exc:
         model_info = {"default": "missing", "problem": str(exc)}
     from interviewer.core.vault import is_encrypted
-    from interviewer.notes.store.database import preflight
+    from interviewer.notes.store.connection import preflight
 
     encrypted = is_encrypted(data_dir.root)
     try:

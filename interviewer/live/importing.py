@@ -49,7 +49,7 @@ def import_recording(open_store: Callable[[], Store], data_dir: DataDir, load_tr
     sentence for what the user should know (a truncated file, speakers not told apart)."""
     from interviewer.live.session import SessionLock
     from interviewer.notes.prompts.kits import default_kit_path, load_kit
-    from interviewer.notes.store.database import new_id
+    from interviewer.notes.store.values import new_id
 
     shortfall = check_audio(audio)
     tr = load_transcriber()

@@ -15,7 +15,8 @@ from interviewer.core.errors import UserError
 from interviewer.core.transcript import words_in_range
 from interviewer.notes.prompts.kits import Kit
 from interviewer.notes.prompts.topics import topics_for_text
-from interviewer.notes.store.database import Store, new_id
+from interviewer.notes.store import panel_rows
+from interviewer.notes.store.database import Store
 
 # The parts of a failure story, in the order the evaluator digs them out.
 FAILURE_FIELDS = (
@@ -51,21 +52,20 @@ def add_evaluator(store: Store, kit: Kit, name: str, *, role: str = "", shipped:
     rows = [{"topic": t, "evidence": e} for t, e in shipped.items()]
     now = store.now()
     with store.atomic():
-        existing = list(store.t("evaluators").rows_where("name = ? COLLATE NOCASE", [name]))
+        existing = panel_rows.evaluator_named(store, name)
         if existing:
-            eid = str(existing[0]["id"])
-            store.t("evaluators").update(eid, {"role": role or existing[0]["role"], "shipped": json.dumps(rows),
-                                               "note": note or existing[0]["note"], "updated_at": now})
+            eid = panel_rows.save_evaluator(store, str(existing["id"]), name, {
+                "role": role or existing["role"], "shipped": json.dumps(rows), "note": note or existing["note"]},
+                at=now)
         else:
-            eid = new_id()
-            store.t("evaluators").insert({"id": eid, "name": name, "role": role, "shipped": json.dumps(rows),
-                                          "note": note, "created_at": now, "updated_at": now})
+            eid = panel_rows.save_evaluator(store, None, name, {"role": role, "shipped": json.dumps(rows), "note": note},
+                                         at=now)
         store.audit("panel", "evaluator.save", "evaluators", eid, new={"name": name, "shipped": rows})
     return eid
 
 
 def evaluators(store: Store) -> list[dict[str, Any]]:
-    rows = [dict(r) for r in store.t("evaluators").rows_where(order_by="name")]
+    rows = panel_rows.evaluator_rows(store)
     for r in rows:
         r["shipped"] = json.loads(r["shipped"])
         r["topics"] = [s["topic"] for s in r["shipped"]]
@@ -94,14 +94,9 @@ def set_voice_profile(store: Store, name: str, embedding: Sequence[float], *, se
     voice = json.dumps({"model": model, "seconds": round(seconds, 1), "recorded_at": now,
                         "embedding": [round(float(x), 6) for x in embedding]})
     with store.atomic():
-        existing = list(store.t("evaluators").rows_where("name = ? COLLATE NOCASE", [name]))
-        if existing:
-            eid = str(existing[0]["id"])
-            store.t("evaluators").update(eid, {"voice": voice, "updated_at": now})
-        else:
-            eid = new_id()
-            store.t("evaluators").insert({"id": eid, "name": name, "role": "", "shipped": "[]", "note": "",
-                                          "voice": voice, "created_at": now, "updated_at": now})
+        existing = panel_rows.evaluator_named(store, name)
+        eid = panel_rows.save_evaluator(store, str(existing["id"]) if existing else None, name, {"voice": voice},
+                                     at=now)
         store.audit("panel", "evaluator.voice", "evaluators", eid,
                     new={"name": name, "voice_profile": voice_summary(voice)})
     return eid
@@ -110,22 +105,22 @@ def set_voice_profile(store: Store, name: str, embedding: Sequence[float], *, se
 def erase_voice_profile(store: Store, name: str) -> bool:
     """Erase an evaluator's voice profile (the audit log keeps that it was erased, not the numbers)."""
     with store.atomic():
-        rows = list(store.t("evaluators").rows_where("name = ? COLLATE NOCASE", [name.strip()]))
-        if not rows or not rows[0].get("voice"):
+        row = panel_rows.evaluator_named(store, name.strip())
+        if not row or not row.get("voice"):
             return False
-        store.t("evaluators").update(rows[0]["id"], {"voice": "", "updated_at": store.now()})
-        store.audit("panel", "evaluator.voice.erase", "evaluators", rows[0]["id"],
-                    old={"voice_profile": voice_summary(rows[0]["voice"])})
+        panel_rows.save_evaluator(store, str(row["id"]), row["name"], {"voice": ""}, at=store.now())
+        store.audit("panel", "evaluator.voice.erase", "evaluators", row["id"],
+                    old={"voice_profile": voice_summary(row["voice"])})
     return True
 
 
 def voice_profile(store: Store, name: str) -> list[float] | None:
     """The evaluator's stored speaker embedding, or None."""
-    rows = list(store.t("evaluators").rows_where("name = ? COLLATE NOCASE", [name.strip()]))
-    if not rows or not rows[0].get("voice"):
+    row = panel_rows.evaluator_named(store, name.strip())
+    if not row or not row.get("voice"):
         return None
     try:
-        emb = json.loads(rows[0]["voice"]).get("embedding")
+        emb = json.loads(row["voice"]).get("embedding")
     except (ValueError, AttributeError):
         return None
     return [float(x) for x in emb] if isinstance(emb, list) and emb else None
@@ -170,31 +165,24 @@ def save_plan(store: Store, plan: list[Assignment], *, source: str = "proposed")
     by_name = {e["name"]: e["id"] for e in evaluators(store)}
     with store.atomic():
         for a in plan:
-            store.db.execute("DELETE FROM claim_assignments WHERE claim_id = ?", [a.claim_id])
-            if a.evaluator:
-                store.t("claim_assignments").insert({
-                    "id": new_id(), "claim_id": a.claim_id, "evaluator_id": by_name[a.evaluator],
-                    "topics": json.dumps(list(a.topics)), "source": source, "created_at": store.now()})
+            panel_rows.replace_assignment(store, a.claim_id, by_name[a.evaluator] if a.evaluator else None,
+                                       topics=a.topics, source=source)
 
 
 def assign(store: Store, claim_id: str, evaluator: str | None) -> None:
     """The hiring lead's edit of the plan: give a claim to someone else, or to nobody."""
     with store.atomic():
-        store.db.execute("DELETE FROM claim_assignments WHERE claim_id = ?", [claim_id])
-        if evaluator:
-            rows = list(store.t("evaluators").rows_where("name = ? COLLATE NOCASE", [evaluator]))
-            if not rows:
-                raise UserError(f"no evaluator {evaluator!r} on the panel")
-            store.t("claim_assignments").insert({"id": new_id(), "claim_id": claim_id, "evaluator_id": rows[0]["id"],
-                                                 "topics": "[]", "source": "edited", "created_at": store.now()})
+        row = panel_rows.evaluator_named(store, evaluator) if evaluator else None
+        if evaluator and row is None:
+            raise UserError(f"no evaluator {evaluator!r} on the panel")
+        panel_rows.replace_assignment(store, claim_id, str(row["id"]) if row else None, topics=(), source="edited")
         store.audit("panel", "plan.assign", "claims", claim_id, new={"evaluator": evaluator})
 
 
 def plan(store: Store, kit: Kit, candidate_id: str) -> dict[str, Any]:
     """The public JSON of `interviewer plan --candidate NAME --format json`: saved assignments where the lead
     edited them, proposals for the rest."""
-    saved = {r["claim_id"]: r["name"] for r in store.db.query(
-        "SELECT a.claim_id, e.name FROM claim_assignments a JOIN evaluators e ON e.id = a.evaluator_id")}
+    saved = panel_rows.saved_assignments(store)
     assignments, unmatched = [], []
     for a in propose_plan(store, kit, candidate_id):
         who = saved.get(a.claim_id, a.evaluator)
@@ -225,25 +213,23 @@ def save_failure_story(store: Store, session_id: str, fields: dict[str, str], *,
     clean = {k: v.strip() for k, v in fields.items() if v and v.strip()}
     with store.atomic():
         if story_id:
-            old = dict(store.t("failure_stories").get(story_id))
+            old = panel_rows.failure_story(store, story_id)
             merged = {**json.loads(old["fields"]), **clean}
             ids = list(dict.fromkeys([*json.loads(old["evidence_ids"]), *evidence_ids]))
-            store.t("failure_stories").update(story_id, {"fields": json.dumps(merged), "evidence_ids": json.dumps(ids),
-                                                         "updated_at": now})
+            panel_rows.save_failure_story_row(store, story_id, session_id=session_id, fields=merged, evidence_ids=ids,
+                                           evaluator=evaluator, at=now)
         else:
-            story_id = new_id()
-            store.t("failure_stories").insert({"id": story_id, "session_id": session_id, "fields": json.dumps(clean),
-                                               "evidence_ids": json.dumps(list(evidence_ids)),
-                                               "evaluator": evaluator, "created_at": now, "updated_at": now})
+            story_id = panel_rows.save_failure_story_row(store, None, session_id=session_id, fields=clean,
+                                                      evidence_ids=evidence_ids, evaluator=evaluator, at=now)
         store.audit(evaluator or "unknown", "failure.save", "failure_stories", story_id, new=clean)
     return story_id
 
 
 def failure_stories(store: Store, session_id: str) -> list[dict[str, Any]]:
     out = []
-    for r in store.t("failure_stories").rows_where("session_id = ?", [session_id], order_by="created_at"):
+    for r in panel_rows.failure_story_rows(store, session_id):
         fields = json.loads(r["fields"])
-        out.append({**dict(r), "fields": fields, "evidence_ids": json.loads(r["evidence_ids"]),
+        out.append({**r, "fields": fields, "evidence_ids": json.loads(r["evidence_ids"]),
                      **completeness(fields)})
     return out
 
@@ -282,11 +268,8 @@ def scenario_text(scenario: dict[str, Any]) -> str:
 def open_scenario(store: Store, session_id: str, scenario: dict[str, Any], at_s: float,
                   evaluator: str | None = None) -> str:
     """Show a scenario card: a scenario use, and a judgment call whose answer runs until the card closes."""
-    uid = new_id()
     with store.atomic():
-        store.t("scenario_uses").insert({"id": uid, "session_id": session_id, "scenario_key": scenario["id"],
-                                         "title": scenario["title"], "opened_s": at_s, "closed_s": None,
-                                         "created_at": store.now()})
+        uid = panel_rows.add_scenario_use(store, session_id, scenario["id"], scenario["title"], at_s)
         store.add_call(session_id=session_id, kind="scenario", key=scenario["id"], text=scenario["title"],
                        criterion=scenario.get("criterion") or None, start=at_s, scenario_use_id=uid,
                        evaluator=evaluator)
@@ -295,48 +278,37 @@ def open_scenario(store: Store, session_id: str, scenario: dict[str, Any], at_s:
 
 def close_scenario(store: Store, use_id: str, at_s: float) -> None:
     with store.atomic():
-        store.t("scenario_uses").update(use_id, {"closed_s": at_s})
-        for (cid, start) in store.db.execute('SELECT id, start FROM judgment_calls WHERE scenario_use_id = ? AND '
-                                             '"end" IS NULL', [use_id]).fetchall():
-            if at_s > float(start):
-                store.t("judgment_calls").update(cid, {"end": round(at_s, 3), "updated_at": store.now()})
+        panel_rows.close_scenario_use(store, use_id, at_s)
+        store.end_open_calls(use_id, at_s)
 
 
 def tick_constraint(store: Store, use_id: str, constraint_key: str, *, evidence_id: str | None = None,
                     start: float | None = None, end: float | None = None, actor: str = "unknown") -> str:
     """The candidate's answer engaged with this constraint; the quote is the linked evidence's, or the words
     in [start, end]."""
-    use = store.t("scenario_uses").get(use_id)
+    use = panel_rows.scenario_use(store, use_id)
     quote = ""
     if evidence_id:
-        quote = str(store.t("evidence").get(evidence_id)["quote"])
+        quote = str(store.evidence_item(evidence_id)["quote"])
     elif start is not None and end is not None:
         quote = words_in_range(store.segments(use["session_id"]), start, end)
-    tid = new_id()
     with store.atomic():
-        store.db.execute("DELETE FROM constraint_ticks WHERE scenario_use_id = ? AND constraint_key = ?",
-                         [use_id, constraint_key])
-        store.t("constraint_ticks").insert({"id": tid, "scenario_use_id": use_id, "constraint_key": constraint_key,
-                                            "evidence_id": evidence_id, "quote": quote, "created_at": store.now()})
+        tid = panel_rows.replace_constraint_tick(store, use_id, constraint_key, evidence_id=evidence_id, quote=quote)
         store.audit(actor, "scenario.tick", "constraint_ticks", tid, new={"constraint": constraint_key})
     return tid
 
 
 def scenario_uses(store: Store, session_id: str) -> list[dict[str, Any]]:
-    uses = [dict(r) for r in store.t("scenario_uses").rows_where("session_id = ?", [session_id], order_by="opened_s")]
+    uses = panel_rows.scenario_use_rows(store, session_id)
     for u in uses:
-        u["ticks"] = [dict(t) for t in store.t("constraint_ticks").rows_where("scenario_use_id = ?", [u["id"]])]
         u["evidence"] = [e["id"] for e in store.evidence(session_id) if e.get("scenario_use_id") == u["id"]]
     return uses
 
 
 def link_evidence_to_open_scenario(store: Store, session_id: str, evidence_id: str) -> str | None:
     """Evidence tagged while a scenario card is open belongs to that scenario."""
-    open_uses = list(store.t("scenario_uses").rows_where("session_id = ? AND closed_s IS NULL",
-                                                                [session_id], order_by="opened_s"))
-    if not open_uses:
+    use_id = panel_rows.latest_open_scenario_use(store, session_id)
+    if use_id is None:
         return None
-    use_id = str(open_uses[-1]["id"])
-    with store.atomic():
-        store.t("evidence").update(evidence_id, {"scenario_use_id": use_id})
+    store.link_evidence_to_scenario(evidence_id, use_id)
     return use_id

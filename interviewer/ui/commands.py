@@ -29,7 +29,7 @@ class AddEvidence(QUndoCommand):
     def undo(self) -> None:
         store = self.window.store
         assert self.evidence_id is not None
-        self.row = dict(store.t("evidence").get(self.evidence_id))
+        self.row = store.evidence_item(self.evidence_id)
         store.delete_evidence(self.evidence_id, actor=self.window.evaluator)
         self.window.reload_evidence()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from interviewer.core.transcript import mmss
+from interviewer.notes.store.panel_rows import failure_story_fields
 
 BASE_COLUMNS = ("Candidate", "Role", "Started (UTC)", "Length", "Evaluator", "Status", "Segments", "Failure story")
 STATUS_COLOURS = {"recording": "#da1e28", "recovered": "#b28600", "paused": "#b28600", "failed": "#da1e28"}
@@ -149,11 +149,9 @@ class MainWindow(QMainWindow):
         self.refresh()
 
     def _criteria_from_store(self) -> list[tuple[str, str]]:
-        rows = self.store.db.execute(
-            "SELECT key, name FROM criteria WHERE kit_id = (SELECT kit_id FROM sessions WHERE kit_id IS NOT NULL "
-            "ORDER BY started_at DESC LIMIT 1) ORDER BY position").fetchall()
+        rows = self.store.latest_kit_criteria()
         if rows:
-            return [(k, n) for k, n in rows]
+            return rows
         from interviewer.notes.prompts.kits import load_kit
 
         return [(c.key, c.name) for c in load_kit().criteria]
@@ -173,12 +171,8 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         selected = self.selected_session()
         rows = self.store.sessions()
-        stories = {sid: json.loads(fields) for sid, fields in self.store.db.execute(
-            "SELECT session_id, fields FROM failure_stories").fetchall()}
-        counts: dict[tuple[str, str], int] = {}
-        for sid, crit, n in self.store.db.execute(
-                "SELECT session_id, criterion, count(*) FROM evidence GROUP BY session_id, criterion").fetchall():
-            counts[(sid, crit)] = n
+        stories = failure_story_fields(self.store)
+        counts = self.store.evidence_counts()
         self.table.setSortingEnabled(False)
         self.table.setRowCount(len(rows))
         for i, r in enumerate(rows):

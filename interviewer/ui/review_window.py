@@ -283,13 +283,13 @@ class UpdateEvidence(QUndoCommand):
     def __init__(self, window: ReviewWindow, evidence_id: str, changes: dict[str, Any]) -> None:
         super().__init__("Edit evidence")
         self.window, self.evidence_id, self.changes = window, evidence_id, changes
-        row = window.store.t("evidence").get(evidence_id)
+        row = window.store.evidence_item(evidence_id)
         self.old = {k: row[k] for k in changes}
 
     def _apply(self, values: dict[str, Any]) -> None:
         values = dict(values)
         if "start" in values or "end" in values:
-            row = self.window.store.t("evidence").get(self.evidence_id)
+            row = self.window.store.evidence_item(self.evidence_id)
             values["quote"] = words_in_range(self.window.segments, values.get("start", row["start"]),
                                              values.get("end", row["end"]))
         self.window.store.update_evidence(self.evidence_id, actor=self.window.evaluator, **values)

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from interviewer.audio.devices import DeviceLayer, PortAudioDevices, microphone_problem, readable_name
 from interviewer.core.errors import UserError
-from interviewer.notes.store.database import DEFAULT_NOTICE, DEFAULT_NOTICE_VERSION
+from interviewer.notes.store.consent import DEFAULT_NOTICE, DEFAULT_NOTICE_VERSION
 from interviewer.ui.style import FOCUS_STYLE, fitting_size
 
 AGREED_TEXT = {

@@ -18,7 +18,8 @@ import pytest
 import soundfile as sf
 
 from interviewer.core import vault
-from interviewer.notes.store.database import SQLITE_HEADER, Store
+from interviewer.notes.store.connection import SQLITE_HEADER
+from interviewer.notes.store.database import Store
 from tests.conftest import FIXTURES, ROOT
 
 TWO = FIXTURES / "audio" / "two_speakers.flac"

@@ -12,7 +12,8 @@ from PySide6.QtCore import QSettings
 from interviewer.notes.prompts.kits import Criterion, Kit, dump_kit, load_kit
 from interviewer.notes.reports.pdf import status_mark
 from interviewer.notes.reports.session_data import session_summary
-from interviewer.notes.store.database import CLAIM_STATUSES, Store
+from interviewer.notes.store.claims import CLAIM_STATUSES
+from interviewer.notes.store.database import Store
 from interviewer.ui.live_window import LiveWindow
 
 

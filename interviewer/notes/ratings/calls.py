@@ -78,10 +78,10 @@ def ask(store: Store, session_id: str, *, kind: str, key: str, start: float, end
     if kind == "probe":
         probe = next((p for p in kit.probes if p.id == key), None)
         if probe is None:
-            pinned = list(store.db.query("SELECT text, criterion FROM claim_probes WHERE id = ?", [key]))
-            if not pinned:
+            pinned = store.claim_probe(key)
+            if pinned is None:
                 raise UserError(f"no probe {key!r} in this session's kit (e.g. {', '.join(p.id for p in kit.probes[:4])})")
-            text, criterion = str(pinned[0]["text"]), str(pinned[0]["criterion"])
+            text, criterion = str(pinned["text"]), str(pinned["criterion"])
         else:
             text, criterion = probe.text, probe.criterion
     elif kind == "scenario":

@@ -13,7 +13,8 @@ from interviewer.core.transcript import mmss
 from interviewer.notes.ratings.calls import board_details, by_call
 from interviewer.notes.reports.sources import criteria_table, role_kits, role_sessions
 from interviewer.notes.reports.text import day, shorten, shown
-from interviewer.notes.store.database import CLAIM_STATUSES, Store
+from interviewer.notes.store.claims import CLAIM_STATUSES
+from interviewer.notes.store.database import Store
 
 ANSWER_CHARS = 520
 

@@ -5,12 +5,9 @@ those it did not), and the claims nobody on the panel could verify."""
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
-from contextlib import suppress
 from typing import Any
 
-from interviewer.core.errors import UserError
 from interviewer.core.transcript import mmss
 from interviewer.notes import panel
 from interviewer.notes.prompts.kits import load_kit
@@ -18,37 +15,14 @@ from interviewer.notes.reports.anonymise import anonymised
 from interviewer.notes.reports.evidence import evidence_item, settling_evidence, speaker_lookup
 from interviewer.notes.reports.sources import criteria_table, session_kit
 from interviewer.notes.reports.text import day, shown, when
-from interviewer.notes.store.database import CLAIM_STATUSES, Store
+from interviewer.notes.store.claims import CLAIM_STATUSES
+from interviewer.notes.store.database import Store
 from interviewer.notes.store.report_queries import candidate_session_ids
-
-
-def _loop_candidate(store: Store, ref: str) -> dict[str, Any]:
-    """A candidate by name (any case), id, or unambiguous id prefix; UserError when none matches."""
-    ref = (ref or "").strip()
-    if not ref:
-        raise UserError("name the candidate (--candidate NAME)")
-    row = store.find_candidate(ref)
-    if row is not None:
-        return dict(row)
-    with suppress(Exception):
-        return store.candidate(ref)
-    wanted = unicodedata.normalize("NFC", ref).casefold()  # SQLite's NOCASE folds ASCII only
-    same = [dict(r) for r in store.t("candidates").rows_where()
-            if unicodedata.normalize("NFC", str(r["name"]).strip()).casefold() == wanted]
-    if len(same) == 1:
-        return same[0]
-    if len(ref) >= 4:
-        rows = [dict(r) for r in store.t("candidates").rows_where("id LIKE ? || '%'", [ref], limit=2)]
-        if len(rows) == 1:
-            return rows[0]
-    known = [str(r["name"]) for r in store.t("candidates").rows_where(order_by="name", limit=12)]
-    hint = f" (candidates: {', '.join(known)})" if known else ""
-    raise UserError(f"no candidate {ref!r}{hint}")
 
 
 def loop_summary(store: Store, candidate: str, *, anonymise: bool = False) -> dict[str, Any]:
     """Everything the loop report shows, as JSON-able data (see `loop_pdf`)."""
-    cand = _loop_candidate(store, candidate)
+    cand = store.resolve_candidate(candidate)
     cid = str(cand["id"])
     sessions = [store.session(sid) for sid in candidate_session_ids(store, cid)]
     kits = [session_kit(store, s) for s in sessions]

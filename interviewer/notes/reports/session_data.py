@@ -13,7 +13,8 @@ from interviewer.notes.reports.anonymise import anonymised
 from interviewer.notes.reports.evidence import distinct, evidence_item, settling_evidence, speaker_lookup
 from interviewer.notes.reports.sources import criteria_table, session_kit
 from interviewer.notes.reports.text import shorten, shown, when
-from interviewer.notes.store.database import CLAIM_STATUSES, Store
+from interviewer.notes.store.claims import CLAIM_STATUSES
+from interviewer.notes.store.database import Store
 
 QUOTES_PER_CRITERION = 3
 

@@ -20,8 +20,10 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from interviewer.core.errors import UserError
-from interviewer.core.transcript import FORMATTERS, Segment, Word, mmss, normalise_word, words_in_range
-from interviewer.notes.store.database import Store, new_id
+from interviewer.core.transcript import FORMATTERS, Segment, Word, mmss, normalise_word
+from interviewer.notes.store.database import Store
+from interviewer.notes.store.revisions import QuoteChange
+from interviewer.notes.store.search import search_segments
 
 EXPORT_FORMATS = ("txt", "srt", "vtt", "md")
 SEARCH_KEYS = ("session", "candidate", "start", "end", "text")
@@ -63,30 +65,9 @@ def search(store: Store, query: str, *, limit: int = 50) -> list[dict[str, Any]]
     q = fts_query(query)
     if not q or limit <= 0:
         return []
-    limit = int(limit)
-    with store.atomic():
-        # 1. The best `limit` rows of the newest RANK_POOL matches (FTS5 reads rowids newest first and
-        #    stops at the pool size; bm25 uses the whole index's statistics).
-        ids = [int(r[0]) for r in store.db.execute(
-            "SELECT rowid FROM (SELECT rowid, bm25(segments_fts) AS score FROM segments_fts "
-            "WHERE segments_fts MATCH ? ORDER BY rowid DESC LIMIT ?) ORDER BY score, rowid DESC LIMIT ?",
-            [q, max(RANK_POOL, limit), limit]).fetchall()]
-        if not ids:
-            return []
-        pick = json.dumps(ids)
-        # 2. Highlights for those rows only: the rowid range goes to FTS5, the `+` keeps the exact list
-        #    as a filter (as a constraint FTS5 would re-run the whole query once per row).
-        snippets = dict(store.db.execute(
-            "SELECT rowid, highlight(segments_fts, 0, '[', ']') FROM segments_fts "
-            "WHERE segments_fts MATCH ? AND rowid BETWEEN ? AND ? "
-            "AND +rowid IN (SELECT value FROM json_each(?))",
-            [q, min(ids), max(ids), pick]).fetchall())
-        rows = {int(r[0]): r for r in store.db.execute(
-            "SELECT g.rowid, g.session_id, c.name, g.start, g.\"end\", g.text FROM segments g "
-            "JOIN sessions s ON s.id = g.session_id JOIN candidates c ON c.id = s.candidate_id "
-            "WHERE g.rowid IN (SELECT value FROM json_each(?))", [pick]).fetchall()}
-    return [{"session": rows[i][1], "candidate": rows[i][2], "start": rows[i][3], "end": rows[i][4],
-             "text": rows[i][5], "snippet": snippets.get(i, rows[i][5])} for i in ids if i in rows]
+    hits = search_segments(store, q, limit=int(limit), pool=RANK_POOL)
+    return [{"session": h.session_id, "candidate": h.candidate, "start": h.start, "end": h.end, "text": h.text,
+             "snippet": h.snippet} for h in hits]
 
 
 # ---------------------------------------------------------------------------------------------- word timing
@@ -184,22 +165,6 @@ def _words_of(row: dict[str, Any]) -> list[Word]:
     return [Word(float(w["start"]), float(w["end"]), str(w["word"]), float(w.get("prob", 1.0))) for w in items]
 
 
-def _refresh_quotes(store: Store, session_id: str, start: float, end: float, *, actor: str) -> dict[str, str]:
-    """Re-read the quote of every evidence item of the session overlapping [start, end]; the audit
-    log keeps each old quote. Returns {evidence id: new quote} for the quotes that changed."""
-    segments = store.segments(session_id)
-    changed: dict[str, str] = {}
-    rows = store.db.execute(
-        'SELECT id, start, "end", quote FROM evidence WHERE session_id = ? AND start <= ? AND "end" >= ?',
-        [session_id, end, start]).fetchall()
-    for eid, e_start, e_end, quote in rows:
-        new = words_in_range(segments, float(e_start), float(e_end))
-        if new != quote:
-            store.update_evidence(eid, actor=actor, quote=new)
-            changed[str(eid)] = new
-    return changed
-
-
 # ---------------------------------------------------------------------------------------------- editing
 def edit_segment_text(store: Store, segment_id: str, new_text: str, *, actor: str) -> dict[str, Any]:
     """Correct the words of one segment, keeping its start, end and word timings (see `retime_words`).
@@ -210,21 +175,21 @@ def edit_segment_text(store: Store, segment_id: str, new_text: str, *, actor: st
     if not tokens:
         raise UserError("a segment needs some text (to hide a segment, correct it instead of emptying it)")
     with store.atomic():
-        rows = list(store.t("segments").rows_where("id = ?", [segment_id], limit=1))
-        if not rows:
+        row = store.segment(segment_id)
+        if row is None:
             raise UserError(f"no segment {segment_id!r}")
-        old = dict(rows[0])
+        old = row
         text = " ".join(tokens)
         old_words = _words_of(old)
         if text == old["text"].strip() and [w.word.strip() for w in old_words] == tokens:
             return old
         words = retime_words(old_words, tokens, float(old["start"]), float(old["end"]))
         words_json = _dumps([w.to_dict() for w in words])
-        store.t("segments").update(segment_id, {"text": text, "words": words_json})
+        store.set_segment_text(segment_id, text, words_json)
         store.audit(actor, "segment.edit", "segments", segment_id,
                     old={"text": old["text"], "words": json.loads(old["words"])},
                     new={"text": text, "words": json.loads(words_json)})
-        _refresh_quotes(store, old["session_id"], float(old["start"]), float(old["end"]), actor=actor)
+        store.refresh_quotes(old["session_id"], float(old["start"]), float(old["end"]), actor=actor)
     return old
 
 
@@ -232,28 +197,17 @@ def restore_segment(store: Store, old_row: dict[str, Any], *, actor: str) -> Non
     """Undo `edit_segment_text`: put back the row's text and words, and re-read the quotes."""
     words = old_row["words"] if isinstance(old_row["words"], str) else _dumps(old_row["words"])
     with store.atomic():
-        rows = list(store.t("segments").rows_where("id = ?", [old_row["id"]], limit=1))
-        if not rows:
+        current = store.segment(old_row["id"])
+        if current is None:
             raise UserError("this segment no longer exists (the session was re-transcribed since the edit)")
-        current = rows[0]
-        store.t("segments").update(old_row["id"], {"text": old_row["text"], "words": words})
+        store.set_segment_text(old_row["id"], old_row["text"], words)
         store.audit(actor, "segment.restore", "segments", old_row["id"],
                     old={"text": current["text"], "words": json.loads(current["words"])},
                     new={"text": old_row["text"], "words": json.loads(words)})
-        _refresh_quotes(store, current["session_id"], float(current["start"]), float(current["end"]),
-                        actor=actor)
+        store.refresh_quotes(current["session_id"], float(current["start"]), float(current["end"]), actor=actor)
 
 
 # ---------------------------------------------------------------------------------------------- replacing
-@dataclass(frozen=True)
-class QuoteChange:
-    evidence_id: str
-    start: float
-    end: float
-    old: str
-    new: str
-
-
 @dataclass(frozen=True)
 class WordDiff:
     """Word-level differences between two transcripts (compared without case and punctuation)."""
@@ -364,29 +318,9 @@ def replace_segments(store: Store, session_id: str, segments: Sequence[Segment],
         old_rows = store.segment_rows(session_id)
         old_segments = store.segments(session_id)
         old_words, new_words = _flat_words(old_segments), _flat_words(new_segments)
-        now = store.now()
-        store.db.execute("DELETE FROM segments WHERE session_id = ?", [session_id])
-        store.t("segments").insert_all([
-            {"id": new_id(), "session_id": session_id, "start": s.start, "end": s.end, "text": s.text,
-             "speaker": s.speaker, "words": _dumps([w.to_dict() for w in s.words]), "confidence": s.confidence,
-             "created_at": now}
-            for s in new_segments
-        ])
-        updates: dict[str, Any] = {}
-        last_end = max((s.end for s in new_segments), default=0.0)
-        if last_end > float(session["duration_s"] or 0.0):
-            updates["duration_s"] = last_end
-        if model is not None:
-            updates["model"] = model
-        if updates:
-            store.t("sessions").update(session_id, updates)
-        quotes: list[QuoteChange] = []
+        store.replace_transcript(session_id, new_segments, model=model)
         evidence = store.evidence(session_id)
-        for ev in evidence:
-            new_quote = words_in_range(new_segments, float(ev["start"]), float(ev["end"]))
-            if new_quote != ev["quote"]:
-                store.update_evidence(ev["id"], actor=actor, quote=new_quote)
-                quotes.append(QuoteChange(ev["id"], float(ev["start"]), float(ev["end"]), ev["quote"], new_quote))
+        quotes = store.refresh_quotes(session_id, actor=actor)
         store.audit(actor, "segments.replace", "sessions", session_id,
                     old={"model": session.get("model"),
                          "segments": [{"start": r["start"], "end": r["end"], "speaker": r["speaker"],
@@ -399,13 +333,6 @@ def replace_segments(store: Store, session_id: str, segments: Sequence[Segment],
 
 
 # ---------------------------------------------------------------------------------------------- exports
-def _criteria_names(store: Store, kit_id: str | None) -> dict[str, str]:
-    if not kit_id:
-        return {}
-    rows = store.db.execute("SELECT key, name FROM criteria WHERE kit_id = ?", [kit_id]).fetchall()
-    return {str(k): str(n) for k, n in rows}
-
-
 def _md_inline(text: str) -> str:
     """Text inside a Markdown line: no line breaks, and no accidental emphasis or links."""
     text = " ".join(text.split())
@@ -424,7 +351,7 @@ def to_markdown(store: Store, session_id: str) -> str:
     session = store.session(session_id)
     segments = store.segments(session_id)
     evidence = store.evidence(session_id)
-    names = _criteria_names(store, session.get("kit_id"))
+    names = store.criteria_names(session["kit_id"]) if session.get("kit_id") else {}
     lines = [
         f"# Interview: {_md_inline(session['candidate'])}",
         "",

@@ -10,7 +10,6 @@ from typing import Any
 
 from interviewer.core.errors import UserError
 from interviewer.core.transcript import CANDIDATE, INTERVIEWER
-from interviewer.notes.review.editing import _refresh_quotes
 from interviewer.notes.store.database import Store
 
 SIDES = (INTERVIEWER, CANDIDATE)
@@ -31,7 +30,7 @@ def _apply(store: Store, session_id: str, labels: dict[str, tuple[str, float | N
                 store.set_segment_speaker(sid, speaker, conf)
         lo = min(float(rows[s]["start"]) for s in old)
         hi = max(float(rows[s]["end"]) for s in old)
-        changed = _refresh_quotes(store, session_id, lo, hi, actor=actor)
+        changed = {q.evidence_id: q.new for q in store.refresh_quotes(session_id, lo, hi, actor=actor)}
         store.audit(actor, action, "sessions", session_id,
                     old={"segments": {s: list(v) for s, v in old.items()}},
                     new={"segments": {s: list(labels[s]) for s in old}, "quotes": changed,
@@ -43,7 +42,7 @@ def reassign(store: Store, segment_id: str, speaker: str, *, actor: str) -> dict
     """Give one line to `speaker` (interviewer or candidate): the reviewer's word, so confidence 1."""
     if speaker not in SIDES:
         raise UserError(f"a line's speaker is one of: {', '.join(SIDES)}")
-    rows = list(store.t("segments").rows_where("id = ? OR id LIKE ?", [segment_id, f"{segment_id}%"], limit=2))
+    rows = store.segments_matching(segment_id)
     if len(rows) != 1:
         raise UserError(f"no single transcript line with id {segment_id!r}")
     return _apply(store, rows[0]["session_id"], {rows[0]["id"]: (speaker, 1.0)}, actor=actor, action=CHANGE)
@@ -62,13 +61,11 @@ def swap(store: Store, session_id: str, *, actor: str) -> dict[str, str]:
 def undo(store: Store, session_id: str, *, actor: str) -> dict[str, str]:
     """Undo the session's last speaker change not yet undone (the undo itself is audited)."""
     # in insertion order (rowid): two changes may share a timestamp
-    entries = [dict(zip(("id", "action", "old", "new"), r, strict=True)) for r in store.db.execute(
-        "SELECT id, action, old, new FROM audit_log WHERE row_id = ? AND action IN (?, ?) ORDER BY rowid",
-        [session_id, CHANGE, UNDO]).fetchall()]
-    undone = {json.loads(e["new"]).get("undoes") for e in entries if e["action"] == UNDO}
+    entries = store.audit_trail(session_id, (CHANGE, UNDO))
+    undone = {json.loads(e.new or "{}").get("undoes") for e in entries if e.action == UNDO}
     for entry in reversed(entries):
-        if entry["action"] == CHANGE and entry["id"] not in undone:
-            before: dict[str, Any] = json.loads(entry["old"])["segments"]
+        if entry.action == CHANGE and entry.id not in undone:
+            before: dict[str, Any] = json.loads(entry.old or "{}")["segments"]
             labels = {s: (str(v[0]), None if v[1] is None else float(v[1])) for s, v in before.items()}
-            return _apply(store, session_id, labels, actor=actor, action=UNDO, undoes=entry["id"])
+            return _apply(store, session_id, labels, actor=actor, action=UNDO, undoes=entry.id)
     raise UserError(f"session {session_id[:8]} has no speaker change to undo")

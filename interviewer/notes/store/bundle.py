@@ -41,7 +41,8 @@ from typing import Any
 from interviewer.core.errors import UserError
 from interviewer.core.files import OutsideDataDirError, data_path, private_dir, temp_file
 from interviewer.core.vault import Vault, is_sealed, read_file, write_file
-from interviewer.notes.store.database import DB_ERRORS, Store
+from interviewer.notes.store.connection import DB_ERRORS
+from interviewer.notes.store.database import Store
 from interviewer.notes.store.schema import repair_times
 
 FORMAT = "interviewer-bundle"
@@ -91,13 +92,21 @@ def _sha256(data: bytes) -> str:
 
 
 def _rows(store: Store, sql: str, args: Sequence[Any]) -> list[dict[str, Any]]:
-    return [dict(r) for r in store.db.query(sql, list(args))]
+    with store.reading() as db:
+        return [dict(r) for r in db.query(sql, list(args))]
 
 
 def collect(store: Store, session_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
-    """Every row that belongs to the sessions (and the candidates, roles and kits they refer to)."""
+    """Every row that belongs to the sessions (and the candidates, roles and kits they refer to), read from
+    one snapshot."""
+    with store.reading():
+        return _collect(store, session_ids)
+
+
+def _collect(store: Store, session_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
     sids = list(dict.fromkeys(session_ids))
-    sessions = [dict(store.t("sessions").get(s)) for s in sids]
+    with store.reading() as db:
+        sessions = [dict(db.table("sessions").get(s)) for s in sids]
     q = ",".join("?" * len(sids))
     cands = sorted({s["candidate_id"] for s in sessions})
     cq = ",".join("?" * len(cands))

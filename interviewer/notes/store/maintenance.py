@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from interviewer.notes.store.database import DB_ERRORS, Store
+from interviewer.notes.store.connection import DB_ERRORS
+from interviewer.notes.store.database import Store
 
 CHECKPOINT_WAIT_MS = 3000
 
