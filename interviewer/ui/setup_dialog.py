@@ -3,13 +3,15 @@ candidate's consent. Recording cannot start until consent is recorded."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -35,6 +37,7 @@ from PySide6.QtWidgets import (
 from interviewer.audio.devices import DeviceLayer, PortAudioDevices, microphone_problem, readable_name
 from interviewer.core.errors import UserError
 from interviewer.notes.store.database import DEFAULT_NOTICE, DEFAULT_NOTICE_VERSION
+from interviewer.ui.bridge import BackgroundOp
 from interviewer.ui.style import FOCUS_STYLE, fitting_size
 
 AGREED_TEXT = {
@@ -61,33 +64,70 @@ class SetupResult:
 
 
 class LevelProbe(QObject):
-    """Opens the chosen device for a level check only (nothing is recorded), through the device layer."""
+    """Opens the chosen device for a level check only (nothing is recorded), through the device layer. The
+    device opens off the UI thread (a BackgroundOp: opening can take a while, or hang on a busy device); the
+    audio callback only stores the latest level, which a UI-thread timer shows (`on_level`). A device that
+    fails to open is `on_problem(sentence)`, never a traceback."""
 
-    level = Signal(float)
-    problem = Signal(str)
-
-    def __init__(self, layer: DeviceLayer, parent: QObject | None = None) -> None:
+    def __init__(self, layer: DeviceLayer, parent: QObject | None = None, *,
+                 on_level: Callable[[float], None] | None = None,
+                 on_problem: Callable[[str], None] | None = None) -> None:
         super().__init__(parent)
         self.layer = layer
+        self.on_level = on_level or (lambda _db: None)
+        self.on_problem = on_problem or (lambda _sentence: None)
         self.source: Any = None
+        self.opening: BackgroundOp | None = None
+        self._latest: float | None = None  # written by the audio callback, read by the timer
+        self._timer = QTimer(self)
+        self._timer.setInterval(50)
+        self._timer.timeout.connect(self._show_level)
 
-    def start(self, spec: str) -> bool:
-        """True when the device opened; otherwise `problem` says why in one sentence (never a traceback)."""
+    def start(self, spec: str) -> None:
         self.stop()
         if spec.startswith("file:"):
-            return True
+            return
         from interviewer.live.session import dbfs
 
-        try:
-            self.source = self.layer.open(spec)
-            self.source.start(lambda block: self.level.emit(dbfs(block)), lambda err: None)
-        except Exception as exc:  # noqa: BLE001 - any device failure becomes a sentence in the dialog
-            self.source = None
-            self.problem.emit(str(exc) or type(exc).__name__)
-            return False
-        return True
+        def level(block: Any) -> None:
+            self._latest = dbfs(block)
+
+        def open_device(_progress: Any, _cancel: threading.Event) -> Any:
+            source = self.layer.open(spec)
+            try:
+                source.start(level, lambda err: None)
+            except BaseException:
+                with suppress(Exception):
+                    source.stop()
+                raise
+            return source
+
+        def opened(source: Any) -> None:
+            if self.opening is not op:  # stopped, or another device chosen, meanwhile
+                with suppress(Exception):
+                    source.stop()
+                return
+            self.opening, self.source = None, source
+            self._timer.start()
+
+        def failed(sentence: str) -> None:
+            if self.opening is op:
+                self.opening = None
+                self.on_problem(sentence)
+
+        # No owner: the outcome always comes back, so a device that opens after stop() is closed at once.
+        op = BackgroundOp(open_device, name="open microphone", verb="open", on_done=opened, on_failed=failed)
+        self.opening = op
+        op.start()
+
+    def _show_level(self) -> None:
+        latest, self._latest = self._latest, None
+        if latest is not None:
+            self.on_level(latest)
 
     def stop(self) -> None:
+        self.opening = None  # one still opening is closed as soon as it has opened
+        self._timer.stop()
         if self.source is not None:
             with suppress(Exception):
                 self.source.stop()
@@ -116,6 +156,7 @@ class SetupDialog(QDialog):
         kit_row.addWidget(self.kit, 1)
         kit_row.addWidget(kit_btn)
         self.resume_path: Path | None = None
+        self.resume_op: BackgroundOp | None = None
         self.resume_btn = QPushButton("Import resume (.pdf, .docx, .md, .txt)…")
         self.resume_btn.clicked.connect(lambda _checked=False: self._choose_resume())
         self.claims = QPlainTextEdit()
@@ -153,9 +194,8 @@ class SetupDialog(QDialog):
         self.meter.setTextVisible(False)
         self.mic_note = QLabel("Speak: the bar should move.")
         self.mic_note.setWordWrap(True)
-        self.probe = LevelProbe(self.layer, self)
-        self.probe.level.connect(lambda db: self.meter.setValue(int(max(-60, min(0, db)))))
-        self.probe.problem.connect(self._device_failed)
+        self.probe = LevelProbe(self.layer, self, on_level=lambda db: self.meter.setValue(int(max(-60, min(0, db)))),
+                                on_problem=self._device_failed)
         self.device.currentIndexChanged.connect(lambda _i: self._device_changed())
 
         notice = QPlainTextEdit(DEFAULT_NOTICE)
@@ -367,20 +407,20 @@ class SetupDialog(QDialog):
         if path:
             self.load_resume(Path(path))
 
-    def load_resume(self, path: Path) -> None:
-        from interviewer.notes.claims.extract import claims_from_file
+    def load_resume(self, path: Path) -> BackgroundOp:
+        """Read the resume and find its claims off the UI thread (a BackgroundOp); the claims box fills when
+        it is done. Meanwhile the note says so and the interview cannot be opened (its claims would be lost)."""
+        self.resume_note.setText(f"Reading {path.name}…")
+        self.resume_note.setStyleSheet("color: #525252;")
+        self.resume_btn.setEnabled(False)
 
-        try:
+        def work(_progress: Any, _cancel: threading.Event) -> tuple[list[Any], str]:
+            from interviewer.notes.claims.extract import claims_from_file
+
             claims = claims_from_file(path)
-        except (UserError, OSError) as exc:
-            self.resume_note.setText(str(exc) if isinstance(exc, UserError) else
-                                     f"Cannot read {path}: {exc.strerror or exc}.")
-            self.resume_note.setStyleSheet("color: #da1e28;")
-            return
-        self.resume_path = path
-        self._resume_claims = {c.text: c for c in claims}
-        self.claims.setPlainText("\n".join(c.text for c in claims))
-        if not claims:  # say why, and that claims can be typed below
+            if claims:
+                return claims, ""
+            # say why, and that claims can be typed below
             from interviewer.notes.claims.diagnosis import why_no_claims
             from interviewer.notes.claims.reader import read_resume
 
@@ -388,6 +428,28 @@ class SetupDialog(QDialog):
                 reason = why_no_claims(read_resume(path))
             except UserError as exc:
                 reason = str(exc)
+            return [], reason
+
+        self.resume_op = BackgroundOp(work, self, name="read resume", verb="read",
+                                      on_done=lambda result: self._resume_read(path, *result),
+                                      on_failed=self._resume_failed)
+        self.resume_op.start()
+        self._validate()
+        return self.resume_op
+
+    def _resume_failed(self, sentence: str) -> None:
+        self.resume_btn.setEnabled(True)
+        self.resume_note.setText(sentence)
+        self.resume_note.setStyleSheet("color: #da1e28;")
+        self._validate()
+
+    def _resume_read(self, path: Path, claims: list[Any], reason: str) -> None:
+        self.resume_btn.setEnabled(True)
+        self.resume_path = path
+        self._resume_claims = {c.text: c for c in claims}
+        self.claims.setPlainText("\n".join(c.text for c in claims))
+        self._validate()
+        if not claims:
             self.resume_note.setText(f"{path.name}: {reason}")
             self.resume_note.setStyleSheet("color: #8a3800;")
             return
@@ -418,6 +480,8 @@ class SetupDialog(QDialog):
             problems.append("the candidate's consent (method and confirmation)")
         if self.mic_problem and not self.source_spec().startswith("file:"):
             problems.append("a working microphone, or an audio file to replay")
+        if self.resume_op is not None and self.resume_op.running:
+            problems.append("the resume, still being read")
         self.start_btn.setEnabled(not problems)
         self.why.setText("Still needed: " + "; ".join(problems) if problems else "")
 

@@ -56,7 +56,8 @@ def test_the_injected_device_layer_names_a_device_that_fails_to_open(qtbot, sett
     assert dlg.start_btn.isEnabled()  # the default input (the USB mic) opens
     dlg.device.addItem("Gone", "Gone")
     dlg.device.setCurrentIndex(dlg.device.count() - 1)
-    assert "'Gone'" in dlg.mic_note.text()
+    # the device opens off the UI thread: its failure comes back as a sentence in the dialog
+    qtbot.waitUntil(lambda: "'Gone'" in dlg.mic_note.text(), timeout=5000)
     assert not dlg.start_btn.isEnabled()
 
 
@@ -182,8 +183,11 @@ def test_a_missing_kit_or_unreadable_resume_is_said_in_the_dialog(qtbot, setting
     assert "gone.toml" in dlg.why.text()
     folder = tmp_path / "resume.pdf"
     folder.mkdir()  # a folder where a resume should be: read fails with an OSError
-    dlg.load_resume(folder)
-    assert "resume.pdf" in dlg.resume_note.text()
+    op = dlg.load_resume(folder)
+    assert not dlg.start_btn.isEnabled()  # the claims are still being read: opening now would lose them
+    qtbot.waitUntil(lambda: not op.running, timeout=10_000)
+    assert "resume.pdf" in dlg.resume_note.text() and "Reading" not in dlg.resume_note.text()
+    assert "da1e28" in dlg.resume_note.styleSheet()  # said as a problem
     dlg.kit.clear()
     dlg.start_btn.click()
     assert dlg.result() == QDialog.DialogCode.Accepted
