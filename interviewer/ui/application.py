@@ -87,12 +87,13 @@ class Started:
             self.recovery.wait(wait_s)
 
 
-def start(services: Any, args: Any, root: Any, store: Any, *, devices: Any = None) -> Started:
+def start(services: Any, args: Any, root: Any, store: Any, *, devices: Any = None, settings: Any = None) -> Started:
     """Show the first window at once; the speech model loads in the background ("Loading the speech model…"
     in the window), and so does the recovery of interviews a crash interrupted (progress in the status bar,
     the outcome as a line in the window). What needs the model waits for it without blocking: Record is
     disabled until it is loaded; refine waits on its worker thread. `devices`: the device layer (hardware,
-    injected; default PortAudio); the model comes from `services.make_transcriber`."""
+    injected; default PortAudio); the model comes from `services.make_transcriber`; `settings`: a QSettings
+    (default: the user's)."""
     from interviewer.audio.devices import PortAudioDevices
     from interviewer.ui.main_window import MainWindow
     from interviewer.ui.style import FOCUS_STYLE
@@ -104,7 +105,7 @@ def start(services: Any, args: Any, root: Any, store: Any, *, devices: Any = Non
                                                            getattr(args, "allow_download", False)),
                          label=model or "tiny.en, bundled")
     devices = devices or PortAudioDevices()  # the one device layer: the setup dialog's list and level, Record
-    library = MainWindow(store)
+    library = MainWindow(store, settings=settings)
     speech.show_in(library)
     started = Started(store=store, library=library, speech=speech)
     windows = started.windows
@@ -114,7 +115,7 @@ def start(services: Any, args: Any, root: Any, store: Any, *, devices: Any = Non
         """After Stop, the live window opens its recording for review, rated as its own evaluator."""
         def open_review(session_id: str) -> None:
             review = root.open_review_window(services, store, session_id, transcriber=speech,
-                                             evaluator=live.evaluator)
+                                             evaluator=live.evaluator, settings=settings)
             windows.append(review)
             review.show()
             review.raise_()
@@ -134,7 +135,7 @@ def start(services: Any, args: Any, root: Any, store: Any, *, devices: Any = Non
     def new_interview() -> None:
         from interviewer.ui.setup_dialog import SetupDialog
 
-        dialog = SetupDialog(parent=library, devices=devices, draft=setup_draft)
+        dialog = SetupDialog(settings, parent=library, devices=devices, draft=setup_draft)
         if dialog.exec():
             try:
                 live = root.start_from_setup(services, store, speech, dialog.result_value(), devices=devices)
@@ -149,7 +150,7 @@ def start(services: Any, args: Any, root: Any, store: Any, *, devices: Any = Non
     library.new_interview.connect(new_interview)
 
     def open_session(session_id: str, at: float) -> None:
-        review = root.open_review_window(services, store, session_id, transcriber=speech)
+        review = root.open_review_window(services, store, session_id, transcriber=speech, settings=settings)
         windows.append(review)
         review.show()
         if at >= 0:
@@ -159,7 +160,7 @@ def start(services: Any, args: Any, root: Any, store: Any, *, devices: Any = Non
 
     speech.start()
     if getattr(args, "command", None) == "demo":
-        live = root.open_demo_window(services, store, speech, speed=getattr(args, "speed", 1.0))
+        live = root.open_demo_window(services, store, speech, speed=getattr(args, "speed", 1.0), settings=settings)
         windows.append(live)
         wire_live(live)
         live.show()

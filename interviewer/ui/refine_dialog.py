@@ -29,10 +29,12 @@ def run_refine(parent: QWidget, work: Any, on_done: Any, *, waiting: bool = Fals
 
     def done(report: Any) -> None:
         dialog.reset()
+        dialog.deleteLater()
         on_done(report)
 
     def failed(message: str) -> None:
         dialog.reset()
+        dialog.deleteLater()
         if not runner.cancel.is_set():
             QMessageBox.warning(parent, "Refine transcript", message)
 
