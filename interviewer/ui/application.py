@@ -178,7 +178,12 @@ def start_recovery(started: Started, data_dir: Any) -> BackgroundOp:
     loaded, with progress in the library's status bar and the outcome as a line in the library; then the
     catch-ups an earlier close interrupted go on."""
     store, library, speech = started.store, started.library, started.speech
-    bar = library.statusBar()
+
+    def say(text: str) -> None:
+        """In the library's status bar, or (the demo: no library shown) in the windows that are."""
+        shown = [library] if library.isVisible() else [w for w in started.windows if w.isVisible()]
+        for w in shown or [library]:
+            w.statusBar().showMessage(text)
 
     def work(report: Any, cancel: Any) -> Any:
         from interviewer.live.recovery import pending, recover_all
@@ -189,19 +194,20 @@ def start_recovery(started: Started, data_dir: Any) -> BackgroundOp:
         return recover_all(store, data_dir, lambda: speech.wait_loaded(cancel), progress=report, cancel=cancel)
 
     def progress(fraction: float) -> None:
-        bar.showMessage(f"Recovering interviews a crash interrupted… {fraction:.0%}")
+        say(f"Recovering interviews a crash interrupted… {fraction:.0%}")
 
     def done(recovered: list[Any]) -> None:
         started.recovered = list(recovered)
         if recovered:
-            bar.clearMessage()
-            library.show_notice("\n".join(r.message() for r in recovered))
+            lines = [r.message() for r in recovered]
+            say(lines[0] if len(lines) == 1 else f"{len(lines)} interviews a crash interrupted were recovered.")
+            library.show_notice("\n".join(lines))
             library.refresh()
         speech.when_ready(lambda transcriber: setattr(started, "catch_up",
                                                       resume_catch_ups(store, transcriber, library)))
 
     def failed(sentence: str) -> None:
-        bar.clearMessage()
+        say("")
         library.show_notice(f"Interviews a crash interrupted could not be recovered yet: {sentence} "
                             "They stay as they are and are tried again at the next start.", problem=True)
 

@@ -57,6 +57,7 @@ class SpeechModel:
         return transcriber
 
     def _sentence(self, problem: str) -> str:
+        problem = problem.rstrip(". ") + "."
         if self.label and self.label in problem:
             return f"The speech model could not be loaded: {problem}"
         return f"The speech model ({self.label}) could not be loaded: {problem}"

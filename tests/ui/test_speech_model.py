@@ -56,7 +56,7 @@ def test_a_model_that_fails_is_one_sentence_everywhere_and_workers_are_told(qtbo
     speech.start()
     qtbot.waitUntil(lambda: speech.state == "failed", timeout=5000)
     sentence = ("The speech model could not be loaded: /models/gone: is not a directory holding a CTranslate2 "
-                "Whisper model")
+                "Whisper model.")
     assert speech.problem == sentence and failed == [sentence] and line.text() == sentence
     assert not button.isEnabled() and button.toolTip() == sentence
     with pytest.raises(ModelError, match="could not be loaded"):
