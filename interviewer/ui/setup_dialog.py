@@ -134,6 +134,22 @@ class LevelProbe(QObject):
             self.source = None
 
 
+def list_devices(layer: DeviceLayer) -> tuple[str, list[tuple[str, str]]]:
+    """(the sentence when there is no microphone, else ""; readable (label, spec) pairs). The spec is the
+    device's name, so the choice survives a changed index. Asks the hardware: run it off the UI thread."""
+    out = [("System default input", "default")]
+    problem = microphone_problem(layer)
+    if not problem:
+        with suppress(UserError):
+            devices = layer.inputs()
+            names = [readable_name(d) for d in devices]
+            for d, label in zip(devices, names, strict=True):
+                if d.name.strip().lower() == "default":
+                    continue  # ALSA's "default" is the system default input, listed first
+                out.append((label if names.count(label) == 1 else f"{label} [{d.index}]", d.name))
+    return problem, out
+
+
 class SetupDialog(QDialog):
     """`devices`: the device layer (default: PortAudio), or a fixed list of (label, spec) pairs. `draft`: a dict
     the caller keeps (in memory only) so what was typed survives Cancel and comes back on the next open."""
@@ -174,14 +190,14 @@ class SetupDialog(QDialog):
         self.device2 = QComboBox()
         self.device2.addItem("none", None)
         self.mic_problem = ""
-        for label, spec in devices if isinstance(devices, list) else self._devices():
-            self.device.addItem(label, spec)
-            self.device2.addItem(label, spec)
+        self.listing: BackgroundOp | None = None  # the device layer's inputs, asked off the UI thread
+        self._wanted_device = ""  # the remembered (or restored) choice, selected once the list is there
+        self._add_devices(devices if isinstance(devices, list) else [("System default input", "default")])
         saved = str(self.settings.value(DEVICE_KEY, "") or "")
         if saved.startswith("file:") and Path(saved[5:]).is_file():
             self._add_file_item(saved)
-        elif saved and self.device.findData(saved) >= 0:
-            self.device.setCurrentIndex(self.device.findData(saved))
+        elif saved:
+            self._select_device(saved)
         file_btn = QPushButton("Use an audio file…")
         file_btn.setToolTip("Replay a recording as if it were the microphone (a rehearsal, or no microphone)")
         file_btn.clicked.connect(lambda _checked=False: self._choose_audio_file())
@@ -276,6 +292,11 @@ class SetupDialog(QDialog):
         self.agreed.toggled.connect(lambda _on: self._validate())
         self.method.buttonToggled.connect(lambda *_: self._method_changed())
         self._restore_draft()
+        if not isinstance(devices, list):
+            self.listing = BackgroundOp(lambda _progress, _cancel: list_devices(self.layer), self,
+                                        name="list microphones", verb="open", on_done=self._devices_listed,
+                                        on_failed=lambda sentence: self._devices_listed((sentence, [])))
+            self.listing.start()
         self._validate()
         self.resize(*fitting_size(self, 660, 760))
 
@@ -287,19 +308,31 @@ class SetupDialog(QDialog):
         return label
 
     # ------------------------------------------------------------------ devices
-    def _devices(self) -> list[tuple[str, str]]:
-        """Readable device names; the spec is the device's name, so the choice survives a changed index."""
-        out = [("System default input", "default")]
-        self.mic_problem = microphone_problem(self.layer)
-        if not self.mic_problem:
-            with suppress(UserError):
-                devices = self.layer.inputs()
-                names = [readable_name(d) for d in devices]
-                for d, label in zip(devices, names, strict=True):
-                    if d.name.strip().lower() == "default":
-                        continue  # ALSA's "default" is the system default input, listed first
-                    out.append((label if names.count(label) == 1 else f"{label} [{d.index}]", d.name))
-        return out
+    def _add_devices(self, items: list[tuple[str, str]]) -> None:
+        for label, spec in items:
+            if self.device.findData(spec) < 0:
+                self.device.addItem(label, spec)
+                self.device2.addItem(label, spec)
+
+    def _select_device(self, spec: str) -> None:
+        if self.device.findData(spec) >= 0:
+            self.device.setCurrentIndex(self.device.findData(spec))
+        else:
+            self._wanted_device = spec  # not listed (yet): chosen when the list comes
+
+    def _devices_listed(self, listed: tuple[str, list[tuple[str, str]]]) -> None:
+        """On the UI thread: the inputs the device layer reported (or why there are none)."""
+        problem, items = listed
+        self.mic_problem = problem
+        untouched = self.device.currentIndex() == 0  # the evaluator has not chosen meanwhile
+        self.device.blockSignals(True)
+        self._add_devices(items)
+        if untouched and self._wanted_device and self.device.findData(self._wanted_device) >= 0:
+            self.device.setCurrentIndex(self.device.findData(self._wanted_device))
+        self.device.blockSignals(False)
+        self._device_changed()
+        if self.mic_problem and not self.source_spec().startswith("file:"):
+            self.probe.stop()
 
     def _add_file_item(self, spec: str) -> None:
         label = f"Audio file: {Path(spec[5:]).name}"
@@ -319,7 +352,10 @@ class SetupDialog(QDialog):
     def _device_changed(self) -> None:
         self.meter.setValue(-60)
         spec = self.source_spec()
-        if spec.startswith("file:"):
+        if self.listing is not None and self.listing.running and not spec.startswith("file:"):
+            self.mic_note.setStyleSheet("")
+            self.mic_note.setText("Looking for microphones…")
+        elif spec.startswith("file:"):
             self.mic_note.setStyleSheet("")
             self.mic_note.setText(f"The interview will replay {Path(spec[5:]).name} as if it were the microphone.")
         elif self.mic_problem:
@@ -393,8 +429,8 @@ class SetupDialog(QDialog):
         device = str(d.get("device") or "")
         if device.startswith("file:"):
             self._add_file_item(device)
-        elif self.device.findData(device) >= 0:
-            self.device.setCurrentIndex(self.device.findData(device))
+        elif device:
+            self._select_device(device)
         self.restored.setText("Restored what you typed before you cancelled.")
 
     def _choose_kit(self) -> None:
