@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from interviewer.audio.devices import PortAudioDevices
 from interviewer.ui.setup_dialog import SetupDialog
-from tests.conftest import JFK
+from tests.conftest import FIXTURES, JFK
 from tests.fakes import FakeSoundDevice
 
 
@@ -225,3 +225,20 @@ def test_the_dialog_opens_without_waiting_for_the_device_layer(qtbot, settings):
     release.set()
     listed(qtbot, dlg)
     assert dlg.device.currentText() == "USB Mic" and dlg.mic_note.text() == "Speak: the bar should move."
+
+
+def test_setup_reads_a_french_resume_and_says_why_a_resume_has_no_claims(qtbot, settings, tmp_path):
+    """(moved from test_live_window.py) The resume is read off the UI thread; the claims box fills when done."""
+    dlg = SetupDialog(settings=settings, devices=[("Test mic", "file:/dev/null")])
+    qtbot.addWidget(dlg)
+    op = dlg.load_resume(FIXTURES / "resumes" / "french.md")
+    qtbot.waitUntil(lambda: not op.running, timeout=10_000)
+    assert len(dlg.claims.toPlainText().splitlines()) == 6
+    assert dlg.resume_note.text() == "6 claims from french.md; edit them below."
+    cv = tmp_path / "cv.txt"
+    cv.write_text("Jane Doe\nSkills\nPython, SQL and the usual tools of the trade\n", encoding="utf-8")
+    op = dlg.load_resume(cv)
+    qtbot.waitUntil(lambda: not op.running, timeout=10_000)
+    assert dlg.claims.toPlainText() == ""
+    note = dlg.resume_note.text()
+    assert note.startswith("cv.txt: no claims found:") and "by hand" in note
