@@ -45,6 +45,21 @@ def build_services(data_dir: DataDir, prompt: Any = None) -> Services:
     return Services(data_dir=data_dir, open_store=open_store, make_transcriber=make_transcriber, vault=vault)
 
 
+def loaded(transcriber: Any) -> Any:
+    """The transcriber itself, or the GUI's speech model (ui.speech_model.SpeechModel, loading in the background)
+    once it is loaded. Record waits for the model (the button is disabled until then); if it is pressed anyway,
+    the loading state is the sentence said."""
+    from interviewer.ui.speech_model import SpeechModel
+
+    if not isinstance(transcriber, SpeechModel):
+        return transcriber
+    if transcriber.state != "ready":
+        from interviewer.core.errors import ModelError
+
+        raise ModelError(transcriber.status_text or "the speech model is not loaded yet")
+    return transcriber.transcriber
+
+
 def session_factory(services: Services, store: Any, transcriber: Any, *, sources: list[tuple[Any, str]],
                     spec: Any, beam: int = LIVE_BEAM, devices: Any = None) -> Any:
     """A function the live window calls (with its listener) when the evaluator presses Record. Devices are
@@ -56,8 +71,9 @@ def session_factory(services: Services, store: Any, transcriber: Any, *, sources
     layer = devices or PortAudioDevices()
 
     def make(listener: Any) -> Any:
+        model = loaded(transcriber)
         tracks = [Track(layer.open(src) if isinstance(src, str) else src, speaker) for src, speaker in sources]
-        return LiveSession(store=store, data_dir=services.data_dir, transcriber=transcriber, tracks=tracks,
+        return LiveSession(store=store, data_dir=services.data_dir, transcriber=model, tracks=tracks,
                            spec=spec, listener=listener, config=StreamConfig(beam_size=beam),
                            attribute_speakers=len(tracks) == 1)
     return make
@@ -154,9 +170,14 @@ def open_review_window(services: Services, store: Any, session_id: str, *, trans
         from interviewer.live.refine import refine_session
         from interviewer.ui.refine_dialog import run_refine
 
-        def work(progress: Any, cancel: Any) -> Any:
-            return refine_session(store, session_id, transcriber or services.make_transcriber(None, 5, allow_download=False),
-                                  beam=5, progress=progress, cancel=cancel)
+        def work(progress: Any, cancel: Any) -> Any:  # on the refine's worker thread: waiting here is fine
+            from interviewer.ui.speech_model import SpeechModel
+
+            if isinstance(transcriber, SpeechModel):
+                model = transcriber.wait_loaded(cancel)  # queued until the app's model is loaded
+            else:
+                model = transcriber or services.make_transcriber(None, 5, allow_download=False)
+            return refine_session(store, session_id, model, beam=5, progress=progress, cancel=cancel)
 
         def done(report: Any) -> None:
             window.reload_transcript()
@@ -164,7 +185,10 @@ def open_review_window(services: Services, store: Any, session_id: str, *, trans
             window.statusBar().showMessage(f"Refined: {report.summary()}" if hasattr(report, "summary")
                                            else "Refined.")
 
-        window.refine_runner = run_refine(window, work, done)
+        from interviewer.ui.speech_model import SpeechModel
+
+        waiting = isinstance(transcriber, SpeechModel) and transcriber.state != "ready"
+        window.refine_runner = run_refine(window, work, done, waiting=waiting)
 
     # Who rates: the one named, else the session's own evaluator, else the person this laptop last rated as
     # (the window asks once when there is nobody). Never the operating-system user name.

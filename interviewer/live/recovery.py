@@ -6,6 +6,7 @@ transcribe the audio after the last committed segment, store it, and mark the se
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
@@ -41,13 +42,21 @@ def pending(store: Store, data_dir: DataDir) -> list[dict[str, Any]]:
     return [r for r in rows if not is_locked(data_dir.audio_dir / f"{r['id']}.lock")]
 
 
-def recover_all(store: Store, data_dir: DataDir, make_transcriber: Callable[[], Any]) -> list[Recovered]:
+def recover_all(store: Store, data_dir: DataDir, make_transcriber: Callable[[], Any], *,
+                progress: Callable[[float], None] | None = None,
+                cancel: threading.Event | None = None) -> list[Recovered]:
+    """`progress(fraction)` before each session; `cancel` stops before the next one (it is recovered at the
+    next start)."""
     todo = pending(store, data_dir)
     if not todo:
         return []
     transcriber = make_transcriber()
     results = []
-    for row in todo:
+    for i, row in enumerate(todo):
+        if cancel is not None and cancel.is_set():
+            break
+        if progress is not None:
+            progress(i / len(todo))
         results.append(recover_one(store, row, transcriber))
         with suppress(OSError):  # the dead process's lock file: nobody holds it (see `pending`)
             (data_dir.audio_dir / f"{row['id']}.lock").unlink(missing_ok=True)

@@ -1,13 +1,17 @@
-"""Start the Qt application: recovery first, then the library window, the setup dialog and live windows."""
+"""Start the Qt application: the library window at once, the speech model and the recovery of interrupted
+interviews in the background, then the setup dialog and live windows."""
 
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from interviewer.core.errors import UserError
+from interviewer.ui.bridge import BackgroundOp
+from interviewer.ui.speech_model import SpeechModel
 
 
 def schedule_screenshot(window: Any, path: Any, at_s: float) -> None:
@@ -41,52 +45,77 @@ def ask_passphrase(message: str) -> str:
     return str(text)
 
 
-def run(services: Any, args: Any, root: Any) -> int:
-    """`root` is the composition root module (interviewer.app), which builds the windows."""
-    app = cast(QApplication, QApplication.instance() or QApplication(sys.argv[:1]))
-    app.setApplicationName("Interviewer")
-    app.setOrganizationName("Interviewer")
+def open_store(services: Any) -> Any:
+    """The store, asking for the passphrase of an encrypted data dir (up to three tries); None (said in a
+    message box) when it cannot be opened."""
     from interviewer.core.vault import WrongPassphraseError
 
     for attempt in range(3):
         try:
-            store = services.open_store()
-            break
+            return services.open_store()
         except WrongPassphraseError as exc:
             if attempt == 2:
                 QMessageBox.critical(None, "Interviewer", str(exc))
-                return 2
+                return None
             QMessageBox.warning(None, "Interviewer", "That passphrase does not open this data directory. "
                                                      "Nothing was changed; try again.")
         except UserError as exc:
             QMessageBox.critical(None, "Interviewer", str(exc))
-            return 2
-    from interviewer.live.recovery import recover_all
+            return None
+    return None
 
-    model = getattr(args, "model", None)
-    try:
-        transcriber = services.make_transcriber(model, getattr(args, "beam", None),
-                                                getattr(args, "allow_download", False))
-        recovered = recover_all(store, services.data_dir, lambda: transcriber)
-    except UserError as exc:
-        QMessageBox.critical(None, "Interviewer", str(exc))
-        store.close()
-        return 2
+
+@dataclass
+class Started:
+    """The running app: its windows, the speech model (loading in the background), the background work."""
+
+    store: Any
+    library: Any
+    speech: SpeechModel
+    windows: list[Any] = field(default_factory=list)
+    recovery: BackgroundOp | None = None
+    recovered: list[Any] = field(default_factory=list)
+    catch_up: Any = None
+
+    def shutdown(self, wait_s: float = 10.0) -> None:
+        """Stop what runs in the background before the store closes: the catch-up and the recovery go on at
+        the next start (the model's loading is left to end with the process)."""
+        if self.catch_up is not None:
+            self.catch_up.cancel()
+        if self.recovery is not None:
+            self.recovery.cancel.set()
+            self.recovery.wait(wait_s)
+
+
+def start(services: Any, args: Any, root: Any, store: Any, *, devices: Any = None, settings: Any = None) -> Started:
+    """Show the first window at once; the speech model loads in the background ("Loading the speech model…"
+    in the window), and so does the recovery of interviews a crash interrupted (progress in the status bar,
+    the outcome as a line in the window). What needs the model waits for it without blocking: Record is
+    disabled until it is loaded; refine waits on its worker thread. `devices`: the device layer (hardware,
+    injected; default PortAudio); the model comes from `services.make_transcriber`; `settings`: a QSettings
+    (default: the user's)."""
     from interviewer.audio.devices import PortAudioDevices
     from interviewer.ui.main_window import MainWindow
     from interviewer.ui.style import FOCUS_STYLE
 
+    app = cast(QApplication, QApplication.instance())
     app.setStyleSheet(app.styleSheet() + FOCUS_STYLE)  # a visible focus mark everywhere (keyboard-only use)
-    devices = PortAudioDevices()  # the one device layer: the setup dialog's list and level, Record
-    windows: list[Any] = []
-    library = MainWindow(store)
+    model = getattr(args, "model", None)
+    speech = SpeechModel(lambda: services.make_transcriber(model, getattr(args, "beam", None),
+                                                           getattr(args, "allow_download", False)),
+                         label=model or "tiny.en, bundled")
+    devices = devices or PortAudioDevices()  # the one device layer: the setup dialog's list and level, Record
+    library = MainWindow(store, settings=settings)
+    speech.show_in(library)
+    started = Started(store=store, library=library, speech=speech)
+    windows = started.windows
     setup_draft: dict[str, Any] = {}  # what was typed in the setup dialog survives Cancel (memory only)
 
     def offer_review(live: Any) -> None:
         """After Stop, the live window opens its recording for review, rated as its own evaluator."""
         def open_review(session_id: str) -> None:
-            review = root.open_review_window(services, store, session_id, transcriber=transcriber,
-                                             evaluator=live.evaluator)
+            review = root.open_review_window(services, store, session_id, transcriber=speech,
+                                             evaluator=live.evaluator, settings=settings)
             windows.append(review)
             review.show()
             review.raise_()
@@ -94,13 +123,22 @@ def run(services: Any, args: Any, root: Any) -> int:
 
         live.open_review = open_review
 
+    def wire_live(live: Any) -> None:
+        """The library lists the live window's session as it starts and once it is saved; after Stop the live
+        window opens its recording in the review window; Record waits for the speech model."""
+        library.watch(live)
+        offer_review(live)
+        speech.show_in(live)
+        for item in (live.record_btn, live.act_record):
+            speech.gate(item, allowed=lambda: live.state == "idle")
+
     def new_interview() -> None:
         from interviewer.ui.setup_dialog import SetupDialog
 
-        dialog = SetupDialog(parent=library, devices=devices, draft=setup_draft)
+        dialog = SetupDialog(settings, parent=library, devices=devices, draft=setup_draft)
         if dialog.exec():
             try:
-                live = root.start_from_setup(services, store, transcriber, dialog.result_value(), devices=devices)
+                live = root.start_from_setup(services, store, speech, dialog.result_value(), devices=devices)
             except (UserError, OSError) as exc:
                 setup_draft.update(dialog._snapshot())  # what was typed comes back on the next open
                 QMessageBox.warning(library, "New interview", f"The interview could not be opened: {exc}")
@@ -112,7 +150,7 @@ def run(services: Any, args: Any, root: Any) -> int:
     library.new_interview.connect(new_interview)
 
     def open_session(session_id: str, at: float) -> None:
-        review = root.open_review_window(services, store, session_id, transcriber=transcriber)
+        review = root.open_review_window(services, store, session_id, transcriber=speech, settings=settings)
         windows.append(review)
         review.show()
         if at >= 0:
@@ -120,29 +158,76 @@ def run(services: Any, args: Any, root: Any) -> int:
 
     library.open_session.connect(open_session)
 
-    def wire_live(live: Any) -> None:
-        """The library lists the live window's session as it starts and once it is saved; after Stop the live
-        window opens its recording in the review window."""
-        library.watch(live)
-        offer_review(live)
+    speech.start()
     if getattr(args, "command", None) == "demo":
-        live = root.open_demo_window(services, store, transcriber, speed=getattr(args, "speed", 1.0))
+        live = root.open_demo_window(services, store, speech, speed=getattr(args, "speed", 1.0), settings=settings)
         windows.append(live)
         wire_live(live)
         live.show()
-        live.record()
+        speech.when_ready(lambda _t: live.record())  # the demo starts as soon as the model is there
         if getattr(args, "screenshot", None):
             schedule_screenshot(live, args.screenshot, args.screenshot_at)
     else:
         library.show()
-    if recovered:
-        QMessageBox.information(library if library.isVisible() else None, "Recovered interviews",
-                                "\n".join(r.message() for r in recovered))
-    catch_up = resume_catch_ups(store, transcriber, library)
+    started.recovery = start_recovery(started, services.data_dir)
+    return started
+
+
+def start_recovery(started: Started, data_dir: Any) -> BackgroundOp:
+    """Interviews a crash interrupted (left "recording"): finish them in the background once the model is
+    loaded, with progress in the library's status bar and the outcome as a line in the library; then the
+    catch-ups an earlier close interrupted go on."""
+    store, library, speech = started.store, started.library, started.speech
+
+    def say(text: str) -> None:
+        """In the library's status bar, or (the demo: no library shown) in the windows that are."""
+        shown = [library] if library.isVisible() else [w for w in started.windows if w.isVisible()]
+        for w in shown or [library]:
+            w.statusBar().showMessage(text)
+
+    def work(report: Any, cancel: Any) -> Any:
+        from interviewer.live.recovery import pending, recover_all
+
+        if not pending(store, data_dir):
+            return []
+        report(0.0)
+        return recover_all(store, data_dir, lambda: speech.wait_loaded(cancel), progress=report, cancel=cancel)
+
+    def progress(fraction: float) -> None:
+        say(f"Recovering interviews a crash interrupted… {fraction:.0%}")
+
+    def done(recovered: list[Any]) -> None:
+        started.recovered = list(recovered)
+        if recovered:
+            lines = [r.message() for r in recovered]
+            say(lines[0] if len(lines) == 1 else f"{len(lines)} interviews a crash interrupted were recovered.")
+            library.show_notice("\n".join(lines))
+            library.refresh()
+        speech.when_ready(lambda transcriber: setattr(started, "catch_up",
+                                                      resume_catch_ups(store, transcriber, library)))
+
+    def failed(sentence: str) -> None:
+        say("")
+        library.show_notice(f"Interviews a crash interrupted could not be recovered yet: {sentence} "
+                            "They stay as they are and are tried again at the next start.", problem=True)
+
+    return BackgroundOp(work, library, name="recovery", verb="read", on_progress=progress, on_done=done,
+                        on_failed=failed).start()
+
+
+def run(services: Any, args: Any, root: Any) -> int:
+    """`root` is the composition root module (interviewer.app), which builds the windows."""
+    app = cast(QApplication, QApplication.instance() or QApplication(sys.argv[:1]))
+    app.setApplicationName("Interviewer")
+    app.setOrganizationName("Interviewer")
+    store = open_store(services)
+    if store is None:
+        return 2
+    started = start(services, args, root, store)
 
     def finalize_recordings() -> None:
         """Quit, logout or shutdown: save every recording before the process goes (a few seconds)."""
-        for w in windows:
+        for w in started.windows:
             session = getattr(w, "session", None)
             if session is not None and getattr(w, "state", "") in ("recording", "paused", "stopping"):
                 session.stop("the app is closing")
@@ -154,10 +239,9 @@ def run(services: Any, args: Any, root: Any) -> int:
     try:
         return int(app.exec())
     finally:
-        if catch_up is not None:
-            catch_up.cancel()  # goes on at the next start
+        started.shutdown()  # the catch-up and the recovery go on at the next start
         finalize_recordings()
-        for w in windows:
+        for w in started.windows:
             w.close()
         store.close()
 

@@ -17,6 +17,9 @@ from interviewer.ui.bridge import BackgroundOp, failure_sentence
 
 
 class CatchUp(QObject):
+    """The signals below are emitted on the UI thread only: the work reports through its BackgroundOp, which
+    hands each report back on the UI thread (no signal is emitted from the worker)."""
+
     progress = Signal(str, float)      # session id, 0..1
     revised = Signal(str, object)      # segment id, Segment
     finished = Signal(str, int)        # session id, segments revised
@@ -30,9 +33,8 @@ class CatchUp(QObject):
         self._run = run
         self.session_ids = list(session_ids)
         self.fraction = 0.0
-        # The one helper for work off the UI thread; signals emitted by the work are queued to the UI thread.
-        self._op = BackgroundOp(self._work, self, name="catch up", on_done=lambda _: self.all_done.emit(),
-                                on_failed=lambda msg: self.all_done.emit())
+        self._op = BackgroundOp(self._work, self, name="catch up", on_progress=self._report,
+                                on_done=lambda _: self.all_done.emit(), on_failed=lambda _msg: self.all_done.emit())
 
     @property
     def running(self) -> bool:
@@ -45,7 +47,14 @@ class CatchUp(QObject):
         self._op.cancel.set()
         self._op.wait(wait_s)
 
-    def _work(self, _progress: Callable[[float], None], cancel: threading.Event) -> None:
+    def _report(self, report: tuple[Any, ...]) -> None:
+        """On the UI thread: one report of the work, as the signal it names."""
+        kind, *args = report
+        if kind == "progress":
+            self.fraction = args[1]
+        getattr(self, kind).emit(*args)
+
+    def _work(self, report: Callable[[Any], None], cancel: threading.Event) -> None:
         from interviewer.live.refine import Cancelled
 
         for sid in self.session_ids:
@@ -53,14 +62,15 @@ class CatchUp(QObject):
                 return
 
             def progress(fraction: float, sid: str = sid) -> None:
-                self.fraction = fraction
-                self.progress.emit(sid, fraction)
+                report(("progress", sid, float(fraction)))
 
             try:
-                n = self._run(sid, progress=progress, cancel=cancel, on_revised=self.revised.emit)
+                n = self._run(sid, progress=progress, cancel=cancel,
+                              on_revised=lambda seg_id, seg: report(("revised", seg_id, seg)))
             except Cancelled:
                 return
             except Exception as exc:  # noqa: BLE001 - one sentence in the window; the flag stays for a retry
-                self.failed.emit(sid, f"polishing the transcript of session {sid[:8]} failed: {failure_sentence(exc)}")
+                report(("failed", sid,
+                        f"polishing the transcript of session {sid[:8]} failed: {failure_sentence(exc)}"))
                 continue
-            self.finished.emit(sid, int(n))
+            report(("finished", sid, int(n)))

@@ -108,8 +108,15 @@ class MainWindow(QMainWindow):
         self.split.addWidget(lower)
         self.split.setStretchFactor(0, 3)
         self.split.setStretchFactor(1, 1)
+        # A line for what the start did in the background (interviews a crash interrupted, recovered).
+        self.notice = QLabel("")
+        self.notice.setObjectName("startNotice")
+        self.notice.setWordWrap(True)
+        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notice.hide()
         central = QWidget()
         layout = QVBoxLayout(central)
+        layout.addWidget(self.notice)
         layout.addWidget(self.split)
         self.setCentralWidget(central)
 
@@ -147,6 +154,12 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         self.refresh()
+
+    def show_notice(self, text: str, *, problem: bool = False) -> None:
+        """A line above the list (what the start did in the background); empty text hides it."""
+        self.notice.setText(text)
+        self.notice.setStyleSheet("color: #da1e28;" if problem else "color: #198038;")
+        self.notice.setVisible(bool(text))
 
     def _criteria_from_store(self) -> list[tuple[str, str]]:
         rows = self.store.latest_kit_criteria()

@@ -3,13 +3,15 @@ candidate's consent. Recording cannot start until consent is recorded."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -35,6 +37,7 @@ from PySide6.QtWidgets import (
 from interviewer.audio.devices import DeviceLayer, PortAudioDevices, microphone_problem, readable_name
 from interviewer.core.errors import UserError
 from interviewer.notes.store.consent import DEFAULT_NOTICE, DEFAULT_NOTICE_VERSION
+from interviewer.ui.bridge import BackgroundOp
 from interviewer.ui.style import FOCUS_STYLE, fitting_size
 
 AGREED_TEXT = {
@@ -61,37 +64,90 @@ class SetupResult:
 
 
 class LevelProbe(QObject):
-    """Opens the chosen device for a level check only (nothing is recorded), through the device layer."""
+    """Opens the chosen device for a level check only (nothing is recorded), through the device layer. The
+    device opens off the UI thread (a BackgroundOp: opening can take a while, or hang on a busy device); the
+    audio callback only stores the latest level, which a UI-thread timer shows (`on_level`). A device that
+    fails to open is `on_problem(sentence)`, never a traceback."""
 
-    level = Signal(float)
-    problem = Signal(str)
-
-    def __init__(self, layer: DeviceLayer, parent: QObject | None = None) -> None:
+    def __init__(self, layer: DeviceLayer, parent: QObject | None = None, *,
+                 on_level: Callable[[float], None] | None = None,
+                 on_problem: Callable[[str], None] | None = None) -> None:
         super().__init__(parent)
         self.layer = layer
+        self.on_level = on_level or (lambda _db: None)
+        self.on_problem = on_problem or (lambda _sentence: None)
         self.source: Any = None
+        self.opening: BackgroundOp | None = None
+        self._latest: float | None = None  # written by the audio callback, read by the timer
+        self._timer = QTimer(self)
+        self._timer.setInterval(50)
+        self._timer.timeout.connect(self._show_level)
 
-    def start(self, spec: str) -> bool:
-        """True when the device opened; otherwise `problem` says why in one sentence (never a traceback)."""
+    def start(self, spec: str) -> None:
         self.stop()
         if spec.startswith("file:"):
-            return True
+            return
         from interviewer.live.session import dbfs
 
-        try:
-            self.source = self.layer.open(spec)
-            self.source.start(lambda block: self.level.emit(dbfs(block)), lambda err: None)
-        except Exception as exc:  # noqa: BLE001 - any device failure becomes a sentence in the dialog
-            self.source = None
-            self.problem.emit(str(exc) or type(exc).__name__)
-            return False
-        return True
+        def level(block: Any) -> None:
+            self._latest = dbfs(block)
+
+        def open_device(_progress: Any, _cancel: threading.Event) -> Any:
+            source = self.layer.open(spec)
+            try:
+                source.start(level, lambda err: None)
+            except BaseException:
+                with suppress(Exception):
+                    source.stop()
+                raise
+            return source
+
+        def opened(source: Any) -> None:
+            if self.opening is not op:  # stopped, or another device chosen, meanwhile
+                with suppress(Exception):
+                    source.stop()
+                return
+            self.opening, self.source = None, source
+            self._timer.start()
+
+        def failed(sentence: str) -> None:
+            if self.opening is op:
+                self.opening = None
+                self.on_problem(sentence)
+
+        # No owner: the outcome always comes back, so a device that opens after stop() is closed at once.
+        op = BackgroundOp(open_device, name="open microphone", verb="open", on_done=opened, on_failed=failed)
+        self.opening = op
+        op.start()
+
+    def _show_level(self) -> None:
+        latest, self._latest = self._latest, None
+        if latest is not None:
+            self.on_level(latest)
 
     def stop(self) -> None:
+        self.opening = None  # one still opening is closed as soon as it has opened
+        self._timer.stop()
         if self.source is not None:
             with suppress(Exception):
                 self.source.stop()
             self.source = None
+
+
+def list_devices(layer: DeviceLayer) -> tuple[str, list[tuple[str, str]]]:
+    """(the sentence when there is no microphone, else ""; readable (label, spec) pairs). The spec is the
+    device's name, so the choice survives a changed index. Asks the hardware: run it off the UI thread."""
+    out = [("System default input", "default")]
+    problem = microphone_problem(layer)
+    if not problem:
+        with suppress(UserError):
+            devices = layer.inputs()
+            names = [readable_name(d) for d in devices]
+            for d, label in zip(devices, names, strict=True):
+                if d.name.strip().lower() == "default":
+                    continue  # ALSA's "default" is the system default input, listed first
+                out.append((label if names.count(label) == 1 else f"{label} [{d.index}]", d.name))
+    return problem, out
 
 
 class SetupDialog(QDialog):
@@ -116,6 +172,7 @@ class SetupDialog(QDialog):
         kit_row.addWidget(self.kit, 1)
         kit_row.addWidget(kit_btn)
         self.resume_path: Path | None = None
+        self.resume_op: BackgroundOp | None = None
         self.resume_btn = QPushButton("Import resume (.pdf, .docx, .md, .txt)…")
         self.resume_btn.clicked.connect(lambda _checked=False: self._choose_resume())
         self.claims = QPlainTextEdit()
@@ -133,14 +190,14 @@ class SetupDialog(QDialog):
         self.device2 = QComboBox()
         self.device2.addItem("none", None)
         self.mic_problem = ""
-        for label, spec in devices if isinstance(devices, list) else self._devices():
-            self.device.addItem(label, spec)
-            self.device2.addItem(label, spec)
+        self.listing: BackgroundOp | None = None  # the device layer's inputs, asked off the UI thread
+        self._wanted_device = ""  # the remembered (or restored) choice, selected once the list is there
+        self._add_devices(devices if isinstance(devices, list) else [("System default input", "default")])
         saved = str(self.settings.value(DEVICE_KEY, "") or "")
         if saved.startswith("file:") and Path(saved[5:]).is_file():
             self._add_file_item(saved)
-        elif saved and self.device.findData(saved) >= 0:
-            self.device.setCurrentIndex(self.device.findData(saved))
+        elif saved:
+            self._select_device(saved)
         file_btn = QPushButton("Use an audio file…")
         file_btn.setToolTip("Replay a recording as if it were the microphone (a rehearsal, or no microphone)")
         file_btn.clicked.connect(lambda _checked=False: self._choose_audio_file())
@@ -153,9 +210,8 @@ class SetupDialog(QDialog):
         self.meter.setTextVisible(False)
         self.mic_note = QLabel("Speak: the bar should move.")
         self.mic_note.setWordWrap(True)
-        self.probe = LevelProbe(self.layer, self)
-        self.probe.level.connect(lambda db: self.meter.setValue(int(max(-60, min(0, db)))))
-        self.probe.problem.connect(self._device_failed)
+        self.probe = LevelProbe(self.layer, self, on_level=lambda db: self.meter.setValue(int(max(-60, min(0, db)))),
+                                on_problem=self._device_failed)
         self.device.currentIndexChanged.connect(lambda _i: self._device_changed())
 
         notice = QPlainTextEdit(DEFAULT_NOTICE)
@@ -236,6 +292,11 @@ class SetupDialog(QDialog):
         self.agreed.toggled.connect(lambda _on: self._validate())
         self.method.buttonToggled.connect(lambda *_: self._method_changed())
         self._restore_draft()
+        if not isinstance(devices, list):
+            self.listing = BackgroundOp(lambda _progress, _cancel: list_devices(self.layer), self,
+                                        name="list microphones", verb="open", on_done=self._devices_listed,
+                                        on_failed=lambda sentence: self._devices_listed((sentence, [])))
+            self.listing.start()
         self._validate()
         self.resize(*fitting_size(self, 660, 760))
 
@@ -247,19 +308,31 @@ class SetupDialog(QDialog):
         return label
 
     # ------------------------------------------------------------------ devices
-    def _devices(self) -> list[tuple[str, str]]:
-        """Readable device names; the spec is the device's name, so the choice survives a changed index."""
-        out = [("System default input", "default")]
-        self.mic_problem = microphone_problem(self.layer)
-        if not self.mic_problem:
-            with suppress(UserError):
-                devices = self.layer.inputs()
-                names = [readable_name(d) for d in devices]
-                for d, label in zip(devices, names, strict=True):
-                    if d.name.strip().lower() == "default":
-                        continue  # ALSA's "default" is the system default input, listed first
-                    out.append((label if names.count(label) == 1 else f"{label} [{d.index}]", d.name))
-        return out
+    def _add_devices(self, items: list[tuple[str, str]]) -> None:
+        for label, spec in items:
+            if self.device.findData(spec) < 0:
+                self.device.addItem(label, spec)
+                self.device2.addItem(label, spec)
+
+    def _select_device(self, spec: str) -> None:
+        if self.device.findData(spec) >= 0:
+            self.device.setCurrentIndex(self.device.findData(spec))
+        else:
+            self._wanted_device = spec  # not listed (yet): chosen when the list comes
+
+    def _devices_listed(self, listed: tuple[str, list[tuple[str, str]]]) -> None:
+        """On the UI thread: the inputs the device layer reported (or why there are none)."""
+        problem, items = listed
+        self.mic_problem = problem
+        untouched = self.device.currentIndex() == 0  # the evaluator has not chosen meanwhile
+        self.device.blockSignals(True)
+        self._add_devices(items)
+        if untouched and self._wanted_device and self.device.findData(self._wanted_device) >= 0:
+            self.device.setCurrentIndex(self.device.findData(self._wanted_device))
+        self.device.blockSignals(False)
+        self._device_changed()
+        if self.mic_problem and not self.source_spec().startswith("file:"):
+            self.probe.stop()
 
     def _add_file_item(self, spec: str) -> None:
         label = f"Audio file: {Path(spec[5:]).name}"
@@ -279,7 +352,10 @@ class SetupDialog(QDialog):
     def _device_changed(self) -> None:
         self.meter.setValue(-60)
         spec = self.source_spec()
-        if spec.startswith("file:"):
+        if self.listing is not None and self.listing.running and not spec.startswith("file:"):
+            self.mic_note.setStyleSheet("")
+            self.mic_note.setText("Looking for microphones…")
+        elif spec.startswith("file:"):
             self.mic_note.setStyleSheet("")
             self.mic_note.setText(f"The interview will replay {Path(spec[5:]).name} as if it were the microphone.")
         elif self.mic_problem:
@@ -353,8 +429,8 @@ class SetupDialog(QDialog):
         device = str(d.get("device") or "")
         if device.startswith("file:"):
             self._add_file_item(device)
-        elif self.device.findData(device) >= 0:
-            self.device.setCurrentIndex(self.device.findData(device))
+        elif device:
+            self._select_device(device)
         self.restored.setText("Restored what you typed before you cancelled.")
 
     def _choose_kit(self) -> None:
@@ -367,20 +443,20 @@ class SetupDialog(QDialog):
         if path:
             self.load_resume(Path(path))
 
-    def load_resume(self, path: Path) -> None:
-        from interviewer.notes.claims.extract import claims_from_file
+    def load_resume(self, path: Path) -> BackgroundOp:
+        """Read the resume and find its claims off the UI thread (a BackgroundOp); the claims box fills when
+        it is done. Meanwhile the note says so and the interview cannot be opened (its claims would be lost)."""
+        self.resume_note.setText(f"Reading {path.name}…")
+        self.resume_note.setStyleSheet("color: #525252;")
+        self.resume_btn.setEnabled(False)
 
-        try:
+        def work(_progress: Any, _cancel: threading.Event) -> tuple[list[Any], str]:
+            from interviewer.notes.claims.extract import claims_from_file
+
             claims = claims_from_file(path)
-        except (UserError, OSError) as exc:
-            self.resume_note.setText(str(exc) if isinstance(exc, UserError) else
-                                     f"Cannot read {path}: {exc.strerror or exc}.")
-            self.resume_note.setStyleSheet("color: #da1e28;")
-            return
-        self.resume_path = path
-        self._resume_claims = {c.text: c for c in claims}
-        self.claims.setPlainText("\n".join(c.text for c in claims))
-        if not claims:  # say why, and that claims can be typed below
+            if claims:
+                return claims, ""
+            # say why, and that claims can be typed below
             from interviewer.notes.claims.diagnosis import why_no_claims
             from interviewer.notes.claims.reader import read_resume
 
@@ -388,6 +464,28 @@ class SetupDialog(QDialog):
                 reason = why_no_claims(read_resume(path))
             except UserError as exc:
                 reason = str(exc)
+            return [], reason
+
+        self.resume_op = BackgroundOp(work, self, name="read resume", verb="read",
+                                      on_done=lambda result: self._resume_read(path, *result),
+                                      on_failed=self._resume_failed)
+        self.resume_op.start()
+        self._validate()
+        return self.resume_op
+
+    def _resume_failed(self, sentence: str) -> None:
+        self.resume_btn.setEnabled(True)
+        self.resume_note.setText(sentence)
+        self.resume_note.setStyleSheet("color: #da1e28;")
+        self._validate()
+
+    def _resume_read(self, path: Path, claims: list[Any], reason: str) -> None:
+        self.resume_btn.setEnabled(True)
+        self.resume_path = path
+        self._resume_claims = {c.text: c for c in claims}
+        self.claims.setPlainText("\n".join(c.text for c in claims))
+        self._validate()
+        if not claims:
             self.resume_note.setText(f"{path.name}: {reason}")
             self.resume_note.setStyleSheet("color: #8a3800;")
             return
@@ -418,6 +516,8 @@ class SetupDialog(QDialog):
             problems.append("the candidate's consent (method and confirmation)")
         if self.mic_problem and not self.source_spec().startswith("file:"):
             problems.append("a working microphone, or an audio file to replay")
+        if self.resume_op is not None and self.resume_op.running:
+            problems.append("the resume, still being read")
         self.start_btn.setEnabled(not problems)
         self.why.setText("Still needed: " + "; ".join(problems) if problems else "")
 

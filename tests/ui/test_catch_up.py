@@ -100,3 +100,33 @@ def test_closing_during_the_catch_up_asks_and_it_goes_on_at_the_next_start(qtbot
     win.request_close()  # asked again; Close stops it
     assert len(asked) == 2 and win.catch_up is None and not win.isVisible()
     assert pending(win.store) == [win.session_id]  # goes on at the next start
+
+
+def test_catch_up_reports_reach_the_ui_thread_only(qtbot):
+    """Progress, revised lines and the outcome come back through BackgroundOp: every signal of CatchUp is
+    emitted on the UI thread (before: emitted from the worker)."""
+    import threading
+
+    from PySide6.QtCore import Qt
+
+    from interviewer.ui.catch_up import CatchUp
+
+    main = threading.get_ident()
+    seen: list[tuple[str, bool]] = []
+
+    def run(sid, *, progress, cancel, on_revised):
+        if sid == "bad":
+            raise OSError(28, "No space left on device", "/data/audio/bad.wav")
+        progress(0.5)
+        on_revised("seg-1", object())
+        return 1
+
+    runner = CatchUp(run, ["good", "bad"])
+    for name in ("progress", "revised", "finished", "failed", "all_done"):
+        # Direct: the slot runs on whichever thread emits, so a signal emitted by the worker would show here.
+        getattr(runner, name).connect(lambda *a, name=name: seen.append((name, threading.get_ident() == main)),
+                                      Qt.ConnectionType.DirectConnection)
+    runner.start()
+    qtbot.waitUntil(lambda: ("all_done", True) in seen, timeout=5000)
+    assert seen == [("progress", True), ("revised", True), ("finished", True), ("failed", True), ("all_done", True)]
+    assert runner.fraction == 0.5 and not runner.running

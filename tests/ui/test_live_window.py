@@ -250,20 +250,6 @@ def test_consent_gate_in_setup(qtbot, settings):
     assert [c["text"] for c in result.claims] == ["Built a thing", "Shipped another thing"]
 
 
-def test_setup_reads_a_french_resume_and_says_why_a_resume_has_no_claims(qtbot, settings, tmp_path):
-    dlg = SetupDialog(settings=settings, devices=[("Test mic", "file:/dev/null")])
-    qtbot.addWidget(dlg)
-    dlg.load_resume(FIXTURES / "resumes" / "french.md")
-    assert len(dlg.claims.toPlainText().splitlines()) == 6
-    assert dlg.resume_note.text() == "6 claims from french.md; edit them below."
-    cv = tmp_path / "cv.txt"
-    cv.write_text("Jane Doe\nSkills\nPython, SQL and the usual tools of the trade\n", encoding="utf-8")
-    dlg.load_resume(cv)
-    assert dlg.claims.toPlainText() == ""
-    note = dlg.resume_note.text()
-    assert note.startswith("cv.txt: no claims found:") and "by hand" in note
-
-
 def test_claim_ledger_editing_with_undo(qtbot, live, env):
     store, _, cand = env
 

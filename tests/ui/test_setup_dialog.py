@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from interviewer.audio.devices import PortAudioDevices
 from interviewer.ui.setup_dialog import SetupDialog
-from tests.conftest import JFK
+from tests.conftest import FIXTURES, JFK
 from tests.fakes import FakeSoundDevice
 
 
@@ -28,6 +28,12 @@ def shown(qtbot, dlg):
     return dlg
 
 
+def listed(qtbot, dlg):
+    """The device layer answered (it is asked off the UI thread)."""
+    qtbot.waitUntil(lambda: dlg.listing is None or not dlg.listing.running, timeout=10_000)
+    return dlg
+
+
 def fill(dlg, method="verbal"):
     dlg.candidate.setText("Zoë Ðặng")
     dlg.evaluator.setText("Alex Tester")
@@ -38,7 +44,7 @@ def fill(dlg, method="verbal"):
 def test_no_microphone_is_said_in_the_dialog_and_recording_cannot_start(qtbot, settings, monkeypatch):
     """#7: showEvent printed a PortAudioError traceback, the meter stayed blank, Open interview stayed enabled."""
     monkeypatch.setitem(sys.modules, "sounddevice", FakeSoundDevice())  # PortAudio, on a machine with no input
-    dlg = shown(qtbot, SetupDialog(settings=settings))  # the default device layer
+    dlg = listed(qtbot, shown(qtbot, SetupDialog(settings=settings)))  # the default device layer
     fill(dlg)
     assert dlg.mic_note.text().startswith("No microphone found")
     assert not dlg.start_btn.isEnabled()
@@ -51,12 +57,13 @@ def test_no_microphone_is_said_in_the_dialog_and_recording_cannot_start(qtbot, s
 
 def test_the_injected_device_layer_names_a_device_that_fails_to_open(qtbot, settings):
     layer = PortAudioDevices(sd=FakeSoundDevice(("USB Mic",)))
-    dlg = shown(qtbot, SetupDialog(settings=settings, devices=layer))
+    dlg = listed(qtbot, shown(qtbot, SetupDialog(settings=settings, devices=layer)))
     fill(dlg)
     assert dlg.start_btn.isEnabled()  # the default input (the USB mic) opens
     dlg.device.addItem("Gone", "Gone")
     dlg.device.setCurrentIndex(dlg.device.count() - 1)
-    assert "'Gone'" in dlg.mic_note.text()
+    # the device opens off the UI thread: its failure comes back as a sentence in the dialog
+    qtbot.waitUntil(lambda: "'Gone'" in dlg.mic_note.text(), timeout=5000)
     assert not dlg.start_btn.isEnabled()
 
 
@@ -163,6 +170,7 @@ def test_device_names_are_readable_and_the_choice_is_remembered(qtbot, settings)
     layer = PortAudioDevices(sd=FakeSoundDevice(("pulse", "default", "HDA Intel PCH: ALC257 Analog (hw:0,0)")))
     dlg = SetupDialog(settings=settings, devices=layer)
     qtbot.addWidget(dlg)
+    listed(qtbot, dlg)
     labels = [dlg.device.itemText(i) for i in range(dlg.device.count())]
     assert labels == ["System default input", "PulseAudio sound server", "HDA Intel PCH: ALC257 Analog"]
     dlg.device.setCurrentIndex(2)
@@ -170,6 +178,7 @@ def test_device_names_are_readable_and_the_choice_is_remembered(qtbot, settings)
     assert dlg.result_value().source == "HDA Intel PCH: ALC257 Analog (hw:0,0)"
     again = SetupDialog(settings=settings, devices=layer)
     qtbot.addWidget(again)
+    listed(qtbot, again)
     assert again.device.currentText() == "HDA Intel PCH: ALC257 Analog"
 
 
@@ -182,8 +191,54 @@ def test_a_missing_kit_or_unreadable_resume_is_said_in_the_dialog(qtbot, setting
     assert "gone.toml" in dlg.why.text()
     folder = tmp_path / "resume.pdf"
     folder.mkdir()  # a folder where a resume should be: read fails with an OSError
-    dlg.load_resume(folder)
-    assert "resume.pdf" in dlg.resume_note.text()
+    op = dlg.load_resume(folder)
+    assert not dlg.start_btn.isEnabled()  # the claims are still being read: opening now would lose them
+    qtbot.waitUntil(lambda: not op.running, timeout=10_000)
+    assert "resume.pdf" in dlg.resume_note.text() and "Reading" not in dlg.resume_note.text()
+    assert "da1e28" in dlg.resume_note.styleSheet()  # said as a problem
     dlg.kit.clear()
     dlg.start_btn.click()
     assert dlg.result() == QDialog.DialogCode.Accepted
+
+
+def test_the_dialog_opens_without_waiting_for_the_device_layer(qtbot, settings):
+    """Asking the hardware for its inputs can take a while (PortAudio's first start, a busy device): the dialog
+    is up at once, says it is looking, and the list fills in when the answer comes."""
+    import threading
+
+    from interviewer.audio.sources import InputDevice
+
+    release = threading.Event()
+
+    class SlowLayer:
+        def inputs(self):
+            release.wait(10)
+            return [InputDevice(index=0, name="USB Mic", channels=1, default_rate=48000)]
+
+        def open(self, spec, *, name=""):
+            return PortAudioDevices(sd=FakeSoundDevice(("USB Mic",))).open(spec, name=name)
+
+    settings.setValue("setup/device", "USB Mic")  # the remembered choice comes back once it is listed
+    dlg = shown(qtbot, SetupDialog(settings=settings, devices=SlowLayer()))
+    assert dlg.listing.running and dlg.mic_note.text() == "Looking for microphones…"
+    assert [dlg.device.itemText(i) for i in range(dlg.device.count())] == ["System default input"]
+    release.set()
+    listed(qtbot, dlg)
+    assert dlg.device.currentText() == "USB Mic" and dlg.mic_note.text() == "Speak: the bar should move."
+
+
+def test_setup_reads_a_french_resume_and_says_why_a_resume_has_no_claims(qtbot, settings, tmp_path):
+    """(moved from test_live_window.py) The resume is read off the UI thread; the claims box fills when done."""
+    dlg = SetupDialog(settings=settings, devices=[("Test mic", "file:/dev/null")])
+    qtbot.addWidget(dlg)
+    op = dlg.load_resume(FIXTURES / "resumes" / "french.md")
+    qtbot.waitUntil(lambda: not op.running, timeout=10_000)
+    assert len(dlg.claims.toPlainText().splitlines()) == 6
+    assert dlg.resume_note.text() == "6 claims from french.md; edit them below."
+    cv = tmp_path / "cv.txt"
+    cv.write_text("Jane Doe\nSkills\nPython, SQL and the usual tools of the trade\n", encoding="utf-8")
+    op = dlg.load_resume(cv)
+    qtbot.waitUntil(lambda: not op.running, timeout=10_000)
+    assert dlg.claims.toPlainText() == ""
+    note = dlg.resume_note.text()
+    assert note.startswith("cv.txt: no claims found:") and "by hand" in note
