@@ -70,6 +70,7 @@ class LiveBase(QMainWindow):
     _recent_evidence: list[str]
     _asked_keys: set[str]
     _stopping: bool
+    _held: list[Callable[[], Any]]
     _close_when_stopped: bool
     _review_when_stopped: bool
     _default_sizes: bool
@@ -142,6 +143,9 @@ class LiveBase(QMainWindow):
         raise NotImplementedError
 
     def _on_error(self, message: str) -> None:
+        raise NotImplementedError
+
+    def once_started(self, slot: Callable[[], Any]) -> None:
         raise NotImplementedError
 
     def _ask_text(self, title: str, label: str, text: str = "", multiline: bool = False) -> str | None:

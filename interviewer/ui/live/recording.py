@@ -1,6 +1,7 @@
 """The live window's recording: Record, Pause, Stop and the states between them. Starting and stopping the
 session run off the UI thread (`BackgroundOp`): the window says "Starting…" or "Saving…" with its recording
-controls disabled, and a failure is one sentence in the window."""
+buttons disabled (a key pressed while it starts acts once the recording has started), and a failure is one
+sentence in the window."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QMessageBox
 
@@ -25,7 +27,6 @@ class RecordingControls(LiveBase):
 
     def _set_state(self, state: str) -> None:
         self.state = state
-        recording = state == "recording"
         self.record_btn.setEnabled(state == "idle")
         self.pause_btn.setEnabled(state in ("recording", "paused"))
         self.pause_btn.setText("▶ Resume" if state == "paused" else "❚❚ Pause")
@@ -45,15 +46,12 @@ class RecordingControls(LiveBase):
         self.rec_indicator.setText(text)
         self.rec_indicator.setStyleSheet(style)
         self.transcript.show_state(state)
-        busy = state in ("starting", "stopping")  # the session starts or stops off the UI thread meanwhile
-        for action in (self.act_record, self.act_pause, self.act_stop):
-            action.setEnabled(not busy)
         reviewable = state == "stopped" and self.open_review is not None
         self.review_action.setVisible(reviewable)  # a toolbar widget shows and hides through its action
         self.review_btn.setEnabled(reviewable)
         # While the recording is being saved, Ctrl+Shift+R opens the review once it is.
         self.act_review.setEnabled(state in ("stopping", "stopped") and self.open_review is not None)
-        if recording:
+        if state in ("starting", "recording"):  # the keys go to the window (tags), not to a field
             self.transcript.text.setFocus()
 
     def record(self) -> None:
@@ -75,6 +73,14 @@ class RecordingControls(LiveBase):
         self.start_op = BackgroundOp(start, name="start session", on_done=self._on_session_started,
                                      on_failed=self._on_start_failed).start()
 
+    def once_started(self, slot: Callable[[], Any]) -> None:
+        """Run `slot` now, or once the session has started if it is starting: a key pressed meanwhile (a tag, a
+        note, Pause, Stop, closing) acts on the recording, in the order pressed."""
+        if self.state == "starting":
+            self._held.append(slot)
+        else:
+            slot()
+
     def _on_session_started(self, session: Any) -> None:
         self.session = session
         self.session_id = session.session_id
@@ -83,8 +89,12 @@ class RecordingControls(LiveBase):
             self.clock.start()
         if self._close_when_stopped:  # closed while starting: save and close
             self.stop()
+        held, self._held = self._held, []
+        for slot in held:  # after this callback, from the event loop, as the key presses would have been
+            QTimer.singleShot(0, slot)
 
     def _on_start_failed(self, sentence: str) -> None:
+        self._held.clear()  # nothing is recorded: keys pressed while it was starting have nothing to act on
         self._set_state("idle")
         self.statusBar().showMessage(sentence)
         if self._close_when_stopped:

@@ -67,6 +67,7 @@ class LiveWindow(LiveLayout, RecordingControls, ClaimLedger, PromptList, Evidenc
         self._review_when_stopped = False
         self._recent_evidence: list[str] = []
         self._asked_keys: set[str] = set()
+        self._held: list[Callable[[], Any]] = []  # what was pressed while the session was starting
         self.role = role
         self.setWindowTitle(f"Interviewer — {candidate}" + (f" — {role}" if role else ""))
 
@@ -86,7 +87,8 @@ class LiveWindow(LiveLayout, RecordingControls, ClaimLedger, PromptList, Evidenc
         else:
             a.setShortcuts(keys)
         a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        a.triggered.connect(lambda _checked=False: slot())  # `checked` must not reach add_claim(text=...) etc.
+        # `checked` must not reach add_claim(text=...) etc.; a key pressed while the session starts acts once it has
+        a.triggered.connect(lambda _checked=False: self.once_started(slot))
         self.addAction(a)
         self.all_actions.append(a)
         return a
@@ -107,7 +109,7 @@ class LiveWindow(LiveLayout, RecordingControls, ClaimLedger, PromptList, Evidenc
                                                  partial(self.tag, i, "supports")))
             self.tag_actions.append(self._action(f"Tag concern: {c.name}", [f"Shift+{i + 1}"],
                                                  partial(self.tag, i, "concern")))
-        self.tag_keys = TagKeys(self, self._tag_key)
+        self.tag_keys = TagKeys(self, lambda digit, concern: self.once_started(partial(self._tag_key, digit, concern)))
         undo = self.undo.createUndoAction(self, "Undo")
         undo.setShortcuts(QKeySequence.StandardKey.Undo)
         redo = self.undo.createRedoAction(self, "Redo")
@@ -161,7 +163,7 @@ class LiveWindow(LiveLayout, RecordingControls, ClaimLedger, PromptList, Evidenc
             button.clicked.connect(lambda _=False, s=status: self.set_claim_status(s))
         self.claims_list.currentRowChanged.connect(lambda _row: self.reload_prompts())
         self.window_spin.valueChanged.connect(lambda v: self.settings.setValue("live/evidence_seconds", v))
-        self.note.returnPressed.connect(self.save_note)
+        self.note.returnPressed.connect(lambda: self.once_started(self.save_note))
         self.note.installEventFilter(self)
         self.bridge.started.connect(self._on_started)
         self.bridge.segment.connect(self._on_segment)
@@ -261,6 +263,10 @@ class LiveWindow(LiveLayout, RecordingControls, ClaimLedger, PromptList, Evidenc
         # The close button or the window manager (a spontaneous close) asks; quitting the app (logout, SIGTERM)
         # and Ctrl+W (which asked already) save without asking.
         if event.spontaneous() and self.state in ("recording", "paused") and not self.confirm_close():
+            event.ignore()
+            return
+        if self.state == "starting" and event.spontaneous():
+            self.once_started(self.request_close)  # asked as soon as the recording has started
             event.ignore()
             return
         if self.state in ("starting", "recording", "paused", "stopping"):
