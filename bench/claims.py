@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pypdf import PdfReader
 
-from interviewer.notes.claims.extract import claims_report
+from interviewer.notes.prompts.claim_topics import claims_report
 from interviewer.notes.prompts.kits import load_kit
 from tests.fixtures.resumes.make_fixtures import parse, write_docx, write_pdf
 

@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from pypdf import PdfReader
 
 from interviewer.notes.prompts.kits import load_kit
-from interviewer.notes.reports.documents import session_pdf
+from interviewer.notes.reports.session_report import session_pdf
 from interviewer.notes.store.database import Store
 from tests.builders import synthetic_session
 

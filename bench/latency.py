@@ -62,7 +62,7 @@ import numpy as np
 import soundfile as sf
 
 from interviewer.audio.decode import SAMPLE_RATE
-from interviewer.audio.streaming import StreamConfig
+from interviewer.audio.stream_config import StreamConfig
 from interviewer.audio.transcriber import Transcriber
 from interviewer.core.transcript import Segment
 

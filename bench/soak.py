@@ -41,7 +41,7 @@ import soundfile as sf
 
 from interviewer.audio.decode import SAMPLE_RATE, decode_file
 from interviewer.audio.sources import FileSource
-from interviewer.audio.streaming import StreamConfig
+from interviewer.audio.stream_config import StreamConfig
 from interviewer.audio.transcriber import Transcriber
 from interviewer.core.config import DataDir
 from interviewer.live.session import Listener, LiveSession, SessionSpec, Track

@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from interviewer.cli import main as cli
+from interviewer.cli.parser import LIVE_BEAM
+from interviewer.cli.services import Services, default_evaluator
 from interviewer.core.config import DataDir
 
 
-def build_services(data_dir: DataDir, prompt: Any = None) -> cli.Services:
+def build_services(data_dir: DataDir, prompt: Any = None) -> Services:
     """`prompt(message) -> passphrase` asks for the passphrase of an encrypted data dir when neither
     $INTERVIEWER_PASSPHRASE nor the OS keyring has it (default: the terminal, when there is one)."""
 
@@ -40,15 +42,15 @@ def build_services(data_dir: DataDir, prompt: Any = None) -> cli.Services:
             opts.beam_size = beam
         return Transcriber(resolve_model(model, allow_download=allow_download), opts)
 
-    return cli.Services(data_dir=data_dir, open_store=open_store, make_transcriber=make_transcriber, vault=vault)
+    return Services(data_dir=data_dir, open_store=open_store, make_transcriber=make_transcriber, vault=vault)
 
 
-def session_factory(services: cli.Services, store: Any, transcriber: Any, *, sources: list[tuple[Any, str]],
-                    spec: Any, beam: int = cli.LIVE_BEAM, devices: Any = None) -> Any:
+def session_factory(services: Services, store: Any, transcriber: Any, *, sources: list[tuple[Any, str]],
+                    spec: Any, beam: int = LIVE_BEAM, devices: Any = None) -> Any:
     """A function the live window calls (with its listener) when the evaluator presses Record. Devices are
     opened through `devices` (the device layer; default PortAudio): a failure names the device and the problem."""
     from interviewer.audio.devices import PortAudioDevices
-    from interviewer.audio.streaming import StreamConfig
+    from interviewer.audio.stream_config import StreamConfig
     from interviewer.live.session import LiveSession, Track
 
     layer = devices or PortAudioDevices()
@@ -61,7 +63,7 @@ def session_factory(services: cli.Services, store: Any, transcriber: Any, *, sou
     return make
 
 
-def probe_saver(services: cli.Services, kit_source: str) -> Any:
+def probe_saver(services: Services, kit_source: str) -> Any:
     """Save an evaluator's own probe back to their kit: the kit's file, or for the read-only default kit,
     the data dir's "My kit" copy (made on first use)."""
 
@@ -87,7 +89,7 @@ def probe_saver(services: cli.Services, kit_source: str) -> Any:
     return save
 
 
-def open_live_window(services: cli.Services, store: Any, transcriber: Any, *, kit: Any, kit_id: str | None,
+def open_live_window(services: Services, store: Any, transcriber: Any, *, kit: Any, kit_id: str | None,
                      candidate_id: str, candidate: str, role: str | None, evaluator: str, consent: str,
                      sources: list[tuple[Any, str]], settings: Any = None, devices: Any = None) -> Any:
     from interviewer.live.session import SessionSpec
@@ -107,7 +109,7 @@ def open_live_window(services: cli.Services, store: Any, transcriber: Any, *, ki
                                                       devices=devices))
 
 
-def open_demo_window(services: cli.Services, store: Any, transcriber: Any, *, speed: float = 1.0,
+def open_demo_window(services: Services, store: Any, transcriber: Any, *, speed: float = 1.0,
                      settings: Any = None) -> Any:
     """The live window on the demo candidate, with the sample interview replayed as if it were a microphone."""
     from interviewer.audio.sources import FileSource
@@ -138,7 +140,7 @@ def open_demo_window(services: cli.Services, store: Any, transcriber: Any, *, sp
     return window
 
 
-def open_review_window(services: cli.Services, store: Any, session_id: str, *, transcriber: Any = None,
+def open_review_window(services: Services, store: Any, session_id: str, *, transcriber: Any = None,
                        evaluator: str | None = None, settings: Any = None) -> Any:
     """A finished session for review, with refine (re-transcription) wired to the transcriber."""
     from interviewer.notes.prompts.kits import load_kit, parse_kit
@@ -168,13 +170,13 @@ def open_review_window(services: cli.Services, store: Any, session_id: str, *, t
     # (the window asks once when there is nobody). Never the operating-system user name.
     from interviewer.ui.review.window import remembered_rater
 
-    rater = evaluator or cli.default_evaluator(session.get("evaluator")) or remembered_rater(settings)
+    rater = evaluator or default_evaluator(session.get("evaluator")) or remembered_rater(settings)
     window = ReviewWindow(store=store, session_id=session_id, kit=kit, settings=settings, refine=refine,
                           evaluator=rater)
     return window
 
 
-def start_from_setup(services: cli.Services, store: Any, transcriber: Any, result: Any, devices: Any = None) -> Any:
+def start_from_setup(services: Services, store: Any, transcriber: Any, result: Any, devices: Any = None) -> Any:
     """The setup dialog's answers become stored rows and a live window."""
     from interviewer.core.vault import read_file
     from interviewer.notes.prompts.kits import default_kit_path, load_kit
@@ -195,7 +197,7 @@ def start_from_setup(services: cli.Services, store: Any, transcriber: Any, resul
                             consent=result.consent, sources=sources, devices=devices)
 
 
-def run_gui(args: Any, services: cli.Services) -> int:
+def run_gui(args: Any, services: Services) -> int:
     from interviewer.ui.application import run
 
     return run(services, args, sys.modules[__name__])

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication
 from interviewer.core.transcript import Segment, Word
 from interviewer.notes.prompts.kits import default_kit_path, load_kit
 from interviewer.notes.ratings import calls
-from interviewer.notes.reports.documents import compare_pdf
+from interviewer.notes.reports.compare_report import compare_pdf
 from interviewer.notes.store.database import Store
 
 ROLE = "Senior ML Engineer"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import itertools
 
-from interviewer.audio.streaming import match_segments
+from interviewer.audio.committed import match_segments
 from interviewer.core.transcript import Segment, Word
 
 RUN_S = 30.0

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from interviewer.audio.sources import AudioSource, InputDevice, input_devices, open_source
+from interviewer.audio.loopback import open_system_source
+from interviewer.audio.sources import AudioSource, DeviceSource, FileSource, InputDevice, input_devices
 from interviewer.core.errors import AudioError
 
 # PortAudio's ALSA host API lists plugin names; say what they are.
@@ -35,6 +36,17 @@ def describe(spec: str) -> str:
     if spec.startswith("file:"):
         return f"the audio file {spec[5:]}"
     return f"the input device {spec!r}"
+
+
+def open_source(spec: str, *, name: str = "", speed: float = 1.0, sd: Any = None) -> AudioSource:
+    """SPEC: `default`, a device name or index, `system` (this computer's sound: the call), or `file:PATH`
+    (replayed in real time)."""
+    if spec.startswith("file:"):
+        return FileSource(spec[5:], name=name, speed=speed)
+    if spec == "system":
+        source: AudioSource = open_system_source(name=name)
+        return source
+    return DeviceSource(None if spec == "default" else spec, name=name, sd=sd)
 
 
 class DeviceLayer(Protocol):

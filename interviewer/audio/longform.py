@@ -28,14 +28,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
 from interviewer.audio.decode import SAMPLE_RATE, DecodeStatus, Float32Array, iter_blocks
 
 if TYPE_CHECKING:
-    from interviewer.audio.transcriber import Transcriber
     from interviewer.core.transcript import Segment
 
 VAD_WINDOW = 512            # samples per Silero window at 16 kHz
@@ -264,7 +263,30 @@ class LongformResult:
     chunks: list[dict[str, int]] = field(default_factory=list)
 
 
-def transcribe_streamed(transcriber: Transcriber, path: Path | str, *, beam_size: int | None = None,
+class Window(Protocol):
+    """One decoded window, as `Transcriber.transcribe_window` returns it (`DecodedWindow`)."""
+
+    @property
+    def segments(self) -> list[Segment]: ...
+    @property
+    def consumed(self) -> int: ...
+    @property
+    def tokens(self) -> list[int]: ...
+    @property
+    def reset_prompt(self) -> bool: ...
+
+
+class WindowDecoder(Protocol):
+    """What this module needs of a transcriber (`interviewer.audio.transcriber.Transcriber`)."""
+
+    @property
+    def feature_extractor(self) -> Any: ...
+
+    def transcribe_window(self, audio: Float32Array, *, prompt: list[int] | None = None, speaker: str = "",
+                          beam_size: int | None = None, features: Any = None) -> Window: ...
+
+
+def transcribe_streamed(transcriber: WindowDecoder, path: Path | str, *, beam_size: int | None = None,
                         speaker: str = "", progress: Callable[[float], None] | None = None,
                         vault: Any = None) -> LongformResult:
     """The file at `path` transcribed as whole-file transcription with faster-whisper's VAD filter would, in

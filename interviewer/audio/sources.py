@@ -208,16 +208,3 @@ class DeviceSource:
             self._stream.stop()
             self._stream.close()
             self._stream = None
-
-
-def open_source(spec: str, *, name: str = "", speed: float = 1.0, sd: Any = None) -> AudioSource:
-    """SPEC: `default`, a device name or index, `system` (this computer's sound: the call), or `file:PATH`
-    (replayed in real time)."""
-    if spec.startswith("file:"):
-        return FileSource(spec[5:], name=name, speed=speed)
-    if spec == "system":
-        from interviewer.audio.loopback import open_system_source
-
-        source: AudioSource = open_system_source(name=name)
-        return source
-    return DeviceSource(None if spec == "default" else spec, name=name, sd=sd)

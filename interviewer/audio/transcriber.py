@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from interviewer.audio.decode import SAMPLE_RATE, Float32Array
+from interviewer.audio.longform import transcribe_streamed
 from interviewer.audio.models import ResolvedModel, cpu_threads, resolve_model
 from interviewer.audio.priority import build_low_priority
 from interviewer.core.errors import ModelError
@@ -245,8 +246,6 @@ class Transcriber:
         """The whole file, as faster-whisper transcribes a file with its VAD filter on, streamed: memory does
         not grow with the file's length (see interviewer.audio.longform). `vault`: the data dir's, for a sealed
         (encrypted) recording."""
-        from interviewer.audio.longform import transcribe_streamed
-
         beam = beam_size or self.options.beam_size
         result = transcribe_streamed(self, path, beam_size=beam, speaker=speaker, progress=progress, vault=vault)
         status = result.status

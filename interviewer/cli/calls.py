@@ -5,7 +5,8 @@
     interviewer calls --role ROLE [--format json]                               the calibration board
     interviewer core --role ROLE [--probe KEY...] [--scenario KEY...]          a role's shared core
 
-Wired into `interviewer.cli.main` with `register(sub)` and `COMMANDS`; `cmd_calibration` calls `by_call_report`.
+Wired in by `interviewer.cli.parser` (`register(sub)`) and `interviewer.cli.main` (`COMMANDS`); `cmd_calibration`
+(`interviewer.cli.ratings`) calls `by_call_report`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from interviewer.core.errors import UserError
 
 if TYPE_CHECKING:
-    from interviewer.cli.main import Services
+    from interviewer.cli.services import Services
 
 
 def _data_dir_option(p: argparse.ArgumentParser) -> None:
@@ -84,7 +85,7 @@ def add_calibration_options(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_ask(args: argparse.Namespace, sv: Services) -> int:
-    from interviewer.cli.main import default_evaluator
+    from interviewer.cli.services import default_evaluator
     from interviewer.notes.ratings.calls import ask
 
     if args.end is not None and args.end <= args.start:
@@ -141,7 +142,7 @@ def cmd_calls(args: argparse.Namespace, sv: Services) -> int:
 
 
 def cmd_core(args: argparse.Namespace, sv: Services) -> int:
-    from interviewer.cli.main import default_evaluator
+    from interviewer.cli.services import default_evaluator
     from interviewer.notes.prompts.kits import load_kit
     from interviewer.notes.ratings.calls import core_items, set_core
 

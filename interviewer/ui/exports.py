@@ -65,7 +65,7 @@ def session_job(store: Any, session_id: str, kind: str) -> ExportJob:
     s = store.session(session_id)
     stem = safe_filename(f"{s['candidate']}-{(s['started_at'] or '')[:10]}")
     if kind in ("pdf", "pdf-anonymised"):
-        from interviewer.notes.reports.documents import session_pdf
+        from interviewer.notes.reports.session_report import session_pdf
 
         anonymise = kind == "pdf-anonymised"
         name = f"anonymised-report-{session_id[:8]}.pdf" if anonymise else f"{stem}-report.pdf"
@@ -89,7 +89,8 @@ def session_job(store: Any, session_id: str, kind: str) -> ExportJob:
 
 def role_job(store: Any, role: str, kind: str) -> ExportJob:
     """`kind`: "compare" (the candidates side by side) or "calibration"."""
-    from interviewer.notes.reports.documents import calibration_pdf, compare_pdf
+    from interviewer.notes.reports.calibration_report import calibration_pdf
+    from interviewer.notes.reports.compare_report import compare_pdf
 
     if kind == "compare":
         return ExportJob(f"the comparison of the candidates for {role}", f"{safe_filename(role)}-candidates.pdf",
@@ -99,7 +100,7 @@ def role_job(store: Any, role: str, kind: str) -> ExportJob:
 
 
 def loop_job(store: Any, candidate: str) -> ExportJob:
-    from interviewer.notes.reports.documents import loop_pdf
+    from interviewer.notes.reports.loop_report import loop_pdf
 
     return ExportJob(f"the loop summary of {candidate}", f"{safe_filename(candidate)}-loop.pdf", "PDF (*.pdf)",
                      lambda p: loop_pdf(store, candidate, p))

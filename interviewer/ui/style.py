@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 FOCUS_COLOUR = "#0f62fe"
-CRITERION_COLOURS = ["#1f6fd1", "#8a3ffc", "#d1651f", "#198038", "#b28600", "#007d79"]
 
 FOCUS_STYLE = f"""
 QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus, QComboBox:focus, QSpinBox:focus, QDoubleSpinBox:focus,
@@ -23,11 +22,6 @@ QRadioButton:focus, QCheckBox:focus {{
     border-radius: 3px;
 }}
 """
-
-
-def colour_for(index: int) -> str:
-    """The colour of the kit's `index`-th criterion, in the live and review windows alike."""
-    return CRITERION_COLOURS[index % len(CRITERION_COLOURS)]
 
 
 def fitting_size(widget: Any, width: int, height: int) -> tuple[int, int]:

@@ -11,7 +11,8 @@ from faster_whisper.vad import VadOptions, collect_chunks, get_speech_timestamps
 
 from interviewer.audio.consolidate import LOOK_AHEAD, WINDOW, Consolidation, ConsolidationJob, SpeechTimeline
 from interviewer.audio.decode import SAMPLE_RATE
-from interviewer.audio.streaming import StreamConfig, StreamingTranscriber
+from interviewer.audio.stream_config import StreamConfig
+from interviewer.audio.streaming import StreamingTranscriber
 from interviewer.audio.transcriber import DecodedWindow
 from interviewer.core.transcript import Segment, Word
 from tests.conftest import ROOT, wer

@@ -110,7 +110,8 @@ from types import SimpleNamespace  # noqa: E402
 import numpy as np  # noqa: E402
 
 from interviewer.audio.decode import SAMPLE_RATE  # noqa: E402
-from interviewer.audio.streaming import StreamConfig, StreamingTranscriber  # noqa: E402
+from interviewer.audio.stream_config import StreamConfig  # noqa: E402
+from interviewer.audio.streaming import StreamingTranscriber  # noqa: E402
 from interviewer.core.transcript import Segment, Word  # noqa: E402
 from tests.conftest import FIXTURES  # noqa: E402
 from tests.fakes import load, silence  # noqa: E402

@@ -12,7 +12,8 @@ import pytest
 
 from interviewer.audio.decode import SAMPLE_RATE
 from interviewer.audio.recorder import Recorder
-from interviewer.audio.streaming import StreamConfig, StreamingTranscriber, cut_loop, loop_at, match_segments
+from interviewer.audio.stream_config import StreamConfig
+from interviewer.audio.streaming import StreamingTranscriber
 from interviewer.core.transcript import Segment, Word
 from tests.conftest import FIXTURES, wer
 from tests.fakes import MarkedSecondPass, SlowTranscriber, load, silence
@@ -240,22 +241,6 @@ def words(text: str, start: float, step: float = 0.3) -> tuple[Word, ...]:
     return tuple(Word(start + i * step, start + (i + 1) * step, " " + w, 0.9) for i, w in enumerate(text.split()))
 
 
-def test_match_segments_gives_each_word_to_its_segment():
-    old = [Segment(0.0, 1.5, "a b c", "s", words("a b c", 0.0)), Segment(2.0, 3.5, "d e f", "s", words("d e f", 2.0))]
-    # One new segment spanning both (a window decoded as one piece): its words go back by time.
-    merged = Segment(0.0, 3.5, "a b C d e F", "s", words("a b C", 0.0) + words("d e F", 2.0))
-    out = match_segments(old, [merged])
-    assert out is not None
-    assert [s.text for s in out] == ["a b C", "d e F"]
-    assert out[1].start == pytest.approx(2.0) and out[1].words[-1].word == " F"
-    # A word just past the first segment's end still belongs to it (halfway to the next is the boundary).
-    late = Segment(0.0, 1.8, "a b c x", "s", words("a b c x", 0.0, 0.4))
-    out = match_segments(old, [late])
-    assert out is not None and out[0].text == "a b c x"
-    assert out[1] is old[1]  # nothing heard there the second time: the first pass stands
-    assert match_segments(old, []) is None
-
-
 @pytest.mark.slow
 def test_second_pass_revises_committed_segments_in_place(transcriber):
     marked = MarkedSecondPass(transcriber)
@@ -350,29 +335,6 @@ def test_finish_never_hangs_on_slow_second_passes(transcriber):
     assert st.revisions_pending == 0
     assert st.revisions_dropped >= 1
     assert st.revisions_run + st.revisions_dropped <= len(commits)
-
-
-def keys(text: str) -> list[str]:
-    return text.split()
-
-
-def test_a_decoding_loop_is_cut_after_its_first_copy():
-    assert loop_at(keys("it is just a little bit of a little bit of a little bit of")) == 7
-    assert loop_at(keys("no no no no")) == 1
-    text = keys("we said no no no then it went on and on and on")  # 3 times a word, twice a phrase: speech
-    assert loop_at(text) == len(text)
-    assert loop_at([]) == 0
-    assert loop_at(["well", "", "", "", "", "so"]) == 6  # dashes or dots, not words
-    # Across segments: the loop starts in the first and runs into the second; the second is cut, the rest gone.
-    first = Segment(0.0, 1.5, "so a b", "s", words("so a b", 0.0))
-    second = Segment(1.5, 3.0, "a b a b", "s", words("a b a b", 1.5))
-    third = Segment(3.0, 4.0, "a b", "s", words("a b", 3.0))
-    cut, looped = cut_loop([first, second, third])
-    assert looped and [s.text for s in cut] == ["so a b"]
-    plain = [Segment(0.0, 1.0, "a b c", "s", words("a b c", 0.0))]
-    assert cut_loop(plain) == (plain, False)
-    partial, looped = cut_loop([Segment(0.0, 3.0, "x y z z z z", "s", words("x y z z z z", 0.0))])
-    assert looped and partial[0].text == "x y z" and partial[0].end == pytest.approx(0.9)
 
 
 class Looping:

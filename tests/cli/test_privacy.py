@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from interviewer.app import build_services
-from interviewer.cli.main import Services
 from interviewer.cli.privacy import COMMANDS, register
+from interviewer.cli.services import Services
 from interviewer.core.config import DataDir
 from interviewer.core.errors import UserError
-from interviewer.notes.privacy.policy import RetentionPolicy, load_policy, save_policy
-from tests.notes.privacy.test_policy import CANARY, OTHER, files_with, populate
+from interviewer.notes.privacy.retention_policy import RetentionPolicy, load_policy, save_policy
+from tests.notes.privacy.planting import CANARY, OTHER, files_with, populate
 
 
 @dataclass

@@ -11,7 +11,7 @@ import soundfile as sf
 from interviewer.audio.decode import SAMPLE_RATE
 from interviewer.audio.pace import Pace
 from interviewer.audio.sources import FileSource
-from interviewer.audio.streaming import StreamConfig
+from interviewer.audio.stream_config import StreamConfig
 from interviewer.core.errors import AudioError, UserError
 from interviewer.live.session import Listener, LiveSession, SessionSpec, Track
 from interviewer.notes.store.database import Store

@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from interviewer.notes.claims.model import Claim
 from interviewer.notes.claims.reader import ResumeDoc, read_resume
@@ -34,13 +33,10 @@ from interviewer.notes.claims.sentences import (
 )
 from interviewer.notes.claims.structure import Unit, join_lines, read_units
 
-if TYPE_CHECKING:
-    from interviewer.notes.prompts.kits import Kit
-
 # Sections whose bullets are results even without a verb: jobs, projects, achievements.
 RESULT_SECTIONS = frozenset({"experience", "projects", "achievements"})
 
-__all__ = ["Claim", "claims_from_file", "claims_report", "extract_claims"]
+__all__ = ["claims_from_file", "extract_claims"]
 
 
 def _unit_claims(unit: Unit) -> list[tuple[str, str, int]]:
@@ -89,8 +85,9 @@ def _doc_lines(doc_or_text: ResumeDoc | str | Sequence[str]) -> Sequence[str]:
     return list(doc_or_text)
 
 
-def extract_claims(doc_or_text: ResumeDoc | str | Sequence[str], kit: Kit | None = None) -> list[Claim]:
-    """The claims in a resume, in order. With a kit, each claim's `topics` are filled in."""
+def extract_claims(doc_or_text: ResumeDoc | str | Sequence[str]) -> list[Claim]:
+    """The claims in a resume, in order (their `topics` are filled in from a kit by
+    `interviewer.notes.prompts.claim_topics`)."""
     claims: list[Claim] = []
     seen: set[str] = set()
     for unit in read_units(_doc_lines(doc_or_text)):
@@ -102,42 +99,9 @@ def extract_claims(doc_or_text: ResumeDoc | str | Sequence[str], kit: Kit | None
             seen.add(key)
             claims.append(Claim(clean, source, unit.section, len(claims), role=unit.role, heading=unit.heading,
                                 line=index + 1, dates=unit.dates))
-    if kit is not None:
-        from interviewer.notes.prompts.topics import topics_for_text
-
-        for c in claims:
-            c.topics = topics_for_text(c.text, kit)
     return claims
 
 
-def claims_from_file(path: Path | str, kit: Kit | None = None) -> list[Claim]:
+def claims_from_file(path: Path | str) -> list[Claim]:
     """Read a resume file and extract its claims; raises `ResumeError` for unreadable files."""
-    return extract_claims(read_resume(path), kit)
-
-
-def claims_report(path: Path | str, kit: Kit | None = None) -> list[dict[str, Any]]:
-    """The public JSON shape of `interviewer claims RESUME --format json`.
-
-    `[{"text", "source", "section", "topics": [...], "probes": [{"text", "criterion", "topic"}]}]`, plus
-    (additions) `"role"` and `"dates"`, the job title and dates the claim was listed under, and `"line"`,
-    its first source line;
-    `kit=None` uses the bundled default kit.
-    """
-    from interviewer.notes.prompts.kits import load_kit
-    from interviewer.notes.prompts.probes import probes_for_claim
-
-    the_kit = kit if kit is not None else load_kit()
-    return [
-        {
-            "text": claim.text,
-            "source": claim.source,
-            "section": claim.section,
-            "topics": list(claim.topics),
-            "probes": [{"text": p.text, "criterion": p.criterion, "topic": p.topic}
-                       for p in probes_for_claim(claim, the_kit)],
-            "role": claim.role,
-            "dates": claim.dates,
-            "line": claim.line,
-        }
-        for claim in claims_from_file(path, the_kit)
-    ]
+    return extract_claims(read_resume(path))

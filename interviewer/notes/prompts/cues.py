@@ -19,7 +19,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from interviewer.core.transcript import Segment
-from interviewer.notes.claims.extract import Claim
+from interviewer.notes.claims.model import Claim
 from interviewer.notes.prompts.kits import Kit, Probe
 from interviewer.notes.prompts.probes import shorten
 from interviewer.notes.prompts.topics import STRONG, TopicMatch, kit_topics, topic_matches

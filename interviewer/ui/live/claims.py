@@ -10,14 +10,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QUndoCommand
 from PySide6.QtWidgets import QListWidgetItem
 
+from interviewer.core.palette import status_colour
 from interviewer.ui.live.base import LiveBase
 
 STATUS_LABELS = {
-    "unprobed": ("○", "#6f6f6f"),
-    "probing": ("◐", "#b28600"),
-    "verified": ("●", "#198038"),
-    "contradicted": ("✕", "#da1e28"),
-    "vague": ("~", "#8a3ffc"),
+    "unprobed": ("○", status_colour("unprobed")),
+    "probing": ("◐", status_colour("probing")),
+    "verified": ("●", status_colour("verified")),
+    "contradicted": ("✕", status_colour("contradicted")),
+    "vague": ("~", status_colour("vague")),
 }
 STATUS_KEYS = {"unprobed": "Alt+U", "probing": "Alt+P", "verified": "Alt+V", "contradicted": "Alt+X",
                "vague": "Alt+G"}

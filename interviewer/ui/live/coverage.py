@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
+from interviewer.core.palette import criterion_colour
 from interviewer.notes.prompts.kits import Kit
-from interviewer.ui.style import colour_for
 
 
 class CoverageStrip(QWidget):
@@ -19,7 +19,7 @@ class CoverageStrip(QWidget):
         for i, c in enumerate(kit.criteria):
             chip = QLabel(f"{i + 1} {c.name}")
             chip.setToolTip(c.definition)
-            chip.setProperty("colour", colour_for(i))
+            chip.setProperty("colour", criterion_colour(c.key, i))
             self.chips[c.key] = chip
             lay.addWidget(chip)
         self.claims = QLabel("")

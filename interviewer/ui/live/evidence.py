@@ -7,11 +7,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QListWidgetItem
 
+from interviewer.core.palette import criterion_colour
 from interviewer.core.transcript import Segment, mmss, words_in_range
 from interviewer.notes.panel import link_evidence_to_open_scenario
 from interviewer.ui.commands import AddEvidence, MarkSpokenConsent
 from interviewer.ui.live.base import LiveBase
-from interviewer.ui.style import colour_for
 
 
 class EvidenceTagging(LiveBase):
@@ -92,7 +92,7 @@ class EvidenceTagging(LiveBase):
                 per[e["criterion"]] = per.get(e["criterion"], 0) + 1
                 mark = "▲ concern" if e["polarity"] == "concern" else "✓"
                 head = f"{mmss(e['start'])}  {mark} {self.kit.criteria[idx].name}"
-                colour = colour_for(idx)
+                colour = criterion_colour(e["criterion"], idx)
             else:
                 head, colour = f"{mmss(e['start'])}  ✎ note", "#525252"
             if not e["criterion"]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QListWidgetItem
 
+from interviewer.core.palette import criterion_colour
 from interviewer.core.transcript import mmss
 from interviewer.notes.prompts.ordering import (
     PinnedProbe,
@@ -16,7 +17,6 @@ from interviewer.notes.prompts.ordering import (
 )
 from interviewer.ui.live.base import LiveBase
 from interviewer.ui.live.probe_dialog import ProbeDialog
-from interviewer.ui.style import colour_for
 
 
 class PromptList(LiveBase):
@@ -42,7 +42,7 @@ class PromptList(LiveBase):
             asked = "✓ " if p.key in self._asked_keys else ""
             pin = "📌 " if p.source == "pinned" else ""
             item = QListWidgetItem(f"{pin}{asked}[{name}] {p.text}")
-            item.setForeground(QColor(colour_for(idx)))
+            item.setForeground(QColor(criterion_colour(self.kit.criteria[idx].key, idx)))
             self.prompts.addItem(item)
         if self.prompt_items:
             self.prompts.setCurrentRow(0)

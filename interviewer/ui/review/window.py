@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from interviewer.core.palette import SUBTLE, criterion_colour
 from interviewer.core.transcript import Segment, mmss
 from interviewer.notes.prompts.kits import Kit
 from interviewer.ui.review.calls_panel import CallsPanel
@@ -36,7 +37,7 @@ from interviewer.ui.review.player import AudioPlayer
 from interviewer.ui.review.ratings import RatingPanel
 from interviewer.ui.review.timeline import Timeline
 from interviewer.ui.review.transcript import write_transcript
-from interviewer.ui.style import colour_for, fitting_size
+from interviewer.ui.style import fitting_size
 
 NUDGE_S = 0.5
 RATER_KEY = "review/evaluator"
@@ -285,7 +286,7 @@ class ReviewWindow(ReviewEditing):
         markers = []
         for e in self.rows:
             idx = keys.index(e["criterion"]) if e["criterion"] in keys else -1
-            colour = QColor(colour_for(idx) if idx >= 0 else "#6f6f6f")
+            colour = QColor(criterion_colour(e["criterion"], idx) if idx >= 0 else SUBTLE)
             name = self.kit.criteria[idx].name if idx >= 0 else "note"
             mark = "▲ concern" if e["polarity"] == "concern" else "✓"
             body = e["quote"] or e["note"]
@@ -311,7 +312,7 @@ class ReviewWindow(ReviewEditing):
         selections = []
         for e in self.rows:
             idx = keys.index(e["criterion"]) if e["criterion"] in keys else -1
-            colour = QColor(colour_for(idx) if idx >= 0 else "#8d8d8d")
+            colour = QColor(criterion_colour(e["criterion"], idx) if idx >= 0 else "#8d8d8d")
             colour.setAlpha(55)
             lo = bisect.bisect_left(self.word_starts, float(e["start"]) - 30.0)
             hi = bisect.bisect_right(self.word_starts, float(e["end"]))

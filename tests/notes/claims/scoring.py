@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from interviewer.notes.claims.extract import Claim, claims_from_file
+from interviewer.notes.claims.extract import claims_from_file
+from interviewer.notes.claims.model import Claim
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "resumes"
 FORMATS = (".txt", ".md", ".pdf", ".docx")

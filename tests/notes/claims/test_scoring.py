@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from interviewer.notes.claims.extract import claims_from_file
+from interviewer.notes.prompts.claim_topics import tagged_claims_from_file
 from interviewer.notes.prompts.kits import load_kit
 from interviewer.notes.prompts.probes import probes_for_claim
 from tests.notes.claims.scoring import FIXTURES, expected_for, resumes, same_statement, score, table
@@ -74,7 +75,7 @@ def test_every_claim_gets_three_probes_over_two_criteria() -> None:
     kit = load_kit()
     checked = 0
     for path in RESUMES:
-        for claim in claims_from_file(path, kit):
+        for claim in tagged_claims_from_file(path, kit):
             probes = probes_for_claim(claim, kit)
             assert len(probes) >= 3, claim.text
             assert len({p.criterion for p in probes}) >= 2, claim.text
@@ -88,7 +89,7 @@ def test_quantities_and_tools_the_probes_read(stem: str) -> None:
     kit = load_kit()
     expected = expected_for(stem)
     source = next(p for p in RESUMES if p.name.split(".")[0] == stem and p.suffix in (".md", ".txt"))
-    claims = claims_from_file(source, kit)
+    claims = tagged_claims_from_file(source, kit)
     for start, values in expected.get("quantities", {}).items():
         claim = next(c for c in claims if c.text.startswith(start))
         top = [p.text for p in probes_for_claim(claim, kit) if p.criterion == "claim-verification"]

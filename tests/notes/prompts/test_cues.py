@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from interviewer.core.transcript import Segment, Word
-from interviewer.notes.claims.extract import Claim
+from interviewer.notes.claims.model import Claim
 from interviewer.notes.prompts.cues import (
     TOPIC,
     UNTOUCHED,

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.notes.claims.extract import Claim, claims_from_file, extract_claims
+from interviewer.notes.claims.model import Claim
+from interviewer.notes.prompts.claim_topics import tagged_claims, tagged_claims_from_file
 from interviewer.notes.prompts.kits import Kit, default_kit_path, load_kit, parse_kit
 from interviewer.notes.prompts.probes import ClaimProbe, probes_for_claim, shorten
 from interviewer.notes.prompts.topics import topics_for_text
@@ -134,7 +135,7 @@ def test_every_claim_gets_three_probes_over_two_criteria(path: Path, kit: Kit) -
     criteria = {c.key for c in kit.criteria}
     probe_ids = {p.id: p for p in kit.probes}
     quotes = 0
-    claims = claims_from_file(path, kit)
+    claims = tagged_claims_from_file(path, kit)
     for c in claims:
         probes = probes_for_claim(c, kit)
         assert len(probes) >= 3, c.text
@@ -383,7 +384,7 @@ def test_shorten_centres_on_the_focus() -> None:
 
 def test_fixture_claims_quote_their_numbers() -> None:
     kit = small_kit()
-    claims = extract_claims((FIXTURES / "ml_platform_engineer.txt").read_text(encoding="utf-8"), kit)
+    claims = tagged_claims((FIXTURES / "ml_platform_engineer.txt").read_text(encoding="utf-8"), kit)
     oncall = next(c for c in claims if c.text.startswith("Ran the platform on-call rotation"))
     first = probes_for_claim(oncall, kit)[0]
     assert first.probe_id is None and "'" in first.text

@@ -179,7 +179,7 @@ def test_migration_turns_earlier_asks_and_scenario_uses_into_calls(tmp_path):
 def test_comparison_pdf_board_section_shows_the_same(store, tmp_path):
     from pypdf import PdfReader
 
-    from interviewer.notes.reports.documents import compare_pdf
+    from interviewer.notes.reports.compare_report import compare_pdf
 
     three_candidates(store)
     out = compare_pdf(store, ROLE, tmp_path / "compare.pdf")
@@ -205,7 +205,8 @@ def test_alpha_is_undefined_without_variation_among_paired_scores():
 
 def test_calls_and_their_scores_travel_in_bundles_and_are_erased_with_the_candidate(store, tmp_path):
     from interviewer.core.config import DataDir
-    from interviewer.notes.privacy.policy import access_candidate, erase_candidate
+    from interviewer.notes.privacy.access import access_candidate
+    from interviewer.notes.privacy.erasure import erase_candidate
     from interviewer.notes.store.bundle import export_bundle, import_bundle
 
     ids = three_candidates(store)
@@ -230,7 +231,8 @@ def test_calls_and_their_scores_travel_in_bundles_and_are_erased_with_the_candid
 def test_the_loop_report_says_how_deep_the_follow_ups_went_on_each_claim(store, tmp_path):
     from pypdf import PdfReader
 
-    from interviewer.notes.reports.documents import loop_pdf, loop_summary
+    from interviewer.notes.reports.loop_data import loop_summary
+    from interviewer.notes.reports.loop_report import loop_pdf
 
     sid = _session(store, "Ann")
     cand = store.session(sid)["candidate_id"]
@@ -251,7 +253,7 @@ def test_the_loop_report_says_how_deep_the_follow_ups_went_on_each_claim(store, 
 def test_calibration_pdf_shows_agreement_per_call_and_the_debriefs_agenda(store, tmp_path):
     from pypdf import PdfReader
 
-    from interviewer.notes.reports.documents import calibration_pdf
+    from interviewer.notes.reports.calibration_report import calibration_pdf
 
     three_candidates(store)
     out = calibration_pdf(store, ROLE, tmp_path / "calibration.pdf")
@@ -278,7 +280,8 @@ def test_retention_of_a_transcript_also_removes_the_written_scores_of_its_calls(
     from datetime import UTC, datetime, timedelta
 
     from interviewer.core.config import DataDir
-    from interviewer.notes.privacy.policy import RetentionPolicy, apply_retention
+    from interviewer.notes.privacy.retention import apply_retention
+    from interviewer.notes.privacy.retention_policy import RetentionPolicy
 
     ids = three_candidates(store)
     later = datetime.now(UTC) + timedelta(days=200)

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from interviewer.core.config import DataDir
 from interviewer.core.errors import UserError
 from interviewer.core.files import TEMP_SUFFIX, try_lock
-from interviewer.notes.privacy.policy import access_candidate
+from interviewer.notes.privacy.access import access_candidate
 from interviewer.notes.store.bundle import Limits, export_bundle, import_bundle
 from interviewer.notes.store.database import Store
 from tests.builders import synthetic_session

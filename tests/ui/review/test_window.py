@@ -326,7 +326,7 @@ def test_the_review_window_rates_as_the_sessions_evaluator_never_the_os_user(qtb
     import getpass
 
     from interviewer import app
-    from interviewer.notes.reports.documents import session_pdf
+    from interviewer.notes.reports.session_report import session_pdf
 
     monkeypatch.setattr(getpass, "getuser", lambda: "os-login-name")
     services = app.build_services(data_dir)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,8 @@ import pytest
 from interviewer import app
 from interviewer.cli import main as cli
 from interviewer.core.config import DataDir
+from interviewer.core.files import TEMP_SUFFIX
+from interviewer.notes.privacy.user_files import file_text, user_files
 from interviewer.notes.store.database import Store
 from tests.builders import synthetic_session
 
@@ -102,3 +105,20 @@ def test_finding_10_erasure_finds_bundles_and_pdfs_however_they_are_named(two_se
     assert {"transfer.zip", "exports/report.pdf"} <= set(removed)
     assert not (dd.root / "transfer.zip").exists() and not (dd.exports_dir / "report.pdf").exists()
     assert (dd.exports_dir / "other.pdf").exists()
+
+
+def test_user_files_are_what_the_app_does_not_keep_for_itself(dd: DataDir):
+    app_kept = [dd.db_path, dd.db_path.with_name(dd.db_path.name + "-wal"), dd.audio_dir / "s.wav",
+                dd.root / "backups" / "b.sqlite3", dd.root / "kits" / "k.toml", dd.root / "encryption.json",
+                dd.root / "retention.toml", dd.exports_dir / f".t.md{TEMP_SUFFIX}"]
+    written = [dd.exports_dir / "t.md", dd.exports_dir / "deep" / "b.zip", dd.root / "mine.txt"]
+    for p in app_kept + written:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(b"x")
+    with zipfile.ZipFile(dd.exports_dir / "deep" / "b.zip", "w") as z:
+        z.writestr("session.json", '{"text": "said in the session"}')
+        z.writestr("audio/s.wav", "not text to look into")
+
+    assert user_files(dd) == sorted(written)
+    text = file_text(dd.exports_dir / "deep" / "b.zip", None)
+    assert "said in the session" in text and "not text" not in text

@@ -1,21 +1,16 @@
-"""The candidate summary across the loop: every session of one candidate, several evaluators, one PDF."""
+"""One candidate's loop, for the report tests: two sessions run by Ada and Bo, a panel plan, a failure story and a
+production-constraint scenario."""
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
 
-from interviewer.app import main
-from interviewer.core.config import DataDir
-from interviewer.core.errors import UserError
 from interviewer.core.transcript import Segment, Word
 from interviewer.notes import panel
 from interviewer.notes.prompts.kits import default_kit_path, load_kit
-from interviewer.notes.reports.documents import loop_pdf, loop_summary
 from interviewer.notes.store.database import Store
 
 NAME = "Zoë Ðặng"
@@ -78,85 +73,7 @@ def build_loop(store: Store) -> dict[str, object]:
     return {"candidate": cand, "claims": claim_ids, "sessions": [s1, s2], "card": card}
 
 
-@pytest.fixture
-def data_dir(tmp_path: Path) -> DataDir:
-    return DataDir(tmp_path / "data").ensure()
-
-
-@pytest.fixture
-def store(data_dir: DataDir) -> Iterator[Store]:
-    s = Store(data_dir.db_path)
-    s.built = build_loop(s)  # type: ignore[attr-defined]
-    yield s
-    s.close()
-
-
 def flat(path: Path) -> str:
     text = " ".join(unicodedata.normalize("NFC", p.extract_text() or "") for p in PdfReader(path).pages)
     return " ".join(text.split())
 
-
-def test_loop_summary_data(store: Store) -> None:
-    data = loop_summary(store, NAME.upper())
-    assert data["evaluators"] == ["Ada", "Bo"]
-    assert len(data["sessions"]) == 2
-    by_text = {c["text"]: c for c in data["claims"]}
-    assert by_text[CLAIMS[0]]["probed_by"] == "Ada" and by_text[CLAIMS[0]]["status"] == "verified"
-    assert by_text[CLAIMS[1]]["probed_by"] == "Bo" and by_text[CLAIMS[1]]["status"] == "vague"
-    assert [f["concrete"] for f in data["failures"]] == [True, False]
-    cv = next(c for c in data["criteria"] if c["key"] == "claim-verification")
-    assert {ev: [x["score"] for x in xs] for ev, xs in cv["scores"].items()} == {"Ada": [4], "Bo": [2]}
-    assert cv["median"] == 2 and cv["median_anchor"]
-    unverified = {u["text"] for u in data["unverified"]}
-    assert CLAIMS[3] in unverified and CLAIMS[2] in unverified and CLAIMS[0] not in unverified
-    sc = data["scenarios"][0]
-    assert [e["key"] for e in sc["engaged"]] == ["data-residency"]
-    assert "deadline" in {e["key"] for e in sc["not_engaged"]}
-    with pytest.raises(UserError):
-        loop_summary(store, "Nobody Here")
-
-
-def test_loop_pdf_contents(store: Store, tmp_path: Path) -> None:
-    out = loop_pdf(store, NAME, tmp_path / "out" / "loop.pdf")
-    assert out.exists() and not list(out.parent.glob("*.part"))
-    text = flat(out)
-    assert NAME in text
-    for who in ("Ada", "Bo"):
-        assert who in text
-    for status in ("verified", "vague", "unprobed"):
-        assert status in text
-    for part in STORY.values():
-        assert part in text
-    assert "no concrete failure story" in text
-    card = store.built["card"]  # type: ignore[attr-defined]
-    assert card["title"] in text
-    assert QUOTE in text
-    assert "not engaged" in text
-    assert "Claims nobody on the panel could verify" in text
-    assert CLAIMS[3] in text
-    meta = PdfReader(out).metadata
-    assert meta is not None and f"interviewer-candidate:{store.built['candidate']}" in str(meta.get("/Keywords"))  # type: ignore[attr-defined]
-    with pytest.raises(UserError):
-        loop_pdf(store, "Nobody Here", tmp_path / "none.pdf")
-    assert not (tmp_path / "none.pdf").exists()
-
-
-def test_loop_pdf_anonymised(store: Store, tmp_path: Path) -> None:
-    text = flat(loop_pdf(store, NAME, tmp_path / "anon.pdf", anonymise=True))
-    assert "Ðặng" not in text and "Zoë" not in text
-    assert f"Candidate {store.built['candidate'][:6]}" in text  # type: ignore[attr-defined]
-
-
-def test_cli_candidate_export(store: Store, data_dir: DataDir, tmp_path: Path,
-                            capsys: pytest.CaptureFixture[str]) -> None:
-    out = tmp_path / "cli" / "loop.pdf"
-    store.close()
-    base = ["--pdf", str(out), "--data-dir", str(data_dir.root)]
-    assert main(["export", "--candidate", NAME, *base]) == 0
-    assert out.exists() and CLAIMS[0] in flat(out)
-    assert main(["export", "--candidate", NAME, "--role", "ML Engineer", *base]) == 2
-    sid = store.built["sessions"][0]  # type: ignore[attr-defined]
-    assert main(["export", sid, "--candidate", NAME, *base]) == 2
-    assert main(["export", "--candidate", "Nobody Here", *base]) == 2
-    assert main(["export", "--candidate", NAME, "--data-dir", str(data_dir.root)]) == 2
-    assert "--candidate" in capsys.readouterr().err
