@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QApplication
 from interviewer.core.config import DataDir
 from interviewer.notes.prompts.kits import load_kit
 from interviewer.notes.store.database import Store
-from interviewer.ui.review_window import ReviewWindow
+from interviewer.ui.review.window import ReviewWindow
 from tests.builders import synthetic_session
 
 

@@ -110,7 +110,7 @@ def open_live_window(services: Services, store: Any, transcriber: Any, *, kit: A
                      sources: list[tuple[Any, str]], settings: Any = None, devices: Any = None) -> Any:
     from interviewer.live.session import SessionSpec
     from interviewer.notes import panel
-    from interviewer.ui.live_window import LiveWindow
+    from interviewer.ui.live.window import LiveWindow
 
     spec = SessionSpec(candidate=candidate, consent=consent, evaluator=evaluator, role=role, kit_id=kit_id,
                        candidate_id=candidate_id)
@@ -160,7 +160,7 @@ def open_review_window(services: Services, store: Any, session_id: str, *, trans
                        evaluator: str | None = None, settings: Any = None) -> Any:
     """A finished session for review, with refine (re-transcription) wired to the transcriber."""
     from interviewer.notes.prompts.kits import load_kit, parse_kit
-    from interviewer.ui.review_window import ReviewWindow
+    from interviewer.ui.review.window import ReviewWindow
 
     session = store.session(session_id)
     kit = parse_kit(store.kit_toml(session["kit_id"]), "kit") if session.get("kit_id") else load_kit()
@@ -192,7 +192,7 @@ def open_review_window(services: Services, store: Any, session_id: str, *, trans
 
     # Who rates: the one named, else the session's own evaluator, else the person this laptop last rated as
     # (the window asks once when there is nobody). Never the operating-system user name.
-    from interviewer.ui.review_window import remembered_rater
+    from interviewer.ui.review.window import remembered_rater
 
     rater = evaluator or default_evaluator(session.get("evaluator")) or remembered_rater(settings)
     window = ReviewWindow(store=store, session_id=session_id, kit=kit, settings=settings, refine=refine,

@@ -15,7 +15,7 @@ from interviewer import app as root
 from interviewer.core.config import DataDir
 from interviewer.notes import panel
 from interviewer.notes.prompts.kits import load_kit
-from interviewer.ui.live_window import ScenarioCard
+from interviewer.ui.live.scenarios import ScenarioCard
 from interviewer.ui.plan_dialog import PlanDialog
 
 

@@ -308,7 +308,7 @@ class CalibrationExercise(QMainWindow):
 
     # ------------------------------------------------------------------ the clip's audio
     def play(self) -> None:
-        from interviewer.ui.review_window import AudioPlayer
+        from interviewer.ui.review.player import AudioPlayer
 
         call = self.call
         session = self.store.session(call["session_id"])

@@ -19,7 +19,7 @@ from interviewer import app
 from interviewer.audio.decode import SAMPLE_RATE
 from interviewer.audio.devices import PortAudioDevices
 from interviewer.ui import application
-from interviewer.ui.live_window import wait_for_threads
+from interviewer.ui.live.recording import wait_for_threads
 from interviewer.ui.speech_model import LOADING, WAITS
 from tests.fakes import FakeSoundDevice
 
@@ -151,8 +151,8 @@ def test_record_waits_for_the_model_then_the_demo_starts(qtbot, started, transcr
     assert not live.record_btn.isEnabled() and not live.act_record.isEnabled()
     assert live.record_btn.toolTip() == WAITS
     assert model_line(live).text() == LOADING
-    live.record()  # called anyway (the keyboard and the mouse cannot): one sentence, no wait
-    assert live.state == "idle" and said == [LOADING]
+    live.record()  # called anyway (the keyboard and the mouse cannot): the start fails in one sentence
+    qtbot.waitUntil(lambda: live.state == "idle" and said == [LOADING], timeout=10_000)
     model.release.set()
     qtbot.waitUntil(lambda: live.state == "recording", timeout=30_000)
     assert not model_line(live).isVisible()

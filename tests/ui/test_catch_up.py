@@ -14,9 +14,11 @@ from interviewer.live.catchup import pending
 from interviewer.live.session import LiveSession, SessionSpec, Track
 from interviewer.notes.prompts.kits import load_kit
 from interviewer.notes.store.database import Store
-from interviewer.ui.live_window import LiveWindow, wait_for_threads
+from interviewer.ui.live.recording import wait_for_threads
+from interviewer.ui.live.window import LiveWindow
 from tests.conftest import FIXTURES
 from tests.fakes import PushSource, load
+from tests.ui.started import record
 
 TWO = FIXTURES / "audio" / "two_speakers.flac"
 
@@ -48,7 +50,7 @@ def slow_live(qtbot, data_dir, transcriber, tmp_path):
 
 
 def record_and_stop(qtbot, win) -> None:
-    win.record()
+    record(qtbot, win)
     qtbot.waitUntil(lambda: "Previews paused" in win.pace_label.text() and win.pace_label.isVisible(),
                     timeout=10_000)
     win.src.push(np.concatenate([load(TWO)[: 14 * SAMPLE_RATE], np.zeros(SAMPLE_RATE, dtype=np.float32)]))

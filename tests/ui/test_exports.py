@@ -14,7 +14,7 @@ from interviewer.notes.prompts.kits import load_kit
 from interviewer.notes.store.database import Store
 from interviewer.ui.bridge import BackgroundOp
 from interviewer.ui.main_window import MainWindow
-from interviewer.ui.review_window import ReviewWindow
+from interviewer.ui.review.window import ReviewWindow
 from tests.builders import synthetic_session
 
 

@@ -7,6 +7,7 @@ from PySide6.QtCore import QSettings
 
 from interviewer.notes.store.database import Store
 from interviewer.ui.main_window import MainWindow
+from tests.ui.started import record
 
 
 @pytest.fixture
@@ -88,7 +89,7 @@ def test_the_library_refreshes_when_a_live_window_records_and_saves(qtbot, store
     """issue 21 #6: the library said "No interviews yet" after a session was saved, until F5."""
     from interviewer.live.session import LiveSession, SessionSpec, Track
     from interviewer.notes.prompts.kits import load_kit
-    from interviewer.ui.live_window import LiveWindow
+    from interviewer.ui.live.window import LiveWindow
     from tests.fakes import PushSource, silence
 
     lib = MainWindow(store, settings)
@@ -106,7 +107,7 @@ def test_the_library_refreshes_when_a_live_window_records_and_saves(qtbot, store
                       session_factory=factory, settings=settings)
     lib.watch(live)
     try:
-        live.record()
+        record(qtbot, live)
         qtbot.waitUntil(lambda: lib.table.rowCount() == 1, timeout=10_000)
         assert lib.stack.currentWidget() is lib.table
         src.push(silence(1.0))

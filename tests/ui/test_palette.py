@@ -14,7 +14,7 @@ from interviewer.notes.reports.pdf import status_mark
 from interviewer.notes.reports.session_data import session_summary
 from interviewer.notes.store.claims import CLAIM_STATUSES
 from interviewer.notes.store.database import Store
-from interviewer.ui.live_window import LiveWindow
+from interviewer.ui.live.window import LiveWindow
 
 
 def markup_colour(markup: str) -> str:

@@ -12,6 +12,7 @@ from interviewer.audio.devices import PortAudioDevices
 from interviewer.ui.setup_dialog import SetupDialog
 from tests.conftest import FIXTURES, JFK
 from tests.fakes import FakeSoundDevice
+from tests.ui.started import record
 
 
 @pytest.fixture
@@ -86,7 +87,7 @@ def test_record_without_a_microphone_names_the_device_and_the_problem(qtbot, dat
                                     candidate="Zoë Ðặng", role=None, evaluator="Alex Tester", consent="verbal",
                                     sources=[("default", "mic")])
         qtbot.addWidget(live)
-        live.record()
+        record(qtbot, live)
         assert live.state == "idle"
         [message] = said
         assert "system default input" in message and "no microphone found" in message.lower()

@@ -4,7 +4,7 @@ scored 1-4 against its anchors, blind to other evaluators until you have scored 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand
@@ -24,9 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from interviewer.core.transcript import mmss
-
-if TYPE_CHECKING:
-    from interviewer.ui.review_window import ReviewWindow
+from interviewer.ui.review.context import ReviewContext
 
 
 class AddCall(QUndoCommand):
@@ -50,7 +48,7 @@ class AddCall(QUndoCommand):
 
 
 class CallsPanel(QWidget):
-    def __init__(self, window: ReviewWindow) -> None:
+    def __init__(self, window: ReviewContext) -> None:
         super().__init__()
         self.review = window
         self.rows: list[dict[str, Any]] = []
@@ -105,11 +103,10 @@ class CallsPanel(QWidget):
         form.addRow("", self.others)
         lay.addLayout(form)
         lay.addWidget(self.message)
-        act = QAction("Mark the selection as the answer to…", window)
+        act = QAction("Mark the selection as the answer to…", self)
         act.setShortcut(QKeySequence("Ctrl+J"))
         act.triggered.connect(lambda *_: self.mark_selection())
-        window.addAction(act)
-        self.mark_action = act
+        self.mark_action = act  # the window adds it: Ctrl+J anywhere in the window
         self.reload()
 
     # ------------------------------------------------------------------ data

@@ -9,7 +9,7 @@ from PySide6.QtGui import QTextCursor
 from interviewer.notes.prompts.kits import load_kit
 from interviewer.notes.ratings import calls
 from interviewer.notes.store.database import Store
-from interviewer.ui.review_window import ReviewWindow
+from interviewer.ui.review.window import ReviewWindow
 from tests.builders import synthetic_session
 
 
@@ -41,7 +41,7 @@ def test_marking_a_selection_as_the_answer_creates_the_call(qtbot, review, monke
         asked.extend(items)
         return next(i for i in items if i.startswith("Scenario sc-07")), True
 
-    monkeypatch.setattr("interviewer.ui.calls_panel.QInputDialog.getItem", pick)
+    monkeypatch.setattr("interviewer.ui.review.calls_panel.QInputDialog.getItem", pick)
     qtbot.keyClick(win, Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier)
     assert any(i.startswith("Probe jd-04") for i in asked)
     [call] = store.calls(sid)

@@ -9,7 +9,7 @@ from PySide6.QtCore import QSettings, Qt
 
 from interviewer.notes.prompts.kits import load_kit
 from interviewer.notes.store.database import Store
-from interviewer.ui.review_window import ReviewWindow
+from interviewer.ui.review.window import ReviewWindow
 from tests.builders import synthetic_session
 
 

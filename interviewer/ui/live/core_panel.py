@@ -5,23 +5,21 @@ tab is on screen."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from interviewer.core.transcript import mmss
-
-if TYPE_CHECKING:
-    from interviewer.ui.live_window import LiveWindow
+from interviewer.ui.live.context import LiveContext
 
 ASKED_COLOUR = "#198038"
 TO_ASK_COLOUR = "#b28600"
 
 
 class CorePanel(QWidget):
-    def __init__(self, window: LiveWindow, role: str | None) -> None:
+    def __init__(self, window: LiveContext, role: str | None) -> None:
         super().__init__()
         self.live = window
         self.role = role

@@ -9,8 +9,9 @@ from interviewer.live.session import LiveSession, SessionSpec, Track
 from interviewer.notes.prompts.kits import load_kit
 from interviewer.notes.ratings import calls
 from interviewer.notes.store.database import Store
-from interviewer.ui.live_window import LiveWindow
+from interviewer.ui.live.window import LiveWindow
 from tests.fakes import PushSource, silence
+from tests.ui.started import record
 
 ROLE = "Senior ML Engineer"
 
@@ -47,7 +48,7 @@ def test_core_calls_still_to_ask_and_time_per_criterion(qtbot, live):
     panel = win.core_panel
     assert panel.summary.text() == "2 of 2 core calls still to ask."
     assert [panel.list.item(i).text()[:12] for i in range(2)] == ["○ scenario s", "○ probe jd-0"]
-    win.record()
+    record(qtbot, win)
     win.src.push(silence(10.0))
     qtbot.waitUntil(lambda: win.now_s >= 9.5, timeout=10_000)
     sc = win.scenario_panel

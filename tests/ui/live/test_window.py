@@ -9,14 +9,15 @@ from PySide6.QtCore import QSettings, Qt
 
 from interviewer.audio.decode import SAMPLE_RATE
 from interviewer.audio.pace import Pace
-from interviewer.core.transcript import Segment
 from interviewer.live.session import LiveSession, SessionSpec, Track
 from interviewer.notes.prompts.kits import load_kit
 from interviewer.notes.store.database import Store
-from interviewer.ui.live_window import LiveWindow, TranscriptView, wait_for_threads
+from interviewer.ui.live.recording import wait_for_threads
+from interviewer.ui.live.window import LiveWindow
 from interviewer.ui.setup_dialog import SetupDialog
 from tests.conftest import FIXTURES
 from tests.fakes import MarkedSecondPass, PushSource, load, silence
+from tests.ui.started import record
 
 TWO = FIXTURES / "audio" / "two_speakers.flac"
 CLAIMS = ["Built the nightly evaluation harness with 1,800 questions",
@@ -76,7 +77,7 @@ def test_empty_states_before_recording(live):
 
 def test_keys_tag_evidence_with_range_criterion_claim_and_probe(qtbot, live, env):
     store = env[0]
-    live.record()
+    record(qtbot, live)
     assert live.state == "recording"
     assert live.rec_indicator.text() == "● REC"
     live.src.push(silence(30.0))
@@ -114,7 +115,7 @@ def test_keys_tag_evidence_with_range_criterion_claim_and_probe(qtbot, live, env
 
 def test_spoken_consent_moment_is_kept_with_the_consent_record_and_undoes(qtbot, live, env):
     store = env[0]
-    live.record()
+    record(qtbot, live)
     live.src.push(silence(12.0))
     qtbot.keyClick(live, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     [consent] = store.consents(live.session_id)
@@ -149,7 +150,7 @@ def test_claim_status_by_key_and_click_with_undo(qtbot, live, env):
 
 @pytest.mark.slow
 def test_transcript_follows_then_stops_when_scrolled_up(qtbot, live):
-    live.record()
+    record(qtbot, live)
     audio = load(TWO)
     live.src.push(audio)
     live.src.push(silence(1.0))
@@ -197,7 +198,7 @@ def test_settings_are_restored(qtbot, env, settings, data_dir, transcriber):
 
 @pytest.mark.slow
 def test_no_thread_left_running_after_close(qtbot, live):
-    live.record()
+    record(qtbot, live)
     live.src.push(load(TWO)[: 10 * SAMPLE_RATE])
     assert any(t.name.startswith("transcribe") for t in threading.enumerate())
     live.close()  # closing while recording saves first, then closes
@@ -220,7 +221,7 @@ def test_help_lists_every_shortcut(qtbot, live):
 
 
 def test_note_is_timestamped_and_focus_returns(qtbot, live, env):
-    live.record()
+    record(qtbot, live)
     live.src.push(silence(12.0))
     qtbot.keyClick(live, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert live.note.hasFocus()
@@ -322,7 +323,7 @@ def test_your_claims_failure_story_and_scenario_card(qtbot, env, data_dir, trans
     try:
         assert "★" in win.claims_list.item(0).text()
         assert "★" not in win.claims_list.item(1).text()
-        win.record()
+        record(qtbot, win)
         src.push(silence(20.0))
         qtbot.keyClick(win, Qt.Key.Key_3)  # failure-archaeology evidence
         assert len(store.evidence(win.session_id)) == 1, win.statusBar().currentMessage()
@@ -370,24 +371,6 @@ def test_edit_a_prompt_pins_the_new_words(qtbot, live, env):
     assert row["source_key"] == original.key
 
 
-def test_transcript_view_replaces_a_line_in_place(qtbot):
-    view = TranscriptView()
-    qtbot.addWidget(view)
-    view.add(Segment(1.0, 2.0, "Tell me about the harness.", "interviewer"), "a")
-    view.add(Segment(3.0, 6.0, "The hardest are green with them.", "candidate"), "b")
-    view.add(Segment(7.0, 8.0, "Every month.", "candidate"), "c")
-    view.set_tentative("candidate", "and then")
-    assert view.replace("b", Segment(3.0, 6.1, "The hardest agrees with them.", "candidate"))
-    assert view.text.toPlainText().splitlines() == [
-        "00:01  interviewer: Tell me about the harness.",
-        "00:03  candidate: The hardest agrees with them.",
-        "00:07  Every month."]
-    assert [seg.text for seg in view.lines][1] == "The hardest agrees with them."
-    assert view.tentative.text() == "candidate: and then …"  # the utterance in progress is untouched
-    assert not view.replace("unknown", Segment(0.0, 1.0, "x", "candidate"))
-    assert view.text.document().blockCount() == 3
-
-
 @pytest.mark.slow
 def test_revised_segments_replace_their_lines(qtbot, live):
     base = live.session_factory
@@ -400,7 +383,7 @@ def test_revised_segments_replace_their_lines(qtbot, live):
     live.session_factory = marked
     revised: list[str] = []
     live.bridge.revised.connect(lambda seg_id, seg: revised.append(seg_id))
-    live.record()
+    record(qtbot, live)
     live.src.push(load(TWO)[: 14 * SAMPLE_RATE])
     live.src.push(silence(2.5))  # a pause: the second pass runs
     qtbot.waitUntil(lambda: len(live.transcript.lines) >= 2 and len(revised) >= len(live.transcript.lines),
@@ -431,7 +414,7 @@ def test_the_window_fits_a_laptop_screen(live, screen):
 def test_the_empty_transcript_says_what_is_happening(qtbot, live):
     """It said "Press Record (Ctrl+R) to start" while recording."""
     assert "Press Record" in live.transcript.text.placeholderText()
-    live.record()
+    record(qtbot, live)
     assert live.state == "recording"
     assert "Press Record" not in live.transcript.text.placeholderText()
     assert "Recording" in live.transcript.text.placeholderText()
@@ -444,7 +427,7 @@ def test_after_stop_the_window_opens_the_review(qtbot, live, env):
     opened: list[str] = []
     live.open_review = opened.append
     ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
-    live.record()
+    record(qtbot, live)
     live.src.push(silence(3.0))
     qtbot.keyClick(live, Qt.Key.Key_R, ctrl_shift)
     assert opened == []  # still recording: nothing to review yet
@@ -479,7 +462,7 @@ def answer_close_question(qtbot, live, button: str) -> None:
 def test_closing_while_recording_asks_first(qtbot, live, env):
     """Closing the window while recording did not ask: now Keep recording (the default) or Save and close."""
     store = env[0]
-    live.record()
+    record(qtbot, live)
     live.src.push(silence(3.0))
     answer_close_question(qtbot, live, "Keep recording")
     qtbot.keyClick(live, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)

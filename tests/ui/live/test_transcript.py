@@ -1,0 +1,46 @@
+"""The live transcript: a revised line is rewritten in place. Who spoke, live (issue 17, item 2): one
+microphone's lines arrive under the source's name, then their voice labels as revisions of the same lines;
+the live transcript shows who spoke from then on, an uncertain line with '?'."""
+
+from __future__ import annotations
+
+from interviewer.core.transcript import Segment
+from interviewer.ui.live.transcript import TranscriptView
+
+
+def test_voice_labels_arriving_as_revisions_show_who_spoke(qtbot):
+    view = TranscriptView()
+    qtbot.addWidget(view)
+    view.add(Segment(1.0, 2.0, "Tell me about the harness.", "laptop mic"), "a")
+    view.add(Segment(3.0, 6.0, "It runs every night.", "laptop mic"), "b")
+    view.add(Segment(7.0, 8.0, "Who wrote it?", "laptop mic"), "c")
+    assert view.text.toPlainText().splitlines() == [
+        "00:01  laptop mic: Tell me about the harness.", "00:03  It runs every night.", "00:07  Who wrote it?"]
+    view.replace("a", Segment(1.0, 2.0, "Tell me about the harness.", "interviewer", (), 0.9))
+    view.replace("b", Segment(3.0, 6.0, "It runs every night.", "candidate", (), 0.8))
+    view.replace("c", Segment(7.0, 8.0, "Who wrote it?", "interviewer", (), 0.3))
+    assert view.text.toPlainText().splitlines() == [
+        "00:01  interviewer: Tell me about the harness.",
+        "00:03  candidate: It runs every night.",
+        "00:07  interviewer?: Who wrote it?"]
+    view.add(Segment(9.0, 10.0, "I did.", "laptop mic"), "d")
+    view.replace("d", Segment(9.0, 10.0, "I did.", "candidate", (), 0.9))
+    assert view.text.toPlainText().splitlines()[-1] == "00:09  candidate: I did."
+
+
+def test_transcript_view_replaces_a_line_in_place(qtbot):
+    view = TranscriptView()
+    qtbot.addWidget(view)
+    view.add(Segment(1.0, 2.0, "Tell me about the harness.", "interviewer"), "a")
+    view.add(Segment(3.0, 6.0, "The hardest are green with them.", "candidate"), "b")
+    view.add(Segment(7.0, 8.0, "Every month.", "candidate"), "c")
+    view.set_tentative("candidate", "and then")
+    assert view.replace("b", Segment(3.0, 6.1, "The hardest agrees with them.", "candidate"))
+    assert view.text.toPlainText().splitlines() == [
+        "00:01  interviewer: Tell me about the harness.",
+        "00:03  candidate: The hardest agrees with them.",
+        "00:07  Every month."]
+    assert [seg.text for seg in view.lines][1] == "The hardest agrees with them."
+    assert view.tentative.text() == "candidate: and then …"  # the utterance in progress is untouched
+    assert not view.replace("unknown", Segment(0.0, 1.0, "x", "candidate"))
+    assert view.text.document().blockCount() == 3
