@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from interviewer.audio.decode import SAMPLE_RATE
-from interviewer.audio.sources import BLOCK_S, DeviceSource, OnAudio, OnEnd, input_devices
+from interviewer.audio.sources import BLOCK_S, DeviceSource, InputDevice, OnAudio, OnEnd, input_devices
 from interviewer.core.errors import AudioError
 
 LABEL = "This computer's sound (the call)"
@@ -194,10 +194,11 @@ class WasapiLoopbackSource:  # pragma: no cover - Windows only
 # ---------------------------------------------------------------- macOS: a virtual device
 
 
-def virtual_device() -> str | None:
-    """An input device that carries a computer's sound (BlackHole, Loopback, Soundflower, VB-Cable), or None."""
+def virtual_device(inputs: list[InputDevice] | None = None) -> str | None:
+    """An input device that carries a computer's sound (BlackHole, Loopback, Soundflower, VB-Cable), or None.
+    `inputs`: the input devices (asked of PortAudio when None)."""
     try:
-        devices = input_devices()
+        devices = input_devices() if inputs is None else inputs
     except AudioError:
         return None
     for d in devices:
@@ -216,18 +217,34 @@ def routing_help() -> str:
 # ---------------------------------------------------------------- this computer's
 
 
-def find_system_audio() -> SystemAudio | None:
-    """Where this computer's sound can be recorded from here, or None."""
-    if sys.platform.startswith("linux"):
+def find_system_audio(platform: str = sys.platform, inputs: list[InputDevice] | None = None) -> SystemAudio | None:
+    """Where this computer's sound can be recorded from here, or None. `platform` (sys.platform) and `inputs`
+    (the input devices, asked of PortAudio when None) are injectable, so any platform's answer can be tested."""
+    if platform.startswith("linux"):
         monitor = default_monitor()
         if monitor:
             return SystemAudio("pulse", monitor)
-    elif sys.platform == "win32":  # pragma: no cover - Windows only
+    elif platform == "win32":  # pragma: no cover - Windows only
         name = wasapi_loopback()
         if name:
             return SystemAudio("wasapi", name)
-    virtual = virtual_device()
+    virtual = virtual_device(inputs)
     return SystemAudio("virtual", virtual) if virtual else None
+
+
+def setup_help(platform: str = sys.platform) -> str:
+    """What the setup dialog says when no source of the call's audio was found on `platform` (steps on macOS)."""
+    if platform == "darwin":
+        return ("To record the call's audio on a Mac, route it through a virtual device: 1. install BlackHole "
+                "(free, 2ch) or Loopback; 2. open Audio MIDI Setup, click +, choose Create Multi-Output Device and "
+                "tick your speakers (or headphones) and BlackHole; 3. choose that Multi-Output Device as the call "
+                "app's speaker (you still hear the call); 4. reopen this dialog and choose “This "
+                "computer's sound (the call)” (BlackHole) as the second source.")
+    if platform == "win32":
+        return ("No source for the call's audio was found: install PyAudioWPatch (pip install PyAudioWPatch) for "
+                "WASAPI loopback, or a virtual cable (VB-Cable), then reopen this dialog.")
+    return ("No source for the call's audio was found: recording this computer's sound needs PulseAudio or "
+            "PipeWire (`pactl info` should work); without it only the microphone is recorded.")
 
 
 def open_system_source(*, name: str = "") -> Any:

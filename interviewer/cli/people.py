@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from interviewer.cli.services import Services
 from interviewer.core.errors import UserError
@@ -42,34 +42,9 @@ def cmd_evaluator(args: argparse.Namespace, sv: Services) -> int:
     return 0
 
 
-def _record(spec: str, seconds: float) -> Any:
-    """`seconds` of audio from an input device (or `file:PATH`), as 16 kHz mono float32."""
-    import threading
-
-    import numpy as np
-
-    from interviewer.audio.devices import open_source
-
-    blocks: list[Any] = []
-    done = threading.Event()
-    source = open_source(spec)
-
-    def on_audio(block: Any) -> None:
-        blocks.append(block)
-        if sum(len(b) for b in blocks) >= seconds * 16000:
-            done.set()
-
-    source.start(on_audio, lambda _err: done.set())
-    try:
-        done.wait(seconds + 5.0)
-    finally:
-        source.stop()
-    return np.concatenate(blocks)[:int(seconds * 16000)] if blocks else np.zeros(0, np.float32)
-
-
 def _evaluator_voice(args: argparse.Namespace, sv: Services, store: Store) -> int:
-    from interviewer.audio.voices import MODEL_LABEL, voice_print
-    from interviewer.core.errors import AudioError
+    from interviewer.audio.voices import MODEL_LABEL
+    from interviewer.live import enrolment
     from interviewer.notes import panel
 
     if args.erase:
@@ -79,21 +54,17 @@ def _evaluator_voice(args: argparse.Namespace, sv: Services, store: Store) -> in
                  f"Erased {args.name}'s voice profile.")
         return 0
     if args.from_audio is not None:
-        from interviewer.audio.decode import decode_file
-
-        samples, where = decode_file(args.from_audio).samples, str(args.from_audio)
+        samples, where = enrolment.read_voice_file(args.from_audio), str(args.from_audio)
     else:
-        if not 4 <= args.record <= 120:
+        if not enrolment.MIN_RECORD_S <= args.record <= enrolment.MAX_RECORD_S:
             raise UserError("--record takes 4 to 120 seconds (about 20 s is best)")
         if args.format == "text":
-            sv.say(f"Recording {args.record:.0f} s: read aloud, at your usual pace, e.g. the first paragraph of "
-                   "any page.")
-        samples, where = _record(args.source, args.record), args.source
-    try:
-        embedding, seconds = voice_print(samples)
-    except AudioError as exc:
-        raise UserError(f"{where}: {exc}") from None
-    panel.set_voice_profile(store, args.name, embedding.tolist(), seconds=seconds, model=MODEL_LABEL)
+            sv.say(f"Recording {args.record:.0f} s: read this aloud, at your usual pace:")
+            sv.say(enrolment.PROMPT)
+        from interviewer.audio.devices import open_source
+
+        samples, where = enrolment.record_voice(open_source(args.source), args.record), args.source
+    seconds = enrolment.save_voice_profile(store, args.name, samples, where=where)
     if args.format == "json":
         sv.print(json.dumps({"name": args.name, "voice_profile": {"model": MODEL_LABEL,
                                                                   "seconds": round(seconds, 1)}}))

@@ -135,7 +135,7 @@ def start(services: Any, args: Any, root: Any, store: Any, *, devices: Any = Non
     def new_interview() -> None:
         from interviewer.ui.setup_dialog import SetupDialog
 
-        dialog = SetupDialog(settings, parent=library, devices=devices, draft=setup_draft)
+        dialog = SetupDialog(settings, parent=library, devices=devices, draft=setup_draft, store=store)
         if dialog.exec():
             try:
                 live = root.start_from_setup(services, store, speech, dialog.result_value(), devices=devices)

@@ -3,13 +3,14 @@ candidate's consent. Recording cannot start until consent is recorded."""
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer
 from PySide6.QtWidgets import (
@@ -38,7 +39,12 @@ from interviewer.audio.devices import DeviceLayer, PortAudioDevices, microphone_
 from interviewer.core.errors import UserError
 from interviewer.notes.store.consent import DEFAULT_NOTICE, DEFAULT_NOTICE_VERSION
 from interviewer.ui.bridge import BackgroundOp
+from interviewer.ui.call_audio import CallAudioNote
 from interviewer.ui.style import FOCUS_STYLE, fitting_size
+from interviewer.ui.voice_dialog import VoiceRow
+
+if TYPE_CHECKING:
+    from interviewer.notes.store.database import Store
 
 AGREED_TEXT = {
     "verbal": "I read this notice to the candidate and they agreed out loud to be recorded",
@@ -152,10 +158,12 @@ def list_devices(layer: DeviceLayer) -> tuple[str, list[tuple[str, str]]]:
 
 class SetupDialog(QDialog):
     """`devices`: the device layer (default: PortAudio), or a fixed list of (label, spec) pairs. `draft`: a dict
-    the caller keeps (in memory only) so what was typed survives Cancel and comes back on the next open."""
+    the caller keeps (in memory only) so what was typed survives Cancel and comes back on the next open. `store`:
+    where "Record my voice…" keeps the evaluator's voice profile. `platform`: sys.platform (the call's audio)."""
 
     def __init__(self, settings: QSettings | None = None, devices: DeviceLayer | list[tuple[str, str]] | None = None,
-                 parent: QWidget | None = None, *, draft: dict[str, Any] | None = None) -> None:
+                 parent: QWidget | None = None, *, draft: dict[str, Any] | None = None, store: Store | None = None,
+                 platform: str = sys.platform) -> None:
         super().__init__(parent)
         self.setWindowTitle("New interview")
         self.setStyleSheet(FOCUS_STYLE)
@@ -237,7 +245,12 @@ class SetupDialog(QDialog):
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow("&Candidate", self.candidate)
         form.addRow("&Role", self.role)
-        form.addRow("&Evaluator (you)", self.evaluator)
+        self.voice = VoiceRow(store, self.evaluator, self._voice_context, pause=self._pause_probe)
+        evaluator_row = QHBoxLayout()
+        evaluator_row.addWidget(self.evaluator, 1)
+        evaluator_row.addWidget(self.voice.button)
+        form.addRow(self._buddy("&Evaluator (you)", self.evaluator), evaluator_row)
+        form.addRow("", self.voice)
         form.addRow(self._buddy("&Kit", self.kit), kit_row)
         form.addRow("Resume", self.resume_btn)
         form.addRow("", self.resume_note)
@@ -246,6 +259,10 @@ class SetupDialog(QDialog):
         form.addRow("Level", self.meter)
         form.addRow("", self.mic_note)
         form.addRow("Second source", self.device2)
+        self.call_note: CallAudioNote | None = None  # the call's audio: listed when found, else how to get it
+        if not isinstance(devices, list):
+            self.call_note = CallAudioNote(self.layer, self.device2, platform=platform)
+            form.addRow("", self.call_note)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.start_btn = self.buttons.addButton("Open interview", QDialogButtonBox.ButtonRole.AcceptRole)
         self.cancel_btn = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
@@ -279,7 +296,7 @@ class SetupDialog(QDialog):
         lay.addWidget(self.buttons)
 
         # Tab order: down the form, through the consent, then Open interview, then Cancel.
-        chain: list[QWidget] = [self.candidate, self.role, self.evaluator, self.kit, kit_btn, self.resume_btn,
+        chain: list[QWidget] = [self.candidate, self.role, self.evaluator, self.voice.button, self.kit, kit_btn, self.resume_btn,
                                 self.claims, self.device, file_btn, self.device2, notice, self.verbal,
                                 self.written, self.agreed, self.start_btn, self.cancel_btn]
         for a, b in pairwise(chain):
@@ -366,6 +383,18 @@ class SetupDialog(QDialog):
             if self.isVisible():
                 self.probe.start(spec)
         self._validate()
+
+    def _voice_context(self) -> tuple[DeviceLayer, str, str, str]:
+        """What "Record my voice…" records from: the chosen microphone (or audio file)."""
+        spec = self.source_spec()
+        return self.layer, spec, self.device.currentText(), "" if spec.startswith("file:") else self.mic_problem
+
+    def _pause_probe(self, paused: bool) -> None:
+        """The voice dialog records from the microphone: the level check lets go of it meanwhile."""
+        if paused:
+            self.probe.stop()
+        else:
+            self._device_changed()
 
     def _device_failed(self, message: str) -> None:
         sentence = message if message.lower().startswith(("no microphone", "cannot")) else \
