@@ -87,6 +87,8 @@ class VoiceDialog(QDialog):
 
         self.record_btn = QPushButton(f"&Record ({seconds:.0f} s)")
         self.file_btn = QPushButton("From a &file…")
+        longest = self.record_btn.fontMetrics().horizontalAdvance("Stop and use what was heard")
+        self.record_btn.setMinimumWidth(longest + 32)  # the same width recording or not: nothing moves
         self.record_btn.clicked.connect(lambda _checked=False: self.toggle_recording())
         self.file_btn.clicked.connect(lambda _checked=False: self._choose_file())
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -130,7 +132,7 @@ class VoiceDialog(QDialog):
         self.record_btn.setEnabled(recording or not busy)
         self.record_btn.setText("&Stop and use what was heard" if recording else f"&Record ({self.seconds:.0f} s)")
 
-    def _run(self, work: Callable[[threading.Event], tuple[float, str]], name: str) -> BackgroundOp:
+    def _run(self, work: Callable[[threading.Event], tuple[float, str] | None], name: str) -> BackgroundOp:
         def body(_progress: Any, cancel: threading.Event) -> tuple[float, str] | None:
             return work(cancel)
 
@@ -267,11 +269,20 @@ class VoiceRow(QWidget):
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(300)
         self._debounce.timeout.connect(self.refresh)
-        evaluator.textChanged.connect(lambda _t: self._debounce.start())
+        evaluator.textChanged.connect(lambda _t: self._name_changed())
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.note, 1)
         self.refresh()
+
+    def _name_changed(self) -> None:
+        """The button follows the field at once (the focus order does not depend on timing); the profile line
+        is looked up once typing pauses."""
+        self.button.setEnabled(self.store is not None and bool(self.evaluator.text().strip()))
+        if self.store is not None:
+            self.note.setText("Looking for a voice profile…" if self.evaluator.text().strip() else
+                              "Type your name to record your voice.")
+        self._debounce.start()
 
     def refresh(self) -> None:
         name = self.evaluator.text().strip()

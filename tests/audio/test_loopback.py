@@ -103,3 +103,16 @@ def test_mic_plus_call_stores_no_duplicated_line(pulse, tmp_path):
                                                   "thereunder", "regard"}
     assert not echoed, said
     assert stop["echoes_dropped"] >= 1
+
+
+def test_the_platform_and_the_inputs_are_injectable():
+    """A Mac's answer, tested anywhere: a virtual device among the inputs is the call; without one, the steps."""
+    from interviewer.audio.sources import InputDevice
+
+    mic = InputDevice(index=0, name="MacBook Pro Microphone", channels=1, default_rate=48000)
+    hole = InputDevice(index=1, name="BlackHole 2ch", channels=2, default_rate=48000)
+    assert loopback.find_system_audio("darwin", [mic]) is None
+    assert loopback.find_system_audio("darwin", [mic, hole]) == loopback.SystemAudio("virtual", "BlackHole 2ch")
+    steps = loopback.setup_help("darwin")
+    assert "Audio MIDI Setup" in steps and "Multi-Output Device" in steps and "BlackHole" in steps
+    assert "BlackHole" not in loopback.setup_help("linux") and "pactl" in loopback.setup_help("linux")

@@ -34,7 +34,7 @@ def test_a_new_interview_from_the_keyboard_alone(display, launch, microphone):
     display.type(ROLE)
     display.key("Tab")
     display.type(EVALUATOR)
-    display.key("Tab", "Tab", "Tab", "Tab")  # kit, Choose…, Import resume…, then the claims
+    display.key("Tab", "Tab", "Tab", "Tab", "Tab")  # Record my voice…, kit, Choose…, Import resume…, the claims
     display.type(CLAIMS[0])
     display.key("Return")
     display.type(CLAIMS[1])

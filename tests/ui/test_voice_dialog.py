@@ -193,3 +193,12 @@ def test_closing_while_recording_stores_nothing(qtbot, store):
     dlg.reject()
     qtbot.waitUntil(lambda: op.delivered, timeout=WAIT_MS)
     assert panel.voice_profile(store, "Ada") is None
+
+
+def test_the_voice_dialog_fits_a_laptop_screen(qtbot, store):
+    """1366×768 less a panel and the title bar (tests/ui/test_fit.py); tests/display shows it on a real screen."""
+    dlg = VoiceDialog(store, "Ada", PlayedMicrophone())
+    qtbot.addWidget(dlg)
+    hint = dlg.minimumSizeHint()
+    assert hint.width() <= 1280 and hint.height() <= 720
+    assert dlg.width() <= 1280 and dlg.height() <= 720
