@@ -202,3 +202,16 @@ def test_the_voice_dialog_fits_a_laptop_screen(qtbot, store):
     hint = dlg.minimumSizeHint()
     assert hint.width() <= 1280 and hint.height() <= 720
     assert dlg.width() <= 1280 and dlg.height() <= 720
+
+
+def test_stop_uses_what_was_heard(qtbot, store):
+    """Pressed again while recording ("Stop and use what was heard"): the profile is made from what was heard."""
+    dlg = shown(qtbot, VoiceDialog(store, "Ada", PlayedMicrophone()))
+    dlg.toggle_recording()
+    assert dlg.record_btn.text().replace("&", "") == "Stop and use what was heard" and dlg.record_btn.isEnabled()
+    qtbot.waitUntil(lambda: dlg._latest is not None and dlg._latest.seconds >= 8, timeout=30_000)
+    dlg.toggle_recording()
+    settled(qtbot, dlg)
+    assert dlg.status.text().startswith("Voice profile saved (")
+    (ada,) = panel.evaluators(store)
+    assert 4 <= ada["voice_profile"]["seconds"] < 17  # the whole reading gives about 18 s
