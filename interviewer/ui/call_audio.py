@@ -45,7 +45,11 @@ class CallAudioNote(QLabel):
 
         self.looking = BackgroundOp(work, self, name="find the call's audio", verb="open", on_done=self._found,
                                     on_failed=lambda _sentence: self._found(None))
-        self.looking.start()
+
+    def start(self) -> None:
+        """Look (once): after the microphones are listed, so PortAudio is not asked from two threads at once."""
+        if self.looking.worker is None:
+            self.looking.start()
 
     def _found(self, found: loopback.SystemAudio | None) -> None:
         self.found = found

@@ -350,6 +350,8 @@ class SetupDialog(QDialog):
         self._device_changed()
         if self.mic_problem and not self.source_spec().startswith("file:"):
             self.probe.stop()
+        if self.call_note is not None:
+            self.call_note.start()
 
     def _add_file_item(self, spec: str) -> None:
         label = f"Audio file: {Path(spec[5:]).name}"
