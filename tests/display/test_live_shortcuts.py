@@ -34,7 +34,7 @@ def session(store: Store) -> dict:
 def last_claim(store: Store) -> dict:
     cand = store.find_candidate(demo.CANDIDATE)
     assert cand is not None
-    return store.claims(cand["id"])[-1]
+    return store.claims(cand.id)[-1]
 
 
 def fits(display: Display, window: str) -> None:

@@ -23,7 +23,7 @@ from interviewer.notes.store.report_queries import candidate_session_ids
 def loop_summary(store: Store, candidate: str, *, anonymise: bool = False) -> dict[str, Any]:
     """Everything the loop report shows, as JSON-able data (see `loop_pdf`)."""
     cand = store.resolve_candidate(candidate)
-    cid = str(cand["id"])
+    cid = str(cand.id)
     sessions = [store.session(sid) for sid in candidate_session_ids(store, cid)]
     kits = [session_kit(store, s) for s in sessions]
     kit = kits[-1] if kits else load_kit()
@@ -116,7 +116,7 @@ def loop_summary(store: Store, candidate: str, *, anonymise: bool = False) -> di
 
     roles = list(dict.fromkeys(s["role"] for s in sessions if s.get("role")))
     summary: dict[str, Any] = {
-        "candidate": {"id": cid, "name": shown(cand["name"]), "email": shown(cand.get("email") or "")},
+        "candidate": {"id": cid, "name": shown(cand.name), "email": shown(cand.email or "")},
         "roles": [shown(r) for r in roles],
         "dates": list(dict.fromkeys(day(s["started_at"]) for s in sessions)),
         "evaluators": evaluators,

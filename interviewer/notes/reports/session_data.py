@@ -97,7 +97,7 @@ def session_summary(store: Store, session_id: str, *, anonymise: bool = False) -
         c["anchors"] = {str(k): v for k, v in sorted(c["anchors"].items())}
 
     ledger = []
-    for claim in store.claims(cand["id"]):
+    for claim in store.claims(cand.id):
         settled, change = settling_evidence(store, claim, by_id, items)
         ledger.append({"id": claim["id"], "text": claim["text"], "status": claim["status"],
                        "section": claim.get("section") or "", "evidence": settled,
@@ -118,7 +118,7 @@ def session_summary(store: Store, session_id: str, *, anonymise: bool = False) -
                     "date": when(s["started_at"]), "duration_s": round(float(s["duration_s"] or 0), 3),
                     "duration": mmss(float(s["duration_s"] or 0)), "kit": kit.name,
                     "notes": str(s.get("notes") or "").strip()},
-        "candidate": {"id": cand["id"], "name": shown(cand["name"]), "email": shown(cand.get("email") or "")},
+        "candidate": {"id": cand.id, "name": shown(cand.name), "email": shown(cand.email or "")},
         "role": shown(s.get("role") or ""),
         "evaluators": evaluators,
         "taggers": others,

@@ -46,7 +46,7 @@ class Store(Ratings, Revisions, Consent, Claims, Kits):
             "format": "interviewer-session",
             "version": 1,
             "session": {**session, "audio_file": str(audio) if audio else None},
-            "candidate": self.candidate(session["candidate_id"]),
+            "candidate": self.candidate(session["candidate_id"]).to_dict(),
             "consent": self.consents(session_id),
             "claims": self.claims(session["candidate_id"]),
             "segments": self.segment_rows(session_id),

@@ -489,7 +489,7 @@ def test_the_demo_says_what_its_script_did(qtbot, data_dir, transcriber, setting
         assert window.demo_notice.isVisibleTo(window)
         assert "demo's script" in window.demo_notice.text()
         cand = store.find_candidate(demo.CANDIDATE)
-        sid = store.create_session(candidate_id=cand["id"], role_id=None, kit_id=None, evaluator=demo.EVALUATOR)
+        sid = store.create_session(candidate_id=cand.id, role_id=None, kit_id=None, evaluator=demo.EVALUATOR)
         window.demo_tagger.start(sid)
         window.session_id = sid
         assert window.demo_tagger.due(60.0) == 3  # the three claim-verification tags of the first minute
