@@ -250,7 +250,7 @@ class CalibrationExercise(QMainWindow):
         answer = call_answer(self.store, call)
         session = self.store.session(call["session_id"])
         kit = session_kit(self.store, session)
-        self.progress.setText(f"Clip {self.index + 1} of {len(self.call_ids)} · {session['candidate']} · "
+        self.progress.setText(f"Clip {self.index + 1} of {len(self.call_ids)} · {session.candidate} · "
                               f"{mmss(answer['span_start'])}–{mmss(answer['span_end'])}")
         self.title.setText(f"{call['kind'].capitalize()} {call['key']}: {call['text']}")
         card = next((c for c in kit.extra.get("scenarios", []) if isinstance(c, dict) and c.get("id") == call["key"]),
@@ -312,13 +312,13 @@ class CalibrationExercise(QMainWindow):
 
         call = self.call
         session = self.store.session(call["session_id"])
-        if self.player is None or self._player_session != session["id"]:
+        if self.player is None or self._player_session != session.id:
             if self.player is not None:
                 self.player.stop()
             self.player = AudioPlayer(self.store.audio_file(session), self, vault=self.store.vault)
             self.player.position_changed.connect(self._position)
             self.player.player.mediaStatusChanged.connect(self._loaded)
-            self._player_session = session["id"]
+            self._player_session = session.id
         notice = self.player.notice()
         if notice:
             self.message.setText(notice)

@@ -488,10 +488,10 @@ def test_finding9_a_migration_merges_one_name_stored_in_two_forms(data_dir):
     store = Store(data_dir.db_path)
     try:
         a = synthetic_session(store, candidate="Ann", segments=2, evidence=0)
-        cand = store.session(a)["candidate_id"]
+        cand = store.session(a).candidate_id
         store.db.execute("UPDATE candidates SET name = ? WHERE id = ?", [composed, cand])
         b = synthetic_session(store, candidate="Bob", segments=2, evidence=0)
-        other = store.session(b)["candidate_id"]
+        other = store.session(b).candidate_id
         store.db.execute("UPDATE candidates SET name = ?, created_at = '2099-01-01' WHERE id = ?", [decomposed, other])
         store.db.execute("PRAGMA user_version=6")
         store.db.conn.commit()
@@ -501,7 +501,7 @@ def test_finding9_a_migration_merges_one_name_stored_in_two_forms(data_dir):
     try:
         names = [r["name"] for r in store.db.query("SELECT name FROM candidates")]
         assert names == [composed]
-        assert store.session(b)["candidate_id"] == cand == store.session(a)["candidate_id"]
+        assert store.session(b).candidate_id == cand == store.session(a).candidate_id
         assert len(store.claims(cand)) == 2
     finally:
         store.close()

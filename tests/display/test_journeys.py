@@ -6,6 +6,7 @@ from __future__ import annotations
 from pypdf import PdfReader
 
 from interviewer.notes.store.database import Store
+from interviewer.notes.store.records import SessionListing
 from tests.display.conftest import wait_for
 from tests.display.test_live_journey import LIVE_TITLE, recording
 
@@ -13,7 +14,7 @@ CANDIDATE, ROLE, EVALUATOR = "Ada Lovelace", "ML Engineer", "Grace Hopper"
 CLAIMS = ["Built the billing pipeline", "Cut p95 latency by half"]
 
 
-def session(store: Store) -> dict:
+def session(store: Store) -> SessionListing:
     return store.sessions()[-1]
 
 
@@ -58,12 +59,12 @@ def test_a_new_interview_from_the_keyboard_alone(display, launch, microphone):
 
     with app.store() as store:
         s = session(store)
-        assert (s["candidate"], s["role"], s["evaluator"]) == (CANDIDATE, ROLE, EVALUATOR)
+        assert (s.candidate, s.role, s.evaluator) == (CANDIDATE, ROLE, EVALUATOR)
         cand = store.find_candidate(CANDIDATE)
         assert [c["text"] for c in store.claims(cand.id)] == CLAIMS
-        [consent] = store.consents(s["id"])
+        [consent] = store.consents(s.id)
         assert (consent["method"], consent["confirmed_by"]) == ("verbal", EVALUATOR)
-        [ev] = store.evidence(s["id"])
+        [ev] = store.evidence(s.id)
         assert (ev["criterion"], ev["polarity"], ev["evaluator"]) == ("claim-verification", "supports", EVALUATOR)
     assert app.quit() == 0
     app.assert_clean_stderr()

@@ -20,7 +20,7 @@ def own_evidence(store: Store) -> list[dict[str, Any]]:
     sessions = store.sessions()
     if not sessions:
         return []
-    rows = store.evidence(sessions[-1]["id"])
+    rows = store.evidence(sessions[-1].id)
     return [r for r in rows if (r["criterion"], r["polarity"], float(r["end"])) not in SCRIPTED]
 
 
@@ -29,7 +29,7 @@ def tags(store: Store) -> list[tuple[str, str]]:
 
 
 def recording(store: Store) -> bool:
-    return any(s["status"] == "recording" for s in store.sessions())
+    return any(s.status == "recording" for s in store.sessions())
 
 
 # What a person presses for "Shift+2" and "1" on each layout, as xdotool key names: the digit row's second key
@@ -101,7 +101,7 @@ def test_live_window_fits_narrows_and_asks_before_closing_a_recording(display, l
     wait_for(lambda: app.proc.poll() is not None, "the app to exit after its last window closed", timeout=180)
     assert app.quit() == 0
     with app.store() as store:
-        assert store.sessions()[-1]["status"] == "complete"
+        assert store.sessions()[-1].status == "complete"
     app.assert_clean_stderr()
 
 
@@ -118,5 +118,5 @@ def test_logout_with_the_close_question_open_saves_and_quits(display, launch):
     display.wait_painted(display.wait_for_window(CLOSE_QUESTION))
     assert app.quit() == 0  # SIGTERM; SIGKILL only after 30 s
     with app.store() as store:
-        assert store.sessions()[-1]["status"] == "complete"
+        assert store.sessions()[-1].status == "complete"
     app.assert_clean_stderr()

@@ -10,6 +10,7 @@ from interviewer.live import demo
 from interviewer.notes import panel
 from interviewer.notes.prompts.kits import load_kit
 from interviewer.notes.store.database import Store
+from interviewer.notes.store.records import SessionListing
 from tests.display.conftest import SCREEN, Display
 from tests.display.test_live_journey import LIVE_TITLE, recording
 
@@ -27,7 +28,7 @@ DIALOGS = [
 MOVES = ["ctrl+Down", "ctrl+Up", "alt+Down", "alt+Up", "End", "bracketleft"]
 
 
-def session(store: Store) -> dict:
+def session(store: Store) -> SessionListing:
     return store.sessions()[-1]
 
 
@@ -81,22 +82,22 @@ def test_every_live_shortcut_on_a_real_keyboard(display, layout, launch, keyboar
     app.wait_store(lambda s: last_claim(s)["status"] == "unprobed", "Ctrl+Z to undo the claim status")
 
     display.key("a")
-    app.wait_store(lambda s: s.probe_asks(session(s)["id"]), "A to mark the selected prompt asked")
+    app.wait_store(lambda s: s.probe_asks(session(s).id), "A to mark the selected prompt asked")
     display.key("ctrl+shift+k")
-    app.wait_store(lambda s: any(c["spoken_start"] is not None for c in s.consents(session(s)["id"])),
+    app.wait_store(lambda s: any(c["spoken_start"] is not None for c in s.consents(session(s).id)),
                    "Ctrl+Shift+K to keep the spoken consent")
     display.key("ctrl+n")
     display.type("asked about the cache")
     display.key("Return")
-    app.wait_store(lambda s: any(e["note"] == "asked about the cache" for e in s.evidence(session(s)["id"])),
+    app.wait_store(lambda s: any(e["note"] == "asked about the cache" for e in s.evidence(session(s).id)),
                    "Ctrl+N, a note and Enter to save the note")
 
     display.key("ctrl+p")
-    app.wait_store(lambda s: session(s)["status"] == "paused", "Ctrl+P to pause")
+    app.wait_store(lambda s: session(s).status == "paused", "Ctrl+P to pause")
     display.key("ctrl+p")
-    app.wait_store(lambda s: session(s)["status"] == "recording", "Ctrl+P to resume")
+    app.wait_store(lambda s: session(s).status == "recording", "Ctrl+P to resume")
     display.key("ctrl+period")
-    app.wait_store(lambda s: session(s)["status"] == "complete", "Ctrl+. to stop and save", timeout=180)
+    app.wait_store(lambda s: session(s).status == "complete", "Ctrl+. to stop and save", timeout=180)
 
     display.wait_painted(window)
     display.key("ctrl+shift+r")

@@ -105,9 +105,9 @@ def test_refine_with_the_real_model_keeps_evidence_and_rereads_quotes(store, tra
     assert all(s.confidence is not None for s in segments)
     import json
 
-    if json.loads(store.session(sid)["speaker_rule"])["rule"] == "one voice":
+    if json.loads(store.session(sid).speaker_rule)["rule"] == "one voice":
         assert all(s.uncertain for s in segments)
-    assert store.session(sid)["model"] == transcriber.label
+    assert store.session(sid).model == transcriber.label
     assert fractions == sorted(fractions)
     assert fractions[-1] == 1.0
 
@@ -131,7 +131,7 @@ def test_cancel_leaves_the_session_unchanged(store, transcriber):
     assert store.segment_rows(sid) == segments
     assert store.evidence(sid) == evidence
     assert store.audit_entries() == audit
-    assert store.session(sid)["model"] == "rough"
+    assert store.session(sid).model == "rough"
 
     # Set before the start: the model is never run.
     with pytest.raises(Cancelled):
@@ -179,7 +179,7 @@ def test_refuses_missing_audio_and_empty_result(store):
     with pytest.raises(UserError, match="no speech"):
         refine_session(store, sid, FakeTranscriber([]))
     assert store.segment_rows(sid) == rows
-    (store.root / store.session(sid)["audio_path"]).unlink()
+    (store.root / store.session(sid).audio_path).unlink()
     with pytest.raises(UserError, match="missing"):
         refine_session(store, sid, FakeTranscriber([rough(TURNS[0])]))
     store.update_session(sid, audio_path=None)

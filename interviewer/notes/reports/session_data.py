@@ -62,7 +62,7 @@ def _headlines(criteria: Sequence[dict[str, Any]], evaluators: Sequence[str], *,
 def session_summary(store: Store, session_id: str, *, anonymise: bool = False) -> dict[str, Any]:
     """Everything the session report shows, as JSON-able data (see `session_pdf`)."""
     s = store.session(session_id)
-    cand = store.candidate(s["candidate_id"])
+    cand = store.candidate(s.candidate_id)
     kit = session_kit(store, s)
     segments = store.segments(session_id)
     speaker_at = speaker_lookup(segments)
@@ -79,7 +79,7 @@ def session_summary(store: Store, session_id: str, *, anonymise: bool = False) -
     by_id = {i["id"]: i for i in items}
 
     evaluators = sorted({r["evaluator"] for r in ratings})
-    others = sorted({x for x in [s.get("evaluator"), *(e.get("evaluator") for e in evidence)]
+    others = sorted({x for x in [s.evaluator, *(e.get("evaluator") for e in evidence)]
                      if x and x not in evaluators})
     for c in criteria:
         mine = [r for r in ratings if r["criterion"] == c["key"]]
@@ -114,12 +114,12 @@ def session_summary(store: Store, session_id: str, *, anonymise: bool = False) -
     n_notes = sum(1 for i in items if not i["criterion"])
     concerns = distinct([i for i in items if i["polarity"] == "concern"], set())
     summary: dict[str, Any] = {
-        "session": {"id": session_id, "status": s["status"], "started_at": s["started_at"],
-                    "date": when(s["started_at"]), "duration_s": round(float(s["duration_s"] or 0), 3),
-                    "duration": mmss(float(s["duration_s"] or 0)), "kit": kit.name,
-                    "notes": str(s.get("notes") or "").strip()},
+        "session": {"id": session_id, "status": s.status, "started_at": s.started_at,
+                    "date": when(s.started_at), "duration_s": round(float(s.duration_s or 0), 3),
+                    "duration": mmss(float(s.duration_s or 0)), "kit": kit.name,
+                    "notes": str(s.notes or "").strip()},
         "candidate": {"id": cand.id, "name": shown(cand.name), "email": shown(cand.email or "")},
-        "role": shown(s.get("role") or ""),
+        "role": shown(s.role or ""),
         "evaluators": evaluators,
         "taggers": others,
         "consent": consents,

@@ -322,10 +322,10 @@ def replace_segments(store: Store, session_id: str, segments: Sequence[Segment],
         evidence = store.evidence(session_id)
         quotes = store.refresh_quotes(session_id, actor=actor)
         store.audit(actor, "segments.replace", "sessions", session_id,
-                    old={"model": session.get("model"),
+                    old={"model": session.model,
                          "segments": [{"start": r["start"], "end": r["end"], "speaker": r["speaker"],
                                        "text": r["text"]} for r in old_rows]},
-                    new={"model": model if model is not None else session.get("model"),
+                    new={"model": model if model is not None else session.model,
                          "segments": len(new_segments), "words": len(new_words)})
     return RefineReport(session_id=session_id, segments_before=len(old_rows), segments_after=len(new_segments),
                         words_before=len(old_words), words_after=len(new_words), evidence=len(evidence),
@@ -351,15 +351,15 @@ def to_markdown(store: Store, session_id: str) -> str:
     session = store.session(session_id)
     segments = store.segments(session_id)
     evidence = store.evidence(session_id)
-    names = store.criteria_names(session["kit_id"]) if session.get("kit_id") else {}
+    names = store.criteria_names(session.kit_id) if session.kit_id else {}
     lines = [
-        f"# Interview: {_md_inline(session['candidate'])}",
+        f"# Interview: {_md_inline(session.candidate)}",
         "",
-        f"- **Candidate:** {_md_inline(session['candidate'])}",
-        f"- **Role:** {_md_inline(session.get('role') or '-')}",
-        f"- **Date:** {_when(session.get('started_at'))}",
-        f"- **Evaluator:** {_md_inline(session.get('evaluator') or '-')}",
-        f"- **Duration:** {mmss(float(session.get('duration_s') or 0.0))}",
+        f"- **Candidate:** {_md_inline(session.candidate)}",
+        f"- **Role:** {_md_inline(session.role or '-')}",
+        f"- **Date:** {_when(session.started_at)}",
+        f"- **Evaluator:** {_md_inline(session.evaluator or '-')}",
+        f"- **Duration:** {mmss(float(session.duration_s or 0.0))}",
         f"- **Session:** `{session_id}`",
         "",
         "## Transcript",

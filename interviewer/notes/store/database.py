@@ -45,10 +45,10 @@ class Store(Ratings, Revisions, Consent, Claims, Kits):
         return {
             "format": "interviewer-session",
             "version": 1,
-            "session": {**session, "audio_file": str(audio) if audio else None},
-            "candidate": self.candidate(session["candidate_id"]).to_dict(),
+            "session": {**session.to_dict(), "audio_file": str(audio) if audio else None},
+            "candidate": self.candidate(session.candidate_id).to_dict(),
             "consent": self.consents(session_id),
-            "claims": self.claims(session["candidate_id"]),
+            "claims": self.claims(session.candidate_id),
             "segments": self.segment_rows(session_id),
             "evidence": self.evidence(session_id),
             "probe_asks": self.probe_asks(session_id),

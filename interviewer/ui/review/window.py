@@ -62,7 +62,7 @@ class ReviewWindow(ReviewEditing):
         self.refine_fn = refine
         self.undo = QUndoStack(self)
         self.session = store.session(session_id)
-        self.setWindowTitle(f"Review — {self.session['candidate']} — {self.session['started_at'][:10]}")
+        self.setWindowTitle(f"Review — {self.session.candidate} — {self.session.started_at[:10]}")
         self.player = AudioPlayer(store.audio_file(self.session), self, vault=store.vault)
         self._build()
         self._actions()
@@ -148,7 +148,7 @@ class ReviewWindow(ReviewEditing):
         self.f_polarity.addItems(["supports", "concern"])
         self.f_claim = QComboBox()
         self.f_claim.addItem("(no claim)", None)
-        for c in self.store.claims(self.session["candidate_id"]):
+        for c in self.store.claims(self.session.candidate_id):
             self.f_claim.addItem(c["text"][:70], c["id"])
         self.f_note = QLineEdit()
         self.f_probe = QComboBox()
@@ -237,8 +237,8 @@ class ReviewWindow(ReviewEditing):
         file_menu = self.menuBar().addMenu("&File")
         self.exporter = Exporter(self, self.store, self.settings)
         self.export_menu = add_export_menu(self, file_menu, self.exporter, session=lambda: self.session_id,
-                                           role=lambda: self.session.get("role"),
-                                           candidate=lambda: self.session.get("candidate"))
+                                           role=lambda: self.session.role,
+                                           candidate=lambda: self.session.candidate)
         file_menu.addSeparator()
         close = QAction("&Close", self)
         close.setShortcuts(QKeySequence.StandardKey.Close)
@@ -275,7 +275,7 @@ class ReviewWindow(ReviewEditing):
         self.words, self.line_starts = write_transcript(self.text.document(), self.segments)
         self.word_starts = [w.start for w in self.words]
         self._word_pos = [w.pos for w in self.words]
-        self.duration = max([float(self.session.get("duration_s") or 0.0)] + [s.end for s in self.segments])
+        self.duration = max([float(self.session.duration_s or 0.0)] + [s.end for s in self.segments])
         self._paint_evidence()
 
     def reload_evidence(self, select: str | None = None) -> None:

@@ -120,7 +120,7 @@ def test_scores_need_evidence_inside_the_answer_or_a_reason_and_are_blind(store)
 
 def test_live_asks_and_scenario_cards_are_calls(store):
     sid = _session(store, "Ann")
-    claim = store.add_claims(store.session(sid)["candidate_id"], [{"text": "Cut latency by half"}])[0]
+    claim = store.add_claims(store.session(sid).candidate_id, [{"text": "Cut latency by half"}])[0]
     first = store.add_probe_ask(session_id=sid, probe_key="cv-02", probe_text="baseline?", at_s=5.0, claim_id=claim)
     store.add_probe_ask(session_id=sid, probe_key="cv-13", probe_text="recall?", at_s=12.0, claim_id=claim)
     third = store.add_probe_ask(session_id=sid, probe_key="jd-04", probe_text="re-ranker?", at_s=20.0, claim_id=claim)
@@ -235,7 +235,7 @@ def test_the_loop_report_says_how_deep_the_follow_ups_went_on_each_claim(store, 
     from interviewer.notes.reports.loop_report import loop_pdf
 
     sid = _session(store, "Ann")
-    cand = store.session(sid)["candidate_id"]
+    cand = store.session(sid).candidate_id
     deep, shallow, _untouched = store.add_claims(cand, [{"text": "Cut latency by half"}, {"text": "Led on-call"},
                                                         {"text": "Wrote the eval harness"}])
     for at, key in ((5.0, "cv-02"), (12.0, "cv-13"), (20.0, "cv-10")):
@@ -266,7 +266,7 @@ def test_calibration_pdf_shows_agreement_per_call_and_the_debriefs_agenda(store,
 
 def test_editing_the_claim_ledger_keeps_the_calls_that_follow_a_claim_up(store):
     sid = _session(store, "Ann")
-    cand = store.session(sid)["candidate_id"]
+    cand = store.session(sid).candidate_id
     a, b, c = store.add_claims(cand, [{"text": "Cut latency"}, {"text": "Led on-call"}, {"text": "Wrote evals"}])
     for at, claim in ((5.0, a), (8.0, b), (11.0, c)):
         store.add_probe_ask(session_id=sid, probe_key="cv-02", probe_text="baseline?", at_s=at, claim_id=claim)

@@ -290,7 +290,7 @@ def test_replace_segments_keeps_evidence_and_rereads_quotes(store, two_sessions)
 
     assert len(store.segment_rows(a)) == 4
     assert len(store.segment_rows(b)) == 2  # other sessions untouched
-    assert store.session(a)["model"] == "small.en"
+    assert store.session(a).model == "small.en"
     assert review.search(store, "p99")[0]["session"] == a
     assert review.search(store, "p95") == []
     [entry] = [e for e in store.audit_entries(a) if e["action"] == "segments.replace"]

@@ -44,11 +44,11 @@ def test_round_trip_survives_reopen(tmp_path):
         s.update_session(sid, status="complete")
     with Store(path) as s:
         [row] = s.sessions()
-        assert row["candidate"] == "Zoë Ðặng"
-        assert row["status"] == "complete"
-        assert row["segments"] == 2
-        assert row["evidence"] == 1
-        assert row["duration_s"] == 4.0
+        assert row.candidate == "Zoë Ðặng"
+        assert row.status == "complete"
+        assert row.segments == 2
+        assert row.evidence == 1
+        assert row.duration_s == 4.0
         segs = s.segments(sid)
         assert [x.text for x in segs] == ["we cut latency a lot", "I measured p95 daily"]
         assert segs[1].words[0].word == " I"
@@ -60,7 +60,7 @@ def test_round_trip_survives_reopen(tmp_path):
         assert ev["claim_id"] == claim
         assert s.claims(cand)[0]["topics"] == ["latency"]
         assert s.consents(sid)[0]["method"] == "verbal"
-        assert s.session(sid)["role"] == "Senior ML Engineer"
+        assert s.session(sid).role == "Senior ML Engineer"
         for table in ("candidates", "sessions", "segments", "evidence", "claims", "consents"):
             for r in s.t(table).rows:
                 uuid.UUID(r["id"])
@@ -94,8 +94,8 @@ def test_migration_from_version_1_keeps_data(tmp_path):
     old.close()
     with Store(path) as s:
         assert s.user_version == schema.SCHEMA_VERSION
-        assert s.sessions()[0]["candidate"] == "Old Timer"
-        assert s.session(sid)["notes"] == ""
+        assert s.sessions()[0].candidate == "Old Timer"
+        assert s.session(sid).notes == ""
         hits = review.search(s, "rollback")
         assert [h["text"] for h in hits] == ["the rollback took an hour"]
         assert "probe_asks" in s.db.table_names()

@@ -205,7 +205,7 @@ def test_no_thread_left_running_after_close(qtbot, live):
     qtbot.waitUntil(lambda: live.state == "stopped", timeout=30_000)
     qtbot.waitUntil(lambda: not live.isVisible(), timeout=5000)
     assert wait_for_threads(timeout=10) == []
-    assert live.store.session(live.session_id)["status"] == "complete"
+    assert live.store.session(live.session_id).status == "complete"
 
 
 def test_help_lists_every_shortcut(qtbot, live):
@@ -473,7 +473,7 @@ def test_closing_while_recording_asks_first(qtbot, live, env):
     answer_close_question(qtbot, live, "Save and close")
     qtbot.keyClick(live, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: not live.isVisible(), timeout=30_000)
-    assert store.session(live.session_id)["status"] != "recording"
+    assert store.session(live.session_id).status != "recording"
 
 
 def test_the_demo_says_what_its_script_did(qtbot, data_dir, transcriber, settings):

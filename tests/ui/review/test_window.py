@@ -259,7 +259,7 @@ def test_an_encrypted_recording_plays_without_a_plaintext_copy(qtbot, data_dir, 
         win.show()
         assert win.player.device is not None
         qtbot.waitUntil(lambda: win.player.player.duration() > 0, timeout=10_000)
-        assert win.player.player.duration() / 1000 == pytest.approx(store.session(sid)["duration_s"], abs=0.2)
+        assert win.player.player.duration() / 1000 == pytest.approx(store.session(sid).duration_s, abs=0.2)
         seg = win.segments[6]
         win.play_from(seg.start)
         qtbot.waitUntil(lambda: win.player.position_s > seg.start + 0.3, timeout=5000)
