@@ -138,9 +138,9 @@ class ScriptedTagger:
             panel.close_scenario(self.store, self.scenario_use, sc["close"])
             sc["closed"] = True
         if self.failure and self.failure["at"] <= upto:
-            linked = [e for e in self.store.evidence(self.session_id) if e["criterion"] == "failure-archaeology"]
+            linked = [e for e in self.store.evidence(self.session_id) if e.criterion == "failure-archaeology"]
             panel.save_failure_story(self.store, self.session_id, self.failure["fields"],
-                                     evidence_ids=[e["id"] for e in linked], evaluator=EVALUATOR)
+                                     evidence_ids=[e.id for e in linked], evaluator=EVALUATOR)
             self.failure = {}
 
     def rate(self) -> int:

@@ -289,7 +289,7 @@ def tick_constraint(store: Store, use_id: str, constraint_key: str, *, evidence_
     use = panel_rows.scenario_use(store, use_id)
     quote = ""
     if evidence_id:
-        quote = str(store.evidence_item(evidence_id)["quote"])
+        quote = str(store.evidence_item(evidence_id).quote)
     elif start is not None and end is not None:
         quote = words_in_range(store.segments(use["session_id"]), start, end)
     with store.atomic():
@@ -301,7 +301,7 @@ def tick_constraint(store: Store, use_id: str, constraint_key: str, *, evidence_
 def scenario_uses(store: Store, session_id: str) -> list[dict[str, Any]]:
     uses = panel_rows.scenario_use_rows(store, session_id)
     for u in uses:
-        u["evidence"] = [e["id"] for e in store.evidence(session_id) if e.get("scenario_use_id") == u["id"]]
+        u["evidence"] = [e.id for e in store.evidence(session_id) if e.scenario_use_id == u["id"]]
     return uses
 
 

@@ -292,8 +292,8 @@ class CalibrationExercise(QMainWindow):
             return
         call = self.call
         start, end = self.store.call_span(call)
-        linked = [e["id"] for e in self.store.evidence(call["session_id"])
-                  if float(e["start"]) >= start and float(e["end"]) <= end]
+        linked = [e.id for e in self.store.evidence(call["session_id"])
+                  if float(e.start) >= start and float(e.end) <= end]
         try:
             self.store.rate_call(call["id"], evaluator=self.evaluator, score=score, evidence_ids=linked,
                                  reason=self.reason.text())

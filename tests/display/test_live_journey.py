@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from interviewer.live import demo
 from interviewer.notes.store.database import Store
+from interviewer.notes.store.records import EvidenceRecord
 from tests.display.conftest import wait_for
 
 LIVE_TITLE = "^Interviewer — .* — Senior ML Engineer$"
@@ -16,16 +15,16 @@ CLOSE_QUESTION = "^Stop the interview\\?$"
 SCRIPTED = {(t["criterion"], t["polarity"], float(t["at"])) for t in demo.scripted_tags()}
 
 
-def own_evidence(store: Store) -> list[dict[str, Any]]:
+def own_evidence(store: Store) -> list[EvidenceRecord]:
     sessions = store.sessions()
     if not sessions:
         return []
     rows = store.evidence(sessions[-1].id)
-    return [r for r in rows if (r["criterion"], r["polarity"], float(r["end"])) not in SCRIPTED]
+    return [r for r in rows if (r.criterion, r.polarity, float(r.end)) not in SCRIPTED]
 
 
 def tags(store: Store) -> list[tuple[str, str]]:
-    return [(r["criterion"], r["polarity"]) for r in own_evidence(store)]
+    return [(r.criterion, r.polarity) for r in own_evidence(store)]
 
 
 def recording(store: Store) -> bool:

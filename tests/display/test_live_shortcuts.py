@@ -89,7 +89,7 @@ def test_every_live_shortcut_on_a_real_keyboard(display, layout, launch, keyboar
     display.key("ctrl+n")
     display.type("asked about the cache")
     display.key("Return")
-    app.wait_store(lambda s: any(e["note"] == "asked about the cache" for e in s.evidence(session(s).id)),
+    app.wait_store(lambda s: any(e.note == "asked about the cache" for e in s.evidence(session(s).id)),
                    "Ctrl+N, a note and Enter to save the note")
 
     display.key("ctrl+p")

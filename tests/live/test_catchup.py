@@ -57,7 +57,7 @@ def test_the_catch_up_after_stop_brings_the_stored_transcript_to_whole_file_text
     whole = transcriber.transcribe_file(wav, beam_size=5).segments
     stored = " ".join(s.text for s in store.segments(sid))
     assert normalise(stored) == normalise(" ".join(s.text for s in whole))
-    quote = next(e["quote"] for e in store.evidence(sid) if e["id"] == ev)
+    quote = next(e.quote for e in store.evidence(sid) if e.id == ev)
     assert normalise(quote) == normalise(stored)  # the quote re-read from the final words
     assert pending(store) == []
 

@@ -64,27 +64,27 @@ def add_turn_evidence(store: Store, sid: str) -> dict[str, dict]:
         t = TURNS[k]
         ids.append(store.add_evidence(session_id=sid, start=t["start"], end=t["end"], criterion=crit,
                                       evaluator="Ada", note=f"turn {k}"))
-    return {e["id"]: e for e in store.evidence(sid)}
+    return {e.id: e for e in store.evidence(sid)}
 
 
 @pytest.mark.slow
 def test_refine_with_the_real_model_keeps_evidence_and_rereads_quotes(store, transcriber):
     sid = import_session(store)
     before = add_turn_evidence(store, sid)
-    assert "three" in before[next(iter(before))]["quote"]
+    assert "three" in before[next(iter(before))].quote
     fractions: list[float] = []
 
     report = refine_session(store, sid, transcriber, beam=2, progress=fractions.append, actor="Ada")
 
-    after = {e["id"]: e for e in store.evidence(sid)}
+    after = {e.id: e for e in store.evidence(sid)}
     assert set(after) == set(before)
     segments = store.segments(sid)
     for eid, ev in after.items():
-        assert (ev["start"], ev["end"]) == (before[eid]["start"], before[eid]["end"])
-        assert (ev["criterion"], ev["note"]) == (before[eid]["criterion"], before[eid]["note"])
-        assert ev["quote"] == words_in_range(segments, ev["start"], ev["end"])
-        assert ev["quote"]
-    quotes = [after[e]["quote"] for e in after]
+        assert (ev.start, ev.end) == (before[eid].start, before[eid].end)
+        assert (ev.criterion, ev.note) == (before[eid].criterion, before[eid].note)
+        assert ev.quote == words_in_range(segments, ev.start, ev.end)
+        assert ev.quote
+    quotes = [after[e].quote for e in after]
     assert "300" in quotes[0]  # "three" was wrong; the model hears "300"
     assert "wrote the first" in quotes[0]
     assert "harness agrees" in quotes[1]

@@ -230,5 +230,5 @@ def test_second_pass_revises_stored_segments_in_place(store, data_dir, transcrib
     assert len(hits) == len(rows) and {h["session"] for h in hits} == {sid}
     assert review.search(store, "evaluation")  # the first pass's words are still there
     [ev] = store.evidence(sid)
-    assert ev["id"] == eid and ev["quote"].split()
-    assert all(word.endswith("-zebra") for word in ev["quote"].split()), ev["quote"]
+    assert ev.id == eid and ev.quote.split()
+    assert all(word.endswith("-zebra") for word in ev.quote.split()), ev.quote

@@ -88,7 +88,7 @@ def polarity_flags(store: Store, ratings: list[dict[str, Any]]) -> list[dict[str
         ids = r["evidence_ids"]
         if not ids:
             continue
-        pol = [e["polarity"] for e in store.evidence(r["session_id"]) if e["id"] in ids]
+        pol = [e.polarity for e in store.evidence(r["session_id"]) if e.id in ids]
         if not pol:
             continue
         if r["score"] >= 3 and all(p == "concern" for p in pol):

@@ -52,9 +52,9 @@ def comparison(store: Store, role: str) -> dict[str, Any]:
         for r in ratings[s.id]:
             cand["scores"].setdefault(r["criterion"], {}).setdefault(r["evaluator"], []).append(int(r["score"]))
         for e in evidence[s.id]:
-            if e["criterion"]:
-                slot = cand["evidence"].setdefault(e["criterion"], {"supports": 0, "concern": 0})
-                slot[e["polarity"]] += 1
+            if e.criterion:
+                slot = cand["evidence"].setdefault(e.criterion, {"supports": 0, "concern": 0})
+                slot[e.polarity] += 1
 
     probes = _board_rows(store, role, criteria)
     for c in criteria:

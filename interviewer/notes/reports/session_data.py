@@ -68,7 +68,7 @@ def session_summary(store: Store, session_id: str, *, anonymise: bool = False) -
     speaker_at = speaker_lookup(segments)
     evidence = store.evidence(session_id)
     ratings = store.ratings(session_id)
-    criteria = criteria_table([kit], [r["criterion"] for r in ratings] + [e["criterion"] or "" for e in evidence])
+    criteria = criteria_table([kit], [r["criterion"] for r in ratings] + [e.criterion or "" for e in evidence])
     names = {c["key"]: c["name"] for c in criteria}
 
     linked_by: dict[str, list[str]] = {}

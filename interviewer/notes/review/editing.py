@@ -22,6 +22,7 @@ from typing import Any
 from interviewer.core.errors import UserError
 from interviewer.core.transcript import FORMATTERS, Segment, Word, mmss, normalise_word
 from interviewer.notes.store.database import Store
+from interviewer.notes.store.records import EvidenceRecord
 from interviewer.notes.store.revisions import QuoteChange
 from interviewer.notes.store.search import search_segments
 
@@ -367,25 +368,25 @@ def to_markdown(store: Store, session_id: str) -> str:
     ]
     # Each evidence item goes after the last segment starting at or before it (the first segment for
     # evidence before any speech); evidence in a session without segments is listed at the end.
-    by_segment: dict[int, list[dict[str, Any]]] = {}
+    by_segment: dict[int, list[EvidenceRecord]] = {}
     for ev in evidence:
         idx = 0
         for i, s in enumerate(segments):
-            if s.start <= float(ev["start"]):
+            if s.start <= float(ev.start):
                 idx = i
             else:
                 break
         by_segment.setdefault(idx, []).append(ev)
 
-    def evidence_line(ev: dict[str, Any]) -> str:
-        crit = ev.get("criterion") or ""
+    def evidence_line(ev: EvidenceRecord) -> str:
+        crit = ev.criterion or ""
         label = names.get(crit, crit) or "note"
-        text = (f"> **Evidence** [{mmss(float(ev['start']))}–{mmss(float(ev['end']))}] "
-                f"**{_md_inline(label)}** ({ev['polarity']})")
-        if ev.get("quote"):
-            text += f": “{_md_inline(ev['quote'])}”"
-        if ev.get("note"):
-            text += f" — {_md_inline(ev['note'])}"
+        text = (f"> **Evidence** [{mmss(float(ev.start))}–{mmss(float(ev.end))}] "
+                f"**{_md_inline(label)}** ({ev.polarity})")
+        if ev.quote:
+            text += f": “{_md_inline(ev.quote)}”"
+        if ev.note:
+            text += f" — {_md_inline(ev.note)}"
         return text
 
     for i, s in enumerate(segments):

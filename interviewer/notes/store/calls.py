@@ -159,13 +159,13 @@ class Calls(Evidence, People):
         with self.atomic():
             call = self.call(call_id)
             start, end = self.call_span(call)
-            known = {e["id"]: e for e in self.evidence(call["session_id"])}
+            known = {e.id: e for e in self.evidence(call["session_id"])}
             for i in ids:
                 e = known.get(i)
                 if e is None:
                     raise UserError(f"evidence {i!r} is not part of this call's session")
-                if float(e["start"]) < start - 0.5 or float(e["end"]) > end + 0.5:
-                    raise UserError(f"evidence {i[:8]} ({float(e['start']):.1f}-{float(e['end']):.1f} s) lies outside "
+                if float(e.start) < start - 0.5 or float(e.end) > end + 0.5:
+                    raise UserError(f"evidence {i[:8]} ({float(e.start):.1f}-{float(e.end):.1f} s) lies outside "
                                     f"the answer ({start:.1f}-{end:.1f} s)")
             now = self.now()
             rows = list(self.t("call_ratings").rows_where("call_id = ? AND evaluator = ?", [call_id, evaluator]))

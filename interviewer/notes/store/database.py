@@ -50,7 +50,7 @@ class Store(Ratings, Revisions, Consent, Claims, Kits):
             "consent": self.consents(session_id),
             "claims": self.claims(session.candidate_id),
             "segments": self.segment_rows(session_id),
-            "evidence": self.evidence(session_id),
+            "evidence": [e.to_dict() for e in self.evidence(session_id)],
             "probe_asks": self.probe_asks(session_id),
             "ratings": self.ratings(session_id),
             "judgment_calls": [{**c, "ratings": self.call_ratings(c["id"])} for c in self.calls(session_id)],

@@ -58,7 +58,7 @@ class Ratings(Calls):
             raise UserError("a rating needs at least one linked evidence item, or a written reason why there is "
                             "none (--reason)")
         with self.atomic():
-            known = {e["id"] for e in self.evidence(session_id)}
+            known = {e.id for e in self.evidence(session_id)}
             missing = [i for i in ids if i not in known]
             if missing:
                 raise UserError(f"evidence {missing[0]!r} is not part of this session")

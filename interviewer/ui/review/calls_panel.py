@@ -243,8 +243,8 @@ class CallsPanel(QWidget):
         if c is None or score is None:
             return
         start, end = w.store.call_span(c)
-        linked = [e["id"] for e in w.store.evidence(w.session_id)
-                  if float(e["start"]) >= start and float(e["end"]) <= end]
+        linked = [e.id for e in w.store.evidence(w.session_id)
+                  if float(e.start) >= start and float(e.end) <= end]
         try:
             w.store.rate_call(c["id"], evaluator=w.evaluator, score=int(score), evidence_ids=linked,
                               reason=self.reason.text())

@@ -146,7 +146,7 @@ class RatingPanel(QScrollArea):
             return
         if not w.ensure_rater():
             return
-        linked = [e["id"] for e in w.store.evidence(w.session_id) if e["criterion"] == key]
+        linked = [e.id for e in w.store.evidence(w.session_id) if e.criterion == key]
         if not linked and not self.reasons[key].text().strip():
             self._say(key, f"Not saved: {name} has no tagged evidence in this session, so write a reason in "
                            "the box beside the score (or tag a moment for it first).", "#da1e28")

@@ -285,20 +285,20 @@ class ReviewWindow(ReviewEditing):
         self.evidence.clear()
         markers = []
         for e in self.rows:
-            idx = keys.index(e["criterion"]) if e["criterion"] in keys else -1
-            colour = QColor(criterion_colour(e["criterion"], idx) if idx >= 0 else SUBTLE)
+            idx = keys.index(e.criterion) if e.criterion in keys else -1
+            colour = QColor(criterion_colour(e.criterion or "", idx) if idx >= 0 else SUBTLE)
             name = self.kit.criteria[idx].name if idx >= 0 else "note"
-            mark = "▲ concern" if e["polarity"] == "concern" else "✓"
-            body = e["quote"] or e["note"]
-            item = QListWidgetItem(f"{mmss(e['start'])}–{mmss(e['end'])}  {mark} {name}\n{body}")
+            mark = "▲ concern" if e.polarity == "concern" else "✓"
+            body = e.quote or e.note
+            item = QListWidgetItem(f"{mmss(e.start)}–{mmss(e.end)}  {mark} {name}\n{body}")
             item.setForeground(colour)
-            item.setData(Qt.ItemDataRole.UserRole, e["id"])
+            item.setData(Qt.ItemDataRole.UserRole, e.id)
             self.evidence.addItem(item)
-            markers.append((e["id"], float(e["start"]), float(e["end"]), colour, e["polarity"] == "concern"))
+            markers.append((e.id, float(e.start), float(e.end), colour, e.polarity == "concern"))
         self.evidence.blockSignals(False)
         if select is not None:
             for i, e in enumerate(self.rows):
-                if e["id"] == select:
+                if e.id == select:
                     self.evidence.setCurrentRow(i)
         self.timeline.set_data(getattr(self, "duration", 1.0), markers)
         self._paint_evidence()
@@ -311,12 +311,12 @@ class ReviewWindow(ReviewEditing):
         keys = [c.key for c in self.kit.criteria]
         selections = []
         for e in self.rows:
-            idx = keys.index(e["criterion"]) if e["criterion"] in keys else -1
-            colour = QColor(criterion_colour(e["criterion"], idx) if idx >= 0 else "#8d8d8d")
+            idx = keys.index(e.criterion) if e.criterion in keys else -1
+            colour = QColor(criterion_colour(e.criterion or "", idx) if idx >= 0 else "#8d8d8d")
             colour.setAlpha(55)
-            lo = bisect.bisect_left(self.word_starts, float(e["start"]) - 30.0)
-            hi = bisect.bisect_right(self.word_starts, float(e["end"]))
-            inside = [w for w in self.words[lo:hi] if e["start"] <= (w.start + w.end) / 2 <= e["end"]]
+            lo = bisect.bisect_left(self.word_starts, float(e.start) - 30.0)
+            hi = bisect.bisect_right(self.word_starts, float(e.end))
+            inside = [w for w in self.words[lo:hi] if e.start <= (w.start + w.end) / 2 <= e.end]
             if not inside:
                 continue
             sel = QTextEdit.ExtraSelection()  # one range per item, across lines
@@ -389,8 +389,8 @@ class ReviewWindow(ReviewEditing):
 
     def _evidence_clicked(self, item: QListWidgetItem) -> None:
         eid = item.data(Qt.ItemDataRole.UserRole)
-        row = next(e for e in self.rows if e["id"] == eid)
-        self.play_from(float(row["start"]))
+        row = next(e for e in self.rows if e.id == eid)
+        self.play_from(float(row.start))
 
 
     # ------------------------------------------------------------------ who is rating

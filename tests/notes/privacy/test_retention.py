@@ -71,11 +71,11 @@ def test_retention_apply_removes_old_audio_and_transcript_and_keeps_recent(store
     # Transcript: only the 100-day-old finished session loses it.
     assert store.segment_rows(old["session"]) == []
     [ev] = store.evidence(old["session"])
-    assert (ev["quote"], ev["note"], ev["criterion"]) == ("", "", "depth")  # the tag itself stays
+    assert (ev.quote, ev.note, ev.criterion) == ("", "", "depth")  # the tag itself stays
     assert store.ratings(old["session"]) == []
     assert store.session(old["session"]).notes == ""
     assert len(store.segment_rows(mid["session"])) == 2
-    assert store.ratings(mid["session"]) and store.evidence(mid["session"])[0]["note"]
+    assert store.ratings(mid["session"]) and store.evidence(mid["session"])[0].note
     assert len(store.segment_rows(live["session"])) == 2
     # No copy of the expired text anywhere on disk: audit log redacted, FTS merged, free pages zeroed, WAL
     # truncated. The candidate's own data (name, claims) is not the transcript's and stays.

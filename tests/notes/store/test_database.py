@@ -54,10 +54,10 @@ def test_round_trip_survives_reopen(tmp_path):
         assert segs[1].words[0].word == " I"
         assert segs[1].words[0].start == pytest.approx(2.5)
         [ev] = s.evidence(sid)
-        assert ev["id"] == eid
-        assert ev["quote"] == "I measured p95 daily"
-        assert ev["polarity"] == "concern"
-        assert ev["claim_id"] == claim
+        assert ev.id == eid
+        assert ev.quote == "I measured p95 daily"
+        assert ev.polarity == "concern"
+        assert ev.claim_id == claim
         assert s.claims(cand)[0]["topics"] == ["latency"]
         assert s.consents(sid)[0]["method"] == "verbal"
         assert s.session(sid).role == "Senior ML Engineer"
@@ -227,7 +227,7 @@ def test_revise_segment_in_place_keeps_id_reindexes_and_rereads_quotes(store):
     first = store.add_segment(sid, seg(0.0, 2.0, "we cut latency a lot"))
     second = store.add_segment(sid, seg(2.5, 4.0, "the harness was green"))
     eid = store.add_evidence(session_id=sid, start=2.4, end=4.1, criterion="judgment", evaluator="Ada")
-    assert store.evidence(sid)[0]["quote"] == "the harness was green"
+    assert store.evidence(sid)[0].quote == "the harness was green"
     assert review.search(store, "green")
 
     assert store.revise_segment(second, seg(2.5, 4.2, "the hardest agrees with them"),
@@ -241,7 +241,7 @@ def test_revise_segment_in_place_keeps_id_reindexes_and_rereads_quotes(store):
     [hit] = review.search(store, "agrees")
     assert hit["text"] == "the hardest agrees with them"
     [ev] = store.evidence(sid)
-    assert ev["id"] == eid and ev["quote"] == "the hardest agrees with them"
+    assert ev.id == eid and ev.quote == "the hardest agrees with them"
     assert any(a["action"] == "evidence.update" for a in store.audit_entries(eid))
 
 

@@ -44,10 +44,10 @@ def test_split_keeps_evidence_on_first_part(ledger):
     s.set_claim_status(ids[1], "probing", actor="e")
     new = s.split_claim(ids[1], ["B did y1", "B did y2"], actor="e")
     assert texts(s, cand) == ["A did x", "B did y1", "B did y2", "C did z"]
-    assert s.evidence(sid)[0]["claim_id"] == new[0]
+    assert s.evidence(sid)[0].claim_id == new[0]
     assert s.claim(new[0])["status"] == "probing"
     assert s.claim(new[1])["topics"] == ["latency"]
-    assert ev == s.evidence(sid)[0]["id"]
+    assert ev == s.evidence(sid)[0].id
     with pytest.raises(UserError, match="two"):
         s.split_claim(new[0], ["only one"], actor="e")
 
@@ -58,7 +58,7 @@ def test_merge_moves_evidence(ledger):
     keep = s.merge_claims([ids[2], ids[1]], actor="e")
     assert keep == ids[1]
     assert texts(s, cand) == ["A did x", "B did y. C did z."]
-    assert s.evidence(sid)[0]["claim_id"] == ids[1]
+    assert s.evidence(sid)[0].claim_id == ids[1]
     with pytest.raises(UserError):
         s.merge_claims([ids[0]], actor="e")
 
@@ -67,7 +67,7 @@ def test_delete_unlinks_evidence(ledger):
     s, _, ids, sid = ledger
     s.add_evidence(session_id=sid, start=0, end=1, criterion="judgment", evaluator="e", claim_id=ids[0])
     s.delete_claim(ids[0], actor="e")
-    assert s.evidence(sid)[0]["claim_id"] is None
+    assert s.evidence(sid)[0].claim_id is None
 
 
 def test_status_history_records_time_and_evidence(ledger):

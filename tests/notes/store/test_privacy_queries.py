@@ -58,7 +58,7 @@ def test_transcript_held_counts_and_delete_transcript_removes_the_same(store: St
     assert transcript_held(store, sid) == TranscriptCounts(0, 0, 0, 0)
     assert not transcript_held(store, sid).held
     [ev] = store.evidence(sid)
-    assert (ev["note"], ev["criterion"]) == ("", "depth")  # blanked, the tag stays
+    assert (ev.note, ev.criterion) == ("", "depth")  # blanked, the tag stays
     assert transcript_held(store, other) == held  # the other session untouched
 
 

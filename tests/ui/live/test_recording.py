@@ -190,5 +190,5 @@ def test_keys_pressed_while_a_session_starts_act_once_it_has_started(qtbot, make
     assert win.state == "starting"
     qtbot.waitUntil(lambda: win.state == "paused", timeout=30_000)
     [ev] = win.store.evidence(win.session_id)
-    assert (ev["criterion"], ev["polarity"]) == (win.kit.criteria[1].key, "concern")
+    assert (ev.criterion, ev.polarity) == (win.kit.criteria[1].key, "concern")
     assert win.store.session(win.session_id).status == "paused"

@@ -89,25 +89,25 @@ def test_keys_tag_evidence_with_range_criterion_claim_and_probe(qtbot, live, env
     assert store.probe_asks(live.session_id)[0]["probe_key"] == asked.key
     qtbot.keyClick(live, Qt.Key.Key_2)
     [ev] = store.evidence(live.session_id)
-    assert ev["criterion"] == "judgment"
-    assert ev["end"] == pytest.approx(30.0)
-    assert ev["start"] == pytest.approx(10.0)
-    assert ev["claim_id"] == store.claims(env[2])[1]["id"]
-    assert ev["probe_id"] == asked.key
-    assert ev["polarity"] == "supports"
+    assert ev.criterion == "judgment"
+    assert ev.end == pytest.approx(30.0)
+    assert ev.start == pytest.approx(10.0)
+    assert ev.claim_id == store.claims(env[2])[1]["id"]
+    assert ev.probe_id == asked.key
+    assert ev.polarity == "supports"
     assert live.evidence.count() == 1
     assert live.evidence.item(0).text().startswith("00:10")
     # Shift flips polarity to concern; the window is configurable.
     live.window_spin.setValue(5)
     qtbot.keyClick(live, Qt.Key.Key_3, Qt.KeyboardModifier.ShiftModifier)
     evs = store.evidence(live.session_id)
-    concern = [e for e in evs if e["polarity"] == "concern"]
+    concern = [e for e in evs if e.polarity == "concern"]
     assert len(concern) == 1
-    assert concern[0]["criterion"] == "failure-archaeology"
-    assert concern[0]["start"] == pytest.approx(25.0)
+    assert concern[0].criterion == "failure-archaeology"
+    assert concern[0].start == pytest.approx(25.0)
     # Ctrl+Z removes the last tag, Ctrl+Shift+Z puts it back.
     qtbot.keyClick(live, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert [e["polarity"] for e in store.evidence(live.session_id)] == ["supports"]
+    assert [e.polarity for e in store.evidence(live.session_id)] == ["supports"]
     assert live.evidence.count() == 1
     qtbot.keyClick(live, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert len(store.evidence(live.session_id)) == 2
@@ -228,9 +228,9 @@ def test_note_is_timestamped_and_focus_returns(qtbot, live, env):
     qtbot.keyClicks(live.note, "asked about 123")
     qtbot.keyClick(live.note, Qt.Key.Key_Return)
     [ev] = env[0].evidence(live.session_id)
-    assert ev["note"] == "asked about 123"
-    assert ev["criterion"] is None
-    assert ev["start"] == pytest.approx(12.0)
+    assert ev.note == "asked about 123"
+    assert ev.criterion is None
+    assert ev.start == pytest.approx(12.0)
     assert live.transcript.text.hasFocus()
 
 
@@ -395,7 +395,7 @@ def test_revised_segments_replace_their_lines(qtbot, live):
     stored = live.store.segment_rows(live.session_id)
     assert [r["text"] for r in stored] == [seg.text for seg in live.transcript.lines]
     qtbot.keyClick(live, Qt.Key.Key_1)  # evidence over the last seconds quotes the revised words
-    assert "zebra" in live.store.evidence(live.session_id)[0]["quote"]
+    assert "zebra" in live.store.evidence(live.session_id)[0].quote
 
 
 @pytest.mark.parametrize("screen", [(1280, 800), (1366, 768), (1440, 900), (1280, 720)])
