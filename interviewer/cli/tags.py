@@ -41,7 +41,7 @@ def cmd_tag(args: argparse.Namespace, sv: Services) -> int:
             raise UserError(f"unknown criterion {args.criterion!r}; this session's kit has: {', '.join(keys)}")
         if args.claim:
             cand = store.session(sid).candidate_id
-            if args.claim not in {c["id"] for c in store.claims(cand)}:
+            if args.claim not in {c.id for c in store.claims(cand)}:
                 raise UserError(f"no claim {args.claim!r} for this session's candidate")
         eid = store.add_evidence(session_id=sid, start=args.start, end=args.end, criterion=args.criterion,
                                  evaluator=args.evaluator or default_evaluator(store.session(sid).evaluator) or None,

@@ -61,7 +61,7 @@ def test_a_new_interview_from_the_keyboard_alone(display, launch, microphone):
         s = session(store)
         assert (s.candidate, s.role, s.evaluator) == (CANDIDATE, ROLE, EVALUATOR)
         cand = store.find_candidate(CANDIDATE)
-        assert [c["text"] for c in store.claims(cand.id)] == CLAIMS
+        assert [c.text for c in store.claims(cand.id)] == CLAIMS
         [consent] = store.consents(s.id)
         assert (consent["method"], consent["confirmed_by"]) == ("verbal", EVALUATOR)
         [ev] = store.evidence(s.id)

@@ -95,7 +95,7 @@ def ask(store: Store, session_id: str, *, kind: str, key: str, start: float, end
     duration = float(session.duration_s or 0.0)
     if duration > 0 and start > duration:
         raise UserError(f"the call starts at {start:g} s, after the end of the recording ({duration:g} s)")
-    if claim_id is not None and claim_id not in {c["id"] for c in store.claims(session.candidate_id)}:
+    if claim_id is not None and claim_id not in {c.id for c in store.claims(session.candidate_id)}:
         raise UserError(f"no claim {claim_id!r} for this session's candidate")
     return store.add_call(session_id=session_id, kind=kind, key=key, text=text, criterion=criterion, start=start,
                           end=end, claim_id=claim_id, evaluator=evaluator)

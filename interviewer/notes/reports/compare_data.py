@@ -39,7 +39,7 @@ def comparison(store: Store, role: str) -> dict[str, Any]:
         cid = s.candidate_id
         if cid not in candidates:
             claims = store.claims(cid)
-            counts = Counter(c["status"] for c in claims)
+            counts = Counter(c.status for c in claims)
             candidates[cid] = {
                 "id": cid, "name": shown(s.candidate), "sessions": [], "dates": [],
                 "scores": {c["key"]: {} for c in criteria},

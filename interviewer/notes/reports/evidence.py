@@ -8,7 +8,7 @@ from typing import Any
 
 from interviewer.core.transcript import Segment, mmss
 from interviewer.notes.store.database import Store
-from interviewer.notes.store.records import EvidenceRecord
+from interviewer.notes.store.records import ClaimRecord, EvidenceRecord
 from interviewer.notes.store.report_queries import evidence_record
 
 
@@ -42,14 +42,14 @@ def evidence_item(e: EvidenceRecord, speaker_at: Callable[[float], str], names: 
     }
 
 
-def settling_evidence(store: Store, claim: dict[str, Any], by_id: dict[str, dict[str, Any]],
+def settling_evidence(store: Store, claim: ClaimRecord, by_id: dict[str, dict[str, Any]],
                       items: Sequence[dict[str, Any]]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     """The evidence that settled a claim's current status, and the status change it came with."""
-    history = store.claim_status_history(claim["id"])
-    change = next((h for h in reversed(history) if h["to"] == claim["status"]), None)
+    history = store.claim_status_history(claim.id)
+    change = next((h for h in reversed(history) if h["to"] == claim.status), None)
     for h in reversed(history):
         eid = h.get("evidence_id")
-        if h["to"] != claim["status"] or not eid:
+        if h["to"] != claim.status or not eid:
             continue
         if eid in by_id:
             return by_id[eid], h
@@ -62,7 +62,7 @@ def settling_evidence(store: Store, claim: dict[str, Any], by_id: dict[str, dict
                 "polarity": row.polarity, "criterion": row.criterion, "criterion_name": "",
                 "evaluator": row.evaluator or "", "claim_id": row.claim_id, "linked_by": [],
                 "other_session": row.session_id}, h
-    linked = [i for i in items if i["claim_id"] == claim["id"]]
+    linked = [i for i in items if i["claim_id"] == claim.id]
     if linked:
         rows = {e["id"]: e for e in linked}
         latest = max(linked, key=lambda i: (str(rows[i["id"]].get("created_at") or ""), i["start"]))

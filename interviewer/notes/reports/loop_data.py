@@ -59,9 +59,9 @@ def loop_summary(store: Store, candidate: str, *, anonymise: bool = False) -> di
                 depth[call["claim_id"]] = max(depth.get(call["claim_id"], -1), int(call["depth"]))
     for claim in store.claims(cid):
         settled, change = settling_evidence(store, claim, by_id, items)
-        claims.append({"id": claim["id"], "text": claim["text"], "status": claim["status"],
-                       "follow_ups": depth.get(claim["id"]),
-                       "probed_by": planned.get(claim["id"]) or "", "evidence": settled,
+        claims.append({"id": claim.id, "text": claim.text, "status": claim.status,
+                       "follow_ups": depth.get(claim.id),
+                       "probed_by": planned.get(claim.id) or "", "evidence": settled,
                        "settled_by": (change or {}).get("actor") or "", "settled_at": (change or {}).get("at") or ""})
     claim_counts = Counter(c["status"] for c in claims)
 

@@ -96,11 +96,11 @@ def session_summary(store: Store, session_id: str, *, anonymise: bool = False) -
         c["concerns"] = sum(1 for i in tagged if i["polarity"] == "concern")
         c["anchors"] = {str(k): v for k, v in sorted(c["anchors"].items())}
 
-    ledger = []
+    ledger: list[dict[str, Any]] = []
     for claim in store.claims(cand.id):
         settled, change = settling_evidence(store, claim, by_id, items)
-        ledger.append({"id": claim["id"], "text": claim["text"], "status": claim["status"],
-                       "section": claim.get("section") or "", "evidence": settled,
+        ledger.append({"id": claim.id, "text": claim.text, "status": claim.status,
+                       "section": claim.section or "", "evidence": settled,
                        "settled_by": (change or {}).get("actor") or "", "settled_at": (change or {}).get("at") or ""})
     claim_counts = Counter(c["status"] for c in ledger)
     consents = [{"method": c["method"], "confirmed_by": c["confirmed_by"], "confirmed_at": c["confirmed_at"],

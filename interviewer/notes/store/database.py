@@ -48,7 +48,7 @@ class Store(Ratings, Revisions, Consent, Claims, Kits):
             "session": {**session.to_dict(), "audio_file": str(audio) if audio else None},
             "candidate": self.candidate(session.candidate_id).to_dict(),
             "consent": self.consents(session_id),
-            "claims": self.claims(session.candidate_id),
+            "claims": [c.to_dict() for c in self.claims(session.candidate_id)],
             "segments": self.segment_rows(session_id),
             "evidence": [e.to_dict() for e in self.evidence(session_id)],
             "probe_asks": self.probe_asks(session_id),

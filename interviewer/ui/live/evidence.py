@@ -40,7 +40,7 @@ class EvidenceTagging(LiveBase):
         crit = self.kit.criteria[index]
         cmd = AddEvidence(self, {
             "session_id": self.session_id, "start": start, "end": end, "criterion": crit.key,
-            "evaluator": self.evaluator, "claim_id": claim["id"] if claim else None,
+            "evaluator": self.evaluator, "claim_id": claim.id if claim else None,
             "probe_id": self.last_probe.key if self.last_probe else None, "polarity": polarity,
             "quote": words_in_range(self.transcript.lines, start, end)}, label=f"Tag evidence ({crit.key})")
         self.undo.push(cmd)
@@ -74,7 +74,7 @@ class EvidenceTagging(LiveBase):
             at = self.now_s
             self.undo.push(AddEvidence(self, {
                 "session_id": self.session_id, "start": at, "end": at, "criterion": None,
-                "evaluator": self.evaluator, "claim_id": (self.selected_claim or {}).get("id"),
+                "evaluator": self.evaluator, "claim_id": self.selected_claim.id if self.selected_claim else None,
                 "probe_id": self.last_probe.key if self.last_probe else None, "polarity": "supports",
                 "note": text, "quote": ""}, label="Note"))
         self.note.clear()

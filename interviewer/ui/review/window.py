@@ -149,7 +149,7 @@ class ReviewWindow(ReviewEditing):
         self.f_claim = QComboBox()
         self.f_claim.addItem("(no claim)", None)
         for c in self.store.claims(self.session.candidate_id):
-            self.f_claim.addItem(c["text"][:70], c["id"])
+            self.f_claim.addItem(c.text[:70], c.id)
         self.f_note = QLineEdit()
         self.f_probe = QComboBox()
         self.f_probe.addItem("(no probe)", None)

@@ -82,7 +82,7 @@ def test_retention_apply_removes_old_audio_and_transcript_and_keeps_recent(store
     assert files_with(dd.root, SAID) == []
     assert files_with(dd.root, CANARY)
     assert review.search(store, SAID) == []
-    [(_, claim)] = [(c["id"], c["text"]) for c in store.claims(old["candidate"])]
+    [(_, claim)] = [(c.id, c.text) for c in store.claims(old["candidate"])]
     assert CANARY in claim
     assert [r["session"] for r in review.search(store, OTHER)] == [new["session"]]
     # Every action is in the audit log, by "retention", with no text.

@@ -58,7 +58,7 @@ def test_round_trip_survives_reopen(tmp_path):
         assert ev.quote == "I measured p95 daily"
         assert ev.polarity == "concern"
         assert ev.claim_id == claim
-        assert s.claims(cand)[0]["topics"] == ["latency"]
+        assert s.claims(cand)[0].topics == ["latency"]
         assert s.consents(sid)[0]["method"] == "verbal"
         assert s.session(sid).role == "Senior ML Engineer"
         for table in ("candidates", "sessions", "segments", "evidence", "claims", "consents"):

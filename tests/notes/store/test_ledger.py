@@ -19,7 +19,7 @@ def ledger(tmp_path):
 
 
 def texts(s, cand):
-    return [c["text"] for c in s.claims(cand)]
+    return [c.text for c in s.claims(cand)]
 
 
 def test_add_edit_move_delete(ledger):
@@ -33,7 +33,7 @@ def test_add_edit_move_delete(ledger):
     assert texts(s, cand) == ["A did x", "C did z", "D did w twice"]
     s.restore_claim(row, actor="e")
     assert texts(s, cand) == ["A did x", "B did y", "C did z", "D did w twice"]
-    assert [c["position"] for c in s.claims(cand)] == [0, 1, 2, 3]
+    assert [c.position for c in s.claims(cand)] == [0, 1, 2, 3]
     with pytest.raises(UserError):
         s.edit_claim(ids[0], "  ", actor="e")
 
@@ -45,8 +45,8 @@ def test_split_keeps_evidence_on_first_part(ledger):
     new = s.split_claim(ids[1], ["B did y1", "B did y2"], actor="e")
     assert texts(s, cand) == ["A did x", "B did y1", "B did y2", "C did z"]
     assert s.evidence(sid)[0].claim_id == new[0]
-    assert s.claim(new[0])["status"] == "probing"
-    assert s.claim(new[1])["topics"] == ["latency"]
+    assert s.claim(new[0]).status == "probing"
+    assert s.claim(new[1]).topics == ["latency"]
     assert ev == s.evidence(sid)[0].id
     with pytest.raises(UserError, match="two"):
         s.split_claim(new[0], ["only one"], actor="e")

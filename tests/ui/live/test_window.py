@@ -92,7 +92,7 @@ def test_keys_tag_evidence_with_range_criterion_claim_and_probe(qtbot, live, env
     assert ev.criterion == "judgment"
     assert ev.end == pytest.approx(30.0)
     assert ev.start == pytest.approx(10.0)
-    assert ev.claim_id == store.claims(env[2])[1]["id"]
+    assert ev.claim_id == store.claims(env[2])[1].id
     assert ev.probe_id == asked.key
     assert ev.polarity == "supports"
     assert live.evidence.count() == 1
@@ -138,13 +138,13 @@ def test_claim_status_by_key_and_click_with_undo(qtbot, live, env):
     store, _, cand = env
     live.claims_list.setCurrentRow(0)
     qtbot.keyClick(live, Qt.Key.Key_V, Qt.KeyboardModifier.AltModifier)
-    assert store.claims(cand)[0]["status"] == "verified"
+    assert store.claims(cand)[0].status == "verified"
     assert live.claims_list.item(0).text().startswith("●")
     live.status_buttons["contradicted"].click()
-    assert store.claims(cand)[0]["status"] == "contradicted"
+    assert store.claims(cand)[0].status == "contradicted"
     live.undo.undo()
-    assert store.claims(cand)[0]["status"] == "verified"
-    history = [e for e in store.audit_entries(store.claims(cand)[0]["id"]) if e["action"] == "claim.status"]
+    assert store.claims(cand)[0].status == "verified"
+    history = [e for e in store.audit_entries(store.claims(cand)[0].id) if e["action"] == "claim.status"]
     assert len(history) == 3
 
 
@@ -255,7 +255,7 @@ def test_claim_ledger_editing_with_undo(qtbot, live, env):
     store, _, cand = env
 
     def texts():
-        return [c["text"] for c in store.claims(cand)]
+        return [c.text for c in store.claims(cand)]
 
     live.claims_list.setCurrentRow(0)
     live.add_claim("Wrote the incident runbook")
@@ -294,7 +294,7 @@ def test_pin_and_write_own_probe(qtbot, live, env, tmp_path):
     assert live.prompts.item(0).text().startswith("📌")
     assert sum(p.text == chosen.text for p in live.prompt_items) == 1
     live.write_probe("What did the p95 look like at peak traffic?", "claim-verification", save_to_kit=True)
-    claim_id = store.claims(cand)[1]["id"]
+    claim_id = store.claims(cand)[1].id
     assert [p["text"] for p in store.claim_probes(claim_id)][-1] == "What did the p95 look like at peak traffic?"
     assert saved == [("claim-verification", "What did the p95 look like at peak traffic?")]
     live.claims_list.setCurrentRow(0)
@@ -306,7 +306,7 @@ def test_your_claims_failure_story_and_scenario_card(qtbot, env, data_dir, trans
 
     store, kit, cand = env
     src = PushSource("mic")
-    first_claim = store.claims(cand)[0]["id"]
+    first_claim = store.claims(cand)[0].id
 
     def factory(listener):
         return LiveSession(store=store, data_dir=data_dir, transcriber=transcriber, tracks=[Track(src, "mic")],
@@ -367,7 +367,7 @@ def test_edit_a_prompt_pins_the_new_words(qtbot, live, env):
     assert live.prompt_items[0].text == "In your own words: what was the baseline?"
     assert live.prompt_items[0].source == "pinned"
     assert all(p.text != original.text for p in live.prompt_items)
-    [row] = store.claim_probes(store.claims(cand)[0]["id"])
+    [row] = store.claim_probes(store.claims(cand)[0].id)
     assert row["source_key"] == original.key
 
 
