@@ -105,7 +105,7 @@ def test_stop_review_correct_rate_and_export_a_pdf(display, launch, microphone, 
     display.key("Tab")
     display.type("Counted the cost per question and chose a small model first.")
     display.key("Return")
-    app.wait_store(lambda s: [(r["criterion"], r["score"], r["evaluator"]) for r in s.ratings(session(s).id)]
+    app.wait_store(lambda s: [(r.criterion, r.score, r.evaluator) for r in s.ratings(session(s).id)]
                    == [("production-constraints", 3, "Demo Evaluator")], "a score of 3 with its reason")
     display.screenshot("review-rated")
 

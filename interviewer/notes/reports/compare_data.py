@@ -31,8 +31,8 @@ def comparison(store: Store, role: str) -> dict[str, Any]:
     sessions = role_sessions(store, role)
     ratings = {s.id: store.ratings(s.id) for s in sessions}
     evidence = {s.id: store.evidence(s.id) for s in sessions}
-    criteria = criteria_table(role_kits(store, sessions), [r["criterion"] for rs in ratings.values() for r in rs])
-    evaluators = sorted({r["evaluator"] for rs in ratings.values() for r in rs})
+    criteria = criteria_table(role_kits(store, sessions), [r.criterion for rs in ratings.values() for r in rs])
+    evaluators = sorted({r.evaluator for rs in ratings.values() for r in rs})
 
     candidates: dict[str, dict[str, Any]] = {}
     for s in sessions:
@@ -50,7 +50,7 @@ def comparison(store: Store, role: str) -> dict[str, Any]:
         cand["sessions"].append(s.id)
         cand["dates"].append(day(s.started_at))
         for r in ratings[s.id]:
-            cand["scores"].setdefault(r["criterion"], {}).setdefault(r["evaluator"], []).append(int(r["score"]))
+            cand["scores"].setdefault(r.criterion, {}).setdefault(r.evaluator, []).append(int(r.score))
         for e in evidence[s.id]:
             if e.criterion:
                 slot = cand["evidence"].setdefault(e.criterion, {"supports": 0, "concern": 0})

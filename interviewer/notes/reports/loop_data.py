@@ -29,12 +29,12 @@ def loop_summary(store: Store, candidate: str, *, anonymise: bool = False) -> di
     kit = kits[-1] if kits else load_kit()
     ratings = {s.id: store.ratings(s.id) for s in sessions}
     evidence = {s.id: store.evidence(s.id) for s in sessions}
-    criteria = criteria_table(kits or [kit], [r["criterion"] for rs in ratings.values() for r in rs])
+    criteria = criteria_table(kits or [kit], [r.criterion for rs in ratings.values() for r in rs])
     names = {c["key"]: c["name"] for c in criteria}
 
     evaluators: list[str] = []
     for s in sessions:
-        for who in [s.evaluator, *(r["evaluator"] for r in ratings[s.id])]:
+        for who in [s.evaluator, *(r.evaluator for r in ratings[s.id])]:
             if who and who not in evaluators:
                 evaluators.append(who)
 
@@ -42,8 +42,8 @@ def loop_summary(store: Store, candidate: str, *, anonymise: bool = False) -> di
     for s in sessions:
         linked_by: dict[str, list[str]] = {}
         for r in ratings[s.id]:
-            for eid in r["evidence_ids"]:
-                linked_by.setdefault(eid, []).append(r["evaluator"])
+            for eid in r.evidence_ids:
+                linked_by.setdefault(eid, []).append(r.evaluator)
         speaker_at = speaker_lookup(store.segments(s.id))
         items.extend({**evidence_item(e, speaker_at, names, linked_by), "session": s.id,
                       "date": day(s.started_at)} for e in evidence[s.id])
@@ -69,10 +69,10 @@ def loop_summary(store: Store, candidate: str, *, anonymise: bool = False) -> di
         per: dict[str, list[dict[str, Any]]] = {}
         for s in sessions:
             for r in ratings[s.id]:
-                if r["criterion"] == c["key"]:
-                    per.setdefault(r["evaluator"], []).append(
-                        {"session": s.id, "date": day(s.started_at), "score": int(r["score"]),
-                         "reason": r["reason"] or ""})
+                if r.criterion == c["key"]:
+                    per.setdefault(r.evaluator, []).append(
+                        {"session": s.id, "date": day(s.started_at), "score": int(r.score),
+                         "reason": r.reason or ""})
         c["scores"] = per
         flat = sorted(x["score"] for xs in per.values() for x in xs)
         c["median"] = flat[(len(flat) - 1) // 2] if flat else None

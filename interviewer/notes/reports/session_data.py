@@ -68,27 +68,27 @@ def session_summary(store: Store, session_id: str, *, anonymise: bool = False) -
     speaker_at = speaker_lookup(segments)
     evidence = store.evidence(session_id)
     ratings = store.ratings(session_id)
-    criteria = criteria_table([kit], [r["criterion"] for r in ratings] + [e.criterion or "" for e in evidence])
+    criteria = criteria_table([kit], [r.criterion for r in ratings] + [e.criterion or "" for e in evidence])
     names = {c["key"]: c["name"] for c in criteria}
 
     linked_by: dict[str, list[str]] = {}
     for r in ratings:
-        for eid in r["evidence_ids"]:
-            linked_by.setdefault(eid, []).append(r["evaluator"])
+        for eid in r.evidence_ids:
+            linked_by.setdefault(eid, []).append(r.evaluator)
     items = [evidence_item(e, speaker_at, names, linked_by) for e in evidence]
     by_id = {i["id"]: i for i in items}
 
-    evaluators = sorted({r["evaluator"] for r in ratings})
+    evaluators = sorted({r.evaluator for r in ratings})
     others = sorted({x for x in [s.evaluator, *(e.get("evaluator") for e in evidence)]
                      if x and x not in evaluators})
     for c in criteria:
-        mine = [r for r in ratings if r["criterion"] == c["key"]]
-        c["ratings"] = [{"evaluator": r["evaluator"], "score": int(r["score"]),
-                         "anchor": c["anchors"].get(int(r["score"]), ""), "reason": r["reason"] or "",
-                         "evidence_ids": list(r["evidence_ids"])} for r in sorted(mine, key=lambda r: r["evaluator"])]
-        c["scores"] = {r["evaluator"]: int(r["score"]) for r in mine}
+        mine = [r for r in ratings if r.criterion == c["key"]]
+        c["ratings"] = [{"evaluator": r.evaluator, "score": int(r.score),
+                         "anchor": c["anchors"].get(int(r.score), ""), "reason": r.reason or "",
+                         "evidence_ids": list(r.evidence_ids)} for r in sorted(mine, key=lambda r: r.evaluator)]
+        c["scores"] = {r.evaluator: int(r.score) for r in mine}
         tagged = [i for i in items if i["criterion"] == c["key"]]
-        linked = {eid for r in mine for eid in r["evidence_ids"]}
+        linked = {eid for r in mine for eid in r.evidence_ids}
         ranked = sorted(tagged, key=lambda i: (i["id"] not in linked, -len(i["quote"]), i["start"]))
         c["quotes"] = distinct(ranked, linked)[:QUOTES_PER_CRITERION]
         c["evidence_count"] = len(tagged)

@@ -149,3 +149,24 @@ class EvidenceRecord(RowRecord):
     scenario_use_id: str | None
     columns: tuple[str, ...] = field(default=(), repr=False, compare=False)
     extra: tuple[tuple[str, Any], ...] = field(default=(), repr=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class RatingRecord(RowRecord):
+    """One row of `ratings`: an evaluator's blind 1-4 score for one criterion of a session, its evidence ids read
+    from their JSON. `Store.all_ratings` adds the session's candidate and role (None where a query has not)."""
+
+    id: str
+    session_id: str
+    criterion: str
+    evaluator: str
+    score: int
+    reason: str
+    evidence_ids: list[str]
+    created_at: str
+    updated_at: str
+    candidate_id: str | None = None
+    candidate: str | None = None
+    role: str | None = None
+    columns: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    extra: tuple[tuple[str, Any], ...] = field(default=(), repr=False, compare=False)

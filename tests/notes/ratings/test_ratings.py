@@ -40,7 +40,7 @@ def test_rating_needs_evidence_or_reason(store):
                        reason="answers stayed generic")
     assert again == rid
     [r] = store.ratings(sid)
-    assert (r["score"], r["reason"], r["evidence_ids"]) == (2, "answers stayed generic", [])
+    assert (r.score, r.reason, r.evidence_ids) == (2, "answers stayed generic", [])
     log = list(store.audit_entries(rid))
     assert [e["action"] for e in log] == ["rating.add", "rating.change"]
     assert json.loads(log[1]["old"])["score"] == 3
@@ -54,9 +54,9 @@ def test_blind_rating(store):
     store.rate(session_id=sid, criterion="judgment", evaluator="Ada", score=3, reason="r")
     assert store.visible_ratings(sid, "Bo") == []
     store.rate(session_id=sid, criterion="judgment", evaluator="Bo", score=2, reason="r")
-    assert {r["evaluator"] for r in store.visible_ratings(sid, "Bo")} == {"Ada", "Bo"}
+    assert {r.evaluator for r in store.visible_ratings(sid, "Bo")} == {"Ada", "Bo"}
     store.rate(session_id=sid, criterion="failure-archaeology", evaluator="Ada", score=4, reason="r")
-    assert [r["criterion"] for r in store.visible_ratings(sid, "Bo") if r["evaluator"] == "Ada"] == ["judgment"]
+    assert [r.criterion for r in store.visible_ratings(sid, "Bo") if r.evaluator == "Ada"] == ["judgment"]
 
 
 def test_alpha_matches_krippendorffs_worked_example():

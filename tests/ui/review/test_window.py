@@ -178,9 +178,9 @@ def test_blind_rating_with_anchors_and_evidence(qtbot, review, stored):
     assert "Bo" not in panel.others[key].text()  # blind until Ada has rated
     combo.setCurrentIndex(combo.findData(3))
     panel.save(key)
-    mine = [r for r in store.ratings(sid) if r["evaluator"] == "Ada"]
-    assert mine[0]["score"] == 3
-    assert mine[0]["evidence_ids"] == [e.id for e in store.evidence(sid) if e.criterion == key]
+    mine = [r for r in store.ratings(sid) if r.evaluator == "Ada"]
+    assert mine[0].score == 3
+    assert mine[0].evidence_ids == [e.id for e in store.evidence(sid) if e.criterion == key]
     assert "Bo 2" in panel.others[key].text()
     # no evidence for a criterion and no reason: refused, with the reason why
     store.db.execute("DELETE FROM evidence WHERE criterion = 'production-constraints'")
@@ -188,7 +188,7 @@ def test_blind_rating_with_anchors_and_evidence(qtbot, review, stored):
     pc.setCurrentIndex(pc.findData(1))
     panel.save("production-constraints")
     assert "reason" in panel.message.text()
-    assert not [r for r in store.ratings(sid) if r["criterion"] == "production-constraints"]
+    assert not [r for r in store.ratings(sid) if r.criterion == "production-constraints"]
 
 
 def test_evidence_probe_can_be_changed(qtbot, stored, settings):
@@ -342,7 +342,7 @@ def test_the_review_window_rates_as_the_sessions_evaluator_never_the_os_user(qtb
         combo = win.rating_panel.scores["judgment"]
         combo.setCurrentIndex(combo.findData(3))
         win.rating_panel.save("judgment")
-        assert [r["evaluator"] for r in store.ratings(sid)] == ["Alex Tester"]
+        assert [r.evaluator for r in store.ratings(sid)] == ["Alex Tester"]
         text = _pdf_text(session_pdf(store, sid, tmp_path / "s.pdf"))
         assert "Alex Tester" in text and "os-login-name" not in text
     finally:
@@ -369,7 +369,7 @@ def test_a_session_without_an_evaluator_asks_who_is_rating_once(qtbot, data_dir,
         combo.setCurrentIndex(combo.findData(2))
         win.rating_panel.save("judgment")
         assert asked == [1]
-        assert [r["evaluator"] for r in store.ratings(sid)] == ["Bo Reviewer"]
+        assert [r.evaluator for r in store.ratings(sid)] == ["Bo Reviewer"]
         again = app.open_review_window(services, store, sid, settings=settings)
         qtbot.addWidget(again)
         assert again.evaluator == "Bo Reviewer"  # remembered
