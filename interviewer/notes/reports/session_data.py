@@ -79,7 +79,7 @@ def session_summary(store: Store, session_id: str, *, anonymise: bool = False) -
     by_id = {i["id"]: i for i in items}
 
     evaluators = sorted({r.evaluator for r in ratings})
-    others = sorted({x for x in [s.evaluator, *(e.get("evaluator") for e in evidence)]
+    others = sorted({x for x in [s.evaluator, *(e.evaluator for e in evidence)]
                      if x and x not in evaluators})
     for c in criteria:
         mine = [r for r in ratings if r.criterion == c["key"]]
