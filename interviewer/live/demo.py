@@ -153,7 +153,7 @@ class ScriptedTagger:
             self.store.rate(session_id=self.session_id, criterion=r["criterion"], evaluator=r["evaluator"],
                             score=r["score"], evidence_ids=ids, reason=r.get("reason", ""))
             n += 1
-        calls = {c["key"]: c["id"] for c in self.store.calls(self.session_id)}
+        calls = {c.key: c.id for c in self.store.calls(self.session_id)}
         for r in script().get("call_ratings", []):
             if r["key"] in calls:
                 ids = [self.added[i] for i in r.get("evidence", []) if i < len(self.added)]

@@ -29,7 +29,7 @@ from interviewer.notes.prompts.cues import EVALUATOR_LABELS
 from interviewer.notes.prompts.kits import Kit, load_kit, parse_kit
 from interviewer.notes.ratings.calibration import ordinal_alpha
 from interviewer.notes.store.database import Store
-from interviewer.notes.store.records import SessionRecord
+from interviewer.notes.store.records import CallRecord, SessionRecord
 
 MIN_ITEMS = 5  # an alpha resting on fewer answers than this comes with a warning
 SPLIT = 2  # evaluators this many points apart on one answer: a split for the debrief
@@ -101,12 +101,12 @@ def ask(store: Store, session_id: str, *, kind: str, key: str, start: float, end
                           end=end, claim_id=claim_id, evaluator=evaluator)
 
 
-def call_answer(store: Store, call: dict[str, Any], segments: Sequence[Segment] | None = None) -> dict[str, Any]:
+def call_answer(store: Store, call: CallRecord, segments: Sequence[Segment] | None = None) -> dict[str, Any]:
     """One call with its answer span and quote (the candidate's words) and its scores."""
     start, end = store.call_span(call)
-    segs = store.segments(call["session_id"]) if segments is None else segments
-    return {**call, "span_start": start, "span_end": end, "quote": answer_text(segs, start, end),
-            "scores": {r["evaluator"]: int(r["score"]) for r in store.call_ratings(call["id"])}}
+    segs = store.segments(call.session_id) if segments is None else segments
+    return {**call.to_dict(), "span_start": start, "span_end": end, "quote": answer_text(segs, start, end),
+            "scores": {r.evaluator: int(r.score) for r in store.call_ratings(call.id)}}
 
 
 # ============================================================================================ the board
@@ -135,12 +135,12 @@ def _answers_by_key(store: Store, role: str | None, only: set[str] | None = None
             continue
         segs = store.segments(s.id)
         for c in calls:
-            if only is not None and c["id"] not in only:
+            if only is not None and c.id not in only:
                 continue
             a = call_answer(store, c, segs)
             a.update(candidate=s.candidate, candidate_id=s.candidate_id, started_at=s.started_at,
                      kit_id=s.kit_id or "")
-            groups[(c["kind"], c["key"])].append(a)
+            groups[(c.kind, c.key)].append(a)
     return sessions, kits, groups
 
 
@@ -297,14 +297,14 @@ def choices(kit: Kit) -> list[tuple[str, str, str]]:
     return out
 
 
-def anchors_for(kit: Kit, call: dict[str, Any]) -> dict[int, str]:
+def anchors_for(kit: Kit, call: CallRecord) -> dict[int, str]:
     """The anchors a call is scored against: its scenario card's own, else its criterion's."""
-    if call["kind"] == "scenario":
-        card = _scenarios(kit).get(call["key"], {})
+    if call.kind == "scenario":
+        card = _scenarios(kit).get(call.key, {})
         own = card.get("anchors")
         if isinstance(own, dict) and own:
             return {int(k): str(v) for k, v in own.items()}
-    crit = call.get("criterion")
+    crit = call.criterion
     for c in kit.criteria:
         if c.key == crit:
             return dict(c.anchors)
@@ -342,7 +342,7 @@ def set_core(store: Store, role: str, kit: Kit, items: Sequence[tuple[str, str]]
 
 def core_status(store: Store, role: str, kit: Kit, session_id: str | None) -> list[dict[str, Any]]:
     """The role's core calls, each marked `asked` when this session has a call for it."""
-    asked = {(c["kind"], c["key"]) for c in store.calls(session_id)} if session_id else set()
+    asked = {(c.kind, c.key) for c in store.calls(session_id)} if session_id else set()
     return [{**item, "asked": (item["kind"], item["key"]) in asked} for item in core_items(store, role, kit)]
 
 
@@ -351,5 +351,5 @@ def time_per_criterion(store: Store, session_id: str) -> dict[str, float]:
     out: dict[str, float] = defaultdict(float)
     for c in store.calls(session_id):
         start, end = store.call_span(c)
-        out[c["criterion"] or "(none)"] += max(0.0, end - start)
+        out[c.criterion or "(none)"] += max(0.0, end - start)
     return dict(out)

@@ -55,8 +55,8 @@ def loop_summary(store: Store, candidate: str, *, anonymise: bool = False) -> di
     depth: dict[str, int] = {}  # how deep the follow-ups went on each claim: 0 the claim, 1 first follow-up...
     for s in sessions:
         for call in store.calls(s.id):
-            if call["claim_id"]:
-                depth[call["claim_id"]] = max(depth.get(call["claim_id"], -1), int(call["depth"]))
+            if call.claim_id:
+                depth[call.claim_id] = max(depth.get(call.claim_id, -1), int(call.depth))
     for claim in store.claims(cid):
         settled, change = settling_evidence(store, claim, by_id, items)
         claims.append({"id": claim.id, "text": claim.text, "status": claim.status,

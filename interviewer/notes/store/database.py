@@ -53,5 +53,6 @@ class Store(Ratings, Revisions, Consent, Claims, Kits):
             "evidence": [e.to_dict() for e in self.evidence(session_id)],
             "probe_asks": self.probe_asks(session_id),
             "ratings": [r.to_dict() for r in self.ratings(session_id)],
-            "judgment_calls": [{**c, "ratings": self.call_ratings(c["id"])} for c in self.calls(session_id)],
+            "judgment_calls": [{**c.to_dict(), "ratings": [r.to_dict() for r in self.call_ratings(c.id)]}
+                               for c in self.calls(session_id)],
         }

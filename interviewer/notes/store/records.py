@@ -170,3 +170,44 @@ class RatingRecord(RowRecord):
     role: str | None = None
     columns: tuple[str, ...] = field(default=(), repr=False, compare=False)
     extra: tuple[tuple[str, Any], ...] = field(default=(), repr=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class CallRecord(RowRecord):
+    """One row of `judgment_calls`: a probe or scenario card asked at `start`, the answer until `end` (None: until
+    the next call, at most 90 s; `Store.call_span`)."""
+
+    id: str
+    session_id: str
+    kind: str
+    key: str
+    text: str
+    criterion: str | None
+    start: float
+    end: float | None
+    claim_id: str | None
+    depth: int
+    probe_ask_id: str | None
+    scenario_use_id: str | None
+    evaluator: str | None
+    created_at: str
+    updated_at: str
+    columns: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    extra: tuple[tuple[str, Any], ...] = field(default=(), repr=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class CallRatingRecord(RowRecord):
+    """One row of `call_ratings`: an evaluator's blind 1-4 score of a judgment call, its evidence ids read from
+    their JSON."""
+
+    id: str
+    call_id: str
+    evaluator: str
+    score: int
+    reason: str
+    evidence_ids: list[str]
+    created_at: str
+    updated_at: str
+    columns: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    extra: tuple[tuple[str, Any], ...] = field(default=(), repr=False, compare=False)

@@ -11,6 +11,8 @@ import pytest
 
 from interviewer.notes.store.database import Store
 from interviewer.notes.store.records import (
+    CallRatingRecord,
+    CallRecord,
     CandidateRecord,
     ClaimRecord,
     EvidenceRecord,
@@ -90,3 +92,19 @@ def test_records_are_read_only(store):
     session = store.session(synthetic_session(store, segments=1, evidence=0))
     with pytest.raises(FrozenInstanceError):
         session.status = "complete"  # type: ignore[misc]
+
+
+def test_judgment_calls_and_their_scores(store):
+    sid = synthetic_session(store, segments=4, evidence=0)
+    cid = store.add_call(session_id=sid, kind="probe", key="jd-01", text="Why?", criterion="judgment", start=2.0)
+    call = store.call(cid)
+    assert isinstance(call, CallRecord) and (call.key, call.end, call.depth) == ("jd-01", None, 0)
+    assert list(call.to_dict().items()) == list(raw(store, "SELECT * FROM judgment_calls WHERE id = ?",
+                                                    [cid])[0].items())
+    assert store.calls(sid) == [call]
+    store.rate_call(cid, evaluator="Ada", score=3, reason="clear trade-off")
+    [score] = store.call_ratings(cid)
+    assert isinstance(score, CallRatingRecord) and (score.score, score.evidence_ids) == (3, [])
+    assert store.visible_call_ratings(cid, "Bo") == [] and store.visible_call_ratings(cid, "Ada") == [score]
+    [rating] = raw(store, "SELECT * FROM call_ratings WHERE id = ?", [score.id])
+    assert list(score.to_dict().items()) == list({**rating, "evidence_ids": []}.items())
