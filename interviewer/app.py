@@ -163,7 +163,7 @@ def open_review_window(services: Services, store: Any, session_id: str, *, trans
     from interviewer.ui.review.window import ReviewWindow
 
     session = store.session(session_id)
-    kit = parse_kit(store.kit_toml(session["kit_id"]), "kit") if session.get("kit_id") else load_kit()
+    kit = parse_kit(store.kit_toml(session.kit_id), "kit") if session.kit_id else load_kit()
     window: Any = None
 
     def refine() -> None:
@@ -194,7 +194,7 @@ def open_review_window(services: Services, store: Any, session_id: str, *, trans
     # (the window asks once when there is nobody). Never the operating-system user name.
     from interviewer.ui.review.window import remembered_rater
 
-    rater = evaluator or default_evaluator(session.get("evaluator")) or remembered_rater(settings)
+    rater = evaluator or default_evaluator(session.evaluator) or remembered_rater(settings)
     window = ReviewWindow(store=store, session_id=session_id, kit=kit, settings=settings, refine=refine,
                           evaluator=rater)
     return window

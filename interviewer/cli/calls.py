@@ -108,11 +108,11 @@ def cmd_rate_call(args: argparse.Namespace, sv: Services) -> int:
         cid = store.resolve_call(args.call)
         store.rate_call(cid, evaluator=args.evaluator, score=args.score, evidence_ids=args.evidence,
                         reason=args.reason)
-        mine = [r for r in store.call_ratings(cid) if r["evaluator"] == args.evaluator.strip()]
+        mine = [r for r in store.call_ratings(cid) if r.evaluator == args.evaluator.strip()]
     finally:
         store.close()
     # Blind: only the evaluator's own score is printed, never the others'.
-    sv.print(json.dumps({"call": cid, "evaluator": mine[0]["evaluator"], "score": mine[0]["score"]},
+    sv.print(json.dumps({"call": cid, "evaluator": mine[0].evaluator, "score": mine[0].score},
                         ensure_ascii=False))
     return 0
 

@@ -53,7 +53,7 @@ def cmd_demo_import(args: argparse.Namespace, sv: Services) -> int:
     try:
         session = store.session(sid)
         segments = store.segments(sid)
-        claims = store.claims(session["candidate_id"])
+        claims = store.claims(session.candidate_id)
     finally:
         store.close()
     sv.print(f"\nSession {sid} ({len(segments)} segments, {len(claims)} resume claims)\n")

@@ -112,8 +112,8 @@ def cmd_plan(args: argparse.Namespace, sv: Services) -> int:
         if cand is None:
             raise UserError(f"no candidate named {args.candidate!r} (add one with `interviewer candidate add`)")
         if args.save:
-            panel.save_plan(store, panel.propose_plan(store, kit, cand["id"]))
-        result = panel.plan(store, kit, cand["id"])
+            panel.save_plan(store, panel.propose_plan(store, kit, cand.id))
+        result = panel.plan(store, kit, cand.id)
     finally:
         store.close()
     if args.format == "json":

@@ -112,11 +112,11 @@ def cmd_refine(args: argparse.Namespace, sv: Services) -> int:
     try:
         sid = store.resolve_session(args.session)
         session = store.session(sid)
-        if session["status"] in ("recording", "paused"):
+        if session.status in ("recording", "paused"):
             raise UserError(f"session {sid[:8]} is still recording; refine it once it has stopped")
         tr = sv.make_transcriber(args.model, args.beam, allow_download=False)
-        sv.say(f"Refining session {sid[:8]} ({session['candidate']}) with {tr.label}, beam {args.beam}…")
-        report = refine_session(store, sid, tr, beam=args.beam, actor=_actor(session.get("evaluator")))
+        sv.say(f"Refining session {sid[:8]} ({session.candidate}) with {tr.label}, beam {args.beam}…")
+        report = refine_session(store, sid, tr, beam=args.beam, actor=_actor(session.evaluator))
     finally:
         store.close()
     for line in report.summary_lines():

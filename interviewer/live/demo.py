@@ -20,6 +20,7 @@ from interviewer.notes import panel
 from interviewer.notes.prompts.claim_topics import tagged_claims_from_file
 from interviewer.notes.prompts.kits import Kit, default_kit_path, load_kit
 from interviewer.notes.store.database import Store
+from interviewer.notes.store.records import ClaimRecord
 
 CANDIDATE = "Zoë Ðặng"
 ROLE = "Senior ML Engineer"
@@ -72,7 +73,7 @@ class ScriptedTagger:
     """Plays the demo evaluator: adds the scripted evidence of `tags.json` once the audio clock passes each
     moment, fills the failure story once it has been told, opens the scenario and ticks its constraints."""
 
-    def __init__(self, store: Store, claims: list[dict[str, Any]], kit: Kit | None = None) -> None:
+    def __init__(self, store: Store, claims: list[ClaimRecord], kit: Kit | None = None) -> None:
         self.store = store
         self.claims = claims
         self.kit = kit or load_kit()
@@ -97,8 +98,8 @@ class ScriptedTagger:
             self._ask(self.asks.pop(0))
         while self.session_id and self.pending and self.pending[0]["at"] <= upto:
             t = self.pending.pop(0)
-            claim = next((c["id"] for c in self.claims
-                          if t.get("claim") and t["claim"].lower() in c["text"].lower()), None)
+            claim = next((c.id for c in self.claims
+                          if t.get("claim") and t["claim"].lower() in c.text.lower()), None)
             eid = self.store.add_evidence(
                 session_id=self.session_id, start=max(0.0, t["at"] - t["seconds"]), end=t["at"],
                 criterion=t["criterion"], evaluator=EVALUATOR, claim_id=claim, polarity=t["polarity"],
@@ -119,8 +120,8 @@ class ScriptedTagger:
         """A probe marked as asked (the live window's A key): a judgment call whose answer runs to the next."""
         assert self.session_id is not None
         probe = next(p for p in self.kit.probes if p.id == a["probe"])
-        claim = next((c["id"] for c in self.claims
-                      if a.get("claim") and a["claim"].lower() in c["text"].lower()), None)
+        claim = next((c.id for c in self.claims
+                      if a.get("claim") and a["claim"].lower() in c.text.lower()), None)
         self.store.add_probe_ask(session_id=self.session_id, probe_key=probe.id, probe_text=probe.text,
                                  at_s=a["at"], claim_id=claim, criterion=probe.criterion, evaluator=EVALUATOR)
 
@@ -138,9 +139,9 @@ class ScriptedTagger:
             panel.close_scenario(self.store, self.scenario_use, sc["close"])
             sc["closed"] = True
         if self.failure and self.failure["at"] <= upto:
-            linked = [e for e in self.store.evidence(self.session_id) if e["criterion"] == "failure-archaeology"]
+            linked = [e for e in self.store.evidence(self.session_id) if e.criterion == "failure-archaeology"]
             panel.save_failure_story(self.store, self.session_id, self.failure["fields"],
-                                     evidence_ids=[e["id"] for e in linked], evaluator=EVALUATOR)
+                                     evidence_ids=[e.id for e in linked], evaluator=EVALUATOR)
             self.failure = {}
 
     def rate(self) -> int:
@@ -152,7 +153,7 @@ class ScriptedTagger:
             self.store.rate(session_id=self.session_id, criterion=r["criterion"], evaluator=r["evaluator"],
                             score=r["score"], evidence_ids=ids, reason=r.get("reason", ""))
             n += 1
-        calls = {c["key"]: c["id"] for c in self.store.calls(self.session_id)}
+        calls = {c.key: c.id for c in self.store.calls(self.session_id)}
         for r in script().get("call_ratings", []):
             if r["key"] in calls:
                 ids = [self.added[i] for i in r.get("evidence", []) if i < len(self.added)]

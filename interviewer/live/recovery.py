@@ -20,6 +20,7 @@ from interviewer.core.errors import UserError
 from interviewer.core.files import data_path
 from interviewer.live.session import is_locked
 from interviewer.notes.store.database import Store
+from interviewer.notes.store.records import SessionRecord
 
 
 @dataclass(frozen=True)
@@ -37,9 +38,9 @@ class Recovered:
                 f"{self.new_segments} untranscribed segment(s) added")
 
 
-def pending(store: Store, data_dir: DataDir) -> list[dict[str, Any]]:
-    rows = [store.session(r["id"]) for r in store.sessions() if r["status"] in ("recording", "paused")]
-    return [r for r in rows if not is_locked(data_dir.audio_dir / f"{r['id']}.lock")]
+def pending(store: Store, data_dir: DataDir) -> list[SessionRecord]:
+    rows = [store.session(r.id) for r in store.sessions() if r.status in ("recording", "paused")]
+    return [r for r in rows if not is_locked(data_dir.audio_dir / f"{r.id}.lock")]
 
 
 def recover_all(store: Store, data_dir: DataDir, make_transcriber: Callable[[], Any], *,
@@ -59,18 +60,18 @@ def recover_all(store: Store, data_dir: DataDir, make_transcriber: Callable[[], 
             progress(i / len(todo))
         results.append(recover_one(store, row, transcriber))
         with suppress(OSError):  # the dead process's lock file: nobody holds it (see `pending`)
-            (data_dir.audio_dir / f"{row['id']}.lock").unlink(missing_ok=True)
+            (data_dir.audio_dir / f"{row.id}.lock").unlink(missing_ok=True)
     return results
 
 
-def recover_one(store: Store, row: dict[str, Any], transcriber: Any) -> Recovered:
+def recover_one(store: Store, row: SessionRecord, transcriber: Any) -> Recovered:
     """Finish one session. A recording the app wrote (WAV) has its header repaired first; an imported file
     (`import-audio` killed after the copy) is used as it is. A session with no audio at all is marked `failed`
     with the reason in the audit log, never `recovered` with 0 s."""
-    sid = row["id"]
-    imported = row.get("origin") == "import"
+    sid = row.id
+    imported = row.origin == "import"
     tracks: list[tuple[Path, str]] = []
-    speakers = [s for s in (row.get("speakers") or "").split(",") if s] or [""]
+    speakers = [s for s in (row.speakers or "").split(",") if s] or [""]
     duration = 0.0
     added = 0
     problem = ""
@@ -115,4 +116,4 @@ def recover_one(store: Store, row: dict[str, Any], transcriber: Any) -> Recovere
                              duration_s=max(duration, store.last_segment_end(sid)), ended_at=store.now())
         if failed:
             store.audit("recovery", "session.failed", "sessions", sid, new={"reason": problem})
-    return Recovered(sid, row["candidate"], duration, added, problem)
+    return Recovered(sid, row.candidate, duration, added, problem)

@@ -17,6 +17,7 @@ from interviewer.core.errors import UserError
 from interviewer.core.transcript import Segment
 from interviewer.notes.review.editing import RefineReport, replace_segments
 from interviewer.notes.store.database import Store
+from interviewer.notes.store.records import SessionRecord
 
 __all__ = ["Cancelled", "RefineReport", "refine_session", "session_tracks"]
 
@@ -33,12 +34,12 @@ class FileTranscriber(Protocol):
                         progress: Callable[[float], None] | None = None, vault: Any = None) -> FileTranscript: ...
 
 
-def session_tracks(store: Store, session: dict[str, Any]) -> list[tuple[Path, str]]:
+def session_tracks(store: Store, session: SessionRecord) -> list[tuple[Path, str]]:
     """The session's recordings, each with the speaker label of its segments.
 
     Labels come from `sessions.speakers` (comma-separated, in track order); a single-track session
     without one keeps the label its segments already have, if they all share one."""
-    speakers = [s.strip() for s in (session.get("speakers") or "").split(",")]
+    speakers = [s.strip() for s in (session.speakers or "").split(",")]
     paths: list[Path] = []
     first = store.audio_file(session)
     if first is not None:
@@ -47,9 +48,9 @@ def session_tracks(store: Store, session: dict[str, Any]) -> list[tuple[Path, st
     if second is not None:
         paths.append(second)
     if not paths:
-        raise UserError(f"session {session['id'][:8]} has no recording to transcribe again")
+        raise UserError(f"session {session.id[:8]} has no recording to transcribe again")
     if len(paths) == 1 and not any(speakers):
-        labels = {s.speaker for s in store.segments(session["id"])}
+        labels = {s.speaker for s in store.segments(session.id)}
         speakers = [labels.pop()] if len(labels) == 1 else [""]
     tracks = [(p, speakers[i] if i < len(speakers) else "") for i, p in enumerate(paths)]
     for p, _ in tracks:
@@ -58,7 +59,7 @@ def session_tracks(store: Store, session: dict[str, Any]) -> list[tuple[Path, st
     return tracks
 
 
-def _attributed(store: Store, session: dict[str, Any], path: Path, segments: list[Segment],
+def _attributed(store: Store, session: SessionRecord, path: Path, segments: list[Segment],
                 notes: list[str]) -> list[Segment]:
     """A one-track session's new segments labelled interviewer/candidate by voice (when it has no track label)."""
     from interviewer.live.attribution import attributable, try_attribute

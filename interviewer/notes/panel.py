@@ -17,6 +17,7 @@ from interviewer.notes.prompts.kits import Kit
 from interviewer.notes.prompts.topics import topics_for_text
 from interviewer.notes.store import panel_rows
 from interviewer.notes.store.database import Store
+from interviewer.notes.store.records import ClaimRecord
 
 # The parts of a failure story, in the order the evaluator digs them out.
 FAILURE_FIELDS = (
@@ -136,8 +137,8 @@ class Assignment:
     matched: tuple[str, ...]
 
 
-def claim_topics(claim: dict[str, Any], kit: Kit) -> tuple[str, ...]:
-    return tuple(claim.get("topics") or ()) or topics_for_text(claim["text"], kit)
+def claim_topics(claim: ClaimRecord, kit: Kit) -> tuple[str, ...]:
+    return tuple(claim.topics or ()) or topics_for_text(claim.text, kit)
 
 
 def propose_plan(store: Store, kit: Kit, candidate_id: str) -> list[Assignment]:
@@ -157,7 +158,7 @@ def propose_plan(store: Store, kit: Kit, candidate_id: str) -> list[Assignment]:
         if who:
             load[who] += 1
         matched = tuple(t for t in topics if who and t in next(e["topics"] for e in panel if e["name"] == who))
-        out.append(Assignment(c["id"], c["text"], who, topics, matched))
+        out.append(Assignment(c.id, c.text, who, topics, matched))
     return out
 
 
@@ -289,7 +290,7 @@ def tick_constraint(store: Store, use_id: str, constraint_key: str, *, evidence_
     use = panel_rows.scenario_use(store, use_id)
     quote = ""
     if evidence_id:
-        quote = str(store.evidence_item(evidence_id)["quote"])
+        quote = str(store.evidence_item(evidence_id).quote)
     elif start is not None and end is not None:
         quote = words_in_range(store.segments(use["session_id"]), start, end)
     with store.atomic():
@@ -301,7 +302,7 @@ def tick_constraint(store: Store, use_id: str, constraint_key: str, *, evidence_
 def scenario_uses(store: Store, session_id: str) -> list[dict[str, Any]]:
     uses = panel_rows.scenario_use_rows(store, session_id)
     for u in uses:
-        u["evidence"] = [e["id"] for e in store.evidence(session_id) if e.get("scenario_use_id") == u["id"]]
+        u["evidence"] = [e.id for e in store.evidence(session_id) if e.scenario_use_id == u["id"]]
     return uses
 
 

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from interviewer.core.palette import SPLIT_COLOUR
 from interviewer.core.transcript import mmss
+from interviewer.notes.store.records import CallRecord
 
 
 class BoardWidget(QWidget):
@@ -239,8 +240,8 @@ class CalibrationExercise(QMainWindow):
 
     # ------------------------------------------------------------------ one clip
     @property
-    def call(self) -> dict[str, Any]:
-        return dict(self.store.call(self.call_ids[self.index]))
+    def call(self) -> CallRecord:
+        return self.store.call(self.call_ids[self.index])
 
     def go(self, index: int) -> None:
         from interviewer.notes.ratings.calls import anchors_for, call_answer, session_kit
@@ -248,39 +249,39 @@ class CalibrationExercise(QMainWindow):
         self.index = max(0, min(len(self.call_ids) - 1, index))
         call = self.call
         answer = call_answer(self.store, call)
-        session = self.store.session(call["session_id"])
+        session = self.store.session(call.session_id)
         kit = session_kit(self.store, session)
-        self.progress.setText(f"Clip {self.index + 1} of {len(self.call_ids)} · {session['candidate']} · "
+        self.progress.setText(f"Clip {self.index + 1} of {len(self.call_ids)} · {session.candidate} · "
                               f"{mmss(answer['span_start'])}–{mmss(answer['span_end'])}")
-        self.title.setText(f"{call['kind'].capitalize()} {call['key']}: {call['text']}")
-        card = next((c for c in kit.extra.get("scenarios", []) if isinstance(c, dict) and c.get("id") == call["key"]),
-                    None) if call["kind"] == "scenario" else None
+        self.title.setText(f"{call.kind.capitalize()} {call.key}: {call.text}")
+        card = next((c for c in kit.extra.get("scenarios", []) if isinstance(c, dict) and c.get("id") == call.key),
+                    None) if call.kind == "scenario" else None
         self.prompt.setText(str(card.get("prompt") or "") if card else "")
         self.prompt.setVisible(bool(card))
         self.quote.setText(f"“{answer['quote']}”" if answer["quote"] else "(nothing transcribed)")
         anchors = anchors_for(kit, call)
         for s, label in self.anchor_labels.items():
             label.setText(anchors.get(s, ""))
-        mine = next((r for r in self.store.call_ratings(call["id"]) if r["evaluator"] == self.evaluator), None)
+        mine = next((r for r in self.store.call_ratings(call.id) if r.evaluator == self.evaluator), None)
         self.group.setExclusive(False)
         for b in self.group.buttons():
             b.setChecked(False)
         self.group.setExclusive(True)
         if mine:
-            self.group.button(int(mine["score"])).setChecked(True)
-        self.reason.setText(mine["reason"] if mine else "")
+            self.group.button(int(mine.score)).setChecked(True)
+        self.reason.setText(mine.reason if mine else "")
         self.message.setText("")
         self._show_others()
         self._show_result()
 
     def _show_others(self) -> None:
         visible = [r for r in self.store.visible_call_ratings(self.call_ids[self.index], self.evaluator)
-                   if r["evaluator"] != self.evaluator]
-        mine = any(r["evaluator"] == self.evaluator for r in self.store.call_ratings(self.call_ids[self.index]))
+                   if r.evaluator != self.evaluator]
+        mine = any(r.evaluator == self.evaluator for r in self.store.call_ratings(self.call_ids[self.index]))
         if not mine:
             self.others.setText("The panel's scores of this clip are hidden until you have scored it.")
         else:
-            self.others.setText("Panel: " + (", ".join(f"{r['evaluator']} {r['score']}" for r in visible)
+            self.others.setText("Panel: " + (", ".join(f"{r.evaluator} {r.score}" for r in visible)
                                              or "nobody else has scored it yet"))
 
     def save(self) -> None:
@@ -292,10 +293,10 @@ class CalibrationExercise(QMainWindow):
             return
         call = self.call
         start, end = self.store.call_span(call)
-        linked = [e["id"] for e in self.store.evidence(call["session_id"])
-                  if float(e["start"]) >= start and float(e["end"]) <= end]
+        linked = [e.id for e in self.store.evidence(call.session_id)
+                  if float(e.start) >= start and float(e.end) <= end]
         try:
-            self.store.rate_call(call["id"], evaluator=self.evaluator, score=score, evidence_ids=linked,
+            self.store.rate_call(call.id, evaluator=self.evaluator, score=score, evidence_ids=linked,
                                  reason=self.reason.text())
         except UserError as exc:
             self.message.setText(str(exc))
@@ -311,14 +312,14 @@ class CalibrationExercise(QMainWindow):
         from interviewer.ui.review.player import AudioPlayer
 
         call = self.call
-        session = self.store.session(call["session_id"])
-        if self.player is None or self._player_session != session["id"]:
+        session = self.store.session(call.session_id)
+        if self.player is None or self._player_session != session.id:
             if self.player is not None:
                 self.player.stop()
             self.player = AudioPlayer(self.store.audio_file(session), self, vault=self.store.vault)
             self.player.position_changed.connect(self._position)
             self.player.player.mediaStatusChanged.connect(self._loaded)
-            self._player_session = session["id"]
+            self._player_session = session.id
         notice = self.player.notice()
         if notice:
             self.message.setText(notice)
@@ -366,7 +367,7 @@ class CalibrationExercise(QMainWindow):
                   for s in report["splits"][:5]]
         # Blind: the result shows only once the evaluator has scored every clip.
         scored = sum(1 for cid in self.call_ids
-                     if any(r["evaluator"] == self.evaluator for r in self.store.call_ratings(cid)))
+                     if any(r.evaluator == self.evaluator for r in self.store.call_ratings(cid)))
         self.result.setText("\n".join(lines) if scored == len(self.call_ids) else
                             f"Shown once you have scored every clip ({scored} of {len(self.call_ids)} done).")
 

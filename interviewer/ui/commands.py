@@ -6,6 +6,8 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
+from interviewer.notes.store.records import EvidenceRecord
+
 
 class AddEvidence(QUndoCommand):
     """Add an evidence item; undo deletes it, redo puts the very same row (same id) back.
@@ -16,14 +18,14 @@ class AddEvidence(QUndoCommand):
         super().__init__(label)
         self.window, self.fields = window, fields
         self.evidence_id: str | None = None
-        self.row: dict[str, Any] | None = None
+        self.row: EvidenceRecord | None = None
 
     def redo(self) -> None:
         store = self.window.store
         if self.row is None:
             self.evidence_id = store.add_evidence(**self.fields)
         else:
-            store.restore_evidence(self.row, actor=self.window.evaluator)
+            store.restore_evidence(self.row.to_dict(), actor=self.window.evaluator)
         self.window.reload_evidence(select=self.evidence_id)
 
     def undo(self) -> None:

@@ -114,12 +114,12 @@ class CompareWindow(QMainWindow):
         cand = next(c for c in self.data["candidates"] if c["id"] == cand_id)
         for sid in cand["sessions"]:
             for e in self.store.evidence(sid):
-                if e["criterion"] != key:
+                if e.criterion != key:
                     continue
-                mark = "▲ concern" if e["polarity"] == "concern" else "✓"
-                q = QListWidgetItem(f"▶ [{mmss(e['start'])}] {mark} {e['evaluator'] or ''}: "
-                                    f"“{e['quote'] or e['note']}”")
-                q.setData(Qt.ItemDataRole.UserRole, (sid, float(e["start"])))
+                mark = "▲ concern" if e.polarity == "concern" else "✓"
+                q = QListWidgetItem(f"▶ [{mmss(e.start)}] {mark} {e.evaluator or ''}: "
+                                    f"“{e.quote or e.note}”")
+                q.setData(Qt.ItemDataRole.UserRole, (sid, float(e.start)))
                 self.quotes.addItem(q)
         if not self.quotes.count():
             self.quotes.addItem("No evidence for this criterion yet.")

@@ -63,7 +63,7 @@ def session_job(store: Any, session_id: str, kind: str) -> ExportJob:
     from interviewer.core.vault import write_file
 
     s = store.session(session_id)
-    stem = safe_filename(f"{s['candidate']}-{(s['started_at'] or '')[:10]}")
+    stem = safe_filename(f"{s.candidate}-{(s.started_at or '')[:10]}")
     if kind in ("pdf", "pdf-anonymised"):
         from interviewer.notes.reports.session_report import session_pdf
 

@@ -190,23 +190,23 @@ class MainWindow(QMainWindow):
         self.table.setRowCount(len(rows))
         for i, r in enumerate(rows):
             values: list[tuple[str, Any]] = [
-                (r["candidate"], None), (r["role"] or "", None), (r["started_at"][:16].replace("T", " "), None),
-                (mmss(r["duration_s"]), r["duration_s"]), (r["evaluator"] or "", None), (r["status"], None),
-                (str(r["segments"]), r["segments"]), (self._story_mark(stories.get(r["id"])), None)]
-            values += [(str(counts.get((r["id"], k), 0)), counts.get((r["id"], k), 0)) for k, _n in self.criteria]
+                (r.candidate, None), (r.role or "", None), (r.started_at[:16].replace("T", " "), None),
+                (mmss(r.duration_s), r.duration_s), (r.evaluator or "", None), (r.status, None),
+                (str(r.segments), r.segments), (self._story_mark(stories.get(r.id)), None)]
+            values += [(str(counts.get((r.id, k), 0)), counts.get((r.id, k), 0)) for k, _n in self.criteria]
             for j, (text, number) in enumerate(values):
                 item = NumberItem(text) if number is not None else QTableWidgetItem(text)
                 if number is not None:
                     item.setData(Qt.ItemDataRole.UserRole + 1, number)
-                item.setData(Qt.ItemDataRole.UserRole, r["id"])
-                if r["status"] in STATUS_COLOURS:
-                    item.setForeground(QColor(STATUS_COLOURS[r["status"]]))
-                    item.setToolTip(f"This session is {r['status']}" + (
-                        ": a crash interrupted it and what was on disk was recovered" if r["status"] == "recovered"
+                item.setData(Qt.ItemDataRole.UserRole, r.id)
+                if r.status in STATUS_COLOURS:
+                    item.setForeground(QColor(STATUS_COLOURS[r.status]))
+                    item.setToolTip(f"This session is {r.status}" + (
+                        ": a crash interrupted it and what was on disk was recovered" if r.status == "recovered"
                         else ""))
                 self.table.setItem(i, j, item)
         self.table.setSortingEnabled(True)
-        roles = sorted({r["role"] for r in rows if r["role"]})
+        roles = sorted({r.role for r in rows if r.role})
         current = self.role.currentText()
         self.role.blockSignals(True)
         self.role.clear()
@@ -247,11 +247,11 @@ class MainWindow(QMainWindow):
 
     def _selected_role(self) -> str | None:
         sid = self.selected_session()
-        return (self.store.session(sid)["role"] if sid else None) or self.role.currentData()
+        return (self.store.session(sid).role if sid else None) or self.role.currentData()
 
     def _selected_candidate(self) -> str | None:
         sid = self.selected_session()
-        return self.store.session(sid)["candidate"] if sid else None
+        return self.store.session(sid).candidate if sid else None
 
     def open_selected(self) -> None:
         sid = self.selected_session()
@@ -264,7 +264,7 @@ class MainWindow(QMainWindow):
         from interviewer.ui.compare_window import CompareWindow
 
         sid = self.selected_session()
-        role = self.store.session(sid)["role"] if sid else self.role.currentData()
+        role = self.store.session(sid).role if sid else self.role.currentData()
         if not role:
             self.statusBar().showMessage("Select an interview (or a role) to compare its candidates.", 4000)
             return
@@ -280,7 +280,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Select an interview of the candidate first.", 4000)
             return
         session = self.store.session(sid)
-        self.plan_dialog = PlanDialog(self.store, load_kit(), session["candidate_id"], session["candidate"], self)
+        self.plan_dialog = PlanDialog(self.store, load_kit(), session.candidate_id, session.candidate, self)
         self.plan_dialog.open()
 
     def run_search(self) -> None:

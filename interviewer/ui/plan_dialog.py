@@ -69,7 +69,7 @@ class PlanDialog(QDialog):
         result = panel.plan(self.store, self.kit, self.candidate_id)
         rows = [(a["claim_id"], a["claim"], a["topics"], a["evaluator"]) for a in result["assignments"]]
         rows += [(u["claim_id"], u["claim"], u["topics"], None) for u in result["unmatched"]]
-        order = {c["id"]: c["position"] for c in self.store.claims(self.candidate_id)}
+        order = {c.id: c.position for c in self.store.claims(self.candidate_id)}
         rows.sort(key=lambda r: order.get(r[0], 0))
         self.table.setRowCount(len(rows))
         self.combos: dict[str, QComboBox] = {}

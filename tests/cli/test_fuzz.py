@@ -114,10 +114,10 @@ def test_tag_start_end(world, start, end):
     if res.code == 0:
         store = Store(dd.db_path)
         try:
-            row = next(e for e in store.evidence(sid) if e["id"] == res.out.strip())
+            row = next(e for e in store.evidence(sid) if e.id == res.out.strip())
         finally:
             store.close()
-        assert 0 <= row["start"] <= row["end"] <= 7 * 24 * 3600
+        assert 0 <= row.start <= row.end <= 7 * 24 * 3600
     else:
         assert _digest(dd.root, skip=("interviewer.sqlite3",)) == before
 

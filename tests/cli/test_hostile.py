@@ -199,10 +199,10 @@ def test_finding7_store_refuses_non_finite_evidence(data_dir, session):
         for start, end in ((0.0, float("inf")), (float("nan"), 1.0), (2.0, 1.0)):
             with pytest.raises(UserError):
                 store.add_evidence(session_id=session, start=start, end=end, criterion="judgment", evaluator="Ada")
-        eid = store.evidence(session)[0]["id"]
+        eid = store.evidence(session)[0].id
         with pytest.raises(UserError):
             store.update_evidence(eid, actor="Ada", end=float("inf"))
-        assert all(e["end"] < 1e6 for e in store.evidence(session))
+        assert all(e.end < 1e6 for e in store.evidence(session))
     finally:
         store.close()
 
@@ -229,7 +229,7 @@ def _old_database_with_bad_times(data_dir: DataDir, sid: str) -> None:
     spoken consent moment at +inf; the file then says it is at schema 6."""
     store = Store(data_dir.db_path)
     try:
-        eid = store.evidence(sid)[0]["id"]
+        eid = store.evidence(sid)[0].id
         store.db.execute('UPDATE evidence SET "end" = ? WHERE id = ?', [float("inf"), eid])
         store.db.execute("INSERT INTO probe_asks (id, session_id, probe_key, probe_text, at_s, created_at) "
                          "VALUES ('p1', ?, 'k', 'What broke?', ?, '2026-11-30T09:00:00+00:00')",
@@ -488,10 +488,10 @@ def test_finding9_a_migration_merges_one_name_stored_in_two_forms(data_dir):
     store = Store(data_dir.db_path)
     try:
         a = synthetic_session(store, candidate="Ann", segments=2, evidence=0)
-        cand = store.session(a)["candidate_id"]
+        cand = store.session(a).candidate_id
         store.db.execute("UPDATE candidates SET name = ? WHERE id = ?", [composed, cand])
         b = synthetic_session(store, candidate="Bob", segments=2, evidence=0)
-        other = store.session(b)["candidate_id"]
+        other = store.session(b).candidate_id
         store.db.execute("UPDATE candidates SET name = ?, created_at = '2099-01-01' WHERE id = ?", [decomposed, other])
         store.db.execute("PRAGMA user_version=6")
         store.db.conn.commit()
@@ -501,7 +501,7 @@ def test_finding9_a_migration_merges_one_name_stored_in_two_forms(data_dir):
     try:
         names = [r["name"] for r in store.db.query("SELECT name FROM candidates")]
         assert names == [composed]
-        assert store.session(b)["candidate_id"] == cand == store.session(a)["candidate_id"]
+        assert store.session(b).candidate_id == cand == store.session(a).candidate_id
         assert len(store.claims(cand)) == 2
     finally:
         store.close()

@@ -40,7 +40,7 @@ def test_tag_spoken_consent_is_kept_on_the_consent_record_and_in_the_pdf(data_di
 
     with Store(data_dir.db_path) as store:
         sid = synthetic_session(store, candidate="Ann", segments=10, evidence=1)
-        store.record_consent(candidate_id=store.session(sid)["candidate_id"], session_id=sid, method="verbal",
+        store.record_consent(candidate_id=store.session(sid).candidate_id, session_id=sid, method="verbal",
                              confirmed_by="Ada")
         said = " ".join(s.text for s in store.segments(sid) if s.start < 7.2)
     refused = run_cli("tag", sid, "--consent", "--criterion", "judgment", "--start", "0", "--end", "7")
@@ -73,7 +73,7 @@ def test_the_os_user_is_never_an_evaluator(run_cli, data_dir, monkeypatch):
     try:
         sid = synthetic_session(store, segments=6, evidence=0)
         store.update_session(sid, evaluator="Alex Tester")
-        store.record_consent(candidate_id=store.session(sid)["candidate_id"], session_id=sid, method="verbal",
+        store.record_consent(candidate_id=store.session(sid).candidate_id, session_id=sid, method="verbal",
                              confirmed_by="Alex Tester")
     finally:
         store.close()

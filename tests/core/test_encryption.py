@@ -204,10 +204,10 @@ def test_kill_9_during_an_encrypted_recording_then_recover(encrypted, run_cli):
     v = vault.unlock(encrypted.root, PASS)
     with Store(encrypted.db_path, vault=v) as s:
         row = s.session(sid)
-        assert row["status"] == "recovered"
+        assert row.status == "recovered"
         assert {c["id"] for c in committed} <= {r["id"] for r in s.segment_rows(sid)}
         assert s.integrity_check() == "ok"
     with v.reader(wav) as f:
         info = sf.info(f)
     assert info.frames / 16000 >= killed_at - 1.5
-    assert row["duration_s"] == pytest.approx(info.frames / 16000, abs=0.5)
+    assert row.duration_s == pytest.approx(info.frames / 16000, abs=0.5)

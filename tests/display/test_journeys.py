@@ -6,6 +6,7 @@ from __future__ import annotations
 from pypdf import PdfReader
 
 from interviewer.notes.store.database import Store
+from interviewer.notes.store.records import SessionListing
 from tests.display.conftest import wait_for
 from tests.display.test_live_journey import LIVE_TITLE, recording
 
@@ -13,7 +14,7 @@ CANDIDATE, ROLE, EVALUATOR = "Ada Lovelace", "ML Engineer", "Grace Hopper"
 CLAIMS = ["Built the billing pipeline", "Cut p95 latency by half"]
 
 
-def session(store: Store) -> dict:
+def session(store: Store) -> SessionListing:
     return store.sessions()[-1]
 
 
@@ -51,20 +52,20 @@ def test_a_new_interview_from_the_keyboard_alone(display, launch, microphone):
     display.key("ctrl+r")
     app.wait_store(recording, "Ctrl+R to start recording")
     display.key("1")
-    app.wait_store(lambda s: s.evidence(session(s)["id"]), "1 to tag evidence")
+    app.wait_store(lambda s: s.evidence(session(s).id), "1 to tag evidence")
     display.screenshot("new-interview-recording")
     display.key("ctrl+period")
     app.wait_store(lambda s: session(s)["status"] == "complete", "Ctrl+. to stop and save", timeout=180)
 
     with app.store() as store:
         s = session(store)
-        assert (s["candidate"], s["role"], s["evaluator"]) == (CANDIDATE, ROLE, EVALUATOR)
+        assert (s.candidate, s.role, s.evaluator) == (CANDIDATE, ROLE, EVALUATOR)
         cand = store.find_candidate(CANDIDATE)
-        assert [c["text"] for c in store.claims(cand["id"])] == CLAIMS
-        [consent] = store.consents(s["id"])
+        assert [c.text for c in store.claims(cand.id)] == CLAIMS
+        [consent] = store.consents(s.id)
         assert (consent["method"], consent["confirmed_by"]) == ("verbal", EVALUATOR)
-        [ev] = store.evidence(s["id"])
-        assert (ev["criterion"], ev["polarity"], ev["evaluator"]) == ("claim-verification", "supports", EVALUATOR)
+        [ev] = store.evidence(s.id)
+        assert (ev.criterion, ev.polarity, ev.evaluator) == ("claim-verification", "supports", EVALUATOR)
     assert app.quit() == 0
     app.assert_clean_stderr()
 
@@ -76,7 +77,7 @@ def test_stop_review_correct_rate_and_export_a_pdf(display, launch, microphone, 
     window = display.wait_for_window(LIVE_TITLE)
     app.wait_store(recording, "the demo session to start recording")
     display.wait_painted(window)
-    app.wait_store(lambda s: s.segments(session(s)["id"]), "the first transcribed line", timeout=300)
+    app.wait_store(lambda s: s.segments(session(s).id), "the first transcribed line", timeout=300)
     display.activate(window)
     display.key("ctrl+period")
     app.wait_store(lambda s: session(s)["status"] == "complete", "Ctrl+. to stop and save", timeout=300)
@@ -92,7 +93,7 @@ def test_stop_review_correct_rate_and_export_a_pdf(display, launch, microphone, 
     display.key("ctrl+a")
     display.type(corrected)
     display.key("Return")
-    app.wait_store(lambda s: corrected in [r["text"] for r in s.segment_rows(session(s)["id"])],
+    app.wait_store(lambda s: corrected in [r["text"] for r in s.segment_rows(session(s).id)],
                    "F2 to correct the line")
 
     display.wait_gone("^Correct the words$")
@@ -104,7 +105,7 @@ def test_stop_review_correct_rate_and_export_a_pdf(display, launch, microphone, 
     display.key("Tab")
     display.type("Counted the cost per question and chose a small model first.")
     display.key("Return")
-    app.wait_store(lambda s: [(r["criterion"], r["score"], r["evaluator"]) for r in s.ratings(session(s)["id"])]
+    app.wait_store(lambda s: [(r.criterion, r.score, r.evaluator) for r in s.ratings(session(s).id)]
                    == [("production-constraints", 3, "Demo Evaluator")], "a score of 3 with its reason")
     display.screenshot("review-rated")
 

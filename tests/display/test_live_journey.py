@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from interviewer.live import demo
 from interviewer.notes.store.database import Store
+from interviewer.notes.store.records import EvidenceRecord
 from tests.display.conftest import wait_for
 
 LIVE_TITLE = "^Interviewer — .* — Senior ML Engineer$"
@@ -16,20 +15,20 @@ CLOSE_QUESTION = "^Stop the interview\\?$"
 SCRIPTED = {(t["criterion"], t["polarity"], float(t["at"])) for t in demo.scripted_tags()}
 
 
-def own_evidence(store: Store) -> list[dict[str, Any]]:
+def own_evidence(store: Store) -> list[EvidenceRecord]:
     sessions = store.sessions()
     if not sessions:
         return []
-    rows = store.evidence(sessions[-1]["id"])
-    return [r for r in rows if (r["criterion"], r["polarity"], float(r["end"])) not in SCRIPTED]
+    rows = store.evidence(sessions[-1].id)
+    return [r for r in rows if (r.criterion, r.polarity, float(r.end)) not in SCRIPTED]
 
 
 def tags(store: Store) -> list[tuple[str, str]]:
-    return [(r["criterion"], r["polarity"]) for r in own_evidence(store)]
+    return [(r.criterion, r.polarity) for r in own_evidence(store)]
 
 
 def recording(store: Store) -> bool:
-    return any(s["status"] == "recording" for s in store.sessions())
+    return any(s.status == "recording" for s in store.sessions())
 
 
 # What a person presses for "Shift+2" and "1" on each layout, as xdotool key names: the digit row's second key
@@ -101,7 +100,7 @@ def test_live_window_fits_narrows_and_asks_before_closing_a_recording(display, l
     wait_for(lambda: app.proc.poll() is not None, "the app to exit after its last window closed", timeout=180)
     assert app.quit() == 0
     with app.store() as store:
-        assert store.sessions()[-1]["status"] == "complete"
+        assert store.sessions()[-1].status == "complete"
     app.assert_clean_stderr()
 
 
@@ -118,5 +117,5 @@ def test_logout_with_the_close_question_open_saves_and_quits(display, launch):
     display.wait_painted(display.wait_for_window(CLOSE_QUESTION))
     assert app.quit() == 0  # SIGTERM; SIGKILL only after 30 s
     with app.store() as store:
-        assert store.sessions()[-1]["status"] == "complete"
+        assert store.sessions()[-1].status == "complete"
     app.assert_clean_stderr()

@@ -10,6 +10,7 @@ from interviewer.live import demo
 from interviewer.notes import panel
 from interviewer.notes.prompts.kits import load_kit
 from interviewer.notes.store.database import Store
+from interviewer.notes.store.records import ClaimRecord, SessionListing
 from tests.display.conftest import SCREEN, Display
 from tests.display.test_live_journey import LIVE_TITLE, recording
 
@@ -27,14 +28,14 @@ DIALOGS = [
 MOVES = ["ctrl+Down", "ctrl+Up", "alt+Down", "alt+Up", "End", "bracketleft"]
 
 
-def session(store: Store) -> dict:
+def session(store: Store) -> SessionListing:
     return store.sessions()[-1]
 
 
-def last_claim(store: Store) -> dict:
+def last_claim(store: Store) -> ClaimRecord:
     cand = store.find_candidate(demo.CANDIDATE)
     assert cand is not None
-    return store.claims(cand["id"])[-1]
+    return store.claims(cand.id)[-1]
 
 
 def fits(display: Display, window: str) -> None:
@@ -51,7 +52,7 @@ def test_every_live_shortcut_on_a_real_keyboard(display, layout, launch, keyboar
     app.wait_store(recording, "the demo session to start recording")
     with app.store() as store:  # the demo script settles some claims itself; the last is not one of them
         scripted = [t["claim"].lower() for t in demo.scripted_tags() if t.get("claim")]
-        assert not any(c in last_claim(store)["text"].lower() for c in scripted)
+        assert not any(c in last_claim(store).text.lower() for c in scripted)
     display.wait_painted(window)
     display.activate(window)
 
@@ -76,27 +77,27 @@ def test_every_live_shortcut_on_a_real_keyboard(display, layout, launch, keyboar
     display.key(*MOVES)
     display.key(*["bracketright"] * 12)  # to the last claim (the list stops there)
     display.key("alt+v")
-    app.wait_store(lambda s: last_claim(s)["status"] == "verified", "Alt+V to mark the last claim verified")
+    app.wait_store(lambda s: last_claim(s).status == "verified", "Alt+V to mark the last claim verified")
     display.key("ctrl+z")
-    app.wait_store(lambda s: last_claim(s)["status"] == "unprobed", "Ctrl+Z to undo the claim status")
+    app.wait_store(lambda s: last_claim(s).status == "unprobed", "Ctrl+Z to undo the claim status")
 
     display.key("a")
-    app.wait_store(lambda s: s.probe_asks(session(s)["id"]), "A to mark the selected prompt asked")
+    app.wait_store(lambda s: s.probe_asks(session(s).id), "A to mark the selected prompt asked")
     display.key("ctrl+shift+k")
-    app.wait_store(lambda s: any(c["spoken_start"] is not None for c in s.consents(session(s)["id"])),
+    app.wait_store(lambda s: any(c["spoken_start"] is not None for c in s.consents(session(s).id)),
                    "Ctrl+Shift+K to keep the spoken consent")
     display.key("ctrl+n")
     display.type("asked about the cache")
     display.key("Return")
-    app.wait_store(lambda s: any(e["note"] == "asked about the cache" for e in s.evidence(session(s)["id"])),
+    app.wait_store(lambda s: any(e.note == "asked about the cache" for e in s.evidence(session(s).id)),
                    "Ctrl+N, a note and Enter to save the note")
 
     display.key("ctrl+p")
-    app.wait_store(lambda s: session(s)["status"] == "paused", "Ctrl+P to pause")
+    app.wait_store(lambda s: session(s).status == "paused", "Ctrl+P to pause")
     display.key("ctrl+p")
-    app.wait_store(lambda s: session(s)["status"] == "recording", "Ctrl+P to resume")
+    app.wait_store(lambda s: session(s).status == "recording", "Ctrl+P to resume")
     display.key("ctrl+period")
-    app.wait_store(lambda s: session(s)["status"] == "complete", "Ctrl+. to stop and save", timeout=180)
+    app.wait_store(lambda s: session(s).status == "complete", "Ctrl+. to stop and save", timeout=180)
 
     display.wait_painted(window)
     display.key("ctrl+shift+r")

@@ -53,11 +53,11 @@ def test_the_catch_up_after_stop_brings_the_stored_transcript_to_whole_file_text
     assert progress[-1] == 1.0 and progress == sorted(progress)
     assert n == len(revised) and set(revised) <= set(ids_before)
     assert [r["id"] for r in store.segment_rows(sid)] == ids_before  # same rows, revised in place
-    wav = data_dir.root / store.session(sid)["audio_path"]
+    wav = data_dir.root / store.session(sid).audio_path
     whole = transcriber.transcribe_file(wav, beam_size=5).segments
     stored = " ".join(s.text for s in store.segments(sid))
     assert normalise(stored) == normalise(" ".join(s.text for s in whole))
-    quote = next(e["quote"] for e in store.evidence(sid) if e["id"] == ev)
+    quote = next(e.quote for e in store.evidence(sid) if e.id == ev)
     assert normalise(quote) == normalise(stored)  # the quote re-read from the final words
     assert pending(store) == []
 

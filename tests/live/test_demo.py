@@ -24,10 +24,10 @@ def test_scripted_demo_records_judgment_calls_with_both_evaluators_scores(tmp_pa
         tagger.due(float("inf"))
         tagger.rate()
         rows = store.calls(sid)
-        assert [(c["kind"], c["key"]) for c in rows] == [
+        assert [(c.kind, c.key) for c in rows] == [
             ("probe", "cv-02"), ("probe", "cv-13"), ("probe", "cv-03"), ("probe", "fa-01"), ("scenario", "sc-01")]
-        assert [c["depth"] for c in rows[:2]] == [0, 1]  # the recall question follows up the latency claim
-        scored = {c["key"]: {r["evaluator"]: r["score"] for r in store.call_ratings(c["id"])} for c in rows}
+        assert [c.depth for c in rows[:2]] == [0, 1]  # the recall question follows up the latency claim
+        scored = {c.key: {r.evaluator: r.score for r in store.call_ratings(c.id)} for c in rows}
         assert scored["sc-01"] == {"Demo Evaluator": 3, "Rosa Ortiz": 2}
         assert scored["fa-01"] == {"Demo Evaluator": 4, "Rosa Ortiz": 3}
         answer = calls.call_answer(store, rows[4])

@@ -36,9 +36,9 @@ def test_a_recording_is_copied_transcribed_and_stored_as_a_complete_session(dd, 
     assert warnings == [] and loads == [1]
     with Store(dd.db_path) as store:
         session = store.session(sid)
-        assert (session["status"], session["origin"], session["evaluator"]) == ("complete", "import", "Ada")
-        assert session["duration_s"] == pytest.approx(2.0, abs=0.01)
-        assert session["audio_path"] == f"audio/{sid}.wav"
+        assert (session.status, session.origin, session.evaluator) == ("complete", "import", "Ada")
+        assert session.duration_s == pytest.approx(2.0, abs=0.01)
+        assert session.audio_path == f"audio/{sid}.wav"
         assert [s.text for s in store.segments(sid)] == ["the whole file said this"]
         [consent] = store.consents(sid)
         assert (consent["method"], consent["confirmed_by"]) == ("written", "Ada")
@@ -55,7 +55,7 @@ def test_a_truncated_recording_is_stored_and_the_caller_warned(dd, tmp_path):
     assert warnings == [(f"{cut} is truncated: 3.0 s of the 10.0 s its header declares are in the file; "
                         "stored the 3.0 s that are")]
     with Store(dd.db_path) as store:
-        assert store.session(sid)["duration_s"] == pytest.approx(3.0, abs=0.01)
+        assert store.session(sid).duration_s == pytest.approx(3.0, abs=0.01)
 
 
 def test_a_file_without_audio_is_refused_before_a_model_is_loaded(dd, tmp_path):
@@ -75,7 +75,7 @@ def test_an_odd_suffix_is_not_carried_into_the_data_dir(dd, tmp_path):
     audio = wav(tmp_path / "talk.wav", 1.0).rename(tmp_path / "talk.w a v;rm")
     sid = run_import(dd, audio, [], [])
     with Store(dd.db_path) as store:
-        assert store.session(sid)["audio_path"] == f"audio/{sid}.audio"
+        assert store.session(sid).audio_path == f"audio/{sid}.audio"
 
 
 def test_copy_in_renames_a_complete_copy_into_place(tmp_path):

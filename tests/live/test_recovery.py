@@ -57,21 +57,21 @@ def test_kill_9_then_recover(data_dir, run_cli):
         proc.stderr.close()
     killed_at = t_kill - t_start
     with Store(data_dir.db_path) as s:
-        assert s.session(sid)["status"] == "recording"
+        assert s.session(sid).status == "recording"
     res = run_cli("recover", "--data-dir", str(data_dir.root))
     assert res.code == 0, res.err
     assert f"recovered session {sid[:8]}" in res.out
     with Store(data_dir.db_path) as s:
         row = s.session(sid)
-        assert row["status"] == "recovered"
+        assert row.status == "recovered"
         ids = {r["id"] for r in s.segment_rows(sid)}
         assert {p["id"] for p in printed} <= ids  # no committed segment lost
         texts = [r["text"] for r in s.segment_rows(sid)]
         assert len(texts) > len(printed)  # the untranscribed tail was transcribed
         assert s.integrity_check() == "ok"
-    frames = sf.info(str(data_dir.root / row["audio_path"])).frames
+    frames = sf.info(str(data_dir.root / row.audio_path)).frames
     assert frames / 16000 >= killed_at - 1.0
-    assert row["duration_s"] == pytest.approx(frames / 16000, abs=0.5)
+    assert row.duration_s == pytest.approx(frames / 16000, abs=0.5)
     conn = sqlite3.connect(data_dir.db_path)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     conn.close()
@@ -89,7 +89,7 @@ def test_recovery_leaves_a_live_recording_alone(data_dir):
             assert pending(s, data_dir) == []
         finally:
             lock.release()
-        assert [r["id"] for r in pending(s, data_dir)] == [sid]
+        assert [r.id for r in pending(s, data_dir)] == [sid]
 
 
 @pytest.mark.slow
@@ -109,8 +109,8 @@ def test_sigterm_stops_cleanly(data_dir):
     assert last["reason"] == f"signal {int(signal.SIGTERM)}"
     with Store(data_dir.db_path) as s:
         row = s.session(first["session"])
-        assert row["status"] == "complete"
-    assert sf.info(str(data_dir.root / row["audio_path"])).frames / 16000 == pytest.approx(last["duration_s"],
+        assert row.status == "complete"
+    assert sf.info(str(data_dir.root / row.audio_path)).frames / 16000 == pytest.approx(last["duration_s"],
                                                                                           abs=0.01)
 
 
@@ -148,6 +148,6 @@ def test_record_on_full_disk_stops_and_keeps_audio(data_dir):
     assert last["event"] == "stop"
     with Store(data_dir.db_path) as s:
         [row] = s.sessions()
-        assert row["status"] == "complete"
-    frames = sf.info(row["audio_path"]).frames
+        assert row.status == "complete"
+    frames = sf.info(row.audio_path).frames
     assert 5.0 < frames / 16000 < 6.5

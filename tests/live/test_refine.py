@@ -64,27 +64,27 @@ def add_turn_evidence(store: Store, sid: str) -> dict[str, dict]:
         t = TURNS[k]
         ids.append(store.add_evidence(session_id=sid, start=t["start"], end=t["end"], criterion=crit,
                                       evaluator="Ada", note=f"turn {k}"))
-    return {e["id"]: e for e in store.evidence(sid)}
+    return {e.id: e for e in store.evidence(sid)}
 
 
 @pytest.mark.slow
 def test_refine_with_the_real_model_keeps_evidence_and_rereads_quotes(store, transcriber):
     sid = import_session(store)
     before = add_turn_evidence(store, sid)
-    assert "three" in before[next(iter(before))]["quote"]
+    assert "three" in before[next(iter(before))].quote
     fractions: list[float] = []
 
     report = refine_session(store, sid, transcriber, beam=2, progress=fractions.append, actor="Ada")
 
-    after = {e["id"]: e for e in store.evidence(sid)}
+    after = {e.id: e for e in store.evidence(sid)}
     assert set(after) == set(before)
     segments = store.segments(sid)
     for eid, ev in after.items():
-        assert (ev["start"], ev["end"]) == (before[eid]["start"], before[eid]["end"])
-        assert (ev["criterion"], ev["note"]) == (before[eid]["criterion"], before[eid]["note"])
-        assert ev["quote"] == words_in_range(segments, ev["start"], ev["end"])
-        assert ev["quote"]
-    quotes = [after[e]["quote"] for e in after]
+        assert (ev.start, ev.end) == (before[eid].start, before[eid].end)
+        assert (ev.criterion, ev.note) == (before[eid].criterion, before[eid].note)
+        assert ev.quote == words_in_range(segments, ev.start, ev.end)
+        assert ev.quote
+    quotes = [after[e].quote for e in after]
     assert "300" in quotes[0]  # "three" was wrong; the model hears "300"
     assert "wrote the first" in quotes[0]
     assert "harness agrees" in quotes[1]
@@ -105,9 +105,9 @@ def test_refine_with_the_real_model_keeps_evidence_and_rereads_quotes(store, tra
     assert all(s.confidence is not None for s in segments)
     import json
 
-    if json.loads(store.session(sid)["speaker_rule"])["rule"] == "one voice":
+    if json.loads(store.session(sid).speaker_rule)["rule"] == "one voice":
         assert all(s.uncertain for s in segments)
-    assert store.session(sid)["model"] == transcriber.label
+    assert store.session(sid).model == transcriber.label
     assert fractions == sorted(fractions)
     assert fractions[-1] == 1.0
 
@@ -131,7 +131,7 @@ def test_cancel_leaves_the_session_unchanged(store, transcriber):
     assert store.segment_rows(sid) == segments
     assert store.evidence(sid) == evidence
     assert store.audit_entries() == audit
-    assert store.session(sid)["model"] == "rough"
+    assert store.session(sid).model == "rough"
 
     # Set before the start: the model is never run.
     with pytest.raises(Cancelled):
@@ -179,7 +179,7 @@ def test_refuses_missing_audio_and_empty_result(store):
     with pytest.raises(UserError, match="no speech"):
         refine_session(store, sid, FakeTranscriber([]))
     assert store.segment_rows(sid) == rows
-    (store.root / store.session(sid)["audio_path"]).unlink()
+    (store.root / store.session(sid).audio_path).unlink()
     with pytest.raises(UserError, match="missing"):
         refine_session(store, sid, FakeTranscriber([rough(TURNS[0])]))
     store.update_session(sid, audio_path=None)

@@ -46,15 +46,15 @@ def test_session_records_every_sample_and_stores_segments(store, data_dir, trans
     src = PushSource("laptop mic")
     session, events = make(store, data_dir, transcriber, [Track(src, "laptop mic")])
     sid = session.start()
-    assert store.session(sid)["status"] == "recording"
+    assert store.session(sid).status == "recording"
     assert store.consents(sid)[0]["method"] == "verbal"
     audio = load(TWO)[: 20 * SAMPLE_RATE]
     src.push(audio)
     session.stop()
     row = store.session(sid)
-    assert row["status"] == "complete"
-    assert row["duration_s"] == pytest.approx(20.0, abs=0.01)
-    wav = data_dir.root / row["audio_path"]
+    assert row.status == "complete"
+    assert row.duration_s == pytest.approx(20.0, abs=0.01)
+    wav = data_dir.root / row.audio_path
     data, rate = sf.read(str(wav), dtype="float32")
     assert rate == 16000
     assert len(data) == len(audio)  # complete to the sample
@@ -74,15 +74,15 @@ def test_pause_and_resume(store, data_dir, transcriber):
     sid = session.start()
     src.push(silence(1.0))
     session.pause()
-    assert store.session(sid)["status"] == "paused"
+    assert store.session(sid).status == "paused"
     src.push(silence(2.0))  # not recorded
     assert session.elapsed_s == pytest.approx(1.0)
     session.resume()
-    assert store.session(sid)["status"] == "recording"
+    assert store.session(sid).status == "recording"
     src.push(silence(0.5))
     session.stop()
-    assert sf.info(str(data_dir.root / store.session(sid)["audio_path"])).frames == int(1.5 * SAMPLE_RATE)
-    assert store.session(sid)["status"] == "complete"
+    assert sf.info(str(data_dir.root / store.session(sid).audio_path)).frames == int(1.5 * SAMPLE_RATE)
+    assert store.session(sid).status == "complete"
 
 
 @pytest.mark.slow
@@ -98,8 +98,8 @@ def test_second_source_is_its_own_track_and_speaker(store, data_dir, transcriber
     remote.push(np.concatenate([silence(len(q) / SAMPLE_RATE), a]))
     session.stop()
     row = store.session(sid)
-    assert row["audio_path2"].endswith(".2.wav")
-    assert sf.info(str(data_dir.root / row["audio_path2"])).frames == len(q) + len(a)
+    assert row.audio_path2.endswith(".2.wav")
+    assert sf.info(str(data_dir.root / row.audio_path2)).frames == len(q) + len(a)
     segs = store.segments(sid)
     by = {s.speaker: " ".join(x.text for x in segs if x.speaker == s.speaker).lower() for s in segs}
     assert "evaluation" in by["interviewer"]
@@ -134,8 +134,8 @@ def test_file_source_as_fast_as_possible_with_a_slow_transcriber(store, data_dir
     assert done.wait(300)
     assert session.stop_reason == "the audio source ended"
     row = store.session(sid)
-    assert sf.info(str(data_dir.root / row["audio_path"])).frames == len(load(TWO))
-    assert row["status"] == "complete"
+    assert sf.info(str(data_dir.root / row.audio_path)).frames == len(load(TWO))
+    assert row.status == "complete"
     assert len(store.segments(sid)) >= 6
 
 
@@ -159,8 +159,8 @@ def test_a_crashed_transcriber_never_blocks_saving(store, data_dir):
     session.stop()
     assert session.wait(10)
     row = store.session(sid)
-    assert row["status"] == "complete"
-    assert sf.info(str(data_dir.root / row["audio_path"])).frames == len(speechy) + 130 * SAMPLE_RATE
+    assert row.status == "complete"
+    assert sf.info(str(data_dir.root / row.audio_path)).frames == len(speechy) + 130 * SAMPLE_RATE
     assert any("transcription of mic stopped" in e for e in events["errors"])
 
 
@@ -230,5 +230,5 @@ def test_second_pass_revises_stored_segments_in_place(store, data_dir, transcrib
     assert len(hits) == len(rows) and {h["session"] for h in hits} == {sid}
     assert review.search(store, "evaluation")  # the first pass's words are still there
     [ev] = store.evidence(sid)
-    assert ev["id"] == eid and ev["quote"].split()
-    assert all(word.endswith("-zebra") for word in ev["quote"].split()), ev["quote"]
+    assert ev.id == eid and ev.quote.split()
+    assert all(word.endswith("-zebra") for word in ev.quote.split()), ev.quote

@@ -63,7 +63,7 @@ def test_live_blind_labels_both_voices_as_revisions(store, data_dir, transcriber
     labelled = {seg_id: seg.speaker for seg_id, seg in events["revised"] if seg.confidence is not None}
     assert set(labelled) == committed  # every line labelled, each as a revision of its own id
     assert set(labelled.values()) == {INTERVIEWER, CANDIDATE}
-    rule = json.loads(store.session(sid)["speaker_rule"])
+    rule = json.loads(store.session(sid).speaker_rule)
     assert rule["rule"] == "questions" and rule["live"] is True
     assert session.attributor.cpu_s > 0
 
@@ -76,7 +76,7 @@ def test_live_with_a_profile(store, data_dir, transcriber):
     panel.set_voice_profile(store, "Ada", emb.tolist(), seconds=seconds, model=MODEL_LABEL)
     _, sid, events = live(store, data_dir, transcriber)
     assert words_right(store, sid) >= 0.98
-    assert json.loads(store.session(sid)["speaker_rule"])["rule"] == "profile"
+    assert json.loads(store.session(sid).speaker_rule)["rule"] == "profile"
     # from the first line on: the interviewer's opening question is labelled before the candidate speaks
     first_id = events["segments"][0][0]
     assert any(seg_id == first_id and seg.speaker == INTERVIEWER for seg_id, seg in events["revised"])

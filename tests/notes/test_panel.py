@@ -53,7 +53,7 @@ def test_every_matchable_claim_goes_to_a_practitioner_and_the_rest_are_flagged(e
 
 def test_plan_edits_stick_and_drive_your_claims(env):
     s, kit, cand = env
-    claim_id = s.claims(cand)[2]["id"]
+    claim_id = s.claims(cand)[2].id
     panel.assign(s, claim_id, "Bo")
     assert claim_id in panel.claims_for(s, kit, cand, "Bo")
     assert claim_id not in panel.claims_for(s, kit, cand, "Ada")

@@ -225,6 +225,6 @@ def test_recovery_at_start_runs_in_the_background_with_progress_and_its_outcome_
     beat.stop()
     assert slow.thread != threading.get_ident()
     assert run.library.notice.isVisible() and f"recovered session {sid[:8]} (Zoë Ðặng)" in run.library.notice.text()
-    assert run.store.session(sid)["status"] == "recovered"
+    assert run.store.session(sid).status == "recovered"
     assert beat.ticks_between(slow.started, slow.ended) >= 10
     assert beat.longest_gap() < STALL_S, f"the UI thread stalled for {beat.longest_gap():.2f} s"

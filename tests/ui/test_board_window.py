@@ -44,7 +44,7 @@ def test_board_shows_answers_side_by_side_and_plays_them(qtbot, store):
     assert board.table.item(1, 1).text() == ANSWERS["Bo"]
     assert board.table.item(2, 2).text() == "Ben 4"
     board.play(2)
-    assert opened == [(store.call(ids["Cy"])["session_id"], 10.0)]
+    assert opened == [(store.call(ids["Cy"]).session_id, 10.0)]
     assert board.start_exercise("Ada") is None  # nothing ticked yet
     board.list.item(0).setCheckState(Qt.CheckState.Checked)
     assert set(board.ticked_calls()) == set(ids.values())
@@ -76,7 +76,7 @@ def test_the_exercise_hides_other_scores_until_the_evaluator_has_scored(qtbot, s
     result = ex.result.text()
     assert f"scenario {SCENARIO}: alpha" in result and "over 3 answers" in result and "too few" in result
     assert "Split on sc-06 (Bo): Ada 3, Ben 1" in result
-    assert {r["evaluator"] for r in store.call_ratings(ids["Cy"])} == {"Ada", "Ben"}
+    assert {r.evaluator for r in store.call_ratings(ids["Cy"])} == {"Ada", "Ben"}
 
 
 def test_the_exercise_plays_the_clip_and_stops_at_the_end_of_the_answer(qtbot, store, data_dir):

@@ -80,7 +80,7 @@ def test_a_claim_status_has_one_colour_in_the_app_and_the_pdf(qtbot, store, tmp_
     buttons = {status: sheet_colour(b.styleSheet()) for status, b in win.status_buttons.items()}
     assert buttons == in_pdf
     win.reload_claims()
-    listed = {c["status"]: win.claims_list.item(i).foreground().color().name()
+    listed = {c.status: win.claims_list.item(i).foreground().color().name()
               for i, c in enumerate(store.claims(cand))}
     assert set(listed) == set(CLAIM_STATUSES)
     for status in CLAIM_STATUSES:

@@ -26,7 +26,7 @@ def test_plan_dialog_flags_and_saves(qtbot, tmp_path):
         assert "labelling" in dlg.summary.text()
         combos[1].setCurrentIndex(combos[1].findText("Bo"))
         dlg.save()
-        labelling = store.claims(cand)[1]["id"]
+        labelling = store.claims(cand)[1].id
         assert panel.claims_for(store, kit, cand, "Bo") == [labelling]
         assert "Every claim has a practitioner" in dlg.summary.text()
     finally:

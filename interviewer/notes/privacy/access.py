@@ -81,10 +81,10 @@ def access_candidate(store: Store, data_dir: DataDir | Path, name: str, out_dir:
         copies: list[tuple[Path, Path]] = []
         audio_index: list[dict[str, Any]] = []
         for c in subject.candidates:
-            sessions = [store.export_session(s) for s in candidate_sessions(store, c["id"])]
+            sessions = [store.export_session(s) for s in candidate_sessions(store, c.id)]
             audio_index += _audio(store, sessions, out_dir, copies)
-            people.append({"candidate": dict(c), "claims": store.claims(str(c["id"])),
-                           "consents": candidate_consents(store, c["id"]), "sessions": sessions})
+            people.append({"candidate": c.to_dict(), "claims": [k.to_dict() for k in store.claims(str(c.id))],
+                           "consents": candidate_consents(store, c.id), "sessions": sessions})
         others = {table: owned_rows(store, table, keys)
                   for table, keys in sorted(subject.owned.items()) if table not in _EXPORTED}
         elsewhere = [asdict(cell) for cell in text_cells(store, subject.names, subject.owned)]

@@ -73,7 +73,7 @@ def _files(store: Store, dd: DataDir, subject: Subject) -> tuple[dict[Path, None
             if p.is_file():
                 files[p] = None
     for c in subject.candidates:
-        resume = Path(c["resume_path"]) if c.get("resume_path") else None
+        resume = Path(c.resume_path) if c.resume_path else None
         if resume is not None and resume.exists():
             if inside(resume, dd.root):
                 files[resume] = None

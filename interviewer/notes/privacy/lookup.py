@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from interviewer.core.errors import UserError
 from interviewer.notes.store.database import Store
+from interviewer.notes.store.records import CandidateRecord
 
 
-def match_candidates(store: Store, name: str) -> list[dict[str, Any]]:
+def match_candidates(store: Store, name: str) -> list[CandidateRecord]:
     """Candidates whose name equals `name`, ignoring case, surrounding and repeated spaces and Unicode form.
 
     The store creates one candidate per name, so there is normally one; name variants that only differ in

@@ -4,7 +4,6 @@ audit log tie them together."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from interviewer.notes.privacy.lookup import match_candidates
 from interviewer.notes.privacy.mentions import Mentions
@@ -12,13 +11,14 @@ from interviewer.notes.store.audit_trail import MIN_LINK_TEXT, AuditEntry, entri
 from interviewer.notes.store.database import Store
 from interviewer.notes.store.ownership import Ownership, Unlink, descendants, live_ids, owned
 from interviewer.notes.store.privacy_queries import segment_texts
+from interviewer.notes.store.records import CandidateRecord
 
 
 @dataclass(frozen=True)
 class Subject:
     """One person's rows, as the schema's foreign keys and the audit log tie them together."""
 
-    candidates: list[dict[str, Any]]
+    candidates: list[CandidateRecord]
     ownership: Ownership
     audit: list[AuditEntry]
     mentions: Mentions  # their ids, names and email
@@ -41,10 +41,10 @@ def find_subject(store: Store, name: str) -> Subject:
     """The candidate(s) called `name` (UserError if none) and everything of theirs. Call it holding the
     store's writer (`interviewer.notes.store.maintenance.writer`) across what is done with it."""
     cands = match_candidates(store, name)
-    cids = [str(c["id"]) for c in cands]
+    cids = [str(c.id) for c in cands]
     ownership = owned(store, {"candidates": set(cids)})
     rows = ownership.rows
-    names = [str(c["name"]) for c in cands] + [str(c["email"]) for c in cands if c.get("email")]
+    names = [str(c.name) for c in cands] + [str(c.email) for c in cands if c.email]
     mentions = Mentions(cids + sorted(rows.get("sessions", ())) + sorted(rows.get("claims", ())), names)
     entries = read_entries(store)
     texts = segment_texts(store, sorted(rows.get("sessions", ())))

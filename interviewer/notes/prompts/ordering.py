@@ -9,9 +9,9 @@ first. Qt-free: the window only draws the lists.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Protocol
 
 from interviewer.core.transcript import Segment
 from interviewer.notes.claims.model import Claim
@@ -44,10 +44,26 @@ class PinnedProbe:
     source_key: str | None = None
 
 
-def claim_from_row(row: Mapping[str, Any]) -> Claim:
+class ClaimRow(Protocol):
+    """What the prompts read of a stored claim (`interviewer.notes.store.records.ClaimRecord`)."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def source(self) -> str | None: ...
+    @property
+    def section(self) -> str | None: ...
+    @property
+    def position(self) -> int: ...
+    @property
+    def topics(self) -> list[str]: ...
+    @property
+    def status(self) -> str: ...
+
+
+def claim_from_row(row: ClaimRow) -> Claim:
     """The store's claim row as a `Claim` (the probes and cues read its text, section, position and topics)."""
-    return Claim(row["text"], row.get("source") or "", row.get("section") or "", row["position"],
-                 tuple(row["topics"]))
+    return Claim(row.text, row.source or "", row.section or "", row.position, tuple(row.topics))
 
 
 def claim_probe_key(claim_id: str, text: str) -> str:
@@ -81,11 +97,11 @@ def criterion_index(kit: Kit, criterion: str) -> int:
     return keys.index(criterion) if criterion in keys else 0
 
 
-def cues_to_show(lines: Sequence[Segment], kit: Kit, claim_rows: Sequence[Mapping[str, Any]], *,
+def cues_to_show(lines: Sequence[Segment], kit: Kit, claim_rows: Sequence[ClaimRow], *,
                  elapsed_s: float, planned_s: float, asked_keys: Collection[str]) -> list[Cue]:
     """The newest follow-up cues, newest first; a claim whose status is no longer "unprobed" counts as probed."""
     claims = [claim_from_row(c) for c in claim_rows]
-    probed = {i for i, c in enumerate(claim_rows) if c["status"] != "unprobed"}
+    probed = {i for i, c in enumerate(claim_rows) if c.status != "unprobed"}
     cues = follow_up_cues(lines, kit, claims, elapsed_s=elapsed_s, planned_s=planned_s,
                           probed_claim_indices=probed, asked_probe_ids=asked_keys)
     return cues[-CUES_SHOWN:][::-1]

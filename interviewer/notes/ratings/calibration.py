@@ -20,6 +20,7 @@ import krippendorff
 import numpy as np
 
 from interviewer.notes.store.database import Store
+from interviewer.notes.store.records import RatingRecord
 
 SCORES = (1, 2, 3, 4)
 
@@ -49,20 +50,20 @@ def _matrix(units: list[Any], coders: list[str], score: dict[tuple[Any, str], in
 def calibration(store: Store, role: str | None = None) -> dict[str, Any]:
     """The public JSON of `interviewer calibration [--role ROLE] --format json`."""
     ratings = store.all_ratings(role)
-    coders = sorted({r["evaluator"] for r in ratings})
-    score = {((r["session_id"], r["criterion"]), r["evaluator"]): int(r["score"]) for r in ratings}
+    coders = sorted({r.evaluator for r in ratings})
+    score = {((r.session_id, r.criterion), r.evaluator): int(r.score) for r in ratings}
     criteria: dict[str, Any] = {}
-    for key in sorted({r["criterion"] for r in ratings}):
-        rows = [r for r in ratings if r["criterion"] == key]
-        sessions = sorted({r["session_id"] for r in rows})
-        per = {(r["session_id"], r["evaluator"]): int(r["score"]) for r in rows}
-        raters = sorted({r["evaluator"] for r in rows})
+    for key in sorted({r.criterion for r in ratings}):
+        rows = [r for r in ratings if r.criterion == key]
+        sessions = sorted({r.session_id for r in rows})
+        per = {(r.session_id, r.evaluator): int(r.score) for r in rows}
+        raters = sorted({r.evaluator for r in rows})
         criteria[key] = {
             "alpha": ordinal_alpha(_matrix(sessions, raters, per)),
             "units": len(sessions), "ratings": len(rows), "evaluators": raters,
             "mean_score": round(sum(per.values()) / len(per), 3) if per else None,
         }
-    units = sorted({(r["session_id"], r["criterion"]) for r in ratings})
+    units = sorted({(r.session_id, r.criterion) for r in ratings})
     overall = ordinal_alpha(_matrix(units, coders, score))
 
     offsets: dict[str, list[float]] = defaultdict(list)
@@ -76,27 +77,27 @@ def calibration(store: Store, role: str | None = None) -> dict[str, Any]:
             others = [v for c, v in scores.items() if c != coder]
             offsets[coder].append(s - sum(others) / len(others))
     evaluators = {c: {"offset": round(sum(offsets[c]) / len(offsets[c]), 3) if offsets[c] else None,
-                      "n": len(offsets[c]), "ratings": sum(1 for r in ratings if r["evaluator"] == c)}
+                      "n": len(offsets[c]), "ratings": sum(1 for r in ratings if r.evaluator == c)}
                   for c in coders}
     return {"role": role, "overall_alpha": overall, "criteria": criteria, "evaluators": evaluators,
             "flags": polarity_flags(store, ratings)}
 
 
-def polarity_flags(store: Store, ratings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def polarity_flags(store: Store, ratings: list[RatingRecord]) -> list[dict[str, Any]]:
     flags = []
     for r in ratings:
-        ids = r["evidence_ids"]
+        ids = r.evidence_ids
         if not ids:
             continue
-        pol = [e["polarity"] for e in store.evidence(r["session_id"]) if e["id"] in ids]
+        pol = [e.polarity for e in store.evidence(r.session_id) if e.id in ids]
         if not pol:
             continue
-        if r["score"] >= 3 and all(p == "concern" for p in pol):
+        if r.score >= 3 and all(p == "concern" for p in pol):
             why = "a high score whose linked evidence is all concerns"
-        elif r["score"] <= 2 and all(p == "supports" for p in pol):
+        elif r.score <= 2 and all(p == "supports" for p in pol):
             why = "a low score whose linked evidence all supports the candidate"
         else:
             continue
-        flags.append({"session": r["session_id"], "candidate": r["candidate"], "criterion": r["criterion"],
-                      "evaluator": r["evaluator"], "score": r["score"], "evidence": ids, "reason": why})
+        flags.append({"session": r.session_id, "candidate": r.candidate, "criterion": r.criterion,
+                      "evaluator": r.evaluator, "score": r.score, "evidence": ids, "reason": why})
     return flags

@@ -29,6 +29,7 @@ from interviewer.notes.prompts.cues import EVALUATOR_LABELS
 from interviewer.notes.prompts.kits import Kit, load_kit, parse_kit
 from interviewer.notes.ratings.calibration import ordinal_alpha
 from interviewer.notes.store.database import Store
+from interviewer.notes.store.records import CallRecord, SessionRecord
 
 MIN_ITEMS = 5  # an alpha resting on fewer answers than this comes with a warning
 SPLIT = 2  # evaluators this many points apart on one answer: a split for the debrief
@@ -60,8 +61,8 @@ def answer_text(segments: Sequence[Segment], start: float, end: float) -> str:
     return " ".join(x for x in out if x)
 
 
-def session_kit(store: Store, session: dict[str, Any]) -> Kit:
-    kit_id = session.get("kit_id")
+def session_kit(store: Store, session: SessionRecord) -> Kit:
+    kit_id = session.kit_id
     return parse_kit(store.kit_toml(kit_id), f"kit {kit_id[:8]}") if kit_id else load_kit()
 
 
@@ -91,55 +92,55 @@ def ask(store: Store, session_id: str, *, kind: str, key: str, start: float, end
         text, criterion = str(cards[key].get("title") or key), str(cards[key].get("criterion") or "") or None
     else:
         raise UserError(f"a judgment call is a probe or a scenario, not {kind!r}")
-    duration = float(session.get("duration_s") or 0.0)
+    duration = float(session.duration_s or 0.0)
     if duration > 0 and start > duration:
         raise UserError(f"the call starts at {start:g} s, after the end of the recording ({duration:g} s)")
-    if claim_id is not None and claim_id not in {c["id"] for c in store.claims(session["candidate_id"])}:
+    if claim_id is not None and claim_id not in {c.id for c in store.claims(session.candidate_id)}:
         raise UserError(f"no claim {claim_id!r} for this session's candidate")
     return store.add_call(session_id=session_id, kind=kind, key=key, text=text, criterion=criterion, start=start,
                           end=end, claim_id=claim_id, evaluator=evaluator)
 
 
-def call_answer(store: Store, call: dict[str, Any], segments: Sequence[Segment] | None = None) -> dict[str, Any]:
+def call_answer(store: Store, call: CallRecord, segments: Sequence[Segment] | None = None) -> dict[str, Any]:
     """One call with its answer span and quote (the candidate's words) and its scores."""
     start, end = store.call_span(call)
-    segs = store.segments(call["session_id"]) if segments is None else segments
-    return {**call, "span_start": start, "span_end": end, "quote": answer_text(segs, start, end),
-            "scores": {r["evaluator"]: int(r["score"]) for r in store.call_ratings(call["id"])}}
+    segs = store.segments(call.session_id) if segments is None else segments
+    return {**call.to_dict(), "span_start": start, "span_end": end, "quote": answer_text(segs, start, end),
+            "scores": {r.evaluator: int(r.score) for r in store.call_ratings(call.id)}}
 
 
 # ============================================================================================ the board
-def _sessions(store: Store, role: str | None) -> list[dict[str, Any]]:
+def _sessions(store: Store, role: str | None) -> list[SessionRecord]:
     rows = store.sessions()
     if role is not None:
         wanted = role.strip().casefold()
-        rows = [r for r in rows if (r["role"] or "").casefold() == wanted]
+        rows = [r for r in rows if (r.role or "").casefold() == wanted]
         if not rows:
-            known = sorted({r["role"] for r in store.sessions() if r["role"]})
+            known = sorted({r.role for r in store.sessions() if r.role})
             hint = f" (roles with sessions: {', '.join(known)})" if known else ""
             raise UserError(f"no sessions for role {role!r}{hint}")
-    return [store.session(r["id"]) for r in rows]
+    return [store.session(r.id) for r in rows]
 
 
 def _answers_by_key(store: Store, role: str | None, only: set[str] | None = None
-                    ) -> tuple[list[dict[str, Any]], dict[str, Kit], dict[tuple[str, str], list[dict[str, Any]]]]:
+                    ) -> tuple[list[SessionRecord], dict[str, Kit], dict[tuple[str, str], list[dict[str, Any]]]]:
     sessions = _sessions(store, role)
     kits: dict[str, Kit] = {}
     groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for s in sessions:
-        if (s.get("kit_id") or "") not in kits:
-            kits[s.get("kit_id") or ""] = session_kit(store, s)
-        calls = store.calls(s["id"])
+        if (s.kit_id or "") not in kits:
+            kits[s.kit_id or ""] = session_kit(store, s)
+        calls = store.calls(s.id)
         if not calls:
             continue
-        segs = store.segments(s["id"])
+        segs = store.segments(s.id)
         for c in calls:
-            if only is not None and c["id"] not in only:
+            if only is not None and c.id not in only:
                 continue
             a = call_answer(store, c, segs)
-            a.update(candidate=s["candidate"], candidate_id=s["candidate_id"], started_at=s["started_at"],
-                     kit_id=s.get("kit_id") or "")
-            groups[(c["kind"], c["key"])].append(a)
+            a.update(candidate=s.candidate, candidate_id=s.candidate_id, started_at=s.started_at,
+                     kit_id=s.kit_id or "")
+            groups[(c.kind, c.key)].append(a)
     return sessions, kits, groups
 
 
@@ -198,7 +199,7 @@ def board_details(store: Store, role: str) -> dict[str, Any]:
     role_name = sessions[0].get("role") or role
     evaluators = sorted({e for c in calls for a in c["answers"] for e in a["scores"]})
     return {"role": role_name, "calls": calls, "evaluators": evaluators, "sessions": len(sessions),
-            "candidates": sorted({s["candidate"] for s in sessions})}
+            "candidates": sorted({s.candidate for s in sessions})}
 
 
 def board(store: Store, role: str) -> list[dict[str, Any]]:
@@ -296,14 +297,14 @@ def choices(kit: Kit) -> list[tuple[str, str, str]]:
     return out
 
 
-def anchors_for(kit: Kit, call: dict[str, Any]) -> dict[int, str]:
+def anchors_for(kit: Kit, call: CallRecord) -> dict[int, str]:
     """The anchors a call is scored against: its scenario card's own, else its criterion's."""
-    if call["kind"] == "scenario":
-        card = _scenarios(kit).get(call["key"], {})
+    if call.kind == "scenario":
+        card = _scenarios(kit).get(call.key, {})
         own = card.get("anchors")
         if isinstance(own, dict) and own:
             return {int(k): str(v) for k, v in own.items()}
-    crit = call.get("criterion")
+    crit = call.criterion
     for c in kit.criteria:
         if c.key == crit:
             return dict(c.anchors)
@@ -341,7 +342,7 @@ def set_core(store: Store, role: str, kit: Kit, items: Sequence[tuple[str, str]]
 
 def core_status(store: Store, role: str, kit: Kit, session_id: str | None) -> list[dict[str, Any]]:
     """The role's core calls, each marked `asked` when this session has a call for it."""
-    asked = {(c["kind"], c["key"]) for c in store.calls(session_id)} if session_id else set()
+    asked = {(c.kind, c.key) for c in store.calls(session_id)} if session_id else set()
     return [{**item, "asked": (item["kind"], item["key"]) in asked} for item in core_items(store, role, kit)]
 
 
@@ -350,5 +351,5 @@ def time_per_criterion(store: Store, session_id: str) -> dict[str, float]:
     out: dict[str, float] = defaultdict(float)
     for c in store.calls(session_id):
         start, end = store.call_span(c)
-        out[c["criterion"] or "(none)"] += max(0.0, end - start)
+        out[c.criterion or "(none)"] += max(0.0, end - start)
     return dict(out)

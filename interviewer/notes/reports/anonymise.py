@@ -7,6 +7,8 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
+from interviewer.notes.store.records import CandidateRecord
+
 _FOLD = str.maketrans({"Đ": "D", "đ": "d", "Ð": "D", "ð": "d", "Ø": "O", "ø": "o", "Ł": "L", "ł": "l",
                        "Þ": "Th", "þ": "th", "ß": "ss", "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "ı": "i"})
 
@@ -80,9 +82,9 @@ def scrub_all(value: Any, scrub: Callable[[str], str]) -> Any:
     return value
 
 
-def anonymised(summary: dict[str, Any], candidate: dict[str, Any]) -> dict[str, Any]:
+def anonymised(summary: dict[str, Any], candidate: CandidateRecord) -> dict[str, Any]:
     """A report's data with the candidate's name and email replaced by their pseudonym everywhere."""
-    label = pseudonym(candidate["id"])
-    out: dict[str, Any] = scrub_all(summary, anonymiser(candidate["name"], candidate.get("email"), label))
-    out["candidate"] = {"id": candidate["id"], "name": label, "email": ""}
+    label = pseudonym(candidate.id)
+    out: dict[str, Any] = scrub_all(summary, anonymiser(candidate.name, candidate.email, label))
+    out["candidate"] = {"id": candidate.id, "name": label, "email": ""}
     return out

@@ -13,7 +13,7 @@ from interviewer.notes.store.database import Store
 def calibration_summary(store: Store, role: str | None) -> dict[str, Any]:
     """`calibration(store, role)` plus criterion names and colours, in kit order."""
     report = calibration(store, role)
-    sessions = role_sessions(store, role) if role else [store.session(r["id"]) for r in store.sessions()]
+    sessions = role_sessions(store, role) if role else [store.session(r.id) for r in store.sessions()]
     criteria = criteria_table(role_kits(store, sessions), report["criteria"])
     rows = [{**c, **report["criteria"][c["key"]]} for c in criteria if c["key"] in report["criteria"]]
     for r in rows:

@@ -116,6 +116,6 @@ def calibration_pdf(store: Store, role: str | None, out: Path | str) -> Path:
     data = calibration_summary(store, role)
     doc = Doc(title=f"Calibration: {data['role']}", subject=f"Evaluator calibration for {data['role']}",
                footer=f"Interviewer · calibration · {data['role']} · confidential",
-               keywords=sorted({f"interviewer-candidate:{store.session(f['session'])['candidate_id']}"
+               keywords=sorted({f"interviewer-candidate:{store.session(f['session']).candidate_id}"
                                 for f in data["flags"]}))
     return doc.build(calibration_story(data, doc.width), out, store.vault)

@@ -29,32 +29,32 @@ def comparison(store: Store, role: str) -> dict[str, Any]:
     (the calibration board, `interviewer.notes.ratings.calls`).
     """
     sessions = role_sessions(store, role)
-    ratings = {s["id"]: store.ratings(s["id"]) for s in sessions}
-    evidence = {s["id"]: store.evidence(s["id"]) for s in sessions}
-    criteria = criteria_table(role_kits(store, sessions), [r["criterion"] for rs in ratings.values() for r in rs])
-    evaluators = sorted({r["evaluator"] for rs in ratings.values() for r in rs})
+    ratings = {s.id: store.ratings(s.id) for s in sessions}
+    evidence = {s.id: store.evidence(s.id) for s in sessions}
+    criteria = criteria_table(role_kits(store, sessions), [r.criterion for rs in ratings.values() for r in rs])
+    evaluators = sorted({r.evaluator for rs in ratings.values() for r in rs})
 
     candidates: dict[str, dict[str, Any]] = {}
     for s in sessions:
-        cid = s["candidate_id"]
+        cid = s.candidate_id
         if cid not in candidates:
             claims = store.claims(cid)
-            counts = Counter(c["status"] for c in claims)
+            counts = Counter(c.status for c in claims)
             candidates[cid] = {
-                "id": cid, "name": shown(s["candidate"]), "sessions": [], "dates": [],
+                "id": cid, "name": shown(s.candidate), "sessions": [], "dates": [],
                 "scores": {c["key"]: {} for c in criteria},
                 "evidence": {c["key"]: {"supports": 0, "concern": 0} for c in criteria},
                 "claims": {**{k: counts.get(k, 0) for k in CLAIM_STATUSES}, "total": len(claims)},
             }
         cand = candidates[cid]
-        cand["sessions"].append(s["id"])
-        cand["dates"].append(day(s["started_at"]))
-        for r in ratings[s["id"]]:
-            cand["scores"].setdefault(r["criterion"], {}).setdefault(r["evaluator"], []).append(int(r["score"]))
-        for e in evidence[s["id"]]:
-            if e["criterion"]:
-                slot = cand["evidence"].setdefault(e["criterion"], {"supports": 0, "concern": 0})
-                slot[e["polarity"]] += 1
+        cand["sessions"].append(s.id)
+        cand["dates"].append(day(s.started_at))
+        for r in ratings[s.id]:
+            cand["scores"].setdefault(r.criterion, {}).setdefault(r.evaluator, []).append(int(r.score))
+        for e in evidence[s.id]:
+            if e.criterion:
+                slot = cand["evidence"].setdefault(e.criterion, {"supports": 0, "concern": 0})
+                slot[e.polarity] += 1
 
     probes = _board_rows(store, role, criteria)
     for c in criteria:

@@ -8,6 +8,7 @@ from typing import Any
 
 from interviewer.core.transcript import Segment, mmss
 from interviewer.notes.store.database import Store
+from interviewer.notes.store.records import ClaimRecord, EvidenceRecord
 from interviewer.notes.store.report_queries import evidence_record
 
 
@@ -27,28 +28,28 @@ def speaker_lookup(segments: Sequence[Segment]) -> Callable[[float], str]:
     return at
 
 
-def evidence_item(e: dict[str, Any], speaker_at: Callable[[float], str], names: dict[str, str],
+def evidence_item(e: EvidenceRecord, speaker_at: Callable[[float], str], names: dict[str, str],
                   linked_by: dict[str, list[str]]) -> dict[str, Any]:
     """An evidence row as a report shows it: times, speaker, quote on one line, criterion name, who rated on it."""
-    start, end = float(e["start"]), float(e["end"])
+    start, end = float(e.start), float(e.end)
     return {
-        "id": e["id"], "start": start, "end": end, "time": mmss(start), "end_time": mmss(end),
-        "speaker": speaker_at(start), "quote": " ".join(str(e.get("quote") or "").split()),
-        "note": str(e.get("note") or "").strip(), "polarity": e["polarity"], "criterion": e.get("criterion"),
-        "criterion_name": names.get(e.get("criterion") or "", e.get("criterion") or ""),
-        "evaluator": e.get("evaluator") or "", "claim_id": e.get("claim_id"),
-        "linked_by": linked_by.get(e["id"], []),
+        "id": e.id, "start": start, "end": end, "time": mmss(start), "end_time": mmss(end),
+        "speaker": speaker_at(start), "quote": " ".join(str(e.quote or "").split()),
+        "note": str(e.note or "").strip(), "polarity": e.polarity, "criterion": e.criterion,
+        "criterion_name": names.get(e.criterion or "", e.criterion or ""),
+        "evaluator": e.evaluator or "", "claim_id": e.claim_id,
+        "linked_by": linked_by.get(e.id, []),
     }
 
 
-def settling_evidence(store: Store, claim: dict[str, Any], by_id: dict[str, dict[str, Any]],
+def settling_evidence(store: Store, claim: ClaimRecord, by_id: dict[str, dict[str, Any]],
                       items: Sequence[dict[str, Any]]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     """The evidence that settled a claim's current status, and the status change it came with."""
-    history = store.claim_status_history(claim["id"])
-    change = next((h for h in reversed(history) if h["to"] == claim["status"]), None)
+    history = store.claim_status_history(claim.id)
+    change = next((h for h in reversed(history) if h["to"] == claim.status), None)
     for h in reversed(history):
         eid = h.get("evidence_id")
-        if h["to"] != claim["status"] or not eid:
+        if h["to"] != claim.status or not eid:
             continue
         if eid in by_id:
             return by_id[eid], h
@@ -59,9 +60,9 @@ def settling_evidence(store: Store, claim: dict[str, Any], by_id: dict[str, dict
                 "time": mmss(row.start), "end_time": mmss(row.end), "speaker": "",
                 "quote": " ".join(row.quote.split()), "note": row.note,
                 "polarity": row.polarity, "criterion": row.criterion, "criterion_name": "",
-                "evaluator": row.evaluator, "claim_id": row.claim_id, "linked_by": [],
+                "evaluator": row.evaluator or "", "claim_id": row.claim_id, "linked_by": [],
                 "other_session": row.session_id}, h
-    linked = [i for i in items if i["claim_id"] == claim["id"]]
+    linked = [i for i in items if i["claim_id"] == claim.id]
     if linked:
         rows = {e["id"]: e for e in linked}
         latest = max(linked, key=lambda i: (str(rows[i["id"]].get("created_at") or ""), i["start"]))

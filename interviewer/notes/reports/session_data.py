@@ -62,33 +62,33 @@ def _headlines(criteria: Sequence[dict[str, Any]], evaluators: Sequence[str], *,
 def session_summary(store: Store, session_id: str, *, anonymise: bool = False) -> dict[str, Any]:
     """Everything the session report shows, as JSON-able data (see `session_pdf`)."""
     s = store.session(session_id)
-    cand = store.candidate(s["candidate_id"])
+    cand = store.candidate(s.candidate_id)
     kit = session_kit(store, s)
     segments = store.segments(session_id)
     speaker_at = speaker_lookup(segments)
     evidence = store.evidence(session_id)
     ratings = store.ratings(session_id)
-    criteria = criteria_table([kit], [r["criterion"] for r in ratings] + [e["criterion"] or "" for e in evidence])
+    criteria = criteria_table([kit], [r.criterion for r in ratings] + [e.criterion or "" for e in evidence])
     names = {c["key"]: c["name"] for c in criteria}
 
     linked_by: dict[str, list[str]] = {}
     for r in ratings:
-        for eid in r["evidence_ids"]:
-            linked_by.setdefault(eid, []).append(r["evaluator"])
+        for eid in r.evidence_ids:
+            linked_by.setdefault(eid, []).append(r.evaluator)
     items = [evidence_item(e, speaker_at, names, linked_by) for e in evidence]
     by_id = {i["id"]: i for i in items}
 
-    evaluators = sorted({r["evaluator"] for r in ratings})
-    others = sorted({x for x in [s.get("evaluator"), *(e.get("evaluator") for e in evidence)]
+    evaluators = sorted({r.evaluator for r in ratings})
+    others = sorted({x for x in [s.evaluator, *(e.evaluator for e in evidence)]
                      if x and x not in evaluators})
     for c in criteria:
-        mine = [r for r in ratings if r["criterion"] == c["key"]]
-        c["ratings"] = [{"evaluator": r["evaluator"], "score": int(r["score"]),
-                         "anchor": c["anchors"].get(int(r["score"]), ""), "reason": r["reason"] or "",
-                         "evidence_ids": list(r["evidence_ids"])} for r in sorted(mine, key=lambda r: r["evaluator"])]
-        c["scores"] = {r["evaluator"]: int(r["score"]) for r in mine}
+        mine = [r for r in ratings if r.criterion == c["key"]]
+        c["ratings"] = [{"evaluator": r.evaluator, "score": int(r.score),
+                         "anchor": c["anchors"].get(int(r.score), ""), "reason": r.reason or "",
+                         "evidence_ids": list(r.evidence_ids)} for r in sorted(mine, key=lambda r: r.evaluator)]
+        c["scores"] = {r.evaluator: int(r.score) for r in mine}
         tagged = [i for i in items if i["criterion"] == c["key"]]
-        linked = {eid for r in mine for eid in r["evidence_ids"]}
+        linked = {eid for r in mine for eid in r.evidence_ids}
         ranked = sorted(tagged, key=lambda i: (i["id"] not in linked, -len(i["quote"]), i["start"]))
         c["quotes"] = distinct(ranked, linked)[:QUOTES_PER_CRITERION]
         c["evidence_count"] = len(tagged)
@@ -96,11 +96,11 @@ def session_summary(store: Store, session_id: str, *, anonymise: bool = False) -
         c["concerns"] = sum(1 for i in tagged if i["polarity"] == "concern")
         c["anchors"] = {str(k): v for k, v in sorted(c["anchors"].items())}
 
-    ledger = []
-    for claim in store.claims(cand["id"]):
+    ledger: list[dict[str, Any]] = []
+    for claim in store.claims(cand.id):
         settled, change = settling_evidence(store, claim, by_id, items)
-        ledger.append({"id": claim["id"], "text": claim["text"], "status": claim["status"],
-                       "section": claim.get("section") or "", "evidence": settled,
+        ledger.append({"id": claim.id, "text": claim.text, "status": claim.status,
+                       "section": claim.section or "", "evidence": settled,
                        "settled_by": (change or {}).get("actor") or "", "settled_at": (change or {}).get("at") or ""})
     claim_counts = Counter(c["status"] for c in ledger)
     consents = [{"method": c["method"], "confirmed_by": c["confirmed_by"], "confirmed_at": c["confirmed_at"],
@@ -114,12 +114,12 @@ def session_summary(store: Store, session_id: str, *, anonymise: bool = False) -
     n_notes = sum(1 for i in items if not i["criterion"])
     concerns = distinct([i for i in items if i["polarity"] == "concern"], set())
     summary: dict[str, Any] = {
-        "session": {"id": session_id, "status": s["status"], "started_at": s["started_at"],
-                    "date": when(s["started_at"]), "duration_s": round(float(s["duration_s"] or 0), 3),
-                    "duration": mmss(float(s["duration_s"] or 0)), "kit": kit.name,
-                    "notes": str(s.get("notes") or "").strip()},
-        "candidate": {"id": cand["id"], "name": shown(cand["name"]), "email": shown(cand.get("email") or "")},
-        "role": shown(s.get("role") or ""),
+        "session": {"id": session_id, "status": s.status, "started_at": s.started_at,
+                    "date": when(s.started_at), "duration_s": round(float(s.duration_s or 0), 3),
+                    "duration": mmss(float(s.duration_s or 0)), "kit": kit.name,
+                    "notes": str(s.notes or "").strip()},
+        "candidate": {"id": cand.id, "name": shown(cand.name), "email": shown(cand.email or "")},
+        "role": shown(s.role or ""),
         "evaluators": evaluators,
         "taggers": others,
         "consent": consents,

@@ -10,11 +10,12 @@ from interviewer.core.errors import UserError
 from interviewer.core.palette import criterion_colour
 from interviewer.notes.prompts.kits import Kit, load_kit, parse_kit
 from interviewer.notes.store.database import Store
+from interviewer.notes.store.records import SessionRecord
 
 
-def session_kit(store: Store, session: dict[str, Any]) -> Kit:
+def session_kit(store: Store, session: SessionRecord) -> Kit:
     """The kit a session ran with (its stored snapshot); the default kit when it has none or it is damaged."""
-    kit_id = session.get("kit_id")
+    kit_id = session.kit_id
     if kit_id:
         with suppress(Exception):  # a damaged snapshot must not stop a report: use the default kit
             return parse_kit(store.kit_toml(kit_id), f"kit {str(kit_id)[:8]}")
@@ -38,20 +39,20 @@ def criteria_table(kits: Iterable[Kit], extra_keys: Iterable[str]) -> list[dict[
     return rows
 
 
-def role_sessions(store: Store, role: str) -> list[dict[str, Any]]:
+def role_sessions(store: Store, role: str) -> list[SessionRecord]:
     """Every session of a role (any case); UserError naming the roles there are when it has none."""
     wanted = role.strip().casefold()
-    rows = [r for r in store.sessions() if (r["role"] or "").casefold() == wanted]
+    rows = [r for r in store.sessions() if (r.role or "").casefold() == wanted]
     if not rows:
-        known = sorted({r["role"] for r in store.sessions() if r["role"]})
+        known = sorted({r.role for r in store.sessions() if r.role})
         hint = f" (roles with sessions: {', '.join(known)})" if known else ""
         raise UserError(f"no sessions for role {role!r}{hint}")
-    return [store.session(r["id"]) for r in rows]
+    return [store.session(r.id) for r in rows]
 
 
-def role_kits(store: Store, sessions: Iterable[dict[str, Any]]) -> list[Kit]:
+def role_kits(store: Store, sessions: Iterable[SessionRecord]) -> list[Kit]:
     """The kits of these sessions, each once (sessions that share a kit id share its kit), first seen first."""
     kits: dict[str, Kit] = {}
     for s in sessions:
-        kits.setdefault(s.get("kit_id") or "", session_kit(store, s))
+        kits.setdefault(s.kit_id or "", session_kit(store, s))
     return list(kits.values())

@@ -22,6 +22,7 @@ from typing import Any
 from interviewer.core.errors import UserError
 from interviewer.core.transcript import FORMATTERS, Segment, Word, mmss, normalise_word
 from interviewer.notes.store.database import Store
+from interviewer.notes.store.records import EvidenceRecord
 from interviewer.notes.store.revisions import QuoteChange
 from interviewer.notes.store.search import search_segments
 
@@ -322,10 +323,10 @@ def replace_segments(store: Store, session_id: str, segments: Sequence[Segment],
         evidence = store.evidence(session_id)
         quotes = store.refresh_quotes(session_id, actor=actor)
         store.audit(actor, "segments.replace", "sessions", session_id,
-                    old={"model": session.get("model"),
+                    old={"model": session.model,
                          "segments": [{"start": r["start"], "end": r["end"], "speaker": r["speaker"],
                                        "text": r["text"]} for r in old_rows]},
-                    new={"model": model if model is not None else session.get("model"),
+                    new={"model": model if model is not None else session.model,
                          "segments": len(new_segments), "words": len(new_words)})
     return RefineReport(session_id=session_id, segments_before=len(old_rows), segments_after=len(new_segments),
                         words_before=len(old_words), words_after=len(new_words), evidence=len(evidence),
@@ -351,15 +352,15 @@ def to_markdown(store: Store, session_id: str) -> str:
     session = store.session(session_id)
     segments = store.segments(session_id)
     evidence = store.evidence(session_id)
-    names = store.criteria_names(session["kit_id"]) if session.get("kit_id") else {}
+    names = store.criteria_names(session.kit_id) if session.kit_id else {}
     lines = [
-        f"# Interview: {_md_inline(session['candidate'])}",
+        f"# Interview: {_md_inline(session.candidate)}",
         "",
-        f"- **Candidate:** {_md_inline(session['candidate'])}",
-        f"- **Role:** {_md_inline(session.get('role') or '-')}",
-        f"- **Date:** {_when(session.get('started_at'))}",
-        f"- **Evaluator:** {_md_inline(session.get('evaluator') or '-')}",
-        f"- **Duration:** {mmss(float(session.get('duration_s') or 0.0))}",
+        f"- **Candidate:** {_md_inline(session.candidate)}",
+        f"- **Role:** {_md_inline(session.role or '-')}",
+        f"- **Date:** {_when(session.started_at)}",
+        f"- **Evaluator:** {_md_inline(session.evaluator or '-')}",
+        f"- **Duration:** {mmss(float(session.duration_s or 0.0))}",
         f"- **Session:** `{session_id}`",
         "",
         "## Transcript",
@@ -367,25 +368,25 @@ def to_markdown(store: Store, session_id: str) -> str:
     ]
     # Each evidence item goes after the last segment starting at or before it (the first segment for
     # evidence before any speech); evidence in a session without segments is listed at the end.
-    by_segment: dict[int, list[dict[str, Any]]] = {}
+    by_segment: dict[int, list[EvidenceRecord]] = {}
     for ev in evidence:
         idx = 0
         for i, s in enumerate(segments):
-            if s.start <= float(ev["start"]):
+            if s.start <= float(ev.start):
                 idx = i
             else:
                 break
         by_segment.setdefault(idx, []).append(ev)
 
-    def evidence_line(ev: dict[str, Any]) -> str:
-        crit = ev.get("criterion") or ""
+    def evidence_line(ev: EvidenceRecord) -> str:
+        crit = ev.criterion or ""
         label = names.get(crit, crit) or "note"
-        text = (f"> **Evidence** [{mmss(float(ev['start']))}–{mmss(float(ev['end']))}] "
-                f"**{_md_inline(label)}** ({ev['polarity']})")
-        if ev.get("quote"):
-            text += f": “{_md_inline(ev['quote'])}”"
-        if ev.get("note"):
-            text += f" — {_md_inline(ev['note'])}"
+        text = (f"> **Evidence** [{mmss(float(ev.start))}–{mmss(float(ev.end))}] "
+                f"**{_md_inline(label)}** ({ev.polarity})")
+        if ev.quote:
+            text += f": “{_md_inline(ev.quote)}”"
+        if ev.note:
+            text += f" — {_md_inline(ev.note)}"
         return text
 
     for i, s in enumerate(segments):

@@ -11,6 +11,7 @@ from typing import Any
 from interviewer.core.errors import UserError
 from interviewer.notes.store.evidence import Evidence
 from interviewer.notes.store.people import People
+from interviewer.notes.store.records import CallRatingRecord, CallRecord
 from interviewer.notes.store.values import dumps, new_id
 
 CALL_KINDS = ("probe", "scenario")
@@ -71,11 +72,11 @@ class Calls(Evidence, People):
             raise ValueError(f"cannot update judgment call fields {sorted(unknown)}")
         with self.atomic():
             old = self.call(call_id)
-            start = fields.get("start", old["start"])
-            end = fields.get("end", old["end"])
+            start = fields.get("start", old.start)
+            end = fields.get("end", old.end)
             _check_span(float(start), None if end is None else float(end))
             self.t("judgment_calls").update(call_id, {**fields, "updated_at": self.now()})
-            self.audit(actor, "call.update", "judgment_calls", call_id, old={k: old[k] for k in fields}, new=fields)
+            self.audit(actor, "call.update", "judgment_calls", call_id, old={k: getattr(old, k) for k in fields}, new=fields)
 
     def end_open_calls(self, scenario_use_id: str, at_s: float) -> None:
         """The scenario card closed at `at_s`: its calls still open (no end) and started before then end there."""
@@ -88,10 +89,10 @@ class Calls(Evidence, People):
     def delete_call(self, call_id: str, *, actor: str) -> dict[str, Any]:
         """Delete a call and the scores given to it (both kept in the audit log); returns the row."""
         with self.atomic():
-            row = self.call(call_id)
+            row = self.call(call_id).to_dict()
             for r in self.call_ratings(call_id):
-                self.t("call_ratings").delete(r["id"])
-                self.audit(actor, "call_rating.delete", "call_ratings", r["id"], old=r)
+                self.t("call_ratings").delete(r.id)
+                self.audit(actor, "call_rating.delete", "call_ratings", r.id, old=r.to_dict())
             self.t("judgment_calls").delete(call_id)
             self.audit(actor, "call.delete", "judgment_calls", call_id, old=row)
         return row
@@ -102,12 +103,12 @@ class Calls(Evidence, People):
             self.t("judgment_calls").insert(dict(row))
             self.audit(actor, "call.restore", "judgment_calls", row["id"], new=row)
 
-    def call(self, call_id: str) -> dict[str, Any]:
+    def call(self, call_id: str) -> CallRecord:
         with self.reading() as db:
             rows = list(db.table("judgment_calls").rows_where("id = ?", [call_id], limit=1))
         if not rows:
             raise UserError(f"no judgment call {call_id!r}")
-        return dict(rows[0])
+        return CallRecord.from_row(rows[0])
 
     def resolve_call(self, ref: str) -> str:
         """A full call id, or an unambiguous prefix of one."""
@@ -120,21 +121,21 @@ class Calls(Evidence, People):
             raise UserError(f"judgment call id {ref!r} is ambiguous: give more characters")
         return str(rows[0])
 
-    def calls(self, session_id: str) -> list[dict[str, Any]]:
+    def calls(self, session_id: str) -> list[CallRecord]:
         with self.reading() as db:
-            return [dict(r) for r in db.table("judgment_calls").rows_where("session_id = ?", [session_id],
-                                                                         order_by="start, created_at")]
+            return [CallRecord.from_row(r) for r in db.table("judgment_calls").rows_where(
+                "session_id = ?", [session_id], order_by="start, created_at")]
 
-    def call_span(self, call: dict[str, Any]) -> tuple[float, float]:
+    def call_span(self, call: CallRecord) -> tuple[float, float]:
         """The answer's span: its end, or until the next call of the session, at most 90 s (and not past the
         end of the recording)."""
-        start = float(call["start"])
-        if call.get("end") is not None:
-            return start, float(call["end"])
+        start = float(call.start)
+        if call.end is not None:
+            return start, float(call.end)
         with self.reading() as db:
             nxt = db.execute("SELECT min(start) FROM judgment_calls WHERE session_id = ? AND start > ?",
-                             [call["session_id"], start]).fetchone()[0]
-            duration = self._duration(call["session_id"])
+                             [call.session_id, start]).fetchone()[0]
+            duration = self._duration(call.session_id)
         end = start + ANSWER_WINDOW_S
         if nxt is not None:
             end = min(end, float(nxt))
@@ -159,13 +160,13 @@ class Calls(Evidence, People):
         with self.atomic():
             call = self.call(call_id)
             start, end = self.call_span(call)
-            known = {e["id"]: e for e in self.evidence(call["session_id"])}
+            known = {e.id: e for e in self.evidence(call.session_id)}
             for i in ids:
                 e = known.get(i)
                 if e is None:
                     raise UserError(f"evidence {i!r} is not part of this call's session")
-                if float(e["start"]) < start - 0.5 or float(e["end"]) > end + 0.5:
-                    raise UserError(f"evidence {i[:8]} ({float(e['start']):.1f}-{float(e['end']):.1f} s) lies outside "
+                if float(e.start) < start - 0.5 or float(e.end) > end + 0.5:
+                    raise UserError(f"evidence {i[:8]} ({float(e.start):.1f}-{float(e.end):.1f} s) lies outside "
                                     f"the answer ({start:.1f}-{end:.1f} s)")
             now = self.now()
             rows = list(self.t("call_ratings").rows_where("call_id = ? AND evaluator = ?", [call_id, evaluator]))
@@ -182,18 +183,15 @@ class Calls(Evidence, People):
                 self.audit(evaluator, "call_rating.add", "call_ratings", rid, new={"call": call_id, **new})
         return rid
 
-    def call_ratings(self, call_id: str) -> list[dict[str, Any]]:
+    def call_ratings(self, call_id: str) -> list[CallRatingRecord]:
         with self.reading() as db:
-            rows = [dict(r) for r in db.table("call_ratings").rows_where("call_id = ?", [call_id],
-                                                                         order_by="evaluator")]
-        for r in rows:
-            r["evidence_ids"] = json.loads(r["evidence_ids"])
-        return rows
+            rows = list(db.table("call_ratings").rows_where("call_id = ?", [call_id], order_by="evaluator"))
+        return [CallRatingRecord.from_row({**r, "evidence_ids": json.loads(r["evidence_ids"])}) for r in rows]
 
-    def visible_call_ratings(self, call_id: str, viewer: str) -> list[dict[str, Any]]:
+    def visible_call_ratings(self, call_id: str, viewer: str) -> list[CallRatingRecord]:
         """Blind: other evaluators' scores of a call show only once the viewer has scored it."""
         rows = self.call_ratings(call_id)
-        if any(r["evaluator"] == viewer for r in rows):
+        if any(r.evaluator == viewer for r in rows):
             return rows
         return []
 

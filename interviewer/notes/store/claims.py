@@ -13,6 +13,7 @@ from typing import Any
 
 from interviewer.core.errors import UserError
 from interviewer.notes.store.core import StoreCore
+from interviewer.notes.store.records import ClaimRecord
 from interviewer.notes.store.values import dumps, new_id
 
 CLAIM_STATUSES = ("unprobed", "probing", "verified", "contradicted", "vague")
@@ -41,12 +42,10 @@ class Claims(StoreCore):
                 self.t("claims").insert_all(rows)
         return ids
 
-    def claims(self, candidate_id: str) -> list[dict[str, Any]]:
+    def claims(self, candidate_id: str) -> list[ClaimRecord]:
         with self.reading() as db:
             rows = list(db.table("claims").rows_where("candidate_id = ?", [candidate_id], order_by="position"))
-        for r in rows:
-            r["topics"] = json.loads(r["topics"])
-        return rows
+        return [ClaimRecord.from_row({**r, "topics": json.loads(r["topics"])}) for r in rows]
 
     def set_claim_status(self, claim_id: str, status: str, *, actor: str,
                          evidence_id: str | None = None) -> None:
@@ -58,11 +57,10 @@ class Claims(StoreCore):
             self.audit(actor, "claim.status", "claims", claim_id, old={"status": old},
                        new={"status": status, "evidence_id": evidence_id})
 
-    def claim(self, claim_id: str) -> dict[str, Any]:
+    def claim(self, claim_id: str) -> ClaimRecord:
         with self.reading() as db:
             row = dict(db.table("claims").get(claim_id))
-        row["topics"] = json.loads(row["topics"])
-        return row
+        return ClaimRecord.from_row({**row, "topics": json.loads(row["topics"])})
 
     def _renumber(self, candidate_id: str, ordered_ids: list[str]) -> None:
         for i, cid in enumerate(ordered_ids):
@@ -134,16 +132,16 @@ class Claims(StoreCore):
             raise UserError("splitting a claim needs at least two non-empty parts")
         with self.atomic():
             old = self.claim(claim_id)
-            cand, pos = old["candidate_id"], int(old["position"])
-            new_ids = self.add_claims(cand, [{"text": t, "source": old["source"], "section": old["section"],
-                                             "topics": old["topics"]} for t in texts])
+            cand, pos = old.candidate_id, int(old.position)
+            new_ids = self.add_claims(cand, [{"text": t, "source": old.source, "section": old.section,
+                                             "topics": old.topics} for t in texts])
             self._relink(claim_id, new_ids[0])
-            self.t("claims").update(new_ids[0], {"status": old["status"]})
+            self.t("claims").update(new_ids[0], {"status": old.status})
             self.t("claims").delete(claim_id)
             ids = [i for i in self._ids_in_order(cand) if i not in new_ids]
             ids[pos:pos] = new_ids
             self._renumber(cand, ids)
-            self.audit(actor, "claim.split", "claims", claim_id, old={"text": old["text"]},
+            self.audit(actor, "claim.split", "claims", claim_id, old={"text": old.text},
                        new={"ids": new_ids, "texts": texts})
         return new_ids
 
@@ -152,18 +150,18 @@ class Claims(StoreCore):
         if len(claim_ids) < 2:
             raise UserError("merging needs at least two claims")
         with self.atomic():
-            rows = sorted((self.claim(c) for c in claim_ids), key=lambda r: r["position"])
-            if len({r["candidate_id"] for r in rows}) != 1:
+            rows = sorted((self.claim(c) for c in claim_ids), key=lambda r: r.position)
+            if len({r.candidate_id for r in rows}) != 1:
                 raise UserError("only claims of the same candidate can be merged")
-            keep = str(rows[0]["id"])
-            merged = text.strip() if text else " ".join(r["text"].rstrip(".") + "." for r in rows)
-            topics = list(dict.fromkeys(t for r in rows for t in r["topics"]))
+            keep = str(rows[0].id)
+            merged = text.strip() if text else " ".join(r.text.rstrip(".") + "." for r in rows)
+            topics = list(dict.fromkeys(t for r in rows for t in r.topics))
             for r in rows[1:]:
-                self._relink(r["id"], keep)
-                self.t("claims").delete(r["id"])
+                self._relink(r.id, keep)
+                self.t("claims").delete(r.id)
             self.t("claims").update(keep, {"text": merged, "topics": dumps(topics), "updated_at": self.now()})
-            self._renumber(rows[0]["candidate_id"], self._ids_in_order(rows[0]["candidate_id"]))
-            self.audit(actor, "claim.merge", "claims", keep, old={"texts": [r["text"] for r in rows]},
+            self._renumber(rows[0].candidate_id, self._ids_in_order(rows[0].candidate_id))
+            self.audit(actor, "claim.merge", "claims", keep, old={"texts": [r.text for r in rows]},
                        new={"text": merged})
         return keep
 

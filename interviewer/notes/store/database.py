@@ -45,13 +45,14 @@ class Store(Ratings, Revisions, Consent, Claims, Kits):
         return {
             "format": "interviewer-session",
             "version": 1,
-            "session": {**session, "audio_file": str(audio) if audio else None},
-            "candidate": self.candidate(session["candidate_id"]),
+            "session": {**session.to_dict(), "audio_file": str(audio) if audio else None},
+            "candidate": self.candidate(session.candidate_id).to_dict(),
             "consent": self.consents(session_id),
-            "claims": self.claims(session["candidate_id"]),
+            "claims": [c.to_dict() for c in self.claims(session.candidate_id)],
             "segments": self.segment_rows(session_id),
-            "evidence": self.evidence(session_id),
+            "evidence": [e.to_dict() for e in self.evidence(session_id)],
             "probe_asks": self.probe_asks(session_id),
-            "ratings": self.ratings(session_id),
-            "judgment_calls": [{**c, "ratings": self.call_ratings(c["id"])} for c in self.calls(session_id)],
+            "ratings": [r.to_dict() for r in self.ratings(session_id)],
+            "judgment_calls": [{**c.to_dict(), "ratings": [r.to_dict() for r in self.call_ratings(c.id)]}
+                               for c in self.calls(session_id)],
         }

@@ -10,6 +10,7 @@ from typing import Any
 
 from interviewer.core.errors import UserError
 from interviewer.core.transcript import words_in_range
+from interviewer.notes.store.records import EvidenceRecord
 from interviewer.notes.store.segments import Segments
 from interviewer.notes.store.values import check_range, new_id
 
@@ -42,17 +43,18 @@ class Evidence(Segments):
             self.t("evidence").delete(evidence_id)
             self.audit(actor, "evidence.delete", "evidence", evidence_id, old=old)
 
-    def evidence(self, session_id: str) -> list[dict[str, Any]]:
+    def evidence(self, session_id: str) -> list[EvidenceRecord]:
         with self.reading() as db:
-            return list(db.table("evidence").rows_where("session_id = ?", [session_id], order_by="start"))
+            rows = list(db.table("evidence").rows_where("session_id = ?", [session_id], order_by="start"))
+        return [EvidenceRecord.from_row(r) for r in rows]
 
-    def evidence_item(self, evidence_id: str) -> dict[str, Any]:
-        """One evidence row; UserError when there is none (it was deleted meanwhile)."""
+    def evidence_item(self, evidence_id: str) -> EvidenceRecord:
+        """One evidence row, from any session; UserError when there is none (it was deleted meanwhile)."""
         with self.reading() as db:
-            rows = [dict(r) for r in db.table("evidence").rows_where("id = ?", [evidence_id], limit=1)]
+            rows = list(db.table("evidence").rows_where("id = ?", [evidence_id], limit=1))
         if not rows:
             raise UserError(f"no evidence {evidence_id!r}")
-        return rows[0]
+        return EvidenceRecord.from_row(rows[0])
 
     def evidence_counts(self) -> dict[tuple[str, str | None], int]:
         """{(session id, criterion): number of evidence items}, over every session."""

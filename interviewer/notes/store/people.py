@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from contextlib import suppress
-from typing import Any
 
 from sqlite_utils.db import NotFoundError
 
 from interviewer.core.errors import UserError
 from interviewer.notes.store.core import StoreCore
+from interviewer.notes.store.records import CandidateRecord
 from interviewer.notes.store.values import name_key, new_id, normal_name
 
 
@@ -26,14 +26,14 @@ class People(StoreCore):
                 updates = {k: v for k, v in {"email": email, "resume_path": resume_path,
                                              "resume_text": resume_text}.items() if v is not None}
                 if updates:
-                    self.t("candidates").update(row["id"], updates)
-                return str(row["id"])
+                    self.t("candidates").update(row.id, updates)
+                return row.id
             cid = new_id()
             self.t("candidates").insert({"id": cid, "name": name, "email": email, "resume_path": resume_path,
                                          "resume_text": resume_text, "created_at": self.now()})
             return cid
 
-    def candidates_named(self, name: str) -> list[dict[str, Any]]:
+    def candidates_named(self, name: str) -> list[CandidateRecord]:
         """Every candidate whose name is `name` by THE name rule (`values.name_key`: Unicode form, case and
         spacing aside), the oldest first. The store creates one candidate per name, so there is normally one."""
         key = name_key(name)
@@ -41,18 +41,18 @@ class People(StoreCore):
             return []
         with self.reading() as db:
             rows = [dict(r) for r in db.table("candidates").rows_where(order_by="created_at, rowid")]
-        return [r for r in rows if name_key(str(r["name"])) == key]
+        return [CandidateRecord.from_row(r) for r in rows if name_key(str(r["name"])) == key]
 
-    def find_candidate(self, name: str) -> dict[str, Any] | None:
+    def find_candidate(self, name: str) -> CandidateRecord | None:
         """The candidate called `name` (THE name rule; the oldest when several), or None."""
         rows = self.candidates_named(name)
         return rows[0] if rows else None
 
-    def candidate(self, candidate_id: str) -> dict[str, Any]:
+    def candidate(self, candidate_id: str) -> CandidateRecord:
         with self.reading() as db:
-            return dict(db.table("candidates").get(candidate_id))
+            return CandidateRecord.from_row(db.table("candidates").get(candidate_id))
 
-    def resolve_candidate(self, ref: str) -> dict[str, Any]:
+    def resolve_candidate(self, ref: str) -> CandidateRecord:
         """A candidate by name (THE name rule), id, or unambiguous id prefix (4 characters or more);
         UserError naming some known candidates when none matches."""
         ref = (ref or "").strip()
@@ -68,7 +68,7 @@ class People(StoreCore):
                     if len(ref) >= 4 else [])
             known = [str(r["name"]) for r in db.table("candidates").rows_where(order_by="name", limit=12)]
         if len(rows) == 1:
-            return rows[0]
+            return CandidateRecord.from_row(rows[0])
         hint = f" (candidates: {', '.join(known)})" if known else ""
         raise UserError(f"no candidate {ref!r}{hint}")
 

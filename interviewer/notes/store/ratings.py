@@ -9,6 +9,7 @@ from typing import Any
 
 from interviewer.core.errors import UserError
 from interviewer.notes.store.calls import Calls
+from interviewer.notes.store.records import RatingRecord
 from interviewer.notes.store.values import check_time, dumps, new_id
 
 
@@ -58,7 +59,7 @@ class Ratings(Calls):
             raise UserError("a rating needs at least one linked evidence item, or a written reason why there is "
                             "none (--reason)")
         with self.atomic():
-            known = {e["id"] for e in self.evidence(session_id)}
+            known = {e.id for e in self.evidence(session_id)}
             missing = [i for i in ids if i not in known]
             if missing:
                 raise UserError(f"evidence {missing[0]!r} is not part of this session")
@@ -78,13 +79,13 @@ class Ratings(Calls):
                 self.audit(evaluator, "rating.add", "ratings", rid, new={"criterion": criterion, **new})
         return rid
 
-    def visible_ratings(self, session_id: str, viewer: str) -> list[dict[str, Any]]:
+    def visible_ratings(self, session_id: str, viewer: str) -> list[RatingRecord]:
         """Blind rating: another evaluator's score for a criterion shows only once the viewer has rated it."""
         rows = self.ratings(session_id)
-        mine = {r["criterion"] for r in rows if r["evaluator"] == viewer}
-        return [r for r in rows if r["evaluator"] == viewer or r["criterion"] in mine]
+        mine = {r.criterion for r in rows if r.evaluator == viewer}
+        return [r for r in rows if r.evaluator == viewer or r.criterion in mine]
 
-    def all_ratings(self, role: str | None = None) -> list[dict[str, Any]]:
+    def all_ratings(self, role: str | None = None) -> list[RatingRecord]:
         sql = ("SELECT r.*, s.candidate_id, c.name AS candidate, ro.name AS role FROM ratings r "
                "JOIN sessions s ON s.id = r.session_id JOIN candidates c ON c.id = s.candidate_id "
                "LEFT JOIN roles ro ON ro.id = s.role_id")
@@ -94,13 +95,9 @@ class Ratings(Calls):
             args.append(role)
         with self.reading() as db:
             rows = list(db.query(sql + " ORDER BY s.started_at, r.criterion, r.evaluator", args))
-        for r in rows:
-            r["evidence_ids"] = json.loads(r["evidence_ids"])
-        return rows
+        return [RatingRecord.from_row({**r, "evidence_ids": json.loads(r["evidence_ids"])}) for r in rows]
 
-    def ratings(self, session_id: str) -> list[dict[str, Any]]:
+    def ratings(self, session_id: str) -> list[RatingRecord]:
         with self.reading() as db:
             rows = list(db.table("ratings").rows_where("session_id = ?", [session_id], order_by="criterion"))
-        for r in rows:
-            r["evidence_ids"] = json.loads(r["evidence_ids"])
-        return rows
+        return [RatingRecord.from_row({**r, "evidence_ids": json.loads(r["evidence_ids"])}) for r in rows]

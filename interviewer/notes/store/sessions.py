@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from interviewer.core.errors import UserError
 from interviewer.core.files import OutsideDataDirError, data_path
 from interviewer.notes.store.core import StoreCore
+from interviewer.notes.store.records import RowRecord, SessionListing, SessionRecord
 from interviewer.notes.store.values import new_id
 
 SESSION_STATUSES = ("recording", "paused", "complete", "recovered", "failed")
@@ -39,7 +41,7 @@ class Sessions(StoreCore):
         with self.atomic():
             self.t("sessions").update(session_id, fields)
 
-    def session(self, session_id: str) -> dict[str, Any]:
+    def session(self, session_id: str) -> SessionRecord:
         with self.reading() as db:
             rows = list(db.query(
                 "SELECT s.*, c.name AS candidate, r.name AS role FROM sessions s "
@@ -47,7 +49,7 @@ class Sessions(StoreCore):
                 "WHERE s.id = ?", [session_id]))
         if not rows:
             raise UserError(f"no session {session_id!r}")
-        return rows[0]
+        return SessionRecord.from_row(rows[0])
 
     def resolve_session(self, ref: str) -> str:
         """A full id, or an unambiguous prefix of one (as shown by `interviewer sessions`)."""
@@ -60,7 +62,7 @@ class Sessions(StoreCore):
             raise UserError(f"session id {ref!r} is ambiguous: give more characters")
         return str(rows[0])
 
-    def audio_file(self, session: dict[str, Any], key: str = "audio_path") -> Path | None:
+    def audio_file(self, session: RowRecord | Mapping[str, Any], key: str = "audio_path") -> Path | None:
         """The session's recording (track 1, or `key="audio_path2"`), inside the data dir; None when there is
         none, or when the stored path leads outside the data dir (never read: see `interviewer.core.files.data_path`)."""
         try:
@@ -68,7 +70,7 @@ class Sessions(StoreCore):
         except OutsideDataDirError:
             return None
 
-    def sessions(self, *, status: str | None = None) -> list[dict[str, Any]]:
+    def sessions(self, *, status: str | None = None) -> list[SessionListing]:
         """Every session in the public JSON shape of `interviewer sessions --format json`."""
         sql = (
             "SELECT s.id, c.name AS candidate, r.name AS role, s.status, s.started_at, s.duration_s, "
@@ -87,10 +89,10 @@ class Sessions(StoreCore):
         out = []
         for r in rows:
             audio = self.audio_file(r)
-            out.append({"id": r["id"], "candidate": r["candidate"], "role": r["role"], "status": r["status"],
-                        "started_at": r["started_at"], "duration_s": round(float(r["duration_s"] or 0), 3),
-                        "audio_path": str(audio) if audio else None, "segments": r["segments"],
-                        "evidence": r["evidence"], "evaluator": r["evaluator"]})
+            out.append(SessionListing(
+                id=r["id"], candidate=r["candidate"], role=r["role"], status=r["status"], started_at=r["started_at"],
+                duration_s=round(float(r["duration_s"] or 0), 3), audio_path=str(audio) if audio else None,
+                segments=r["segments"], evidence=r["evidence"], evaluator=r["evaluator"]))
         return out
 
     def sessions_to_catch_up(self) -> list[str]:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from interviewer.core.transcript import Segment
 from interviewer.notes.prompts.kits import Kit
 from interviewer.notes.prompts.ordering import PromptItem
+from interviewer.notes.store.records import ClaimRecord, EvidenceRecord
 from interviewer.ui.bridge import BackgroundOp, SessionBridge
 from interviewer.ui.catch_up import CatchUp
 from interviewer.ui.live.core_panel import CorePanel
@@ -65,8 +66,8 @@ class LiveBase(QMainWindow):
     last_probe: PromptItem | None
     last_probe_ask: str | None
     prompt_items: list[PromptItem]
-    _claim_rows: list[dict[str, Any]]
-    _evidence_rows: list[dict[str, Any]]
+    _claim_rows: list[ClaimRecord]
+    _evidence_rows: list[EvidenceRecord]
     _recent_evidence: list[str]
     _asked_keys: set[str]
     _stopping: bool
@@ -117,7 +118,7 @@ class LiveBase(QMainWindow):
         raise NotImplementedError
 
     @property
-    def selected_claim(self) -> dict[str, Any] | None:
+    def selected_claim(self) -> ClaimRecord | None:
         raise NotImplementedError
 
     @property

@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor, QFont, QUndoCommand
 from PySide6.QtWidgets import QListWidgetItem
 
 from interviewer.core.palette import status_colour
+from interviewer.notes.store.records import ClaimRecord
 from interviewer.ui.live.base import LiveBase
 
 STATUS_LABELS = {
@@ -66,20 +67,20 @@ class ClaimLedger(LiveBase):
         self.claims_list.blockSignals(True)
         self.claims_list.clear()
         for c in self._claim_rows:
-            glyph, colour = STATUS_LABELS[c["status"]]
-            yours = "★ " if c["id"] in mine else ""
-            item = QListWidgetItem(f"{glyph}  {yours}{c['text']}")
+            glyph, colour = STATUS_LABELS[c.status]
+            yours = "★ " if c.id in mine else ""
+            item = QListWidgetItem(f"{glyph}  {yours}{c.text}")
             if yours:
                 bold = QFont(self.claims_list.font())
                 bold.setBold(True)
                 item.setFont(bold)
                 item.setToolTip("Your claim: the panel plan gives it to you")
-            item.setForeground(QColor("#161616" if c["status"] == "unprobed" else colour))
-            item.setToolTip(f"{c['status']} — {c.get('section') or ''}")
-            if c["id"] in scripted and c["status"] != "unprobed":
-                item.setText(f"{item.text()}\n    ({c['status']}: set by the demo script)")
-                item.setToolTip(f"{c['status']}, set by the demo's script, not by you")
-            item.setData(Qt.ItemDataRole.UserRole, c["id"])
+            item.setForeground(QColor("#161616" if c.status == "unprobed" else colour))
+            item.setToolTip(f"{c.status} — {c.section or ''}")
+            if c.id in scripted and c.status != "unprobed":
+                item.setText(f"{item.text()}\n    ({c.status}: set by the demo script)")
+                item.setToolTip(f"{c.status}, set by the demo's script, not by you")
+            item.setData(Qt.ItemDataRole.UserRole, c.id)
             self.claims_list.addItem(item)
         self.claims_list.blockSignals(False)
         has = bool(self._claim_rows)
@@ -90,7 +91,7 @@ class ClaimLedger(LiveBase):
         self.reload_prompts()
 
     @property
-    def selected_claim(self) -> dict[str, Any] | None:
+    def selected_claim(self) -> ClaimRecord | None:
         row = self.claims_list.currentRow()
         return self._claim_rows[row] if 0 <= row < len(self._claim_rows) else None
 
@@ -100,9 +101,9 @@ class ClaimLedger(LiveBase):
 
     def set_claim_status(self, status: str) -> None:
         claim = self.selected_claim
-        if claim is None or claim["status"] == status:
+        if claim is None or claim.status == status:
             return
-        self.undo.push(SetClaimStatus(self, claim["id"], claim["status"], status))
+        self.undo.push(SetClaimStatus(self, claim.id, claim.status, status))
 
     # ------------------------------------------------------------------ the claim ledger
     def add_claim(self, text: str | None = None) -> None:
@@ -121,10 +122,10 @@ class ClaimLedger(LiveBase):
         claim = self.selected_claim
         if claim is None:
             return
-        text = text or self._ask_text("Edit the claim", "Claim", claim["text"])
-        if not text or text == claim["text"]:
+        text = text or self._ask_text("Edit the claim", "Claim", claim.text)
+        if not text or text == claim.text:
             return
-        store, who, cid, old = self.store, self.evaluator, claim["id"], claim["text"]
+        store, who, cid, old = self.store, self.evaluator, claim.id, claim.text
         self.undo.push(EditLedger(self, "Edit claim", lambda: store.edit_claim(cid, text, actor=who),
                                   lambda _r: store.edit_claim(cid, old, actor=who)))
 
@@ -132,7 +133,7 @@ class ClaimLedger(LiveBase):
         claim = self.selected_claim
         if claim is None:
             return
-        store, who, cid = self.store, self.evaluator, claim["id"]
+        store, who, cid = self.store, self.evaluator, claim.id
         self.undo.push(EditLedger(self, "Delete claim", lambda: store.delete_claim(cid, actor=who),
                                   lambda row: store.restore_claim(row, actor=who)))
 
@@ -144,7 +145,7 @@ class ClaimLedger(LiveBase):
         target = max(0, min(len(self._claim_rows) - 1, row + step))
         if target == row:
             return
-        store, who, cid = self.store, self.evaluator, claim["id"]
+        store, who, cid = self.store, self.evaluator, claim.id
         self.undo.push(EditLedger(self, "Move claim", lambda: store.move_claim(cid, target, actor=who),
                                   lambda _r: store.move_claim(cid, row, actor=who)))
         self.claims_list.setCurrentRow(target)
@@ -154,12 +155,12 @@ class ClaimLedger(LiveBase):
         if claim is None:
             return
         if parts is None:
-            text = self._ask_text("Split the claim", "One claim per line:", claim["text"].replace("; ", ";\n"),
+            text = self._ask_text("Split the claim", "One claim per line:", claim.text.replace("; ", ";\n"),
                                   multiline=True)
             parts = text.splitlines() if text else []
         if len([p for p in parts if p.strip()]) < 2:
             return
-        self.store.split_claim(claim["id"], parts, actor=self.evaluator)
+        self.store.split_claim(claim.id, parts, actor=self.evaluator)
         self.undo.clear()  # a split renames ids: earlier undo steps no longer apply
         self.reload_claims()
 
@@ -167,7 +168,7 @@ class ClaimLedger(LiveBase):
         row = self.claims_list.currentRow()
         if not (0 <= row < len(self._claim_rows) - 1):
             return
-        self.store.merge_claims([self._claim_rows[row]["id"], self._claim_rows[row + 1]["id"]],
+        self.store.merge_claims([self._claim_rows[row].id, self._claim_rows[row + 1].id],
                                 actor=self.evaluator)
         self.undo.clear()
         self.reload_claims()

@@ -52,7 +52,7 @@ class CorePanel(QWidget):
     def _role(self) -> str | None:
         w = self.live
         if w.session_id:
-            role = w.store.session(w.session_id).get("role")
+            role = w.store.session(w.session_id).role
             if role:
                 return str(role)
         return self.role

@@ -18,13 +18,13 @@ class EvidenceTagging(LiveBase):
     """The evidence list and the note field under the transcript."""
 
     def last_evidence_for(self, claim_id: str) -> str | None:
-        rows = [e for e in self._evidence_rows if e["claim_id"] == claim_id]
-        return rows[-1]["id"] if rows else None
+        rows = [e for e in self._evidence_rows if e.claim_id == claim_id]
+        return rows[-1].id if rows else None
 
     @property
     def last_evidence_id(self) -> str | None:
         """The evidence tagged last in this session (the failure story and the scenario ticks link it)."""
-        return self._evidence_rows[-1]["id"] if self._evidence_rows else None
+        return self._evidence_rows[-1].id if self._evidence_rows else None
 
     def _tag_key(self, digit: int, concern: bool) -> None:
         if digit <= len(self.kit.criteria[:4]):
@@ -40,7 +40,7 @@ class EvidenceTagging(LiveBase):
         crit = self.kit.criteria[index]
         cmd = AddEvidence(self, {
             "session_id": self.session_id, "start": start, "end": end, "criterion": crit.key,
-            "evaluator": self.evaluator, "claim_id": claim["id"] if claim else None,
+            "evaluator": self.evaluator, "claim_id": claim.id if claim else None,
             "probe_id": self.last_probe.key if self.last_probe else None, "polarity": polarity,
             "quote": words_in_range(self.transcript.lines, start, end)}, label=f"Tag evidence ({crit.key})")
         self.undo.push(cmd)
@@ -74,7 +74,7 @@ class EvidenceTagging(LiveBase):
             at = self.now_s
             self.undo.push(AddEvidence(self, {
                 "session_id": self.session_id, "start": at, "end": at, "criterion": None,
-                "evaluator": self.evaluator, "claim_id": (self.selected_claim or {}).get("id"),
+                "evaluator": self.evaluator, "claim_id": self.selected_claim.id if self.selected_claim else None,
                 "probe_id": self.last_probe.key if self.last_probe else None, "polarity": "supports",
                 "note": text, "quote": ""}, label="Note"))
         self.note.clear()
@@ -87,46 +87,43 @@ class EvidenceTagging(LiveBase):
         per: dict[str, int] = {}
         scripted = self.scripted_evidence()
         for e in self._evidence_rows:
-            if e["criterion"] in keys:
-                idx = keys.index(e["criterion"])
-                per[e["criterion"]] = per.get(e["criterion"], 0) + 1
-                mark = "▲ concern" if e["polarity"] == "concern" else "✓"
-                head = f"{mmss(e['start'])}  {mark} {self.kit.criteria[idx].name}"
-                colour = criterion_colour(e["criterion"], idx)
+            if e.criterion in keys:
+                idx = keys.index(e.criterion)
+                per[e.criterion] = per.get(e.criterion, 0) + 1
+                mark = "▲ concern" if e.polarity == "concern" else "✓"
+                head = f"{mmss(e.start)}  {mark} {self.kit.criteria[idx].name}"
+                colour = criterion_colour(e.criterion, idx)
             else:
-                head, colour = f"{mmss(e['start'])}  ✎ note", "#525252"
-            if not e["criterion"]:
-                body = e["note"]
-            else:
-                body = f"“{e['quote']}”" if e["quote"] else "(waiting for words…)"
-            if e["id"] in scripted:
+                head, colour = f"{mmss(e.start)}  ✎ note", "#525252"
+            body = e.note if not e.criterion else f"“{e.quote}”" if e.quote else "(waiting for words…)"
+            if e.id in scripted:
                 head += "   · tagged by the demo script"
             item = QListWidgetItem(f"{head}\n{body}")
             item.setForeground(QColor(colour))
-            item.setData(Qt.ItemDataRole.UserRole, e["id"])
-            if e["id"] in scripted:
+            item.setData(Qt.ItemDataRole.UserRole, e.id)
+            if e.id in scripted:
                 item.setToolTip("The demo's script tagged this, not you: your keys 1–4 tag as in an interview.")
             self.evidence.addItem(item)
         if self._evidence_rows:
             self.evidence.scrollToBottom()
         for i, e in enumerate(self._evidence_rows):
-            if e["id"] == select:
+            if e.id == select:
                 self.evidence.setCurrentRow(i)
-        claims_with = len({e["claim_id"] for e in self._evidence_rows if e["claim_id"]})
+        claims_with = len({e.claim_id for e in self._evidence_rows if e.claim_id})
         self.coverage.update_counts(per, claims_with, len(self._claim_rows) if hasattr(self, "_claim_rows") else 0)
 
     def _refresh_recent_quotes(self, seg: Segment) -> None:
         # Evidence tagged a moment ago may cover words committed (or revised) only now: refresh its quote.
-        rows = {e["id"]: e for e in self._evidence_rows}
+        rows = {e.id: e for e in self._evidence_rows}
         for eid in list(self._recent_evidence):
             row = rows.get(eid)
             if row is None:
                 self._recent_evidence.remove(eid)
                 continue
-            if seg.start <= row["end"] and seg.end >= row["start"]:
-                quote = words_in_range(self.transcript.lines, row["start"], row["end"])
+            if seg.start <= row.end and seg.end >= row.start:
+                quote = words_in_range(self.transcript.lines, row.start, row.end)
                 self.store.update_evidence(eid, actor=self.evaluator, quote=quote)
-            if seg.end > row["end"] + 30:
+            if seg.end > row.end + 30:
                 self._recent_evidence.remove(eid)
         self.reload_evidence()
         self._update_cues()

@@ -32,9 +32,9 @@ class PromptList(LiveBase):
         claim = self.selected_claim
         pinned = [] if claim is None else [
             PinnedProbe(row["id"], row["text"], row["criterion"], row["source_key"])
-            for row in self.store.claim_probes(claim["id"])]
+            for row in self.store.claim_probes(claim.id)]
         self.prompt_items = prompts_for(self.kit, None if claim is None else claim_from_row(claim),
-                                        None if claim is None else claim["id"], pinned)
+                                        None if claim is None else claim.id, pinned)
         self.prompts.clear()
         for p in self.prompt_items:
             idx = criterion_index(self.kit, p.criterion)
@@ -58,7 +58,7 @@ class PromptList(LiveBase):
             claim = self.selected_claim
             self.last_probe_ask = self.store.add_probe_ask(session_id=self.session_id, probe_key=p.key,
                                                            probe_text=p.text, at_s=self.now_s,
-                                                           claim_id=claim["id"] if claim else None,
+                                                           claim_id=claim.id if claim else None,
                                                            criterion=p.criterion, evaluator=self.evaluator)
         self.last_probe_label.setText(f"Asked at {mmss(self.now_s)}: {p.text[:90]}")
         self.reload_prompts()
@@ -74,7 +74,7 @@ class PromptList(LiveBase):
         if p.source == "pinned":
             self.store.remove_claim_probe(p.key, actor=self.evaluator)
         else:
-            self.store.add_claim_probe(claim["id"], text=p.text, criterion=p.criterion, source_key=p.key,
+            self.store.add_claim_probe(claim.id, text=p.text, criterion=p.criterion, source_key=p.key,
                                        actor=self.evaluator)
         self.reload_prompts()
 
@@ -90,7 +90,7 @@ class PromptList(LiveBase):
             return
         if p.source == "pinned":
             self.store.remove_claim_probe(p.key, actor=self.evaluator)
-        self.store.add_claim_probe(claim["id"], text=text, criterion=p.criterion,
+        self.store.add_claim_probe(claim.id, text=text, criterion=p.criterion,
                                    source_key=p.key if p.source != "pinned" else None, actor=self.evaluator)
         self.reload_prompts()
 
@@ -107,9 +107,9 @@ class PromptList(LiveBase):
         criterion = criterion or self.kit.criteria[0].key
         if not text:
             return
-        self.store.add_claim_probe(claim["id"], text=text, criterion=criterion, actor=self.evaluator)
+        self.store.add_claim_probe(claim.id, text=text, criterion=criterion, actor=self.evaluator)
         if save_to_kit and self.save_probe_to_kit is not None:
-            where = self.save_probe_to_kit(criterion, text, tuple(claim["topics"]))
+            where = self.save_probe_to_kit(criterion, text, tuple(claim.topics))
             self.statusBar().showMessage(f"Probe saved to your kit: {where}", 6000)
         self.reload_prompts()
 

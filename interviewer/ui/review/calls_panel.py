@@ -4,8 +4,6 @@ scored 1-4 against its anchors, blind to other evaluators until you have scored 
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand
 from PySide6.QtWidgets import (
@@ -24,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from interviewer.core.transcript import mmss
+from interviewer.notes.store.records import CallRecord
 from interviewer.ui.review.context import ReviewContext
 
 
@@ -38,12 +37,12 @@ class AddCall(QUndoCommand):
 
     def redo(self) -> None:
         if not self.first:
-            self.panel.review.store.restore_call(self.row, actor=self.panel.review.evaluator)
+            self.panel.review.store.restore_call(self.row.to_dict(), actor=self.panel.review.evaluator)
         self.first = False
-        self.panel.reload(select=self.row["id"])
+        self.panel.reload(select=self.row.id)
 
     def undo(self) -> None:
-        self.panel.review.store.delete_call(self.row["id"], actor=self.panel.review.evaluator)
+        self.panel.review.store.delete_call(self.row.id, actor=self.panel.review.evaluator)
         self.panel.reload()
 
 
@@ -51,7 +50,7 @@ class CallsPanel(QWidget):
     def __init__(self, window: ReviewContext) -> None:
         super().__init__()
         self.review = window
-        self.rows: list[dict[str, Any]] = []
+        self.rows: list[CallRecord] = []
         lay = QVBoxLayout(self)
         hint = QLabel("Select the candidate's answer in the transcript, then “Mark as answer to…” (Ctrl+J). "
                       "Click a call to hear it.")
@@ -117,19 +116,19 @@ class CallsPanel(QWidget):
         self.list.clear()
         for c in self.rows:
             start, end = w.store.call_span(c)
-            depth = f" · follow-up {c['depth']}" if c["kind"] == "probe" and c["claim_id"] and c["depth"] else ""
-            item = QListWidgetItem(f"▶ {mmss(start)}–{mmss(end)}  {c['kind']} {c['key']}{depth}: {c['text'][:90]}")
-            item.setData(Qt.ItemDataRole.UserRole, c["id"])
+            depth = f" · follow-up {c.depth}" if c.kind == "probe" and c.claim_id and c.depth else ""
+            item = QListWidgetItem(f"▶ {mmss(start)}–{mmss(end)}  {c.kind} {c.key}{depth}: {c.text[:90]}")
+            item.setData(Qt.ItemDataRole.UserRole, c.id)
             self.list.addItem(item)
         self.list.blockSignals(False)
         if not self.rows:
             self.list.addItem("No judgment call yet.")
-        ids = [c["id"] for c in self.rows]
+        ids = [c.id for c in self.rows]
         self.list.setCurrentRow(ids.index(select) if select in ids else (0 if ids else -1))
         self._show()
 
     @property
-    def selected(self) -> dict[str, Any] | None:
+    def selected(self) -> CallRecord | None:
         r = self.list.currentRow()
         return self.rows[r] if 0 <= r < len(self.rows) else None
 
@@ -147,18 +146,18 @@ class CallsPanel(QWidget):
             box.blockSignals(True)
             box.setValue(v)
             box.blockSignals(False)
-        ratings = w.store.call_ratings(c["id"])
-        mine = next((r for r in ratings if r["evaluator"] == w.evaluator), None)
+        ratings = w.store.call_ratings(c.id)
+        mine = next((r for r in ratings if r.evaluator == w.evaluator), None)
         self.score.blockSignals(True)
-        self.score.setCurrentIndex(self.score.findData(mine["score"]) if mine else 0)
+        self.score.setCurrentIndex(self.score.findData(mine.score) if mine else 0)
         self.score.blockSignals(False)
-        self.reason.setText(mine["reason"] if mine else "")
+        self.reason.setText(mine.reason if mine else "")
         self._show_anchor()
-        visible = [r for r in w.store.visible_call_ratings(c["id"], w.evaluator) if r["evaluator"] != w.evaluator]
+        visible = [r for r in w.store.visible_call_ratings(c.id, w.evaluator) if r.evaluator != w.evaluator]
         if mine is None:
             self.others.setText("Others' scores show once you have scored this call (blind).")
         else:
-            self.others.setText("Panel: " + (", ".join(f"{r['evaluator']} {r['score']}" for r in visible)
+            self.others.setText("Panel: " + (", ".join(f"{r.evaluator} {r.score}" for r in visible)
                                              or "no other score yet"))
 
     def _show_anchor(self) -> None:
@@ -170,9 +169,9 @@ class CallsPanel(QWidget):
 
     def _play(self, item: QListWidgetItem) -> None:
         cid = item.data(Qt.ItemDataRole.UserRole)
-        c = next((r for r in self.rows if r["id"] == cid), None)
+        c = next((r for r in self.rows if r.id == cid), None)
         if c is not None:
-            self.review.play_from(float(c["start"]))
+            self.review.play_from(float(c.start))
 
     # ------------------------------------------------------------------ actions
     def selection_span(self) -> tuple[float, float] | None:
@@ -227,12 +226,12 @@ class CallsPanel(QWidget):
         if (start, end) == self.review.store.call_span(c):
             return
         try:
-            self.review.store.update_call(c["id"], actor=self.review.evaluator, start=start, end=end)
+            self.review.store.update_call(c.id, actor=self.review.evaluator, start=start, end=end)
         except UserError as exc:
             self.message.setText(str(exc))
             self.message.setStyleSheet("color: #da1e28;")
             return
-        self.reload(select=c["id"])
+        self.reload(select=c.id)
 
     def save_score(self) -> None:
         from interviewer.core.errors import UserError
@@ -243,15 +242,15 @@ class CallsPanel(QWidget):
         if c is None or score is None:
             return
         start, end = w.store.call_span(c)
-        linked = [e["id"] for e in w.store.evidence(w.session_id)
-                  if float(e["start"]) >= start and float(e["end"]) <= end]
+        linked = [e.id for e in w.store.evidence(w.session_id)
+                  if float(e.start) >= start and float(e.end) <= end]
         try:
-            w.store.rate_call(c["id"], evaluator=w.evaluator, score=int(score), evidence_ids=linked,
+            w.store.rate_call(c.id, evaluator=w.evaluator, score=int(score), evidence_ids=linked,
                               reason=self.reason.text())
         except UserError as exc:
             self.message.setText(str(exc))
             self.message.setStyleSheet("color: #da1e28;")
             return
-        self.message.setText(f"Saved: {c['key']} {score}, with {len(linked)} evidence item(s) inside the answer.")
+        self.message.setText(f"Saved: {c.key} {score}, with {len(linked)} evidence item(s) inside the answer.")
         self.message.setStyleSheet("color: #198038;")
         self._show()

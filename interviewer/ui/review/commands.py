@@ -15,14 +15,14 @@ class UpdateEvidence(QUndoCommand):
         super().__init__("Edit evidence")
         self.window, self.evidence_id, self.changes = window, evidence_id, changes
         row = window.store.evidence_item(evidence_id)
-        self.old = {k: row[k] for k in changes}
+        self.old = {k: getattr(row, k) for k in changes}
 
     def _apply(self, values: dict[str, Any]) -> None:
         values = dict(values)
         if "start" in values or "end" in values:
             row = self.window.store.evidence_item(self.evidence_id)
-            values["quote"] = words_in_range(self.window.segments, values.get("start", row["start"]),
-                                             values.get("end", row["end"]))
+            values["quote"] = words_in_range(self.window.segments, values.get("start", row.start),
+                                             values.get("end", row.end))
         self.window.store.update_evidence(self.evidence_id, actor=self.window.evaluator, **values)
         self.window.reload_evidence(select=self.evidence_id)
 

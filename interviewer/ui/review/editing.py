@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QComboBox, QInputDialog, QLineEdit, QListWidget, Q
 
 from interviewer.core.transcript import CANDIDATE, INTERVIEWER, Segment, mmss, words_in_range
 from interviewer.notes.prompts.kits import Kit
+from interviewer.notes.store.records import EvidenceRecord
 from interviewer.ui.commands import AddEvidence
 from interviewer.ui.review.commands import EditWords, ReassignSpeaker, UpdateEvidence
 from interviewer.ui.review.transcript import WordSpan
@@ -30,7 +31,7 @@ class ReviewEditing(QMainWindow):
     segment_ids: list[str]
     words: list[WordSpan]
     line_starts: list[int]
-    rows: list[dict[str, Any]]  # the session's evidence
+    rows: list[EvidenceRecord]  # the session's evidence
     evidence: QListWidget
     f_criterion: QComboBox
     f_polarity: QComboBox
@@ -54,7 +55,7 @@ class ReviewEditing(QMainWindow):
         raise NotImplementedError
 
     @property
-    def selected_evidence(self) -> dict[str, Any] | None:
+    def selected_evidence(self) -> EvidenceRecord | None:
         r = self.evidence.currentRow()
         return self.rows[r] if 0 <= r < len(self.rows) else None
 
@@ -64,18 +65,18 @@ class ReviewEditing(QMainWindow):
             w.setEnabled(e is not None)
         if e is None:
             return
-        self.f_criterion.setCurrentIndex(max(0, self.f_criterion.findData(e["criterion"])))
-        self.f_polarity.setCurrentText(e["polarity"])
-        self.f_claim.setCurrentIndex(max(0, self.f_claim.findData(e["claim_id"])))
-        self.f_note.setText(e["note"])
-        if e["probe_id"] and self.f_probe.findData(e["probe_id"]) < 0:
-            self.f_probe.addItem(e["probe_id"], e["probe_id"])
-        self.f_probe.setCurrentIndex(max(0, self.f_probe.findData(e["probe_id"])))
+        self.f_criterion.setCurrentIndex(max(0, self.f_criterion.findData(e.criterion)))
+        self.f_polarity.setCurrentText(e.polarity)
+        self.f_claim.setCurrentIndex(max(0, self.f_claim.findData(e.claim_id)))
+        self.f_note.setText(e.note)
+        if e.probe_id and self.f_probe.findData(e.probe_id) < 0:
+            self.f_probe.addItem(e.probe_id, e.probe_id)
+        self.f_probe.setCurrentIndex(max(0, self.f_probe.findData(e.probe_id)))
 
     def _form_changed(self, field: str, value: Any) -> None:
         e = self.selected_evidence
-        if e is not None and e[field] != value:
-            self.update_evidence(e["id"], **{field: value})
+        if e is not None and getattr(e, field) != value:
+            self.update_evidence(e.id, **{field: value})
 
     def update_evidence(self, evidence_id: str, **changes: Any) -> None:
         self.undo.push(UpdateEvidence(self, evidence_id, changes))
@@ -84,9 +85,9 @@ class ReviewEditing(QMainWindow):
         e = self.selected_evidence
         if e is None:
             return
-        start = max(0.0, e["start"] + d_start)
-        end = max(start + 0.5, e["end"] + d_end)
-        self.update_evidence(e["id"], start=start, end=end)
+        start = max(0.0, e.start + d_start)
+        end = max(start + 0.5, e.end + d_end)
+        self.update_evidence(e.id, start=start, end=end)
 
     def tag_selection(self, index: int, polarity: str) -> None:
         cur = self.text.textCursor()

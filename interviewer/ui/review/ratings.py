@@ -113,17 +113,17 @@ class RatingPanel(QScrollArea):
         w = self.review
         self.rater.setText(f"Rating as: <b>{escape(w.evaluator)}</b>" if w.evaluator else
                            "Rating as: nobody yet (you will be asked for your name)")
-        mine = {r["criterion"]: r for r in w.store.ratings(w.session_id) if r["evaluator"] == w.evaluator}
+        mine = {r.criterion: r for r in w.store.ratings(w.session_id) if r.evaluator == w.evaluator}
         visible = w.store.visible_ratings(w.session_id, w.evaluator)
         for key, combo in self.scores.items():
             r = mine.get(key)
             combo.blockSignals(True)
-            combo.setCurrentIndex(combo.findData(r["score"]) if r else 0)
+            combo.setCurrentIndex(combo.findData(r.score) if r else 0)
             combo.blockSignals(False)
-            self.reasons[key].setText(r["reason"] if r else "")
+            self.reasons[key].setText(r.reason if r else "")
             self._show_anchor(key)
-            others = [f"{o['evaluator']} {o['score']}" for o in visible
-                      if o["criterion"] == key and o["evaluator"] != w.evaluator]
+            others = [f"{o.evaluator} {o.score}" for o in visible
+                      if o.criterion == key and o.evaluator != w.evaluator]
             self.others[key].setText(("Panel: " + ", ".join(others)) if others else
                                      ("" if r else "Others' scores show once you have rated (blind)."))
             self.others[key].setVisible(bool(self.others[key].text()))
@@ -146,7 +146,7 @@ class RatingPanel(QScrollArea):
             return
         if not w.ensure_rater():
             return
-        linked = [e["id"] for e in w.store.evidence(w.session_id) if e["criterion"] == key]
+        linked = [e.id for e in w.store.evidence(w.session_id) if e.criterion == key]
         if not linked and not self.reasons[key].text().strip():
             self._say(key, f"Not saved: {name} has no tagged evidence in this session, so write a reason in "
                            "the box beside the score (or tag a moment for it first).", "#da1e28")

@@ -62,7 +62,7 @@ class ReviewWindow(ReviewEditing):
         self.refine_fn = refine
         self.undo = QUndoStack(self)
         self.session = store.session(session_id)
-        self.setWindowTitle(f"Review — {self.session['candidate']} — {self.session['started_at'][:10]}")
+        self.setWindowTitle(f"Review — {self.session.candidate} — {self.session.started_at[:10]}")
         self.player = AudioPlayer(store.audio_file(self.session), self, vault=store.vault)
         self._build()
         self._actions()
@@ -148,8 +148,8 @@ class ReviewWindow(ReviewEditing):
         self.f_polarity.addItems(["supports", "concern"])
         self.f_claim = QComboBox()
         self.f_claim.addItem("(no claim)", None)
-        for c in self.store.claims(self.session["candidate_id"]):
-            self.f_claim.addItem(c["text"][:70], c["id"])
+        for c in self.store.claims(self.session.candidate_id):
+            self.f_claim.addItem(c.text[:70], c.id)
         self.f_note = QLineEdit()
         self.f_probe = QComboBox()
         self.f_probe.addItem("(no probe)", None)
@@ -237,8 +237,8 @@ class ReviewWindow(ReviewEditing):
         file_menu = self.menuBar().addMenu("&File")
         self.exporter = Exporter(self, self.store, self.settings)
         self.export_menu = add_export_menu(self, file_menu, self.exporter, session=lambda: self.session_id,
-                                           role=lambda: self.session.get("role"),
-                                           candidate=lambda: self.session.get("candidate"))
+                                           role=lambda: self.session.role,
+                                           candidate=lambda: self.session.candidate)
         file_menu.addSeparator()
         close = QAction("&Close", self)
         close.setShortcuts(QKeySequence.StandardKey.Close)
@@ -275,7 +275,7 @@ class ReviewWindow(ReviewEditing):
         self.words, self.line_starts = write_transcript(self.text.document(), self.segments)
         self.word_starts = [w.start for w in self.words]
         self._word_pos = [w.pos for w in self.words]
-        self.duration = max([float(self.session.get("duration_s") or 0.0)] + [s.end for s in self.segments])
+        self.duration = max([float(self.session.duration_s or 0.0)] + [s.end for s in self.segments])
         self._paint_evidence()
 
     def reload_evidence(self, select: str | None = None) -> None:
@@ -285,20 +285,20 @@ class ReviewWindow(ReviewEditing):
         self.evidence.clear()
         markers = []
         for e in self.rows:
-            idx = keys.index(e["criterion"]) if e["criterion"] in keys else -1
-            colour = QColor(criterion_colour(e["criterion"], idx) if idx >= 0 else SUBTLE)
+            idx = keys.index(e.criterion) if e.criterion in keys else -1
+            colour = QColor(criterion_colour(e.criterion or "", idx) if idx >= 0 else SUBTLE)
             name = self.kit.criteria[idx].name if idx >= 0 else "note"
-            mark = "▲ concern" if e["polarity"] == "concern" else "✓"
-            body = e["quote"] or e["note"]
-            item = QListWidgetItem(f"{mmss(e['start'])}–{mmss(e['end'])}  {mark} {name}\n{body}")
+            mark = "▲ concern" if e.polarity == "concern" else "✓"
+            body = e.quote or e.note
+            item = QListWidgetItem(f"{mmss(e.start)}–{mmss(e.end)}  {mark} {name}\n{body}")
             item.setForeground(colour)
-            item.setData(Qt.ItemDataRole.UserRole, e["id"])
+            item.setData(Qt.ItemDataRole.UserRole, e.id)
             self.evidence.addItem(item)
-            markers.append((e["id"], float(e["start"]), float(e["end"]), colour, e["polarity"] == "concern"))
+            markers.append((e.id, float(e.start), float(e.end), colour, e.polarity == "concern"))
         self.evidence.blockSignals(False)
         if select is not None:
             for i, e in enumerate(self.rows):
-                if e["id"] == select:
+                if e.id == select:
                     self.evidence.setCurrentRow(i)
         self.timeline.set_data(getattr(self, "duration", 1.0), markers)
         self._paint_evidence()
@@ -311,12 +311,12 @@ class ReviewWindow(ReviewEditing):
         keys = [c.key for c in self.kit.criteria]
         selections = []
         for e in self.rows:
-            idx = keys.index(e["criterion"]) if e["criterion"] in keys else -1
-            colour = QColor(criterion_colour(e["criterion"], idx) if idx >= 0 else "#8d8d8d")
+            idx = keys.index(e.criterion) if e.criterion in keys else -1
+            colour = QColor(criterion_colour(e.criterion or "", idx) if idx >= 0 else "#8d8d8d")
             colour.setAlpha(55)
-            lo = bisect.bisect_left(self.word_starts, float(e["start"]) - 30.0)
-            hi = bisect.bisect_right(self.word_starts, float(e["end"]))
-            inside = [w for w in self.words[lo:hi] if e["start"] <= (w.start + w.end) / 2 <= e["end"]]
+            lo = bisect.bisect_left(self.word_starts, float(e.start) - 30.0)
+            hi = bisect.bisect_right(self.word_starts, float(e.end))
+            inside = [w for w in self.words[lo:hi] if e.start <= (w.start + w.end) / 2 <= e.end]
             if not inside:
                 continue
             sel = QTextEdit.ExtraSelection()  # one range per item, across lines
@@ -389,8 +389,8 @@ class ReviewWindow(ReviewEditing):
 
     def _evidence_clicked(self, item: QListWidgetItem) -> None:
         eid = item.data(Qt.ItemDataRole.UserRole)
-        row = next(e for e in self.rows if e["id"] == eid)
-        self.play_from(float(row["start"]))
+        row = next(e for e in self.rows if e.id == eid)
+        self.play_from(float(row.start))
 
 
     # ------------------------------------------------------------------ who is rating

@@ -84,7 +84,7 @@ def test_erase_leaves_no_trace_on_disk_and_keeps_the_other_candidate(store: Stor
     for needle in (CANARY, gone["candidate"], gone["session"]):
         assert files_with(dd.root, needle) == [], needle
     with Store(dd.db_path) as again:
-        assert [r["id"] for r in again.sessions()] == [kept["session"]]
+        assert [r.id for r in again.sessions()] == [kept["session"]]
 
 
 def test_erase_under_another_reader_says_so_and_retention_finishes_the_scrub(store: Store, dd: DataDir):

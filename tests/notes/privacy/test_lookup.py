@@ -15,7 +15,7 @@ def test_names_match_ignoring_case_spaces_and_unicode_form(store: Store):
     cid = store.get_or_create_candidate("Zoë Dang")
     store.get_or_create_candidate("Zoe Dang")
     decomposed = unicodedata.normalize("NFD", "  zoË   dang ")
-    assert [r["id"] for r in match_candidates(store, decomposed)] == [cid]
+    assert [r.id for r in match_candidates(store, decomposed)] == [cid]
 
 
 def test_no_match_and_no_name_are_user_errors(store: Store):

@@ -63,26 +63,26 @@ def test_retention_apply_removes_old_audio_and_transcript_and_keeps_recent(store
     for ids in (old, mid):
         assert not Path(ids["audio"]).exists() and not Path(ids["audio2"]).exists()
         row = store.session(ids["session"])
-        assert row["audio_path"] is None and row["audio_path2"] is None
+        assert row.audio_path is None and row.audio_path2 is None
         assert not (dd.audio_dir / f"{ids['session']}.lock").exists()
     for ids in (new, live):
         assert Path(ids["audio"]).exists() and Path(ids["audio2"]).exists()
-        assert store.session(ids["session"])["audio_path"] is not None
+        assert store.session(ids["session"]).audio_path is not None
     # Transcript: only the 100-day-old finished session loses it.
     assert store.segment_rows(old["session"]) == []
     [ev] = store.evidence(old["session"])
-    assert (ev["quote"], ev["note"], ev["criterion"]) == ("", "", "depth")  # the tag itself stays
+    assert (ev.quote, ev.note, ev.criterion) == ("", "", "depth")  # the tag itself stays
     assert store.ratings(old["session"]) == []
-    assert store.session(old["session"])["notes"] == ""
+    assert store.session(old["session"]).notes == ""
     assert len(store.segment_rows(mid["session"])) == 2
-    assert store.ratings(mid["session"]) and store.evidence(mid["session"])[0]["note"]
+    assert store.ratings(mid["session"]) and store.evidence(mid["session"])[0].note
     assert len(store.segment_rows(live["session"])) == 2
     # No copy of the expired text anywhere on disk: audit log redacted, FTS merged, free pages zeroed, WAL
     # truncated. The candidate's own data (name, claims) is not the transcript's and stays.
     assert files_with(dd.root, SAID) == []
     assert files_with(dd.root, CANARY)
     assert review.search(store, SAID) == []
-    [(_, claim)] = [(c["id"], c["text"]) for c in store.claims(old["candidate"])]
+    [(_, claim)] = [(c.id, c.text) for c in store.claims(old["candidate"])]
     assert CANARY in claim
     assert [r["session"] for r in review.search(store, OTHER)] == [new["session"]]
     # Every action is in the audit log, by "retention", with no text.

@@ -35,7 +35,7 @@ def two_sessions(tmp_path: Path) -> tuple[DataDir, str, str, str]:
     try:
         old = synthetic_session(store, candidate="Ann Old", segments=6, evidence=2, seed=1)
         keep = synthetic_session(store, candidate="Bo Keep", segments=6, evidence=2, seed=99)
-        cand = store.session(old)["candidate_id"]
+        cand = store.session(old).candidate_id
         store.record_consent(candidate_id=cand, session_id=old, method="verbal", confirmed_by="Ada")
         quote = store.mark_spoken_consent(old, 0.0, 3.0, actor="Ada")["spoken_quote"]
         # only the first session's transcript expires: the second one is dated in the future

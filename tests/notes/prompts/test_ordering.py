@@ -22,9 +22,11 @@ from interviewer.notes.prompts.ordering import (
     prompts_for,
 )
 from interviewer.notes.prompts.probes import probes_for_claim
+from interviewer.notes.store.records import ClaimRecord
 
-ROW = {"id": "c1", "text": "Cut p95 retrieval latency from 900 ms to 200 ms", "source": None, "section": None,
-       "position": 1, "topics": ["latency"], "status": "unprobed"}
+ROW = ClaimRecord.from_row({"id": "c1", "candidate_id": "k1", "text": "Cut p95 retrieval latency from 900 ms to 200 ms",
+                            "source": None, "section": None, "position": 1, "status": "unprobed",
+                            "topics": ["latency"], "created_at": "", "updated_at": ""})
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +86,7 @@ def test_criterion_index_falls_back_to_the_first(kit):
 def test_claim_from_row_reads_the_store_row():
     claim = claim_from_row(ROW)
     assert (claim.text, claim.source, claim.section, claim.position, claim.topics) == (
-        ROW["text"], "", "", 1, ("latency",))
+        ROW.text, "", "", 1, ("latency",))
 
 
 def test_cues_show_the_newest_first_and_at_most_four(kit):
@@ -107,7 +109,7 @@ def test_a_probed_claim_gets_no_untouched_claim_cue(kit):
     late = 0.9 * 3600.0  # far into the interview: an unprobed claim is called out
     lines = [Segment(late - 5.0, late - 1.0, "Fine.", "candidate")]
     unprobed = cues_to_show(lines, kit, [ROW], elapsed_s=late, planned_s=3600.0, asked_keys=set())
-    probed = cues_to_show(lines, kit, [{**ROW, "status": "verified"}], elapsed_s=late, planned_s=3600.0,
+    probed = cues_to_show(lines, kit, [ClaimRecord.from_row({**ROW.to_dict(), "status": "verified"})], elapsed_s=late, planned_s=3600.0,
                           asked_keys=set())
     assert [(c.kind, c.claim_index) for c in unprobed if c.kind == UNTOUCHED] == [(UNTOUCHED, 0)]
     assert all(c.kind != UNTOUCHED for c in probed)

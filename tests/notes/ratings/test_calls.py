@@ -114,29 +114,29 @@ def test_scores_need_evidence_inside_the_answer_or_a_reason_and_are_blind(store)
     store.rate_call(cid, evaluator="Ada", score=3, reason="committed and named the cost")
     assert store.visible_call_ratings(cid, "Ben") == []
     store.rate_call(cid, evaluator="Ben", score=2, reason="no cheap experiment")
-    assert {r["evaluator"]: r["score"] for r in store.visible_call_ratings(cid, "Ben")} == {"Ada": 3, "Ben": 2}
+    assert {r.evaluator: r.score for r in store.visible_call_ratings(cid, "Ben")} == {"Ada": 3, "Ben": 2}
     assert [e["action"] for e in store.audit_entries(cid)] == ["call.add"]
 
 
 def test_live_asks_and_scenario_cards_are_calls(store):
     sid = _session(store, "Ann")
-    claim = store.add_claims(store.session(sid)["candidate_id"], [{"text": "Cut latency by half"}])[0]
+    claim = store.add_claims(store.session(sid).candidate_id, [{"text": "Cut latency by half"}])[0]
     first = store.add_probe_ask(session_id=sid, probe_key="cv-02", probe_text="baseline?", at_s=5.0, claim_id=claim)
     store.add_probe_ask(session_id=sid, probe_key="cv-13", probe_text="recall?", at_s=12.0, claim_id=claim)
     third = store.add_probe_ask(session_id=sid, probe_key="jd-04", probe_text="re-ranker?", at_s=20.0, claim_id=claim)
     rows = store.calls(sid)
-    assert [(c["key"], c["criterion"], c["depth"]) for c in rows] == [
+    assert [(c.key, c.criterion, c.depth) for c in rows] == [
         ("cv-02", "claim-verification", 0), ("cv-13", "claim-verification", 1), ("jd-04", "judgment", 2)]
     assert store.call_span(rows[0]) == (5.0, 12.0)  # until the next call
     assert store.call_span(rows[2]) == (20.0, 40.0)  # at most 90 s, not past the recording
     store.delete_probe_ask(third)  # undo of the A key
-    assert [c["key"] for c in store.calls(sid)] == ["cv-02", "cv-13"]
+    assert [c.key for c in store.calls(sid)] == ["cv-02", "cv-13"]
     card = next(s for s in panel.scenarios(load_kit()) if s["id"] == SCENARIO)
     use = panel.open_scenario(store, sid, card, 22.0)
     panel.close_scenario(store, use, 37.5)
-    sc = [c for c in store.calls(sid) if c["kind"] == "scenario"]
-    assert [(c["key"], c["start"], c["end"], c["criterion"]) for c in sc] == [(SCENARIO, 22.0, 37.5, "judgment")]
-    assert first in {c["probe_ask_id"] for c in store.calls(sid)}
+    sc = [c for c in store.calls(sid) if c.kind == "scenario"]
+    assert [(c.key, c.start, c.end, c.criterion) for c in sc] == [(SCENARIO, 22.0, 37.5, "judgment")]
+    assert first in {c.probe_ask_id for c in store.calls(sid)}
 
 
 def test_span_edits_are_checked_and_audited(store):
@@ -169,7 +169,7 @@ def test_migration_turns_earlier_asks_and_scenario_uses_into_calls(tmp_path):
     try:
         assert new.user_version == schema.SCHEMA_VERSION
         rows = new.calls(sid)
-        assert [(c["kind"], c["key"], c["criterion"], c["start"], c["end"]) for c in rows] == [
+        assert [(c.kind, c.key, c.criterion, c.start, c.end) for c in rows] == [
             ("probe", "jd-02", "judgment", 3.0, None), ("scenario", "sc-01", None, 8.0, 20.0)]
         assert json.loads(json.dumps(new.export_session(sid)))["judgment_calls"][0]["probe_ask_id"] == "a1"
     finally:
@@ -210,13 +210,13 @@ def test_calls_and_their_scores_travel_in_bundles_and_are_erased_with_the_candid
     from interviewer.notes.store.bundle import export_bundle, import_bundle
 
     ids = three_candidates(store)
-    sid = store.call(ids["Ann"])["session_id"]
+    sid = store.call(ids["Ann"]).session_id
     export_bundle(store, [sid], tmp_path / "ann.zip")
     other = Store(tmp_path / "other" / "interviewer.sqlite3")
     try:
         report = import_bundle(other, tmp_path / "ann.zip")
         assert report.added["judgment_calls"] == 1 and report.added["call_ratings"] == 2
-        assert {r["evaluator"]: r["score"] for r in other.call_ratings(ids["Ann"])} == {"Ada": 3, "Ben": 3}
+        assert {r.evaluator: r.score for r in other.call_ratings(ids["Ann"])} == {"Ada": 3, "Ben": 3}
     finally:
         other.close()
     held = access_candidate(store, DataDir(store.root), "Ann", tmp_path / "access")
@@ -235,7 +235,7 @@ def test_the_loop_report_says_how_deep_the_follow_ups_went_on_each_claim(store, 
     from interviewer.notes.reports.loop_report import loop_pdf
 
     sid = _session(store, "Ann")
-    cand = store.session(sid)["candidate_id"]
+    cand = store.session(sid).candidate_id
     deep, shallow, _untouched = store.add_claims(cand, [{"text": "Cut latency by half"}, {"text": "Led on-call"},
                                                         {"text": "Wrote the eval harness"}])
     for at, key in ((5.0, "cv-02"), (12.0, "cv-13"), (20.0, "cv-10")):
@@ -266,14 +266,14 @@ def test_calibration_pdf_shows_agreement_per_call_and_the_debriefs_agenda(store,
 
 def test_editing_the_claim_ledger_keeps_the_calls_that_follow_a_claim_up(store):
     sid = _session(store, "Ann")
-    cand = store.session(sid)["candidate_id"]
+    cand = store.session(sid).candidate_id
     a, b, c = store.add_claims(cand, [{"text": "Cut latency"}, {"text": "Led on-call"}, {"text": "Wrote evals"}])
     for at, claim in ((5.0, a), (8.0, b), (11.0, c)):
         store.add_probe_ask(session_id=sid, probe_key="cv-02", probe_text="baseline?", at_s=at, claim_id=claim)
     [first, *_] = store.split_claim(a, ["Cut latency", "by half"], actor="Ada")
     keep = store.merge_claims([first, b], actor="Ada")
     store.delete_claim(c, actor="Ada")
-    assert [x["claim_id"] for x in store.calls(sid)] == [keep, keep, None]
+    assert [x.claim_id for x in store.calls(sid)] == [keep, keep, None]
 
 
 def test_retention_of_a_transcript_also_removes_the_written_scores_of_its_calls(store):
@@ -290,5 +290,5 @@ def test_retention_of_a_transcript_also_removes_the_written_scores_of_its_calls(
     assert report.actions
     for cid in ids.values():
         assert store.call_ratings(cid) == []  # "weighed the noise against the cost" is gone with the transcript
-        assert store.call(cid)["key"] == SCENARIO  # the call itself (what was asked, when) stays
+        assert store.call(cid).key == SCENARIO  # the call itself (what was asked, when) stays
     assert not any("weighed the noise" in (e["new"] or "") for e in store.audit_entries())

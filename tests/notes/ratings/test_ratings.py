@@ -28,7 +28,7 @@ def store(tmp_path):
 
 def test_rating_needs_evidence_or_reason(store):
     sid = synthetic_session(store, segments=5, evidence=2)
-    [e1, e2] = [e["id"] for e in store.evidence(sid)]
+    [e1, e2] = [e.id for e in store.evidence(sid)]
     with pytest.raises(UserError, match="evidence"):
         store.rate(session_id=sid, criterion="judgment", evaluator="Ada", score=3)
     with pytest.raises(UserError, match="1, 2, 3 or 4"):
@@ -40,7 +40,7 @@ def test_rating_needs_evidence_or_reason(store):
                        reason="answers stayed generic")
     assert again == rid
     [r] = store.ratings(sid)
-    assert (r["score"], r["reason"], r["evidence_ids"]) == (2, "answers stayed generic", [])
+    assert (r.score, r.reason, r.evidence_ids) == (2, "answers stayed generic", [])
     log = list(store.audit_entries(rid))
     assert [e["action"] for e in log] == ["rating.add", "rating.change"]
     assert json.loads(log[1]["old"])["score"] == 3
@@ -54,9 +54,9 @@ def test_blind_rating(store):
     store.rate(session_id=sid, criterion="judgment", evaluator="Ada", score=3, reason="r")
     assert store.visible_ratings(sid, "Bo") == []
     store.rate(session_id=sid, criterion="judgment", evaluator="Bo", score=2, reason="r")
-    assert {r["evaluator"] for r in store.visible_ratings(sid, "Bo")} == {"Ada", "Bo"}
+    assert {r.evaluator for r in store.visible_ratings(sid, "Bo")} == {"Ada", "Bo"}
     store.rate(session_id=sid, criterion="failure-archaeology", evaluator="Ada", score=4, reason="r")
-    assert [r["criterion"] for r in store.visible_ratings(sid, "Bo") if r["evaluator"] == "Ada"] == ["judgment"]
+    assert [r.criterion for r in store.visible_ratings(sid, "Bo") if r.evaluator == "Ada"] == ["judgment"]
 
 
 def test_alpha_matches_krippendorffs_worked_example():
@@ -76,9 +76,9 @@ def test_calibration_report(store):
     for sid, (ada, bo) in zip(sids, [(4, 3), (2, 1), (3, 2)], strict=True):
         store.rate(session_id=sid, criterion="judgment", evaluator="Ada", score=ada, reason="r")
         store.rate(session_id=sid, criterion="judgment", evaluator="Bo", score=bo, reason="r")
-    concern = next(e for e in store.evidence(sids[0]) if e["polarity"] == "concern")
+    concern = next(e for e in store.evidence(sids[0]) if e.polarity == "concern")
     store.rate(session_id=sids[0], criterion="claim-verification", evaluator="Ada", score=4,
-               evidence_ids=[concern["id"]])
+               evidence_ids=[concern.id])
     report = calibration(store, "MLE")
     assert set(report) >= {"overall_alpha", "criteria", "evaluators", "flags"}
     assert report["evaluators"]["Ada"]["offset"] == pytest.approx(1.0)
@@ -118,11 +118,11 @@ def test_bundle_moves_twice_without_duplicates(tmp_path, store):
         assert store.t("sessions").count == 1
         assert other.integrity_check() == "ok"
         # A changed row is reported, not overwritten.
-        other.update_evidence(other.evidence(sid)[0]["id"], actor="x", note="changed on laptop B")
+        other.update_evidence(other.evidence(sid)[0].id, actor="x", note="changed on laptop B")
         export_bundle(other, [sid], back)
         clash = import_bundle(store, back)
         assert clash.conflicts and clash.conflicts[0]["table"] == "evidence"
-        assert store.evidence(sid)[0]["note"] != "changed on laptop B"
+        assert store.evidence(sid)[0].note != "changed on laptop B"
     finally:
         other.close()
 

@@ -159,10 +159,10 @@ def build_role(store: Store, clock: Clock | None = None) -> dict[str, dict[str, 
                            reason="claims came up only in passing")
         # Each answer to the judgment probe is scored on its own (the calibration board), as the session was.
         for call in store.calls(sid):
-            if call["key"] == "jd-01":
+            if call.key == "jd-01":
                 ada, bo = p["scores"]["judgment"]
-                store.rate_call(call["id"], evaluator="Ada", score=ada, evidence_ids=[ev["jd-01"]])
-                store.rate_call(call["id"], evaluator="Bo", score=bo, reason="same reading as the session score")
+                store.rate_call(call.id, evaluator="Ada", score=ada, evidence_ids=[ev["jd-01"]])
+                store.rate_call(call.id, evaluator="Bo", score=bo, reason="same reading as the session score")
         if "cv-02" in ev:
             status = "verified" if p["scores"]["claim-verification"][0] >= 3 else "contradicted"
             store.set_claim_status(claim_ids[0], status, actor="Ada", evidence_id=ev["cv-02"])

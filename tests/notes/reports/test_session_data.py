@@ -52,8 +52,8 @@ def test_a_note_is_not_counted_as_evidence(store, tmp_path):
     store.add_evidence(session_id=sid, start=1.0, end=2.0, criterion=None, evaluator="Ada",
                        note="asked about the rollback")
     after = session_summary(store, sid)
-    n_notes = sum(1 for e in store.evidence(sid) if not e["criterion"]) - 1
-    n_evidence = sum(1 for e in store.evidence(sid) if e["criterion"])
+    n_notes = sum(1 for e in store.evidence(sid) if not e.criterion) - 1
+    n_evidence = sum(1 for e in store.evidence(sid) if e.criterion)
     counted = next(h for h in before["headlines"] if "evidence items tagged" in h)
     assert counted.startswith(f"{n_evidence} evidence items tagged")
     evidence_part = counted.split(";")[0].rstrip(".")

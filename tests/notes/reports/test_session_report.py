@@ -30,8 +30,8 @@ def test_session_pdf_shows_what_happened(store, tmp_path):
     assert "Ada gave 4" in text and "Bo gave 3" in text
     assert "volunteers caveats unprompted" in text
     assert "blind side by side on fifty real queries" in text
-    ev = {e["id"]: e for e in store.evidence(zoe["session"])}
-    assert mmss(ev[zoe["evidence"]["jd-01"]]["start"]) in text
+    ev = {e.id: e for e in store.evidence(zoe["session"])}
+    assert mmss(ev[zoe["evidence"]["jd-01"]].start) in text
     assert "candidate" in text
     assert "− concern" in text and "+ supports" in text
     # claim ledger, concerns and notes

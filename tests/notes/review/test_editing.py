@@ -217,7 +217,7 @@ def test_edit_is_audited_refreshes_quotes_and_undoes(store, two_sessions):
     a, _ = two_sessions
     seg_id = _segment_id(store, a, 2.5)
     eid = store.add_evidence(session_id=a, start=2.5, end=4.0, criterion="claim-verification", evaluator="Ada")
-    original_quote = store.evidence(a)[0]["quote"]
+    original_quote = store.evidence(a)[0].quote
     assert original_quote == "We cut p95 latency from 900 ms to 200 ms."
     old = review.edit_segment_text(store, seg_id, "We cut P95 latency from 950 ms to 200 ms.", actor="Bea")
 
@@ -226,16 +226,16 @@ def test_edit_is_audited_refreshes_quotes_and_undoes(store, two_sessions):
     assert json.loads(entry["old"])["text"] == "We cut p95 latency from 900 ms to 200 ms."
     assert json.loads(entry["new"])["text"] == "We cut P95 latency from 950 ms to 200 ms."
     [ev] = store.evidence(a)
-    assert ev["id"] == eid
-    assert (ev["start"], ev["end"]) == (2.5, 4.0)
-    assert ev["quote"] == "We cut P95 latency from 950 ms to 200 ms."
+    assert ev.id == eid
+    assert (ev.start, ev.end) == (2.5, 4.0)
+    assert ev.quote == "We cut P95 latency from 950 ms to 200 ms."
     assert any(e["action"] == "evidence.update" and json.loads(e["old"])["quote"] == original_quote
                for e in store.audit_entries(eid))
 
     before_edit = {**old, "words": json.loads(old["words"])}
     review.restore_segment(store, old, actor="Bea")
     assert _row(store, seg_id) == before_edit
-    assert store.evidence(a)[0]["quote"] == original_quote
+    assert store.evidence(a)[0].quote == original_quote
     assert [e["action"] for e in store.audit_entries(seg_id)] == ["segment.edit", "segment.restore"]
 
 
@@ -258,7 +258,7 @@ def test_replace_segments_keeps_evidence_and_rereads_quotes(store, two_sessions)
                             note="check the baseline")
     e2 = store.add_evidence(session_id=a, start=4.5, end=7.0, criterion="ownership", evaluator="Ada",
                             polarity="concern")
-    before = {e["id"]: e for e in store.evidence(a)}
+    before = {e.id: e for e in store.evidence(a)}
     new = [
         seg(0.0, 2.0, "Tell me about the latency work.", "interviewer"),
         seg(2.4, 4.1, "We cut p99 latency from 900 ms to 200 ms."),
@@ -267,14 +267,14 @@ def test_replace_segments_keeps_evidence_and_rereads_quotes(store, two_sessions)
     ]
     report = review.replace_segments(store, a, new, actor="Ada", model="small.en")
 
-    after = {e["id"]: e for e in store.evidence(a)}
+    after = {e.id: e for e in store.evidence(a)}
     assert set(after) == {e1, e2}
     for eid in (e1, e2):
-        assert (after[eid]["start"], after[eid]["end"]) == (before[eid]["start"], before[eid]["end"])
-        assert after[eid]["quote"] == words_in_range(store.segments(a), after[eid]["start"], after[eid]["end"])
-        assert after[eid]["note"] == before[eid]["note"]
-    assert "p99" in after[e1]["quote"]
-    assert after[e2]["quote"] == before[e2]["quote"]
+        assert (after[eid].start, after[eid].end) == (before[eid].start, before[eid].end)
+        assert after[eid].quote == words_in_range(store.segments(a), after[eid].start, after[eid].end)
+        assert after[eid].note == before[eid].note
+    assert "p99" in after[e1].quote
+    assert after[e2].quote == before[e2].quote
 
     assert (report.segments_before, report.segments_after) == (3, 4)
     assert report.words_before == report.words_after == 24
@@ -290,7 +290,7 @@ def test_replace_segments_keeps_evidence_and_rereads_quotes(store, two_sessions)
 
     assert len(store.segment_rows(a)) == 4
     assert len(store.segment_rows(b)) == 2  # other sessions untouched
-    assert store.session(a)["model"] == "small.en"
+    assert store.session(a).model == "small.en"
     assert review.search(store, "p99")[0]["session"] == a
     assert review.search(store, "p95") == []
     [entry] = [e for e in store.audit_entries(a) if e["action"] == "segments.replace"]

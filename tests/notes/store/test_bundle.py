@@ -91,7 +91,7 @@ def test_a_valid_bundle_imports_once_with_its_audio_and_a_record_of_the_import(c
     report = import_bundle(store, corpus.valid)
     assert report.added["sessions"] == 1 and report.audio_added == 1 and not report.conflicts
     [session] = store.sessions()
-    audio = store.audio_file(store.session(session["id"]))
+    audio = store.audio_file(store.session(session.id))
     assert audio is not None and audio.read_bytes() == corpus.members[corpus.audio]
     if os.name == "posix":
         assert audio.stat().st_mode & 0o777 == 0o600

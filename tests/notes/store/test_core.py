@@ -58,7 +58,7 @@ def test_a_ui_thread_read_does_not_wait_for_a_writer_and_sees_only_committed_row
 
     def read() -> dict[str, Any]:
         return {"candidate": store.find_candidate("Uncommitted Person"), "segments": len(store.segments(sid)),
-                "listed": store.sessions()[0]["segments"], "duration": store.session(sid)["duration_s"]}
+                "listed": store.sessions()[0].segments, "duration": store.session(sid).duration_s}
 
     seen = while_a_worker_writes(store, sid, read)
     assert seen["read_in_time"], "the main thread's read waited for the writer's lock"
@@ -67,7 +67,7 @@ def test_a_ui_thread_read_does_not_wait_for_a_writer_and_sees_only_committed_row
     # Once committed, the UI thread sees them.
     assert store.find_candidate("Uncommitted Person") is not None
     assert len(store.segments(sid)) == 3
-    assert store.session(sid)["duration_s"] == 501.0
+    assert store.session(sid).duration_s == 501.0
 
 
 def test_an_encrypted_store_keys_the_ui_threads_reader_too(tmp_path):

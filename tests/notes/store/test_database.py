@@ -44,23 +44,23 @@ def test_round_trip_survives_reopen(tmp_path):
         s.update_session(sid, status="complete")
     with Store(path) as s:
         [row] = s.sessions()
-        assert row["candidate"] == "Zoë Ðặng"
-        assert row["status"] == "complete"
-        assert row["segments"] == 2
-        assert row["evidence"] == 1
-        assert row["duration_s"] == 4.0
+        assert row.candidate == "Zoë Ðặng"
+        assert row.status == "complete"
+        assert row.segments == 2
+        assert row.evidence == 1
+        assert row.duration_s == 4.0
         segs = s.segments(sid)
         assert [x.text for x in segs] == ["we cut latency a lot", "I measured p95 daily"]
         assert segs[1].words[0].word == " I"
         assert segs[1].words[0].start == pytest.approx(2.5)
         [ev] = s.evidence(sid)
-        assert ev["id"] == eid
-        assert ev["quote"] == "I measured p95 daily"
-        assert ev["polarity"] == "concern"
-        assert ev["claim_id"] == claim
-        assert s.claims(cand)[0]["topics"] == ["latency"]
+        assert ev.id == eid
+        assert ev.quote == "I measured p95 daily"
+        assert ev.polarity == "concern"
+        assert ev.claim_id == claim
+        assert s.claims(cand)[0].topics == ["latency"]
         assert s.consents(sid)[0]["method"] == "verbal"
-        assert s.session(sid)["role"] == "Senior ML Engineer"
+        assert s.session(sid).role == "Senior ML Engineer"
         for table in ("candidates", "sessions", "segments", "evidence", "claims", "consents"):
             for r in s.t(table).rows:
                 uuid.UUID(r["id"])
@@ -94,8 +94,8 @@ def test_migration_from_version_1_keeps_data(tmp_path):
     old.close()
     with Store(path) as s:
         assert s.user_version == schema.SCHEMA_VERSION
-        assert s.sessions()[0]["candidate"] == "Old Timer"
-        assert s.session(sid)["notes"] == ""
+        assert s.sessions()[0].candidate == "Old Timer"
+        assert s.session(sid).notes == ""
         hits = review.search(s, "rollback")
         assert [h["text"] for h in hits] == ["the rollback took an hour"]
         assert "probe_asks" in s.db.table_names()
@@ -227,7 +227,7 @@ def test_revise_segment_in_place_keeps_id_reindexes_and_rereads_quotes(store):
     first = store.add_segment(sid, seg(0.0, 2.0, "we cut latency a lot"))
     second = store.add_segment(sid, seg(2.5, 4.0, "the harness was green"))
     eid = store.add_evidence(session_id=sid, start=2.4, end=4.1, criterion="judgment", evaluator="Ada")
-    assert store.evidence(sid)[0]["quote"] == "the harness was green"
+    assert store.evidence(sid)[0].quote == "the harness was green"
     assert review.search(store, "green")
 
     assert store.revise_segment(second, seg(2.5, 4.2, "the hardest agrees with them"),
@@ -241,7 +241,7 @@ def test_revise_segment_in_place_keeps_id_reindexes_and_rereads_quotes(store):
     [hit] = review.search(store, "agrees")
     assert hit["text"] == "the hardest agrees with them"
     [ev] = store.evidence(sid)
-    assert ev["id"] == eid and ev["quote"] == "the hardest agrees with them"
+    assert ev.id == eid and ev.quote == "the hardest agrees with them"
     assert any(a["action"] == "evidence.update" for a in store.audit_entries(eid))
 
 

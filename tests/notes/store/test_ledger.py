@@ -19,7 +19,7 @@ def ledger(tmp_path):
 
 
 def texts(s, cand):
-    return [c["text"] for c in s.claims(cand)]
+    return [c.text for c in s.claims(cand)]
 
 
 def test_add_edit_move_delete(ledger):
@@ -33,7 +33,7 @@ def test_add_edit_move_delete(ledger):
     assert texts(s, cand) == ["A did x", "C did z", "D did w twice"]
     s.restore_claim(row, actor="e")
     assert texts(s, cand) == ["A did x", "B did y", "C did z", "D did w twice"]
-    assert [c["position"] for c in s.claims(cand)] == [0, 1, 2, 3]
+    assert [c.position for c in s.claims(cand)] == [0, 1, 2, 3]
     with pytest.raises(UserError):
         s.edit_claim(ids[0], "  ", actor="e")
 
@@ -44,10 +44,10 @@ def test_split_keeps_evidence_on_first_part(ledger):
     s.set_claim_status(ids[1], "probing", actor="e")
     new = s.split_claim(ids[1], ["B did y1", "B did y2"], actor="e")
     assert texts(s, cand) == ["A did x", "B did y1", "B did y2", "C did z"]
-    assert s.evidence(sid)[0]["claim_id"] == new[0]
-    assert s.claim(new[0])["status"] == "probing"
-    assert s.claim(new[1])["topics"] == ["latency"]
-    assert ev == s.evidence(sid)[0]["id"]
+    assert s.evidence(sid)[0].claim_id == new[0]
+    assert s.claim(new[0]).status == "probing"
+    assert s.claim(new[1]).topics == ["latency"]
+    assert ev == s.evidence(sid)[0].id
     with pytest.raises(UserError, match="two"):
         s.split_claim(new[0], ["only one"], actor="e")
 
@@ -58,7 +58,7 @@ def test_merge_moves_evidence(ledger):
     keep = s.merge_claims([ids[2], ids[1]], actor="e")
     assert keep == ids[1]
     assert texts(s, cand) == ["A did x", "B did y. C did z."]
-    assert s.evidence(sid)[0]["claim_id"] == ids[1]
+    assert s.evidence(sid)[0].claim_id == ids[1]
     with pytest.raises(UserError):
         s.merge_claims([ids[0]], actor="e")
 
@@ -67,7 +67,7 @@ def test_delete_unlinks_evidence(ledger):
     s, _, ids, sid = ledger
     s.add_evidence(session_id=sid, start=0, end=1, criterion="judgment", evaluator="e", claim_id=ids[0])
     s.delete_claim(ids[0], actor="e")
-    assert s.evidence(sid)[0]["claim_id"] is None
+    assert s.evidence(sid)[0].claim_id is None
 
 
 def test_status_history_records_time_and_evidence(ledger):

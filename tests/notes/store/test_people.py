@@ -36,9 +36,9 @@ def test_the_name_key_ignores_form_case_and_spacing():
 def test_find_candidate_and_get_or_create_use_the_rule(store, spelling):
     cid = store.get_or_create_candidate(NAME)
     found = store.find_candidate(spelling)
-    assert found is not None and found["id"] == cid and found["name"] == NAME
+    assert found is not None and found.id == cid and found.name == NAME
     assert store.get_or_create_candidate(spelling) == cid  # one person, not a second row
-    assert [r["id"] for r in store.candidates_named(spelling)] == [cid]
+    assert [r.id for r in store.candidates_named(spelling)] == [cid]
 
 
 def test_find_candidate_misses_other_names(store):
@@ -52,16 +52,16 @@ def test_names_stored_in_two_cases_are_all_found_the_oldest_first(store):
     old = store.get_or_create_candidate(NAME)
     with store.atomic():  # an older version's NOCASE let a non-ASCII case variant become a second row
         store.t("candidates").insert({"id": "later-row", "name": "ZOË ĐẶNG", "created_at": "2099-01-01"})
-    assert [r["id"] for r in store.candidates_named("zoë đặng")] == [old, "later-row"]
-    assert store.find_candidate("zoë đặng")["id"] == old
+    assert [r.id for r in store.candidates_named("zoë đặng")] == [old, "later-row"]
+    assert store.find_candidate("zoë đặng").id == old
 
 
 def test_resolve_candidate_by_name_id_or_prefix(store):
     cid = store.get_or_create_candidate(NAME)
     store.get_or_create_candidate("Ravi Menon")
-    assert store.resolve_candidate("ZOË ĐẶNG")["id"] == cid
-    assert store.resolve_candidate(cid)["id"] == cid
-    assert store.resolve_candidate(cid[:8])["id"] == cid
+    assert store.resolve_candidate("ZOË ĐẶNG").id == cid
+    assert store.resolve_candidate(cid).id == cid
+    assert store.resolve_candidate(cid[:8]).id == cid
     with pytest.raises(UserError, match=r"no candidate 'Nobody' \(candidates: Ravi Menon, Zoë Đặng\)"):
         store.resolve_candidate("Nobody")
     with pytest.raises(UserError, match="no candidate"):

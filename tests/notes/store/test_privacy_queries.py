@@ -58,7 +58,7 @@ def test_transcript_held_counts_and_delete_transcript_removes_the_same(store: St
     assert transcript_held(store, sid) == TranscriptCounts(0, 0, 0, 0)
     assert not transcript_held(store, sid).held
     [ev] = store.evidence(sid)
-    assert (ev["note"], ev["criterion"]) == ("", "depth")  # blanked, the tag stays
+    assert (ev.note, ev.criterion) == ("", "depth")  # blanked, the tag stays
     assert transcript_held(store, other) == held  # the other session untouched
 
 
@@ -86,7 +86,7 @@ def test_texts_consents_and_sessions_of_a_candidate(store: Store):
 def test_clear_audio_forgets_the_paths_and_says_so(store: Store):
     _, sid = interview(store, "Ann", "2026-01-01T00:00:00.000+00:00")
     clear_audio(store, sid, {"audio_path": f"audio/{sid}.wav"}, actor="retention", action="retention.audio")
-    assert store.session(sid)["audio_path"] is None
+    assert store.session(sid).audio_path is None
     [entry] = [e for e in store.audit_entries(sid) if e["action"] == "retention.audio"]
     assert entry["actor"] == "retention"
     assert json.loads(entry["old"]) == {"audio_path": f"audio/{sid}.wav"}

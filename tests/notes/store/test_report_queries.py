@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from interviewer.notes.store.database import Store
-from interviewer.notes.store.report_queries import EvidenceRecord, candidate_session_ids, evidence_record
+from interviewer.notes.store.records import EvidenceRecord
+from interviewer.notes.store.report_queries import candidate_session_ids, evidence_record
 from tests.builders import seg
 
 
@@ -41,11 +42,12 @@ def test_evidence_record_from_any_session_and_none_once_deleted(store):
                              polarity="concern", claim_id=claim, note="asked twice")
     record = evidence_record(store, eid)
     assert record == EvidenceRecord(id=eid, session_id=sid, start=10.0, end=14.0, quote="the baseline was 900 ms",
-                                    note="asked twice", polarity="concern", criterion="claim-verification",
-                                    evaluator="Ada", claim_id=claim)
+                                    criterion="claim-verification", claim_id=claim, probe_id=None,
+                                    polarity="concern", note="asked twice", evaluator="Ada",
+                                    created_at=record.created_at, scenario_use_id=None)
     note = store.add_evidence(session_id=sid, start=1.0, end=2.0, criterion=None, evaluator=None)
     bare = evidence_record(store, note)
-    assert bare is not None and (bare.criterion, bare.evaluator, bare.claim_id, bare.quote) == (None, "", None, "")
+    assert bare is not None and (bare.criterion, bare.evaluator, bare.claim_id, bare.quote) == (None, None, None, "")
     store.delete_evidence(eid, actor="Ada")
     assert evidence_record(store, eid) is None
     assert evidence_record(store, "no-such-id") is None

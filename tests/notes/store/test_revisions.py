@@ -37,7 +37,7 @@ def test_only_quotes_overlapping_the_range_are_reread_and_the_old_quote_is_audit
         store.set_segment_text(second, "the harness was red", json.dumps([]))
     changes = store.refresh_quotes(sid, 0.0, 2.0, actor="Ada")
     assert changes == [QuoteChange(near, 0.0, 2.0, "we cut latency a lot", "we cut the latency")]
-    quotes = {e["id"]: e["quote"] for e in store.evidence(sid)}
+    quotes = {e.id: e.quote for e in store.evidence(sid)}
     assert quotes == {near: "we cut the latency", far: "the harness was green"}
     [update] = [e for e in store.audit_entries(near) if e["action"] == "evidence.update"]
     assert json.loads(update["old"]) == {"quote": "we cut latency a lot"}

@@ -56,7 +56,7 @@ def test_core_calls_still_to_ask_and_time_per_criterion(qtbot, live):
     sc.show_card()  # opening the card is the judgment call
     sc.card.close()  # closes at the same moment: the answer is still open-ended until the next call
     [call] = store.calls(win.session_id)
-    assert (call["kind"], call["key"], call["evaluator"]) == ("scenario", "sc-06", "Ada")
+    assert (call.kind, call.key, call.evaluator) == ("scenario", "sc-06", "Ada")
     panel.refresh()
     assert panel.summary.text() == "1 of 2 core calls still to ask."
     assert panel.list.item(0).text().startswith("✓ scenario sc-06")
@@ -66,7 +66,7 @@ def test_core_calls_still_to_ask_and_time_per_criterion(qtbot, live):
     win.prompts.setCurrentRow(jd)
     qtbot.keyClick(win, Qt.Key.Key_A)
     rows = store.calls(win.session_id)
-    assert [(c["key"], c["criterion"]) for c in rows] == [("sc-06", "judgment"), ("jd-01", "judgment")]
+    assert [(c.key, c.criterion) for c in rows] == [("sc-06", "judgment"), ("jd-01", "judgment")]
     panel.refresh()
     assert panel.summary.text() == f"Every core call of {ROLE} has been asked."
     assert "Judgment:" in panel.times.text() and "100 %" in panel.times.text()

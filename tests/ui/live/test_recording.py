@@ -118,7 +118,7 @@ def test_the_window_keeps_responding_while_a_session_starts(qtbot, make_window):
     assert took >= SLOW_S  # the start did take that long...
     assert beat.longest < MAX_GAP_S, f"the UI thread waited {beat.longest:.2f} s"  # ...and the window never waited
     assert win.session_id is not None
-    assert win.store.session(win.session_id)["status"] == "recording"
+    assert win.store.session(win.session_id).status == "recording"
     assert win.stop_btn.isEnabled() and win.pause_btn.isEnabled()
 
 
@@ -140,7 +140,7 @@ def test_the_window_keeps_responding_while_a_session_stops(qtbot, make_window):
         took = time.monotonic() - began
     assert took >= SLOW_S
     assert beat.longest < MAX_GAP_S, f"the UI thread waited {beat.longest:.2f} s"
-    assert win.store.session(win.session_id)["status"] == "complete"
+    assert win.store.session(win.session_id).status == "complete"
     assert win.statusBar().currentMessage().startswith("Saved: stopped by the evaluator.")
 
 
@@ -171,7 +171,7 @@ def test_closing_while_a_session_starts_saves_it_then_closes(qtbot, make_window)
     assert win.isVisible()
     qtbot.waitUntil(lambda: not win.isVisible(), timeout=30_000)
     assert win.state == "stopped"
-    assert win.store.session(win.session_id)["status"] == "complete"
+    assert win.store.session(win.session_id).status == "complete"
 
 
 def test_keys_pressed_while_a_session_starts_act_once_it_has_started(qtbot, make_window):
@@ -190,5 +190,5 @@ def test_keys_pressed_while_a_session_starts_act_once_it_has_started(qtbot, make
     assert win.state == "starting"
     qtbot.waitUntil(lambda: win.state == "paused", timeout=30_000)
     [ev] = win.store.evidence(win.session_id)
-    assert (ev["criterion"], ev["polarity"]) == (win.kit.criteria[1].key, "concern")
-    assert win.store.session(win.session_id)["status"] == "paused"
+    assert (ev.criterion, ev.polarity) == (win.kit.criteria[1].key, "concern")
+    assert win.store.session(win.session_id).status == "paused"

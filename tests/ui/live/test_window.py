@@ -89,25 +89,25 @@ def test_keys_tag_evidence_with_range_criterion_claim_and_probe(qtbot, live, env
     assert store.probe_asks(live.session_id)[0]["probe_key"] == asked.key
     qtbot.keyClick(live, Qt.Key.Key_2)
     [ev] = store.evidence(live.session_id)
-    assert ev["criterion"] == "judgment"
-    assert ev["end"] == pytest.approx(30.0)
-    assert ev["start"] == pytest.approx(10.0)
-    assert ev["claim_id"] == store.claims(env[2])[1]["id"]
-    assert ev["probe_id"] == asked.key
-    assert ev["polarity"] == "supports"
+    assert ev.criterion == "judgment"
+    assert ev.end == pytest.approx(30.0)
+    assert ev.start == pytest.approx(10.0)
+    assert ev.claim_id == store.claims(env[2])[1].id
+    assert ev.probe_id == asked.key
+    assert ev.polarity == "supports"
     assert live.evidence.count() == 1
     assert live.evidence.item(0).text().startswith("00:10")
     # Shift flips polarity to concern; the window is configurable.
     live.window_spin.setValue(5)
     qtbot.keyClick(live, Qt.Key.Key_3, Qt.KeyboardModifier.ShiftModifier)
     evs = store.evidence(live.session_id)
-    concern = [e for e in evs if e["polarity"] == "concern"]
+    concern = [e for e in evs if e.polarity == "concern"]
     assert len(concern) == 1
-    assert concern[0]["criterion"] == "failure-archaeology"
-    assert concern[0]["start"] == pytest.approx(25.0)
+    assert concern[0].criterion == "failure-archaeology"
+    assert concern[0].start == pytest.approx(25.0)
     # Ctrl+Z removes the last tag, Ctrl+Shift+Z puts it back.
     qtbot.keyClick(live, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert [e["polarity"] for e in store.evidence(live.session_id)] == ["supports"]
+    assert [e.polarity for e in store.evidence(live.session_id)] == ["supports"]
     assert live.evidence.count() == 1
     qtbot.keyClick(live, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert len(store.evidence(live.session_id)) == 2
@@ -138,13 +138,13 @@ def test_claim_status_by_key_and_click_with_undo(qtbot, live, env):
     store, _, cand = env
     live.claims_list.setCurrentRow(0)
     qtbot.keyClick(live, Qt.Key.Key_V, Qt.KeyboardModifier.AltModifier)
-    assert store.claims(cand)[0]["status"] == "verified"
+    assert store.claims(cand)[0].status == "verified"
     assert live.claims_list.item(0).text().startswith("●")
     live.status_buttons["contradicted"].click()
-    assert store.claims(cand)[0]["status"] == "contradicted"
+    assert store.claims(cand)[0].status == "contradicted"
     live.undo.undo()
-    assert store.claims(cand)[0]["status"] == "verified"
-    history = [e for e in store.audit_entries(store.claims(cand)[0]["id"]) if e["action"] == "claim.status"]
+    assert store.claims(cand)[0].status == "verified"
+    history = [e for e in store.audit_entries(store.claims(cand)[0].id) if e["action"] == "claim.status"]
     assert len(history) == 3
 
 
@@ -205,7 +205,7 @@ def test_no_thread_left_running_after_close(qtbot, live):
     qtbot.waitUntil(lambda: live.state == "stopped", timeout=30_000)
     qtbot.waitUntil(lambda: not live.isVisible(), timeout=5000)
     assert wait_for_threads(timeout=10) == []
-    assert live.store.session(live.session_id)["status"] == "complete"
+    assert live.store.session(live.session_id).status == "complete"
 
 
 def test_help_lists_every_shortcut(qtbot, live):
@@ -228,9 +228,9 @@ def test_note_is_timestamped_and_focus_returns(qtbot, live, env):
     qtbot.keyClicks(live.note, "asked about 123")
     qtbot.keyClick(live.note, Qt.Key.Key_Return)
     [ev] = env[0].evidence(live.session_id)
-    assert ev["note"] == "asked about 123"
-    assert ev["criterion"] is None
-    assert ev["start"] == pytest.approx(12.0)
+    assert ev.note == "asked about 123"
+    assert ev.criterion is None
+    assert ev.start == pytest.approx(12.0)
     assert live.transcript.text.hasFocus()
 
 
@@ -255,7 +255,7 @@ def test_claim_ledger_editing_with_undo(qtbot, live, env):
     store, _, cand = env
 
     def texts():
-        return [c["text"] for c in store.claims(cand)]
+        return [c.text for c in store.claims(cand)]
 
     live.claims_list.setCurrentRow(0)
     live.add_claim("Wrote the incident runbook")
@@ -294,7 +294,7 @@ def test_pin_and_write_own_probe(qtbot, live, env, tmp_path):
     assert live.prompts.item(0).text().startswith("📌")
     assert sum(p.text == chosen.text for p in live.prompt_items) == 1
     live.write_probe("What did the p95 look like at peak traffic?", "claim-verification", save_to_kit=True)
-    claim_id = store.claims(cand)[1]["id"]
+    claim_id = store.claims(cand)[1].id
     assert [p["text"] for p in store.claim_probes(claim_id)][-1] == "What did the p95 look like at peak traffic?"
     assert saved == [("claim-verification", "What did the p95 look like at peak traffic?")]
     live.claims_list.setCurrentRow(0)
@@ -306,7 +306,7 @@ def test_your_claims_failure_story_and_scenario_card(qtbot, env, data_dir, trans
 
     store, kit, cand = env
     src = PushSource("mic")
-    first_claim = store.claims(cand)[0]["id"]
+    first_claim = store.claims(cand)[0].id
 
     def factory(listener):
         return LiveSession(store=store, data_dir=data_dir, transcriber=transcriber, tracks=[Track(src, "mic")],
@@ -367,7 +367,7 @@ def test_edit_a_prompt_pins_the_new_words(qtbot, live, env):
     assert live.prompt_items[0].text == "In your own words: what was the baseline?"
     assert live.prompt_items[0].source == "pinned"
     assert all(p.text != original.text for p in live.prompt_items)
-    [row] = store.claim_probes(store.claims(cand)[0]["id"])
+    [row] = store.claim_probes(store.claims(cand)[0].id)
     assert row["source_key"] == original.key
 
 
@@ -395,7 +395,7 @@ def test_revised_segments_replace_their_lines(qtbot, live):
     stored = live.store.segment_rows(live.session_id)
     assert [r["text"] for r in stored] == [seg.text for seg in live.transcript.lines]
     qtbot.keyClick(live, Qt.Key.Key_1)  # evidence over the last seconds quotes the revised words
-    assert "zebra" in live.store.evidence(live.session_id)[0]["quote"]
+    assert "zebra" in live.store.evidence(live.session_id)[0].quote
 
 
 @pytest.mark.parametrize("screen", [(1280, 800), (1366, 768), (1440, 900), (1280, 720)])
@@ -473,7 +473,7 @@ def test_closing_while_recording_asks_first(qtbot, live, env):
     answer_close_question(qtbot, live, "Save and close")
     qtbot.keyClick(live, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: not live.isVisible(), timeout=30_000)
-    assert store.session(live.session_id)["status"] != "recording"
+    assert store.session(live.session_id).status != "recording"
 
 
 def test_the_demo_says_what_its_script_did(qtbot, data_dir, transcriber, settings):
@@ -489,7 +489,7 @@ def test_the_demo_says_what_its_script_did(qtbot, data_dir, transcriber, setting
         assert window.demo_notice.isVisibleTo(window)
         assert "demo's script" in window.demo_notice.text()
         cand = store.find_candidate(demo.CANDIDATE)
-        sid = store.create_session(candidate_id=cand["id"], role_id=None, kit_id=None, evaluator=demo.EVALUATOR)
+        sid = store.create_session(candidate_id=cand.id, role_id=None, kit_id=None, evaluator=demo.EVALUATOR)
         window.demo_tagger.start(sid)
         window.session_id = sid
         assert window.demo_tagger.due(60.0) == 3  # the three claim-verification tags of the first minute

@@ -45,8 +45,8 @@ def test_marking_a_selection_as_the_answer_creates_the_call(qtbot, review, monke
     qtbot.keyClick(win, Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier)
     assert any(i.startswith("Probe jd-04") for i in asked)
     [call] = store.calls(sid)
-    assert (call["kind"], call["key"], call["criterion"]) == ("scenario", "sc-07", "judgment")
-    assert (call["start"], call["end"]) == (pytest.approx(w0.start, abs=1e-3), pytest.approx(w1.end, abs=1e-3))
+    assert (call.kind, call.key, call.criterion) == ("scenario", "sc-07", "judgment")
+    assert (call.start, call.end) == (pytest.approx(w0.start, abs=1e-3), pytest.approx(w1.end, abs=1e-3))
     answer = calls.call_answer(store, call)
     spoken = [s for s in store.segments(sid) if s.end >= w0.start and s.start <= w1.end]
     assert {s.speaker for s in spoken} == {"candidate", "interviewer"}  # the stretch holds both voices
@@ -57,7 +57,7 @@ def test_marking_a_selection_as_the_answer_creates_the_call(qtbot, review, monke
     win.undo.undo()
     assert store.calls(sid) == []
     win.undo.redo()
-    assert [c["id"] for c in store.calls(sid)] == [call["id"]]
+    assert [c.id for c in store.calls(sid)] == [call.id]
 
 
 def test_a_call_is_scored_blind_with_its_cards_anchors(qtbot, review):
@@ -73,10 +73,10 @@ def test_a_call_is_scored_blind_with_its_cards_anchors(qtbot, review):
     assert "reason" in panel.message.text()  # no evidence inside the answer, no reason: refused
     panel.reason.setText("read the disputed messages first")
     panel.save_score()
-    assert {r["evaluator"]: r["score"] for r in store.call_ratings(cid)} == {"Ben": 2, "Ada": 4}
+    assert {r.evaluator: r.score for r in store.call_ratings(cid)} == {"Ben": 2, "Ada": 4}
     assert "Ben 2" in panel.others.text()
     panel.start.setValue(12.0)
     panel.end.setValue(8.0)
     panel._span_changed()
     assert "end after it starts" in panel.message.text()
-    assert store.call(cid)["end"] == 30.0
+    assert store.call(cid).end == 30.0

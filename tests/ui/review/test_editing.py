@@ -34,7 +34,7 @@ def window(qtbot, data_dir, tmp_path):
 
 
 def quote(store: Store, sid: str, eid: str) -> str:
-    return next(e["quote"] for e in store.evidence(sid) if e["id"] == eid)
+    return next(e.quote for e in store.evidence(sid) if e.id == eid)
 
 
 def test_reassigning_a_line_changes_the_quote_and_undo_restores_it(qtbot, window):

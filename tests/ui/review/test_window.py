@@ -44,8 +44,8 @@ def test_clicking_evidence_plays_from_its_start(qtbot, review):
     item = review.evidence.item(3)
     rect = review.evidence.visualItemRect(item)
     qtbot.mouseClick(review.evidence.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    qtbot.waitUntil(lambda: abs(review.player.position_s - row["start"]) < 0.3, timeout=5000)
-    assert abs(review.player.position_s - row["start"]) < 0.3
+    qtbot.waitUntil(lambda: abs(review.player.position_s - row.start) < 0.3, timeout=5000)
+    assert abs(review.player.position_s - row.start) < 0.3
 
 
 def test_clicking_a_line_plays_from_it(qtbot, review):
@@ -80,21 +80,21 @@ def test_evidence_nudge_drag_and_field_edits_with_undo(qtbot, review, stored):
     review.evidence.setCurrentRow(0)
     e = review.selected_evidence
     review.nudge(0.5, 0.5)
-    moved = store.t("evidence").get(e["id"])
-    assert moved["start"] == pytest.approx(e["start"] + 0.5)
-    assert moved["end"] == pytest.approx(e["end"] + 0.5)
-    review.timeline.evidence_moved.emit(e["id"], 10.0, 30.0)
-    assert store.t("evidence").get(e["id"])["start"] == 10.0
-    assert store.t("evidence").get(e["id"])["quote"]
-    review.update_evidence(e["id"], polarity="concern", note="baseline unclear")
-    assert store.t("evidence").get(e["id"])["note"] == "baseline unclear"
+    moved = store.t("evidence").get(e.id)
+    assert moved["start"] == pytest.approx(e.start + 0.5)
+    assert moved["end"] == pytest.approx(e.end + 0.5)
+    review.timeline.evidence_moved.emit(e.id, 10.0, 30.0)
+    assert store.t("evidence").get(e.id)["start"] == 10.0
+    assert store.t("evidence").get(e.id)["quote"]
+    review.update_evidence(e.id, polarity="concern", note="baseline unclear")
+    assert store.t("evidence").get(e.id)["note"] == "baseline unclear"
     for _ in range(3):
         review.undo.undo()
-    back = store.t("evidence").get(e["id"])
-    assert (back["start"], back["end"], back["polarity"], back["note"]) == (e["start"], e["end"], e["polarity"],
-                                                                           e["note"])
+    back = store.t("evidence").get(e.id)
+    assert (back["start"], back["end"], back["polarity"], back["note"]) == (e.start, e.end, e.polarity,
+                                                                           e.note)
     review.undo.redo()
-    assert store.t("evidence").get(e["id"])["start"] == pytest.approx(e["start"] + 0.5)
+    assert store.t("evidence").get(e.id)["start"] == pytest.approx(e.start + 0.5)
 
 
 def test_add_evidence_by_selecting_text(qtbot, review, stored):
@@ -108,9 +108,9 @@ def test_add_evidence_by_selecting_text(qtbot, review, stored):
     qtbot.keyClick(review, Qt.Key.Key_2)
     rows = store.evidence(sid)
     assert len(rows) == n + 1
-    new = next(r for r in rows if r["start"] == pytest.approx(w0.start))
-    assert new["end"] == pytest.approx(w1.end)
-    assert new["criterion"] == "judgment"
+    new = next(r for r in rows if r.start == pytest.approx(w0.start))
+    assert new.end == pytest.approx(w1.end)
+    assert new.criterion == "judgment"
     review.undo.undo()
     assert len(store.evidence(sid)) == n
 
@@ -178,9 +178,9 @@ def test_blind_rating_with_anchors_and_evidence(qtbot, review, stored):
     assert "Bo" not in panel.others[key].text()  # blind until Ada has rated
     combo.setCurrentIndex(combo.findData(3))
     panel.save(key)
-    mine = [r for r in store.ratings(sid) if r["evaluator"] == "Ada"]
-    assert mine[0]["score"] == 3
-    assert mine[0]["evidence_ids"] == [e["id"] for e in store.evidence(sid) if e["criterion"] == key]
+    mine = [r for r in store.ratings(sid) if r.evaluator == "Ada"]
+    assert mine[0].score == 3
+    assert mine[0].evidence_ids == [e.id for e in store.evidence(sid) if e.criterion == key]
     assert "Bo 2" in panel.others[key].text()
     # no evidence for a criterion and no reason: refused, with the reason why
     store.db.execute("DELETE FROM evidence WHERE criterion = 'production-constraints'")
@@ -188,7 +188,7 @@ def test_blind_rating_with_anchors_and_evidence(qtbot, review, stored):
     pc.setCurrentIndex(pc.findData(1))
     panel.save("production-constraints")
     assert "reason" in panel.message.text()
-    assert not [r for r in store.ratings(sid) if r["criterion"] == "production-constraints"]
+    assert not [r for r in store.ratings(sid) if r.criterion == "production-constraints"]
 
 
 def test_evidence_probe_can_be_changed(qtbot, stored, settings):
@@ -199,7 +199,7 @@ def test_evidence_probe_can_be_changed(qtbot, stored, settings):
     win.evidence.setCurrentRow(0)
     win.f_probe.setCurrentIndex(win.f_probe.findData("jd-02"))
     win._form_changed("probe_id", win.f_probe.currentData())
-    assert store.t("evidence").get(win.rows[0]["id"])["probe_id"] == "jd-02"
+    assert store.t("evidence").get(win.rows[0].id)["probe_id"] == "jd-02"
 
 
 def test_compare_window_cells_open_playable_quotes(qtbot, data_dir):
@@ -259,7 +259,7 @@ def test_an_encrypted_recording_plays_without_a_plaintext_copy(qtbot, data_dir, 
         win.show()
         assert win.player.device is not None
         qtbot.waitUntil(lambda: win.player.player.duration() > 0, timeout=10_000)
-        assert win.player.player.duration() / 1000 == pytest.approx(store.session(sid)["duration_s"], abs=0.2)
+        assert win.player.player.duration() / 1000 == pytest.approx(store.session(sid).duration_s, abs=0.2)
         seg = win.segments[6]
         win.play_from(seg.start)
         qtbot.waitUntil(lambda: win.player.position_s > seg.start + 0.3, timeout=5000)
@@ -342,7 +342,7 @@ def test_the_review_window_rates_as_the_sessions_evaluator_never_the_os_user(qtb
         combo = win.rating_panel.scores["judgment"]
         combo.setCurrentIndex(combo.findData(3))
         win.rating_panel.save("judgment")
-        assert [r["evaluator"] for r in store.ratings(sid)] == ["Alex Tester"]
+        assert [r.evaluator for r in store.ratings(sid)] == ["Alex Tester"]
         text = _pdf_text(session_pdf(store, sid, tmp_path / "s.pdf"))
         assert "Alex Tester" in text and "os-login-name" not in text
     finally:
@@ -369,7 +369,7 @@ def test_a_session_without_an_evaluator_asks_who_is_rating_once(qtbot, data_dir,
         combo.setCurrentIndex(combo.findData(2))
         win.rating_panel.save("judgment")
         assert asked == [1]
-        assert [r["evaluator"] for r in store.ratings(sid)] == ["Bo Reviewer"]
+        assert [r.evaluator for r in store.ratings(sid)] == ["Bo Reviewer"]
         again = app.open_review_window(services, store, sid, settings=settings)
         qtbot.addWidget(again)
         assert again.evaluator == "Bo Reviewer"  # remembered
@@ -424,5 +424,5 @@ def test_words_are_selected_and_tagged_from_the_keyboard_alone(qtbot, review, st
     qtbot.keyClick(review, Qt.Key.Key_1)
     rows = store.evidence(sid)
     assert len(rows) == n + 1, review.text.textCursor().selectedText()
-    new = next(r for r in rows if r["start"] == pytest.approx(review.segments[0].start))
-    assert new["criterion"] == review.kit.criteria[0].key and new["evaluator"] == "Ada"
+    new = next(r for r in rows if r.start == pytest.approx(review.segments[0].start))
+    assert new.criterion == review.kit.criteria[0].key and new.evaluator == "Ada"
