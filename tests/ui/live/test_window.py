@@ -432,10 +432,19 @@ def test_after_stop_the_window_opens_the_review(qtbot, live, env):
     qtbot.keyClick(live, Qt.Key.Key_R, ctrl_shift)
     assert opened == []  # still recording: nothing to review yet
     assert not live.review_btn.isVisible()
+    saving = threading.Event()  # the device's stop is held until the key below was pressed: however fast
+    real_stop = live.src.stop    # or slow the machine, the key comes while the session is being saved
+
+    def held_stop() -> None:
+        saving.wait(30)
+        real_stop()
+
+    live.src.stop = held_stop
     live.stop()
     assert live.state == "stopping"  # saved off the UI thread
     qtbot.keyClick(live, Qt.Key.Key_R, ctrl_shift)  # pressed while saving: the review opens once saved
-    assert opened == []
+    assert opened == [] and live.state == "stopping"
+    saving.set()
     qtbot.waitUntil(lambda: live.state == "stopped", timeout=30_000)
     assert opened == [live.session_id]
     opened.clear()
