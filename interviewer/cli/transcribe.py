@@ -92,6 +92,7 @@ def cmd_transcribe_realtime(args: argparse.Namespace, sv: Services, tr: Transcri
         progress(1.0)
     if voices is not None:
         segments = [voices.revised(i, seg) for i, seg in enumerate(segments)]
+        voices.report()
     if args.format != "jsonl":
         sv.out.write(FORMATTERS[args.format](segments))
         sv.out.flush()
@@ -157,6 +158,8 @@ class VoiceLabels:
 
     def finish(self) -> None:
         self.attributor.finish()
+
+    def report(self) -> None:
         if self._emit is not None:
             self._emit({"event": "speakers", **self.attributor.summary(),
                         "cpu_s": round(self.attributor.cpu_s, 3)})

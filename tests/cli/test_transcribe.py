@@ -86,10 +86,14 @@ def test_transcribe_realtime_jsonl_revision_lines(run_cli, monkeypatch):
 
 
 @pytest.mark.slow
-def test_transcribe_realtime_speakers_labels_lines_as_revisions(run_cli):
+def test_transcribe_realtime_speakers_labels_lines_as_revisions(run_cli, monkeypatch):
     """`--speakers`: each committed line is printed again as a `revised` line with its index, its voice
     (`interviewer` or `candidate`) and a "confidence"; the commit lines keep their shape; a last `speakers`
     event says which rule decided and the CPU time attribution took."""
+    from interviewer.audio.pace import Pace
+
+    monkeypatch.setattr("interviewer.live.session.measured_pace", lambda tr, on_status: Pace(on_status=on_status,
+                                                                                        adaptive=False))
     audio = ROOT / "tests" / "fixtures" / "audio"
     turns = json.loads((audio / "two_voices.json").read_text())["turns"]
     res = run_cli("transcribe", str(audio / "two_voices.flac"), "--realtime", "--speakers", "--format", "jsonl",
