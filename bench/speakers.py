@@ -123,6 +123,19 @@ def main() -> None:
         t += (len(wav) + len(gap)) / SR
     jfk_profile = voices.encoder().embed(jfk[int(7.4 * SR):int(10.6 * SR)])
     report["real_voices"] = measure("real_voices", np.concatenate(parts), truth, jfk_profile, "time")
+    # The same two recordings cut at their pauses into eight short turns (1.2-2.5 s), taking turns: all the real
+    # speech there is (public domain, in the repository), with more changes of speaker and less voice per turn.
+    cuts = [("interviewer", jfk, 0.3, 2.2), ("candidate", lj, 0.0, 1.87), ("interviewer", jfk, 3.2, 4.4),
+            ("candidate", lj, 2.2, 4.11), ("interviewer", jfk, 5.3, 7.6), ("candidate", lj, 4.37, 5.95),
+            ("interviewer", jfk, 8.1, 10.6), ("candidate", lj, 6.49, 7.66)]
+    parts, truth, t = [], [], 0.0
+    for spk, wav, a, b in cuts:
+        piece = wav[int(a * SR):int(b * SR)]
+        truth.append((spk, with_words(t, t + len(piece) / SR, "words of this turn said aloud")))
+        parts += [piece, gap]
+        t += (len(piece) + len(gap)) / SR
+    report["real_voices_short_turns"] = measure("real_voices_short_turns", np.concatenate(parts), truth,
+                                                jfk_profile, "time")
     print(json.dumps(report, indent=1))
 
 

@@ -254,7 +254,8 @@ class LiveSession:
             self._split_of[seg_id] = [seg_id, *new_ids]
         self.listener.revised(seg_id, parts[0])
         for part_id, part in zip(new_ids, parts[1:], strict=True):
-            self.listener.segment(part_id, part)
+            self.listener.segment(part_id, part)  # a line of its own (record: a committed line with its id) ...
+            self.listener.revised(part_id, part)  # ... labelled by voice, as every line is (with its confidence)
         return new_ids
 
     def _on_label(self, seg_id: str, labelled: Segment) -> None:
@@ -479,7 +480,7 @@ def split_at(seg: Segment, cuts: list[float], labels: list[Segment]) -> list[Seg
     would hold no word."""
     from interviewer.core.transcript import join_words
 
-    bounds = [seg.start, *cuts, float("inf")]
+    bounds = [float("-inf"), *cuts, float("inf")]
     parts: list[Segment] = []
     for k, label in enumerate(labels):
         words = tuple(w for w in seg.words if bounds[k] <= (w.start + w.end) / 2 < bounds[k + 1])
