@@ -10,7 +10,7 @@ import json
 import pytest
 
 from interviewer.audio.decode import decode_file
-from interviewer.core.transcript import CANDIDATE, INTERVIEWER
+from interviewer.core.transcript import CANDIDATE, INTERVIEWER, Segment
 from interviewer.live.session import Listener, LiveSession, SessionSpec, Track
 from interviewer.notes import panel
 from interviewer.notes.store.database import Store
@@ -162,3 +162,19 @@ def test_a_line_holding_both_voices_is_split_at_the_change(store, data_dir, tran
                     min(abs((w.start + w.end) / 2 - t["start"]), abs((w.start + w.end) / 2 - t["end"])))["speaker"]
                 == spk for w, spk in words)
     assert right / len(words) >= 0.98
+
+
+def test_split_at_cuts_a_line_by_its_words_middles():
+    from interviewer.core.transcript import Word
+    from interviewer.live.session import split_at
+
+    tokens = ["why", "so?", "because", "it", "was"]
+    words = tuple(Word(float(i), i + 0.8, (" " if i else "") + w, 0.9) for i, w in enumerate(tokens))
+    seg = Segment(0.0, 4.8, "why so? because it was", "laptop mic", words)
+    labels = [Segment(0.0, 1.9, "x", INTERVIEWER, (), 0.9), Segment(2.0, 4.8, "y", CANDIDATE, (), 0.7)]
+    first, rest = split_at(seg, [1.95], labels)
+    assert (first.text, first.speaker, first.start, first.end) == ("why so?", INTERVIEWER, 0.0, 1.8)
+    assert (rest.text, rest.speaker, rest.confidence, rest.start, rest.end) == (
+        "because it was", CANDIDATE, 0.7, 2.0, 4.8)
+    assert first.words + rest.words == words
+    assert split_at(seg, [9.0], labels) is None  # the cut past the last word: a part without words
