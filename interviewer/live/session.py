@@ -37,7 +37,9 @@ class Listener:
 
     started: Callable[[str], None] = lambda session_id: None
     segment: Callable[[str, Segment], None] = lambda segment_id, segment: None
-    # A committed segment revised in place by the second pass (same id, better text); see StreamingTranscriber.
+    # A committed segment revised in place by the second pass (same id, better text; see StreamingTranscriber), or
+    # labelled by voice (with a confidence). A line holding both voices is split: its first part comes as a
+    # revision of its id, each further part as a `segment` of its own and then its labelled revision.
     revised: Callable[[str, Segment], None] = lambda segment_id, segment: None
     tentative: Callable[[str, str, float, float], None] = lambda speaker, text, start, end: None
     level: Callable[[str, float], None] = lambda speaker, dbfs: None
