@@ -495,6 +495,8 @@ class LiveAttributor:
                         first, self.rule, self.detail = _by_questions(labelled, self.probes)
                     cents = c if first == 0 else c[::-1]
         if cents is None:
+            if self.profile is None and weights.sum() >= 2 * LIVE_MIN_WINDOWS:  # said, not guessed: no labels
+                self.rule, self.detail = RULE_ONE_VOICE, "one voice heard so far: lines not labelled"
             if self.profile is not None:  # one voice so far: near the profile it is the interviewer
                 self.rule, self.detail = RULE_PROFILE, f"{who}'s voice profile (one voice heard so far)"
                 for h, sim in zip(heard, means @ self.profile, strict=True):

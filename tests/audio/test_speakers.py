@@ -212,3 +212,16 @@ def test_live_a_line_holding_both_voices_is_split_once_two_voices_are_known():
         assert first.words + rest.words == merged.words  # every word, its times kept
         assert abs(rest.start - b.start) < 0.8 and first.start == merged.start and rest.end == merged.end
         assert att.summary()["interviewer_segments"] + att.summary()["candidate_segments"] == len(commits) + 1
+
+
+def test_live_accent_only_voices_are_one_voice_and_left_unlabelled():
+    """Without a profile, two voices that differ by accent only (two_speakers) are one voice to the model: the
+    live attributor labels no line, and its summary says so (not an empty rule)."""
+    samples, turns = reference("two_speakers")
+    labels: dict[object, Segment] = {}
+    att = speakers.LiveAttributor(lambda s, n: samples[s:s + n], labels.__setitem__, enc=voices.encoder())
+    for i, t in enumerate(turns):
+        att.add(i, with_words(t["start"], t["end"], t["text"]))
+    att.finish()
+    assert att.error is None and not labels
+    assert att.summary()["rule"] == speakers.RULE_ONE_VOICE
