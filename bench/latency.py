@@ -1,6 +1,6 @@
 """End-of-turn latency and accuracy of the live path, where the user meets it, on an idle and a busy machine.
 
-`python bench/latency.py [FILE | --script S] [--cores N] [--load N] [--beam N] [--dump OUT.json]`
+`python bench/latency.py [FILE | --script S] [--cores N] [--load N] [--beam N] [--speakers off|on|both] [--repeat N] [--dump OUT.json]`
 
 The file is replayed at real-time pace by the real program, `interviewer transcribe FILE --realtime
 --format jsonl`, in a subprocess (the path a microphone takes: `FileSource` -> the live path, with its
@@ -151,12 +151,16 @@ def busy_loops(n: int, cores: list[int] | None) -> list[subprocess.Popen[bytes]]
     return [subprocess.Popen(pinned([sys.executable, "-c", "while True: pass"], cores)) for _ in range(n)]
 
 
-def replay(file: Path, *, beam: int, cores: list[int] | None, load: int) -> dict[str, Any]:
-    """Run `interviewer transcribe FILE --realtime --format jsonl`; every stdout line with its arrival time
-    (seconds since the start line)."""
+def replay(file: Path, *, beam: int, cores: list[int] | None, load: int, speakers: bool = False) -> dict[str, Any]:
+    """Run `interviewer transcribe FILE --realtime --format jsonl` (with `--speakers`: who said what, as a
+    one-source live session); every stdout line with its arrival time (seconds since the start line), and the
+    CPU time the program took (user + system, all its threads)."""
+    import resource
+
     env = dict(os.environ, INTERVIEWER_DATA_DIR=tempfile.mkdtemp(prefix="latency-"))
     cmd = [sys.executable, "-m", "interviewer", "transcribe", str(file), "--realtime", "--format", "jsonl",
-           "--beam", str(beam)]
+           "--beam", str(beam), *(["--speakers"] if speakers else [])]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     loops = busy_loops(load, cores)
     try:
         proc = subprocess.Popen(pinned(cmd, cores), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
@@ -170,14 +174,16 @@ def replay(file: Path, *, beam: int, cores: list[int] | None, load: int) -> dict
             if t0 is None and obj.get("event") == "start":
                 t0 = now
             lines.append((now - (t0 or now), obj))
-        proc.wait()
+        proc.wait()  # reaped before the busy loops: their time is not counted
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
     finally:
         for p in loops:
             p.kill()
             p.wait()
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} exited with {proc.returncode}")
-    return {"lines": lines}
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"lines": lines, "cpu_s": cpu}
 
 
 def measure(lines: list[tuple[float, dict[str, Any]]], turns: list[dict], ends: list[float], reference: str,
@@ -187,6 +193,7 @@ def measure(lines: list[tuple[float, dict[str, Any]]], turns: list[dict], ends: 
     final: list[Segment] = []
     states: list[str] = []
     catch_up_end = 0.0
+    labelled_at: dict[int, float] = {}  # line index -> seconds from its commit to its voice label
     for t, obj in lines:
         if obj.get("event") == "load":
             states.append(obj["state"])
@@ -198,6 +205,8 @@ def measure(lines: list[tuple[float, dict[str, Any]]], turns: list[dict], ends: 
                 tentatives.append(t)
             elif obj.get("revised"):
                 final[obj["index"]] = seg
+                if "confidence" in obj and obj["index"] not in labelled_at:  # its voice label, first given
+                    labelled_at[obj["index"]] = t - commits[obj["index"]][0]
             else:
                 commits.append((t, seg))
                 final.append(seg)
@@ -233,6 +242,9 @@ def measure(lines: list[tuple[float, dict[str, Any]]], turns: list[dict], ends: 
         "load_states": states,
         "catch_up_s": round(max(0.0, catch_up_end - audio_s), 3) if catch_up_end else 0.0,
         "live_wall_s": round(lines[-1][0], 3) if lines else None,
+        **({"label_delay_p50_s": round(float(np.percentile(list(labelled_at.values()), 50)), 3),
+            "label_delay_max_s": round(max(labelled_at.values()), 3), "lines_labelled": len(labelled_at)}
+           if labelled_at else {}),
     }
 
 
@@ -250,6 +262,10 @@ def main() -> None:
     ap.add_argument("--load", type=int, default=None, help="also run with this many busy processes beside it")
     ap.add_argument("--no-unloaded", action="store_true", help="skip the unloaded run")
     ap.add_argument("--offline-beam", type=int, default=5, help="beam of the offline comparison (default 5)")
+    ap.add_argument("--speakers", choices=["off", "on", "both"], default="off",
+                    help="who said what during the replay (transcribe --speakers): off, on, or both, alternating "
+                         "off/on within each condition")
+    ap.add_argument("--repeat", type=int, default=1, help="run each condition (and --speakers setting) N times")
     ap.add_argument("--dump", type=Path, default=None, help="write every run's stdout lines (with times) here")
     args = ap.parse_args()
     if args.script is not None:
@@ -279,12 +295,24 @@ def main() -> None:
         conditions.append((f"load={args.load}", None, args.load))
     runs: list[dict[str, Any]] = []
     dumps: dict[str, Any] = {}
-    for name, cores, load in conditions:
-        log(f"replaying {args.file.name} ({audio_s:.1f} s) in real time: {name}")
-        lines = replay(args.file, beam=args.beam, cores=cores, load=load)["lines"]
-        dumps[name] = [{"t": round(t, 3), **obj} for t, obj in lines]
+    modes = {"off": [False], "on": [True], "both": [False, True]}[args.speakers]
+    plan = [(name, cores, load, spk) for name, cores, load in conditions for _ in range(args.repeat) for spk in modes]
+    for i, (name, cores, load, spk) in enumerate(plan):
+        label = f"{name}, speakers {'on' if spk else 'off'}" if args.speakers != "off" else name
+        log(f"replaying {args.file.name} ({audio_s:.1f} s) in real time: {label} (load average {os.getloadavg()[0]:.2f})")
+        loadavg = os.getloadavg()[0]
+        result = replay(args.file, beam=args.beam, cores=cores, load=load, speakers=spk)
+        lines = result["lines"]
+        dumps[f"{label} #{i}"] = [{"t": round(t, 3), **obj} for t, obj in lines]
+        spk_event = next((obj for _, obj in lines if obj.get("event") == "speakers"), None)
         run = {"condition": name, "cores": len(cores) if cores else len(allowed), "load": load,
                **measure(lines, turns, ends, reference, audio_s)}
+        run.update({"speakers": spk, "load_average_1m": round(loadavg, 2), "cpu_s": round(result["cpu_s"], 2),
+                    "cpu_core_pct": round(100 * result["cpu_s"] / audio_s, 1)})
+        if spk_event is not None:
+            run.update({"attribution_cpu_s": spk_event["cpu_s"],
+                        "attribution_core_pct": round(100 * spk_event["cpu_s"] / audio_s, 2),
+                        "attribution_rule": spk_event["rule"]})
         run["wer_delta_points"] = round((run["live_wer"] - offline_wer) * 100, 2)
         runs.append(run)
         log(json.dumps(run))

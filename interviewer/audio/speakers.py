@@ -385,7 +385,9 @@ class _Heard:
     key: Any
     seg: Segment
     embs: Float32Array  # its windows' embeddings
+    starts: npt.NDArray[np.float64]  # where its windows start (seconds of the recording)
     label: tuple[str, float] | None = None  # what was last said about it: (speaker, confidence)
+    split: bool = False  # a part of a segment already split where its voice changed: not split again
 
 
 class LiveAttributor:
@@ -396,15 +398,22 @@ class LiveAttributor:
     each time a segment's label is new or changes: first by the evaluator's profile (when there is one), then,
     once the candidate has spoken enough, by which of the two voices is nearer; without a profile, once both
     voices have been heard (blind, named by who asks the questions). Labels may be revised as more voice is
-    heard. `read(start_sample, count)` reads the recording back (the recorder's own reader)."""
+    heard. `read(start_sample, count)` reads the recording back (the recorder's own reader).
+
+    Once two voices are known, a segment whose voice changes for long enough (the offline rule: `label_segments`)
+    is split at the change: `on_split(key, parts)` is given the labelled parts (words keep their times) and
+    returns the keys of the parts after the first (the first keeps `key`), or None to leave it whole."""
 
     def __init__(self, read: Any, on_label: Any, *, profile: npt.NDArray[Any] | None = None,
-                 profile_name: str = "", probes: Sequence[str] = (), enc: VoiceEncoder | None = None) -> None:
+                 profile_name: str = "", probes: Sequence[str] = (), enc: VoiceEncoder | None = None,
+                 on_split: Any = None) -> None:
         import queue
         import threading
 
         self._read = read
         self._on_label = on_label
+        self._on_split = on_split
+        self.splits = 0  # segments split where their voice changed
         self.profile = None if profile is None or not len(profile) else unit(np.asarray(profile, np.float32))
         self.profile_name = profile_name
         self.probes = list(probes)
@@ -457,9 +466,9 @@ class LiveAttributor:
         count = max(0, int(seg.end * SAMPLE_RATE) - start)
         audio = np.asarray(self._read(start, count), np.float32)
         local = Segment(0.0, len(audio) / SAMPLE_RATE, seg.text)
-        embs, _, _ = speech_windows(audio, [local], self._enc or encoder(), step_s=LIVE_STEP_S)
+        embs, starts, _ = speech_windows(audio, [local], self._enc or encoder(), step_s=LIVE_STEP_S)
         old = self._heard.get(key)
-        self._heard[key] = _Heard(key, seg, embs, old.label if old else None)
+        self._heard[key] = _Heard(key, seg, embs, starts + start / SAMPLE_RATE, old.label if old else None)
 
     def _relabel(self) -> None:
         heard = [h for h in self._heard.values() if len(h.embs)]
@@ -486,6 +495,8 @@ class LiveAttributor:
                         first, self.rule, self.detail = _by_questions(labelled, self.probes)
                     cents = c if first == 0 else c[::-1]
         if cents is None:
+            if self.profile is None and weights.sum() >= 2 * LIVE_MIN_WINDOWS:  # said, not guessed: no labels
+                self.rule, self.detail = RULE_ONE_VOICE, "one voice heard so far: lines not labelled"
             if self.profile is not None:  # one voice so far: near the profile it is the interviewer
                 self.rule, self.detail = RULE_PROFILE, f"{who}'s voice profile (one voice heard so far)"
                 for h, sim in zip(heard, means @ self.profile, strict=True):
@@ -493,11 +504,44 @@ class LiveAttributor:
                     self._say(h, side, min(1.0, abs(float(sim) - LIVE_PROFILE_SAME) / 0.1))
             return
         self.separation = similarity(cents[0], cents[1])
+        if self._on_split is not None and self._split_changes(heard, cents):
+            self._relabel()  # the parts, labelled as lines of their own
+            return
         sims = means @ cents.T
         margins = sims[:, 0] - sims[:, 1]
         scale = max(0.02, float(np.median(np.abs(margins))))
         for h, m in zip(heard, margins, strict=True):
             self._say(h, names[0] if m >= 0 else names[1], min(1.0, abs(float(m)) / scale))
+
+    def _split_changes(self, heard: Sequence[_Heard], cents: Float32Array) -> bool:
+        """Split each segment whose voice changes for long enough (`label_segments`, as offline); whether any was."""
+        margins_of = [(h.embs @ cents[0] - h.embs @ cents[1]).astype(np.float64) for h in heard]
+        scale = max(1e-3, float(np.median(np.abs(np.concatenate(margins_of)))))
+        any_split = False
+        for h, margins in zip(heard, margins_of, strict=True):
+            if h.split or len(h.embs) < 2 or not h.seg.words:
+                continue
+            parts = label_segments([h.seg], h.starts, h.starts + WINDOW_S, margins, scale)
+            if len(parts) < 2:
+                continue
+            names = (INTERVIEWER, CANDIDATE)
+            labelled = [Segment(p.start, p.end, p.text, names[lab], p.words, round(p.confidence or 0.0, 3))
+                        for p, lab in parts]
+            keys = self._on_split(h.key, labelled)
+            if not keys:
+                h.split = True  # the line changed meanwhile (or is gone): left whole
+                continue
+            centres = h.starts + WINDOW_S / 2
+            for key, part in zip([h.key, *keys], labelled, strict=True):
+                inside = (centres >= part.start) & (centres <= part.end)
+                if not inside.any():
+                    inside = np.abs(centres - (part.start + part.end) / 2) == np.min(
+                        np.abs(centres - (part.start + part.end) / 2))
+                self._heard[key] = _Heard(key, part, h.embs[inside], h.starts[inside],
+                                          (part.speaker, part.confidence or 0.0), split=True)
+            self.splits += 1
+            any_split = True
+        return any_split
 
     def _say(self, h: _Heard, side: str, confidence: float) -> None:
         if h.seg.end - h.seg.start < MIN_SURE_S:

@@ -66,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "committed segment, tentative updates with \"final\": false)")
     p.add_argument("--speed", type=cli_numbers.speed, default=1.0,
                    help=argparse.SUPPRESS)
+    p.add_argument("--speakers", action="store_true",
+                   help="with --realtime: tell the two voices apart as a one-source live session does (each "
+                        "committed line printed again, revised, with its speaker and \"confidence\")")
 
     p = sub.add_parser("record", help="record and transcribe a live interview")
     p.add_argument("--source", default="default",

@@ -37,7 +37,9 @@ class Listener:
 
     started: Callable[[str], None] = lambda session_id: None
     segment: Callable[[str, Segment], None] = lambda segment_id, segment: None
-    # A committed segment revised in place by the second pass (same id, better text); see StreamingTranscriber.
+    # A committed segment revised in place by the second pass (same id, better text; see StreamingTranscriber), or
+    # labelled by voice (with a confidence). A line holding both voices is split: its first part comes as a
+    # revision of its id, each further part as a `segment` of its own and then its labelled revision.
     revised: Callable[[str, Segment], None] = lambda segment_id, segment: None
     tentative: Callable[[str, str, float, float], None] = lambda speaker, text, start, end: None
     level: Callable[[str, float], None] = lambda speaker, dbfs: None
@@ -159,6 +161,7 @@ class LiveSession:
         self.attribute_speakers = attribute_speakers
         self.attributor: Any = None
         self._latest: dict[str, Segment] = {}  # segment id -> its latest text, with its voice label
+        self._split_of: dict[str, list[str]] = {}  # a committed line split where its voice changed -> its parts' ids
         from interviewer.core.power import SleepInhibitor
 
         self.inhibitor = inhibitor if inhibitor is not None else SleepInhibitor()
@@ -224,8 +227,38 @@ class LiveSession:
         assert track.recorder is not None
         return LiveAttributor(track.recorder.read, self._on_label,
                               profile=None if profile is None else np.asarray(profile, np.float32),
-                              profile_name=self.spec.evaluator, enc=enc,
+                              profile_name=self.spec.evaluator, enc=enc, on_split=self._on_split,
                               probes=session_probes(self.store, self.store.session(sid)))
+
+    def _on_split(self, seg_id: str, parts: list[Segment]) -> list[str] | None:
+        """The attributor's thread: the voice changes inside a committed line. The line keeps its id for the first
+        part (a revision: `revised`), each further part becomes a line of its own (`segment`); words keep their
+        times and the quotes over the range are re-read (the store's one rule). None when the line changed
+        meanwhile in a way the parts no longer fit (then it stays whole)."""
+        assert self.session_id is not None
+        with self._echo_lock:
+            latest = self._latest.get(seg_id)
+            if latest is None:
+                return None
+            cut = split_at(latest, [p.start for p in parts[1:]], parts)
+            if cut is None:
+                return None
+            parts = cut
+            with self.store.atomic():
+                row = self.store.segment(seg_id)
+                if row is None or row["text"] != latest.text:
+                    return None
+                new_ids = [self.store.add_segment(self.session_id, p) for p in parts[1:]]  # labelled
+                self.store.set_segment_speaker(seg_id, parts[0].speaker, parts[0].confidence)
+                self.store.revise_segment(seg_id, parts[0], actor=ATTRIBUTION_ACTOR)  # re-reads the quotes
+            for part_id, part in zip([seg_id, *new_ids], parts, strict=True):
+                self._latest[part_id] = part
+            self._split_of[seg_id] = [seg_id, *new_ids]
+        self.listener.revised(seg_id, parts[0])
+        for part_id, part in zip(new_ids, parts[1:], strict=True):
+            self.listener.segment(part_id, part)  # a line of its own (record: a committed line with its id) ...
+            self.listener.revised(part_id, part)  # ... labelled by voice, as every line is (with its confidence)
+        return new_ids
 
     def _on_label(self, seg_id: str, labelled: Segment) -> None:
         """The attributor's thread: a segment's voice label is new or changed (the same id, as a revision)."""
@@ -233,10 +266,30 @@ class LiveSession:
             if not self.store.set_segment_speaker(seg_id, labelled.speaker, labelled.confidence):
                 return
             latest = self._latest.get(seg_id, labelled)
+            if self.session_id is not None:  # a quote over lines of both voices holds the candidate's words only
+                self.store.refresh_quotes(self.session_id, latest.start, latest.end, actor=ATTRIBUTION_ACTOR)
             seg = Segment(latest.start, latest.end, latest.text, labelled.speaker, latest.words,
                           labelled.confidence)
             self._latest[seg_id] = seg
         self.listener.revised(seg_id, seg)
+
+    def _revise_parts(self, ids: list[str], seg: Segment) -> list[tuple[str, Segment]]:
+        """A second-pass revision of a line split by voice, given to its parts at the same times (under
+        _echo_lock); the revised parts, or none when the words no longer fit the parts or one was edited."""
+        olds = [self._latest.get(i) for i in ids]
+        if any(o is None for o in olds):
+            return []
+        parts = split_at(seg, [o.start for o in olds[1:] if o is not None], [o for o in olds if o is not None])
+        if parts is None:
+            return []
+        with self.store.atomic():
+            for part_id, part, old in zip(ids, parts, olds, strict=True):
+                assert old is not None
+                if not self.store.revise_segment(part_id, part, expected_text=old.text):
+                    return []
+        for part_id, part in zip(ids, parts, strict=True):
+            self._latest[part_id] = part
+        return list(zip(ids, parts, strict=True))
 
     def _tentative(self, speaker: str) -> Callable[[str, float, float], None]:
         def tentative(text: str, start: float, end: float) -> None:
@@ -284,18 +337,23 @@ class LiveSession:
                 self.attributor.add(seg_id, seg)
 
         def revise(i: int, seg: Segment) -> None:
+            out: list[tuple[str, Segment]] = []
             with self._echo_lock:
                 seg_id, old = committed[i]
                 if seg_id is None:
                     return
-                if not self.store.revise_segment(seg_id, seg, expected_text=old.text):
-                    return
-                committed[i] = (seg_id, seg)
-                label = self._latest.get(seg_id)
-                if label is not None and label.confidence is not None:  # keep the voice label it was given
-                    seg = Segment(seg.start, seg.end, seg.text, label.speaker, seg.words, label.confidence)
-                self._latest[seg_id] = seg
-            self.listener.revised(seg_id, seg)
+                if seg_id in self._split_of:  # split by voice: the second pass's words go to the parts
+                    out = self._revise_parts(self._split_of[seg_id], seg)
+                elif self.store.revise_segment(seg_id, seg, expected_text=old.text):
+                    label = self._latest.get(seg_id)
+                    if label is not None and label.confidence is not None:  # keep the voice label it was given
+                        seg = Segment(seg.start, seg.end, seg.text, label.speaker, seg.words, label.confidence)
+                    self._latest[seg_id] = seg
+                    out = [(seg_id, seg)]
+                if out:
+                    committed[i] = (seg_id, seg)
+            for part_id, part in out:
+                self.listener.revised(part_id, part)
         return commit, revise
 
     def _on_audio(self, track: Track) -> Callable[[Float32Array], None]:
@@ -413,6 +471,29 @@ class LiveSession:
         self.inhibitor.release()
         self._saved.set()
         self.listener.stopped(reason)
+
+
+ATTRIBUTION_ACTOR = "speaker attribution"
+
+
+def split_at(seg: Segment, cuts: list[float], labels: list[Segment]) -> list[Segment] | None:
+    """`seg` cut before the first word whose middle lies at or after each of `cuts` (times in seconds), each part
+    with its words (times kept) and the speaker and confidence of the same part of `labels`; None when a part
+    would hold no word."""
+    from interviewer.core.transcript import join_words
+
+    bounds = [float("-inf"), *cuts, float("inf")]
+    parts: list[Segment] = []
+    for k, label in enumerate(labels):
+        words = tuple(w for w in seg.words if bounds[k] <= (w.start + w.end) / 2 < bounds[k + 1])
+        if not words or not join_words(words).strip():
+            return None
+        start = seg.start if k == 0 else words[0].start
+        end = seg.end if k == len(labels) - 1 else words[-1].end
+        parts.append(Segment(start, end, join_words(words).strip(), label.speaker, words, label.confidence))
+    if sum(len(p.words) for p in parts) != len(seg.words):
+        return None
+    return parts
 
 
 def measured_pace(transcriber: Any, on_status: Callable[[LoadStatus], None]) -> Pace:

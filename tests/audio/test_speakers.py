@@ -178,3 +178,50 @@ def test_cues_fire_on_the_candidates_voice_only():
     answered = Segment(answer.start, answer.end, answer.text, CANDIDATE, answer.words, 0.9)
     after = [c for c in follow_up_cues([asked, answered], kit) if c.kind == TOPIC]
     assert after and all(c.start >= answer.start for c in after)
+
+
+def test_live_a_line_holding_both_voices_is_split_once_two_voices_are_known():
+    """LiveAttributor: the question and its reply committed as one line are given to `on_split` as two labelled
+    parts at the change (words keep their times); the parts then carry their own keys; without `on_split` the
+    line is labelled whole."""
+    samples, turns = reference("two_voices")
+    segs = [with_words(t["start"], t["end"], t["text"]) for t in turns]
+    a, b = segs[4], segs[5]
+    merged = Segment(a.start, b.end, f"{a.text} {b.text}", "", a.words + b.words)
+    commits = [*segs[:4], merged, *segs[6:]]
+    for splitting in (True, False):
+        labels: dict[object, Segment] = {}
+        splits: list[tuple[object, list[Segment]]] = []
+
+        def on_split(key, parts, splits=splits):
+            splits.append((key, parts))
+            return [f"{key}.{k}" for k in range(1, len(parts))]
+
+        att = speakers.LiveAttributor(lambda s, n: samples[s:s + n], labels.__setitem__, enc=voices.encoder(),
+                                      on_split=on_split if splitting else None)
+        for i, seg in enumerate(commits):
+            att.add(i, seg)
+        att.finish()
+        assert att.error is None
+        if not splitting:
+            assert not splits and att.splits == 0 and 4 in labels
+            continue
+        assert att.splits == 1 and [key for key, _ in splits] == [4]
+        first, rest = splits[0][1]
+        assert (first.speaker, rest.speaker) == (INTERVIEWER, CANDIDATE)
+        assert first.words + rest.words == merged.words  # every word, its times kept
+        assert abs(rest.start - b.start) < 0.8 and first.start == merged.start and rest.end == merged.end
+        assert att.summary()["interviewer_segments"] + att.summary()["candidate_segments"] == len(commits) + 1
+
+
+def test_live_accent_only_voices_are_one_voice_and_left_unlabelled():
+    """Without a profile, two voices that differ by accent only (two_speakers) are one voice to the model: the
+    live attributor labels no line, and its summary says so (not an empty rule)."""
+    samples, turns = reference("two_speakers")
+    labels: dict[object, Segment] = {}
+    att = speakers.LiveAttributor(lambda s, n: samples[s:s + n], labels.__setitem__, enc=voices.encoder())
+    for i, t in enumerate(turns):
+        att.add(i, with_words(t["start"], t["end"], t["text"]))
+    att.finish()
+    assert att.error is None and not labels
+    assert att.summary()["rule"] == speakers.RULE_ONE_VOICE

@@ -86,6 +86,40 @@ def test_transcribe_realtime_jsonl_revision_lines(run_cli, monkeypatch):
 
 
 @pytest.mark.slow
+def test_transcribe_realtime_speakers_labels_lines_as_revisions(run_cli, monkeypatch):
+    """`--speakers`: each committed line is printed again as a `revised` line with its index, its voice
+    (`interviewer` or `candidate`) and a "confidence"; the commit lines keep their shape; a last `speakers`
+    event says which rule decided and the CPU time attribution took."""
+    from interviewer.audio.pace import Pace
+
+    monkeypatch.setattr("interviewer.live.session.measured_pace", lambda tr, on_status: Pace(on_status=on_status,
+                                                                                        adaptive=False))
+    audio = ROOT / "tests" / "fixtures" / "audio"
+    turns = json.loads((audio / "two_voices.json").read_text())["turns"]
+    res = run_cli("transcribe", str(audio / "two_voices.flac"), "--realtime", "--speakers", "--format", "jsonl",
+                  "--speed", "4")
+    assert res.code == 0, res.err
+    rows = [json.loads(line) for line in res.out.splitlines()]
+    finals = [r for r in rows if r.get("final") is True and not r.get("revised")]
+    labels = [r for r in rows if r.get("revised") and "confidence" in r]
+    assert len(finals) >= 6
+    for r in finals:
+        assert set(r) == {"start", "end", "text", "speaker", "final"}
+    for r in labels:
+        assert set(r) == {"start", "end", "text", "speaker", "final", "revised", "index", "confidence"}
+        assert r["speaker"] in ("interviewer", "candidate") and 0 <= r["confidence"] <= 1
+    last = {r["index"]: r["speaker"] for r in labels}
+    assert set(last) == set(range(len(finals)))  # every line labelled
+
+    def truth(r):
+        return max(turns, key=lambda t: min(r["end"], t["end"]) - max(r["start"], t["start"]))["speaker"]
+
+    assert sum(last[i] == truth(r) for i, r in enumerate(finals)) >= len(finals) - 1
+    assert set(last.values()) == {"interviewer", "candidate"}
+    assert rows[-1]["event"] == "speakers" and rows[-1]["rule"] == "questions" and rows[-1]["cpu_s"] > 0
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize(("fmt", "marker"), [("srt", " --> "), ("vtt", "WEBVTT")])
 def test_transcribe_subtitle_formats(run_cli, fmt, marker):
     res = run_cli("transcribe", str(JFK), "--format", fmt, "--beam", "1")

@@ -44,3 +44,16 @@ def test_transcript_view_replaces_a_line_in_place(qtbot):
     assert view.tentative.text() == "candidate: and then …"  # the utterance in progress is untouched
     assert not view.replace("unknown", Segment(0.0, 1.0, "x", "candidate"))
     assert view.text.document().blockCount() == 3
+
+
+def test_a_line_split_by_voice_shows_the_question_then_the_answer(qtbot):
+    """The events a one-source session sends when a line holds both voices (live.session._on_split): the line's
+    first part as a revision of its id, then the rest as a line of its own and its labelled revision."""
+    view = TranscriptView()
+    qtbot.addWidget(view)
+    view.add(Segment(1.0, 6.0, "Who wrote it? I did, last spring.", "laptop mic"), "a")
+    view.replace("a", Segment(1.0, 2.0, "Who wrote it?", "interviewer", (), 0.9))
+    view.add(Segment(2.2, 6.0, "I did, last spring.", "candidate", (), 0.8), "a2")
+    view.replace("a2", Segment(2.2, 6.0, "I did, last spring.", "candidate", (), 0.8))
+    assert view.text.toPlainText().splitlines() == [
+        "00:01  interviewer: Who wrote it?", "00:02  candidate: I did, last spring."]
