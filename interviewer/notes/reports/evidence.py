@@ -6,7 +6,7 @@ import bisect
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from interviewer.core.transcript import Segment, mmss
+from interviewer.core.transcript import CANDIDATE, Segment, context_in_range, mmss
 from interviewer.notes.store.database import Store
 from interviewer.notes.store.report_queries import evidence_record
 
@@ -28,12 +28,16 @@ def speaker_lookup(segments: Sequence[Segment]) -> Callable[[float], str]:
 
 
 def evidence_item(e: dict[str, Any], speaker_at: Callable[[float], str], names: dict[str, str],
-                  linked_by: dict[str, list[str]]) -> dict[str, Any]:
-    """An evidence row as a report shows it: times, speaker, quote on one line, criterion name, who rated on it."""
+                  linked_by: dict[str, list[str]], segments: Sequence[Segment] | None = None) -> dict[str, Any]:
+    """An evidence row as a report shows it: times, speaker, quote on one line, criterion name, who rated on it.
+    With the session's `segments`, also its `context`: the question its quote answers where the range holds
+    both voices (the quote is then the candidate's words, so the candidate is its speaker), else ""."""
     start, end = float(e["start"]), float(e["end"])
+    quote = " ".join(str(e.get("quote") or "").split())
+    context = context_in_range(segments, start, end) if segments is not None and quote else ""
     return {
         "id": e["id"], "start": start, "end": end, "time": mmss(start), "end_time": mmss(end),
-        "speaker": speaker_at(start), "quote": " ".join(str(e.get("quote") or "").split()),
+        "speaker": CANDIDATE if context else speaker_at(start), "quote": quote, "context": context,
         "note": str(e.get("note") or "").strip(), "polarity": e["polarity"], "criterion": e.get("criterion"),
         "criterion_name": names.get(e.get("criterion") or "", e.get("criterion") or ""),
         "evaluator": e.get("evaluator") or "", "claim_id": e.get("claim_id"),
