@@ -174,7 +174,9 @@ class CallsPanel(QWidget):
         from interviewer.notes.ratings.calls import answer_text, question_text
 
         start, end = self.review.store.call_span(call)
-        segments = self.review.segments
+        segments = getattr(self.review, "segments", None)  # not loaded yet while the window is built
+        if segments is None:
+            segments = self.review.store.segments(self.review.session_id)
         quote, question = answer_text(segments, start, end), question_text(segments, start, end)
         said = f"“{escape(quote)}”" if quote else "(nothing transcribed in the answer)"
         if question:
