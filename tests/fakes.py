@@ -1,4 +1,5 @@
-"""Hardware stand-ins for unit tests: an audio source the test pushes blocks through, a slow transcriber."""
+"""Hardware stand-ins for unit tests: an audio source the test pushes blocks through, a slow transcriber, a live
+session scripted line by line."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from interviewer.audio.decode import SAMPLE_RATE, decode_file
+from interviewer.core.transcript import Segment
 
 
 class PushSource:
@@ -131,3 +133,49 @@ class FakeSoundDevice:
                 pass
 
         return Stream()
+
+
+class ScriptedSession:
+    """A stand-in for `LiveSession` that a test scripts line by line: it stores each line in a real store and tells
+    its listener, from a worker thread, in the order a LiveSession does (a committed line, a voice label as a
+    revision of the same id, a microphone line dropped as the call's echo: deleted, then `removed`)."""
+
+    def __init__(self, store: Any, candidate_id: str, listener: Any, evaluator: str = "Ada") -> None:
+        self.store, self.candidate_id, self.listener, self.evaluator = store, candidate_id, listener, evaluator
+        self.session_id: str | None = None
+        self.elapsed_s = 0.0
+        self.needs_catch_up = False
+
+    def _on_worker(self, fn: Any) -> None:
+        t = threading.Thread(target=fn, name="scripted session")
+        t.start()
+        t.join()
+
+    def start(self) -> str:
+        self.session_id = self.store.create_session(candidate_id=self.candidate_id, role_id=None, kit_id=None,
+                                                    evaluator=self.evaluator, status="recording", origin="live")
+        self.listener.started(self.session_id)
+        return self.session_id
+
+    def commit(self, seg: Segment) -> str:
+        assert self.session_id is not None
+        seg_id = self.store.add_segment(self.session_id, seg)
+        self.elapsed_s = max(self.elapsed_s, seg.end)
+        self._on_worker(lambda: self.listener.segment(seg_id, seg))
+        return seg_id
+
+    def drop_echo(self, seg_id: str) -> None:
+        """The call's copy of this microphone line committed: the session removes the microphone's."""
+        assert self.store.delete_segment(seg_id, actor="echo removal", reason="the microphone's copy of the call")
+        self._on_worker(lambda: self.listener.removed(seg_id))
+
+    def pause(self) -> None:
+        pass
+
+    def resume(self) -> None:
+        pass
+
+    def stop(self, reason: str = "stopped") -> None:
+        if self.session_id is not None:
+            self.store.update_session(self.session_id, status="complete", duration_s=self.elapsed_s)
+        self.listener.stopped(reason)

@@ -51,3 +51,15 @@ def criterion_colour(key: str, position: int = 0) -> str:
     """The colour a criterion is drawn in, in every report and window: the default kit's criteria by their key
     (the same in any kit, in any order), any other by its position in the kit."""
     return CRITERION_COLOURS.get(key, FALLBACK_COLOURS[position % len(FALLBACK_COLOURS)])
+
+
+# ---------------------------------------------------------------------------------------------- speakers
+INTERVIEWER_COLOUR = "#1f6fd1"  # the interviewer's name on a transcript line (blue)
+CANDIDATE_COLOUR = "#007d79"  # the candidate's, or any other speaker's (teal)
+CONTEXT_COLOUR = SUBTLE  # the question a quote answers, shown apart from the candidate's words
+
+
+def speaker_colour(speaker: str) -> str:
+    """The colour of a speaker's name on a transcript line, in the live and review windows: the interviewer
+    (a one-microphone session's voice label, or a track named so) blue, anyone else teal."""
+    return INTERVIEWER_COLOUR if speaker.strip().lower().startswith("interv") else CANDIDATE_COLOUR

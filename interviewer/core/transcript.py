@@ -155,16 +155,21 @@ def mmss(t: float) -> str:
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
 
 
+def speaker_label(s: Segment) -> str:
+    """Who said a line, as the exports and windows name them: "candidate?" when told apart by voice unsurely."""
+    return f"{s.speaker}?" if s.speaker and s.uncertain else s.speaker
+
+
 def to_txt(segments: Sequence[Segment]) -> str:
     lines = []
     for s in segments:
-        who = f"{s.speaker}: " if s.speaker else ""
+        who = f"{speaker_label(s)}: " if s.speaker else ""
         lines.append(f"[{mmss(s.start)}] {who}{s.text.strip()}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 
 def _cue_text(s: Segment) -> str:
-    return f"{s.speaker}: {s.text.strip()}" if s.speaker else s.text.strip()
+    return f"{speaker_label(s)}: {s.text.strip()}" if s.speaker else s.text.strip()
 
 
 def to_srt(segments: Sequence[Segment]) -> str:

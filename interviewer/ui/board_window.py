@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -35,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from interviewer.core.palette import SPLIT_COLOUR
+from interviewer.core.palette import CONTEXT_COLOUR, SPLIT_COLOUR
 from interviewer.core.transcript import mmss
 from interviewer.notes.store.records import CallRecord
 
@@ -177,6 +178,7 @@ class CalibrationExercise(QMainWindow):
         self.title.setFont(tf)
         self.title.setWordWrap(True)
         self.quote = QLabel("")
+        self.quote.setTextFormat(Qt.TextFormat.RichText)  # the question muted above the answer
         self.quote.setWordWrap(True)
         self.quote.setStyleSheet("font-style: italic;")
         self.play_btn = QPushButton("▶ Play the clip")
@@ -258,7 +260,10 @@ class CalibrationExercise(QMainWindow):
                     None) if call.kind == "scenario" else None
         self.prompt.setText(str(card.get("prompt") or "") if card else "")
         self.prompt.setVisible(bool(card))
-        self.quote.setText(f"“{answer['quote']}”" if answer["quote"] else "(nothing transcribed)")
+        said = f"“{escape(answer['quote'])}”" if answer["quote"] else "(nothing transcribed)"
+        if answer.get("context"):  # the question, apart from the candidate's words: a muted line above them
+            said = f'<span style="color:{CONTEXT_COLOUR}">Q: {escape(answer["context"])}</span><br/>{said}'
+        self.quote.setText(said)
         anchors = anchors_for(kit, call)
         for s, label in self.anchor_labels.items():
             label.setText(anchors.get(s, ""))

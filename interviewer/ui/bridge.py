@@ -24,6 +24,7 @@ class SessionBridge(QObject):
     stopped = Signal(str)
     error = Signal(str)
     load = Signal(object)  # LoadStatus: what the live path does about the machine's speed
+    removed = Signal(str)  # a committed line dropped as the microphone's echo of the call
 
     def listener(self) -> Listener:
         return Listener(
@@ -35,6 +36,7 @@ class SessionBridge(QObject):
             stopped=self.stopped.emit,
             error=self.error.emit,
             load=self.load.emit,
+            removed=self.removed.emit,
         )
 
 

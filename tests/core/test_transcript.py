@@ -25,3 +25,13 @@ def test_words_in_range_keeps_numbers_whole():
     assert words_in_range([HEARD], 0.95, 1.75) == "2,400 questions at"
     later = Segment(4.0, 5.0, "Next.", "c", (w(" Next.", 4.0),))
     assert words_in_range([HEARD, later], 2.15, 5.0) == "under-budget. Next."
+
+
+def test_exports_name_each_speaker_and_mark_an_uncertain_one():
+    from interviewer.core.transcript import to_srt, to_txt, to_vtt
+
+    lines = [Segment(1.0, 2.0, "Why?", "interviewer", (), 0.9), Segment(3.0, 4.0, "Because.", "candidate", (), 0.3),
+             Segment(5.0, 6.0, "Next.", "interviewer")]
+    assert to_txt(lines) == "[00:01] interviewer: Why?\n[00:03] candidate?: Because.\n[00:05] interviewer: Next.\n"
+    assert "candidate?: Because." in to_srt(lines) and "interviewer: Next." in to_srt(lines)
+    assert "candidate?: Because." in to_vtt(lines)

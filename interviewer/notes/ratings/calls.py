@@ -6,7 +6,8 @@ span of the candidate's answer. Evaluators score each call 1-4 against its crite
 
 * `ask`: a call from the command line or the review window, its text and criterion taken from the kit.
 * `answer_text`: the candidate's words in an answer span; only the candidate's segments when the transcript
-  says who spoke (a "candidate" label, or an interviewer label beside other labels), else every word.
+  says who spoke (a "candidate" label, or an interviewer label beside other labels), else every word;
+  `question_text` the others' words there (the question, shown apart).
 * `board`: for a role, every call asked to two or more candidates, each answer with its quote and every
   evaluator's score (the public JSON of `interviewer calls --role ROLE --format json`); `board_details` adds
   what the window and the PDF show (criterion names, anchors, where the panel splits).
@@ -50,8 +51,19 @@ def candidate_segments(segments: Sequence[Segment]) -> list[Segment]:
 
 def answer_text(segments: Sequence[Segment], start: float, end: float) -> str:
     """The candidate's committed words whose midpoint lies in [start, end]."""
+    return _words_in(candidate_segments(segments), start, end)
+
+
+def question_text(segments: Sequence[Segment], start: float, end: float) -> str:
+    """The words in [start, end] that are not the candidate's (the question the answer follows, shown apart from
+    it), or "" when the transcript does not say who spoke."""
+    theirs = {id(s) for s in candidate_segments(segments)}
+    return _words_in([s for s in segments if id(s) not in theirs], start, end)
+
+
+def _words_in(segments: Sequence[Segment], start: float, end: float) -> str:
     out: list[str] = []
-    for seg in candidate_segments(segments):
+    for seg in segments:
         if seg.end < start or seg.start > end:
             continue
         if seg.words:
@@ -102,10 +114,11 @@ def ask(store: Store, session_id: str, *, kind: str, key: str, start: float, end
 
 
 def call_answer(store: Store, call: CallRecord, segments: Sequence[Segment] | None = None) -> dict[str, Any]:
-    """One call with its answer span and quote (the candidate's words) and its scores."""
+    """One call with its answer span, quote (the candidate's words), context (the question's) and its scores."""
     start, end = store.call_span(call)
     segs = store.segments(call.session_id) if segments is None else segments
     return {**call.to_dict(), "span_start": start, "span_end": end, "quote": answer_text(segs, start, end),
+            "context": question_text(segs, start, end),
             "scores": {r.evaluator: int(r.score) for r in store.call_ratings(call.id)}}
 
 

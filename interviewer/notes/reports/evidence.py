@@ -6,7 +6,7 @@ import bisect
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from interviewer.core.transcript import Segment, mmss
+from interviewer.core.transcript import CANDIDATE, Segment, context_in_range, mmss
 from interviewer.notes.store.database import Store
 from interviewer.notes.store.records import ClaimRecord, EvidenceRecord
 from interviewer.notes.store.report_queries import evidence_record
@@ -29,12 +29,16 @@ def speaker_lookup(segments: Sequence[Segment]) -> Callable[[float], str]:
 
 
 def evidence_item(e: EvidenceRecord, speaker_at: Callable[[float], str], names: dict[str, str],
-                  linked_by: dict[str, list[str]]) -> dict[str, Any]:
-    """An evidence row as a report shows it: times, speaker, quote on one line, criterion name, who rated on it."""
+                  linked_by: dict[str, list[str]], segments: Sequence[Segment] | None = None) -> dict[str, Any]:
+    """An evidence row as a report shows it: times, speaker, quote on one line, criterion name, who rated on it.
+    With the session's `segments`, also its `context`: the question its quote answers where the range holds
+    both voices (the quote is then the candidate's words, so the candidate is its speaker), else ""."""
     start, end = float(e.start), float(e.end)
+    quote = " ".join(str(e.quote or "").split())
+    context = context_in_range(segments, start, end) if segments is not None and quote else ""
     return {
         "id": e.id, "start": start, "end": end, "time": mmss(start), "end_time": mmss(end),
-        "speaker": speaker_at(start), "quote": " ".join(str(e.quote or "").split()),
+        "speaker": CANDIDATE if context else speaker_at(start), "quote": quote, "context": context,
         "note": str(e.note or "").strip(), "polarity": e.polarity, "criterion": e.criterion,
         "criterion_name": names.get(e.criterion or "", e.criterion or ""),
         "evaluator": e.evaluator or "", "claim_id": e.claim_id,

@@ -75,7 +75,7 @@ def session_summary(store: Store, session_id: str, *, anonymise: bool = False) -
     for r in ratings:
         for eid in r.evidence_ids:
             linked_by.setdefault(eid, []).append(r.evaluator)
-    items = [evidence_item(e, speaker_at, names, linked_by) for e in evidence]
+    items = [evidence_item(e, speaker_at, names, linked_by, segments) for e in evidence]
     by_id = {i["id"]: i for i in items}
 
     evaluators = sorted({r.evaluator for r in ratings})

@@ -43,6 +43,7 @@ from interviewer.notes.reports.text import count, shorten, when
 from interviewer.notes.store.database import Store
 
 QUOTE_CHARS = 420
+CONTEXT_CHARS = 240
 
 
 def _consent_text(consent: Sequence[dict[str, Any]], session_date: str) -> str:
@@ -92,6 +93,9 @@ def _quote_rows(quotes: Sequence[dict[str, Any]], styles: dict[str, Any], width:
         body = f"“{escape(q['quote'] or '(no words in this range)')}”" if q["quote"] else "<i>(no quote)</i>"
         if len(q["quote"]) > QUOTE_CHARS:
             body = f"“{escape(shorten(q['quote'], QUOTE_CHARS))}”"
+        if q.get("context"):  # the question the candidate's words answer: apart, muted, above them
+            body = (f'<font size="8" color="{palette.SUBTLE}">Q: {escape(shorten(q["context"], CONTEXT_CHARS))}'
+                    f"</font><br/>{body}")
         extra = [polarity_mark(q["polarity"])]
         if show_criterion and q.get("criterion_name"):
             extra.append(coloured(q["criterion_name"], (colours or {}).get(q["criterion"] or "", GREY),

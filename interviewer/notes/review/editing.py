@@ -20,7 +20,15 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from interviewer.core.errors import UserError
-from interviewer.core.transcript import FORMATTERS, Segment, Word, mmss, normalise_word
+from interviewer.core.transcript import (
+    FORMATTERS,
+    Segment,
+    Word,
+    context_in_range,
+    mmss,
+    normalise_word,
+    speaker_label,
+)
 from interviewer.notes.store.database import Store
 from interviewer.notes.store.records import EvidenceRecord
 from interviewer.notes.store.revisions import QuoteChange
@@ -385,12 +393,16 @@ def to_markdown(store: Store, session_id: str) -> str:
                 f"**{_md_inline(label)}** ({ev.polarity})")
         if ev.quote:
             text += f": “{_md_inline(ev.quote)}”"
+            # the question the candidate's words answer, apart (a line above, in italics)
+            context = context_in_range(segments, float(ev.start), float(ev.end))
+            if context:
+                text = f"> _Q: {_md_inline(context)}_\n>\n{text}"
         if ev.note:
             text += f" — {_md_inline(ev.note)}"
         return text
 
     for i, s in enumerate(segments):
-        who = f" {_md_inline(s.speaker)}:" if s.speaker else ""
+        who = f" {_md_inline(speaker_label(s))}:" if s.speaker else ""
         lines.append(f"**[{mmss(s.start)}]{who}** {_md_inline(s.text)}")
         lines.append("")
         for ev in by_segment.get(i, []):

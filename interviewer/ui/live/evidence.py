@@ -1,5 +1,6 @@
 """The live window's evidence: keys 1–4 tag the last seconds for a criterion (Shift: as a concern), Ctrl+N a
-note, Ctrl+Shift+K the spoken consent; the list shows each item's quote as its words arrive."""
+note, Ctrl+Shift+K the spoken consent; the list shows each item's quote as its words arrive (the candidate's
+words, the question before them apart: `interviewer.ui.quotes`)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QListWidgetItem
 
 from interviewer.core.palette import criterion_colour
-from interviewer.core.transcript import Segment, mmss, words_in_range
+from interviewer.core.transcript import Segment, context_in_range, mmss, words_in_range
 from interviewer.notes.panel import link_evidence_to_open_scenario
 from interviewer.ui.commands import AddEvidence, MarkSpokenConsent
 from interviewer.ui.live.base import LiveBase
+from interviewer.ui.quotes import set_context
 
 
 class EvidenceTagging(LiveBase):
@@ -95,12 +97,19 @@ class EvidenceTagging(LiveBase):
                 colour = criterion_colour(e.criterion, idx)
             else:
                 head, colour = f"{mmss(e.start)}  ✎ note", "#525252"
-            body = e.note if not e.criterion else f"“{e.quote}”" if e.quote else "(waiting for words…)"
+            context = ""
+            if not e.criterion:
+                body = e.note
+            else:
+                body = f"“{e.quote}”" if e.quote else "(waiting for words…)"
+                # the question the quote answers: derived from the lines shown, so it follows their labels
+                context = context_in_range(self.transcript.lines, e.start, e.end)
             if e.id in scripted:
                 head += "   · tagged by the demo script"
             item = QListWidgetItem(f"{head}\n{body}")
             item.setForeground(QColor(colour))
             item.setData(Qt.ItemDataRole.UserRole, e.id)
+            set_context(item, context)
             if e.id in scripted:
                 item.setToolTip("The demo's script tagged this, not you: your keys 1–4 tag as in an interview.")
             self.evidence.addItem(item)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from interviewer.ui import quotes
 from interviewer.ui.catch_up import CatchUp
 from interviewer.ui.live.base import LiveBase
 from interviewer.ui.live.claims import STATUS_KEYS, STATUS_LABELS
@@ -157,6 +158,7 @@ class LiveLayout(LiveBase):
         self.evidence = QListWidget()
         self.evidence.setObjectName("evidence")
         self.evidence.setWordWrap(True)
+        quotes.install(self.evidence)  # a quote's question as a muted line above it
         self.note = QLineEdit()
         self.note.setPlaceholderText("Note (Ctrl+N) — Enter saves it at this moment, Esc returns to the transcript")
         right = QSplitter(Qt.Orientation.Vertical)

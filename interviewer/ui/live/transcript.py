@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
+from interviewer.core.palette import speaker_colour
 from interviewer.core.transcript import Segment, mmss
 
 TRANSCRIPT_PLACEHOLDERS = {  # what the empty transcript says, by the window's state
@@ -100,7 +101,8 @@ class TranscriptView(QWidget):
         cursor.movePosition(QTextCursor.MoveOperation.End)
         if not self.text.document().isEmpty():
             cursor.insertBlock()
-        labelled = bool(seg.speaker) and seg.speaker != self._last_speaker  # a label when the speaker changes
+        # a label when the speaker changes, and on an uncertain line
+        labelled = bool(seg.speaker) and (seg.speaker != self._last_speaker or seg.uncertain)
         self._labelled.append(labelled)
         self._last_speaker = seg.speaker
         self._write(cursor, seg, labelled)
@@ -124,6 +126,36 @@ class TranscriptView(QWidget):
         self._last_speaker = self.lines[-1].speaker
         return True
 
+    def remove(self, seg_id: str) -> Segment | None:
+        """Take a committed line away (the session dropped it as the microphone's echo of the call): the line
+        removed, or None if it is not shown. The line after it shows its speaker if that now changes there."""
+        n = self._ids.pop(seg_id, None)
+        if n is None:
+            return None
+        gone = self.lines.pop(n)
+        del self._labelled[n]
+        self._ids = {sid: (k - 1 if k > n else k) for sid, k in self._ids.items()}
+        block = self.text.document().findBlockByNumber(n)
+        cursor = QTextCursor(block)
+        if n + 1 < self.text.document().blockCount():  # the line and its line break
+            cursor.movePosition(QTextCursor.MoveOperation.NextBlock, QTextCursor.MoveMode.KeepAnchor)
+        elif n > 0:  # the last line: the break before it
+            cursor.movePosition(QTextCursor.MoveOperation.PreviousBlock)
+            cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock)
+            cursor.movePosition(QTextCursor.MoveOperation.NextBlock, QTextCursor.MoveMode.KeepAnchor)
+            cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor)
+        else:
+            cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
+        if n < len(self.lines):
+            line = self.lines[n]
+            labelled = bool(line.speaker) and (n == 0 or line.speaker != self.lines[n - 1].speaker or line.uncertain)
+            if labelled != self._labelled[n]:
+                self._labelled[n] = labelled
+                self._rewrite(n)
+        self._last_speaker = self.lines[-1].speaker if self.lines else ""
+        return gone
+
     def _rewrite(self, n: int) -> None:
         block = self.text.document().findBlockByNumber(n)
         cursor = QTextCursor(block)
@@ -136,7 +168,7 @@ class TranscriptView(QWidget):
         head.setForeground(QColor("#6f6f6f"))
         who = QTextCharFormat()
         who.setFontWeight(QFont.Weight.Bold)
-        who.setForeground(QColor("#1f6fd1" if seg.speaker.lower().startswith("interv") else "#161616"))
+        who.setForeground(QColor(speaker_colour(seg.speaker)))
         body = QTextCharFormat()
         body.setForeground(QColor("#161616"))
         cursor.insertText(f"{mmss(seg.start)}  ", head)

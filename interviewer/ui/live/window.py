@@ -168,6 +168,7 @@ class LiveWindow(LiveLayout, RecordingControls, ClaimLedger, PromptList, Evidenc
         self.bridge.started.connect(self._on_started)
         self.bridge.segment.connect(self._on_segment)
         self.bridge.revised.connect(self._on_revised)
+        self.bridge.removed.connect(self._on_removed)
         self.bridge.tentative.connect(lambda who, text, a, b: self.transcript.set_tentative(who, text))
         self.bridge.level.connect(lambda who, db: self.level.setValue(int(max(-60, min(0, db)))))
         self.bridge.stopped.connect(self._on_stopped)
@@ -193,6 +194,13 @@ class LiveWindow(LiveLayout, RecordingControls, ClaimLedger, PromptList, Evidenc
         """The second pass improved a committed line: show the new text where the old one was."""
         if self.transcript.replace(seg_id, seg):
             self._refresh_recent_quotes(seg)
+
+    def _on_removed(self, seg_id: str) -> None:
+        """The session dropped a line as the microphone's echo of the call: it goes at once, and the quotes of
+        evidence tagged over it are re-read without its words."""
+        gone = self.transcript.remove(seg_id)
+        if gone is not None:
+            self._refresh_recent_quotes(gone)
 
     # ------------------------------------------------------------------ help, settings, closing
     def show_help(self) -> None:

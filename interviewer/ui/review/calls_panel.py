@@ -1,8 +1,11 @@
 """The review window's "Judgment calls" tab: the session's calls (probes and scenario cards asked, each with
-the candidate's answer span), "Mark the selection as the answer to…" (Ctrl+J), the span edited, and each call
-scored 1-4 against its anchors, blind to other evaluators until you have scored it."""
+the candidate's answer span; the selected one's answer in the candidate's words, the question apart), "Mark the
+selection as the answer to…" (Ctrl+J), the span edited, and each call scored 1-4 against its anchors, blind to
+other evaluators until you have scored it."""
 
 from __future__ import annotations
+
+from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand
@@ -21,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from interviewer.core.palette import CONTEXT_COLOUR
 from interviewer.core.transcript import mmss
 from interviewer.notes.store.records import CallRecord
 from interviewer.ui.review.context import ReviewContext
@@ -61,6 +65,10 @@ class CallsPanel(QWidget):
         self.list.currentRowChanged.connect(lambda _r: self._show())
         self.list.itemClicked.connect(self._play)
         lay.addWidget(self.list, 1)
+        self.answer = QLabel("")  # the candidate's words in the span, the question muted above them
+        self.answer.setTextFormat(Qt.TextFormat.RichText)
+        self.answer.setWordWrap(True)
+        lay.addWidget(self.answer)
         self.mark_btn = QPushButton("Mark as answer to…")
         self.mark_btn.clicked.connect(lambda *_: self.mark_selection())
         lay.addWidget(self.mark_btn)
@@ -140,7 +148,9 @@ class CallsPanel(QWidget):
         if c is None:
             self.others.setText("")
             self.anchor.setText("")
+            self.answer.setText("")
             return
+        self._show_answer(c)
         start, end = w.store.call_span(c)
         for box, v in ((self.start, start), (self.end, end)):
             box.blockSignals(True)
@@ -159,6 +169,19 @@ class CallsPanel(QWidget):
         else:
             self.others.setText("Panel: " + (", ".join(f"{r.evaluator} {r.score}" for r in visible)
                                              or "no other score yet"))
+
+    def _show_answer(self, call: CallRecord) -> None:
+        from interviewer.notes.ratings.calls import answer_text, question_text
+
+        start, end = self.review.store.call_span(call)
+        segments = getattr(self.review, "segments", None)  # not loaded yet while the window is built
+        if segments is None:
+            segments = self.review.store.segments(self.review.session_id)
+        quote, question = answer_text(segments, start, end), question_text(segments, start, end)
+        said = f"“{escape(quote)}”" if quote else "(nothing transcribed in the answer)"
+        if question:
+            said = f'<span style="color:{CONTEXT_COLOUR}"><i>Q: {escape(question)}</i></span><br/>{said}'
+        self.answer.setText(said)
 
     def _show_anchor(self) -> None:
         from interviewer.notes.ratings.calls import anchors_for

@@ -1,5 +1,5 @@
-"""The review window's transcript as a document: one line per segment (time, speaker when it changes, words),
-and where each word is, so a click or the playhead finds its moment."""
+"""The review window's transcript as a document: one line per segment (time, speaker in their colour when it
+changes, words), and where each word is, so a click or the playhead finds its moment."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor, QTextDocument
 
+from interviewer.core.palette import speaker_colour
 from interviewer.core.transcript import Segment, glued, mmss
 
 
@@ -37,6 +38,7 @@ def write_transcript(document: QTextDocument, segments: list[Segment]) -> tuple[
         line_starts.append(cursor.position())
         cursor.insertText(f"{mmss(seg.start)}  ", head)
         if seg.speaker and (seg.speaker != last or seg.uncertain):
+            who.setForeground(QColor(speaker_colour(seg.speaker)))
             cursor.insertText(f"{seg.speaker}{'?' if seg.uncertain else ''}: ", who)  # ?: told apart unsurely
         last = seg.speaker
         if seg.words:

@@ -29,8 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from interviewer.core.palette import SUBTLE, criterion_colour
-from interviewer.core.transcript import Segment, mmss
+from interviewer.core.transcript import Segment, context_in_range, mmss
 from interviewer.notes.prompts.kits import Kit
+from interviewer.ui import quotes
 from interviewer.ui.review.calls_panel import CallsPanel
 from interviewer.ui.review.editing import ReviewEditing
 from interviewer.ui.review.player import AudioPlayer
@@ -101,6 +102,7 @@ class ReviewWindow(ReviewEditing):
         self.text.viewport().installEventFilter(self)
         self.evidence = QListWidget()
         self.evidence.setWordWrap(True)
+        quotes.install(self.evidence)  # a quote's question as a muted line above it
         self.evidence.itemClicked.connect(self._evidence_clicked)
         self.evidence.currentRowChanged.connect(lambda _r: self._show_evidence_form())
         self.timeline = Timeline()
@@ -293,6 +295,8 @@ class ReviewWindow(ReviewEditing):
             item = QListWidgetItem(f"{mmss(e.start)}–{mmss(e.end)}  {mark} {name}\n{body}")
             item.setForeground(colour)
             item.setData(Qt.ItemDataRole.UserRole, e.id)
+            # the question the quote answers, derived from the transcript shown: it follows F3 and its undo
+            quotes.set_context(item, context_in_range(self.segments, e.start, e.end) if e.quote else "")
             self.evidence.addItem(item)
             markers.append((e.id, float(e.start), float(e.end), colour, e.polarity == "concern"))
         self.evidence.blockSignals(False)

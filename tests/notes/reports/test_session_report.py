@@ -75,3 +75,33 @@ def test_anonymised_session_has_no_name_anywhere(store, tmp_path):
     assert all("Zo" not in str(v) and "Dang" not in str(v) for v in meta.values())
     # the named report is unchanged by the anonymised one
     assert "Zoë Ðặng" in " ".join(pdf_text(session_pdf(store, zoe["session"], tmp_path / "named.pdf")))
+
+
+def test_a_quote_over_question_and_answer_shows_the_question_apart_in_the_pdf(tmp_path):
+    from interviewer.core.transcript import Segment, Word
+    from interviewer.notes.review.editing import to_markdown
+    from interviewer.notes.store.database import Store
+
+    def said(start: float, text: str, speaker: str) -> Segment:
+        words = text.split()
+        return Segment(start, start + 2.0, text, speaker,
+                       tuple(Word(start + i * 0.3, start + (i + 1) * 0.3, " " + w, 0.9) for i, w in enumerate(words)),
+                       0.9)  # told apart by voice
+
+    store = Store(tmp_path / "db.sqlite3")
+    try:
+        cand = store.get_or_create_candidate("Zoë Ðặng")
+        sid = store.create_session(candidate_id=cand, role_id=None, kit_id=None, evaluator="Ada", status="complete")
+        store.add_segments(sid, [said(1.0, "Why did the migration stall?", "interviewer"),
+                                 said(4.0, "The schema lock held every write.", "candidate")])
+        store.add_evidence(session_id=sid, start=0.5, end=6.5, criterion="judgment", evaluator="Ada")
+        [item] = session_summary(store, sid)["criteria"][1]["quotes"]
+        assert (item["quote"], item["context"], item["speaker"]) == (
+            "The schema lock held every write.", "Why did the migration stall?", "candidate")
+        text = flat(" ".join(pdf_text(session_pdf(store, sid, tmp_path / "s.pdf"))))
+        assert "Q: Why did the migration stall? “The schema lock held every write.”" in text
+        md = to_markdown(store, sid)
+        assert "> _Q: Why did the migration stall?_\n>\n> **Evidence**" in md
+        assert "**judgment** (supports): “The schema lock held every write.”\n" in md
+    finally:
+        store.close()

@@ -57,3 +57,28 @@ def test_a_line_split_by_voice_shows_the_question_then_the_answer(qtbot):
     view.replace("a2", Segment(2.2, 6.0, "I did, last spring.", "candidate", (), 0.8))
     assert view.text.toPlainText().splitlines() == [
         "00:01  interviewer: Who wrote it?", "00:02  candidate: I did, last spring."]
+
+
+def test_a_removed_line_goes_and_the_next_line_names_its_speaker(qtbot):
+    view = TranscriptView()
+    qtbot.addWidget(view)
+    view.add(Segment(1.0, 2.0, "Tell me about the harness.", "interviewer"), "a")
+    view.add(Segment(3.0, 6.0, "It runs every night.", "mic"), "echo")
+    view.add(Segment(3.2, 6.2, "It runs every night.", "call"), "b")
+    view.add(Segment(7.0, 8.0, "Every night?", "call"), "c")
+    assert view.remove("echo") == Segment(3.0, 6.0, "It runs every night.", "mic")
+    assert view.text.toPlainText().splitlines() == [
+        "00:01  interviewer: Tell me about the harness.",
+        "00:03  call: It runs every night.",  # its speaker now changes here: named
+        "00:07  Every night?"]
+    assert view.remove("echo") is None
+    # the ids after the removed line still find their lines
+    assert view.replace("c", Segment(7.0, 8.0, "Every single night?", "call"))
+    assert view.text.toPlainText().splitlines()[-1] == "00:07  Every single night?"
+    assert view.remove("c") is not None  # the last line
+    assert view.remove("a") is not None  # the first line
+    assert view.text.toPlainText().splitlines() == ["00:03  call: It runs every night."]
+    view.add(Segment(9.0, 10.0, "Yes.", "call"), "d")
+    assert view.text.toPlainText().splitlines() == ["00:03  call: It runs every night.", "00:09  Yes."]
+    assert view.remove("b") is not None and view.remove("d") is not None
+    assert view.text.document().isEmpty() and view.lines == []

@@ -538,3 +538,30 @@ def test_controls_keep_the_window_font_under_the_app_style_sheet(qtbot, env, set
             assert w.font().pointSize() == 12, type(w).__name__
     finally:
         app.setStyleSheet(old)
+
+
+def test_a_microphone_line_dropped_as_the_calls_echo_leaves_the_transcript_and_the_quote(qtbot, scripted):
+    from interviewer.core.transcript import Segment, Word
+
+    def said(start: float, text: str, speaker: str) -> Segment:
+        words = text.split()
+        return Segment(start, start + len(words) * 0.4, text, speaker,
+                       tuple(Word(start + i * 0.4, start + (i + 1) * 0.4, " " + w, 0.9) for i, w in enumerate(words)))
+
+    win = scripted
+    win.script.commit(said(0.5, "Tell me about the outage.", "mic"))
+    echo = win.script.commit(said(3.0, "We lost the primary at night.", "mic"))  # the mic hears the speakers
+    qtbot.waitUntil(lambda: len(win.transcript.lines) == 2)
+    win.script.elapsed_s = 6.0
+    qtbot.keyClick(win, Qt.Key.Key_2)
+    win.script.commit(said(3.1, "We lost the primary at night.", "call"))  # the call's own copy
+    win.script.drop_echo(echo)
+    qtbot.waitUntil(lambda: len(win.transcript.lines) == 2 and win.transcript.lines[-1].speaker == "call")
+    shown = win.transcript.text.toPlainText()
+    assert shown.count("We lost the primary at night.") == 1
+    assert "call: We lost the primary at night." in shown
+    assert [s.speaker for s in win.transcript.lines] == ["mic", "call"]
+    [ev] = win.store.evidence(win.session_id)
+    assert ev.quote.count("We lost the primary") == 1  # the quote holds the line once, not its echo too
+    assert ev.quote == "Tell me about the outage. We lost the primary at night."
+    assert win.evidence.item(0).text().count("We lost the primary") == 1

@@ -53,7 +53,12 @@ def test_marking_a_selection_as_the_answer_creates_the_call(qtbot, review, monke
     theirs = " ".join(w.word.strip() for s in spoken if s.speaker == "candidate" for w in s.words
                       if w0.start <= (w.start + w.end) / 2 <= w1.end)
     assert answer["quote"] == theirs  # the candidate's words only
+    question = " ".join(w.word.strip() for s in spoken if s.speaker == "interviewer" for w in s.words
+                        if w0.start <= (w.start + w.end) / 2 <= w1.end)
+    assert answer["context"] == question  # the question's, apart
     assert "sc-07" in win.calls_panel.list.item(0).text()
+    shown = win.calls_panel.answer.text()  # the tab shows both, the question muted above the answer
+    assert shown.index(f"Q: {question}") < shown.index(f"“{theirs}”")
     win.undo.undo()
     assert store.calls(sid) == []
     win.undo.redo()

@@ -59,3 +59,36 @@ def test_f3_gives_the_line_under_the_cursor_to_the_other_speaker(qtbot, window):
     qtbot.keyClick(win.text, Qt.Key.Key_F3)
     assert store.segment_rows(sid)[3]["speaker"] == "interviewer"
     assert "interviewer?: " in win.text.toPlainText()  # line 4 is uncertain
+
+
+def test_the_evidence_panel_shows_the_question_apart_and_f3_and_undo_move_both(qtbot, window):
+    from interviewer.ui.quotes import CONTEXT_ROLE
+
+    win, store, sid, eid, rows = window
+
+    def shown() -> tuple[str, str]:
+        item = win.evidence.item(0)
+        return item.text().split("\n", 1)[1], item.data(CONTEXT_ROLE)
+
+    assert shown() == (rows[3]["text"], rows[2]["text"])  # the candidate's words; the question apart
+    assert rows[2]["text"] in win.evidence.item(0).toolTip()
+    win.reassign_line(2)  # the question was the candidate's: all of it is quoted, nothing is context
+    assert shown() == (f"{rows[2]['text']} {rows[3]['text']}", "")
+    win.undo.undo()
+    assert shown() == (rows[3]["text"], rows[2]["text"])
+    assert quote(store, sid, eid) == rows[3]["text"]
+
+
+def test_speaker_names_are_drawn_in_their_colours(qtbot, window):
+    from interviewer.core.palette import CANDIDATE_COLOUR, INTERVIEWER_COLOUR
+
+    win = window[0]
+    colours = {}
+    block = win.text.document().begin()
+    while block.isValid():
+        for fragment in (it.fragment() for it in block):
+            name = fragment.text().rstrip("?: ")
+            if name in ("interviewer", "candidate"):
+                colours[name] = fragment.charFormat().foreground().color().name()
+        block = block.next()
+    assert colours == {"interviewer": INTERVIEWER_COLOUR, "candidate": CANDIDATE_COLOUR}
