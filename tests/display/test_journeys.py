@@ -55,7 +55,7 @@ def test_a_new_interview_from_the_keyboard_alone(display, launch, microphone):
     app.wait_store(lambda s: s.evidence(session(s).id), "1 to tag evidence")
     display.screenshot("new-interview-recording")
     display.key("ctrl+period")
-    app.wait_store(lambda s: session(s)["status"] == "complete", "Ctrl+. to stop and save", timeout=180)
+    app.wait_store(lambda s: session(s).status == "complete", "Ctrl+. to stop and save", timeout=180)
 
     with app.store() as store:
         s = session(store)
@@ -80,7 +80,7 @@ def test_stop_review_correct_rate_and_export_a_pdf(display, launch, microphone, 
     app.wait_store(lambda s: s.segments(session(s).id), "the first transcribed line", timeout=300)
     display.activate(window)
     display.key("ctrl+period")
-    app.wait_store(lambda s: session(s)["status"] == "complete", "Ctrl+. to stop and save", timeout=300)
+    app.wait_store(lambda s: session(s).status == "complete", "Ctrl+. to stop and save", timeout=300)
     display.wait_painted(window)
     display.key("ctrl+shift+r")
     review = display.wait_for_window("^Review — ")
