@@ -154,7 +154,7 @@ def test_a_line_holding_both_voices_is_split_at_the_change(store, data_dir, tran
     new_ids = {i for i, s in events["segments"] if "runbook" in s.text.lower() and i != merged_id}
     assert len(new_ids) == 1
     # the evidence tagged over the whole line now quotes the candidate's words only (the question is context)
-    quote = next(e for e in store.evidence(sid) if e["id"] == evidence[0])["quote"]
+    quote = next(e for e in store.evidence(sid) if e.id == evidence[0]).quote
     assert "runbook" in quote.lower() and "afterwards" not in quote.lower()
     # and the whole session is still attributed right, word by word
     words = [(w, s.speaker) for s in store.segments(sid) for w in s.words]
