@@ -13,19 +13,26 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Self
 
+# RowRecord.field_names, per record class
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
+
+@dataclass(frozen=True, slots=True)
 class RowRecord:
-    """`from_row` and `to_dict` for a frozen dataclass whose last two fields are `columns` and `extra`."""
+    """`from_row` and `to_dict` for the frozen dataclasses below: `columns` (the row's columns, in order) and
+    `extra` (columns the record does not name) come last, by keyword only."""
 
-    __slots__ = ()
-    columns: tuple[str, ...]
-    extra: tuple[tuple[str, Any], ...]
+    columns: tuple[str, ...] = field(default=(), repr=False, compare=False, kw_only=True)
+    extra: tuple[tuple[str, Any], ...] = field(default=(), repr=False, compare=False, kw_only=True)
 
     @classmethod
     def field_names(cls) -> tuple[str, ...]:
-        """The record's own fields, in order (without `columns` and `extra`)."""
-        return tuple(f.name for f in dataclasses.fields(cls)  # type: ignore[arg-type]
-                     if f.name not in ("columns", "extra"))
+        """The record's own fields, in order (without `columns` and `extra`); worked out once per class."""
+        names = _FIELD_NAMES.get(cls)
+        if names is None:
+            names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls)
+                                              if f.name not in ("columns", "extra"))
+        return names
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Self:
@@ -34,7 +41,7 @@ class RowRecord:
         names = cls.field_names()
         values = {name: row.get(name) for name in names}
         extra = tuple((k, v) for k, v in row.items() if k not in values)
-        return cls(**values, columns=tuple(row), extra=extra)  # type: ignore[call-arg]
+        return cls(**values, columns=tuple(row), extra=extra)
 
     def to_dict(self) -> dict[str, Any]:
         """The row as a plain dict: its columns in their order (the record's field order when it was not
@@ -61,8 +68,6 @@ class CandidateRecord(RowRecord):
     resume_path: str | None
     resume_text: str | None
     created_at: str
-    columns: tuple[str, ...] = field(default=(), repr=False, compare=False)
-    extra: tuple[tuple[str, Any], ...] = field(default=(), repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +95,6 @@ class SessionRecord(RowRecord):
     speaker_rule: str
     candidate: str
     role: str | None
-    columns: tuple[str, ...] = field(default=(), repr=False, compare=False)
-    extra: tuple[tuple[str, Any], ...] = field(default=(), repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,8 +111,6 @@ class SessionListing(RowRecord):
     segments: int
     evidence: int
     evaluator: str | None
-    columns: tuple[str, ...] = field(default=(), repr=False, compare=False)
-    extra: tuple[tuple[str, Any], ...] = field(default=(), repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,8 +127,6 @@ class ClaimRecord(RowRecord):
     topics: list[str]
     created_at: str
     updated_at: str
-    columns: tuple[str, ...] = field(default=(), repr=False, compare=False)
-    extra: tuple[tuple[str, Any], ...] = field(default=(), repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,8 +146,6 @@ class EvidenceRecord(RowRecord):
     evaluator: str | None
     created_at: str
     scenario_use_id: str | None
-    columns: tuple[str, ...] = field(default=(), repr=False, compare=False)
-    extra: tuple[tuple[str, Any], ...] = field(default=(), repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,8 +165,6 @@ class RatingRecord(RowRecord):
     candidate_id: str | None = None
     candidate: str | None = None
     role: str | None = None
-    columns: tuple[str, ...] = field(default=(), repr=False, compare=False)
-    extra: tuple[tuple[str, Any], ...] = field(default=(), repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,8 +187,6 @@ class CallRecord(RowRecord):
     evaluator: str | None
     created_at: str
     updated_at: str
-    columns: tuple[str, ...] = field(default=(), repr=False, compare=False)
-    extra: tuple[tuple[str, Any], ...] = field(default=(), repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,5 +202,3 @@ class CallRatingRecord(RowRecord):
     evidence_ids: list[str]
     created_at: str
     updated_at: str
-    columns: tuple[str, ...] = field(default=(), repr=False, compare=False)
-    extra: tuple[tuple[str, Any], ...] = field(default=(), repr=False, compare=False)
