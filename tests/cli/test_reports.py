@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,30 +13,8 @@ from interviewer.cli.reports import add_pdf_options, export_pdf
 from interviewer.core.config import DataDir
 from interviewer.core.errors import UserError
 from interviewer.notes.store.database import Store
-from tests.notes.reports.loop_interviews import CLAIMS, NAME, build_loop, flat
-from tests.notes.reports.role_interviews import ROLE, Clock, build_role, pdf_text
-
-
-@pytest.fixture
-def store(tmp_path):
-    clock = Clock()
-    s = Store(tmp_path / "data" / "db.sqlite3", clock=clock)
-    s.built = build_role(s, clock)  # type: ignore[attr-defined]
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> DataDir:
-    return DataDir(tmp_path / "data").ensure()
-
-
-@pytest.fixture
-def loop_store(data_dir: DataDir) -> Iterator[Store]:
-    s = Store(data_dir.db_path)
-    s.built = build_loop(s)  # type: ignore[attr-defined]
-    yield s
-    s.close()
+from tests.notes.reports.loop_interviews import CLAIMS, NAME, flat
+from tests.notes.reports.role_interviews import ROLE, pdf_text
 
 
 class FakeServices:

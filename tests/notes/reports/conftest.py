@@ -1,35 +1,3 @@
-"""The stores the report tests read: a role of three candidates (`store`), one candidate's loop (`loop_store`)."""
+"""The stores the report tests read (tests/notes/reports/stores.py); `data_dir` is the suite's (tests/conftest.py)."""
 
-from __future__ import annotations
-
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
-from interviewer.core.config import DataDir
-from interviewer.notes.store.database import Store
-from tests.notes.reports.loop_interviews import build_loop
-from tests.notes.reports.role_interviews import Clock, build_role
-
-
-@pytest.fixture
-def store(tmp_path):
-    clock = Clock()
-    s = Store(tmp_path / "data" / "db.sqlite3", clock=clock)
-    s.built = build_role(s, clock)  # type: ignore[attr-defined]
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> DataDir:
-    return DataDir(tmp_path / "data").ensure()
-
-
-@pytest.fixture
-def loop_store(data_dir: DataDir) -> Iterator[Store]:
-    s = Store(data_dir.db_path)
-    s.built = build_loop(s)  # type: ignore[attr-defined]
-    yield s
-    s.close()
+from tests.notes.reports.stores import loop_store, store  # noqa: F401 - fixtures
